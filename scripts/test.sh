@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test suite of the project on a fresh Debian machine: installs what the suites
+# need (scripts/deps/*.sh), then runs tests/ci.d/*.sh in order. Each suite prints its own
+# output and, as its last line, "RESULT passed=N failed=M". A suite that exits non-zero
+# fails the run. The closing line sums the counts: "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+log_dir=${KTAP_TEST_LOGS:-$root/out/test-logs}
+mkdir -p "$log_dir"
+
+bash scripts/deps.sh || { echo "dependency installation failed"; exit 1; }
+
+total_pass=0; total_fail=0; failed_suites=()
+for suite in tests/ci.d/*.sh; do
+    [ -e "$suite" ] || continue
+    name=$(basename "$suite" .sh)
+    echo "=== suite $name"
+    start=$(date +%s)
+    bash "$suite" 2>&1 | tee "$log_dir/$name.log"
+    rc=${PIPESTATUS[0]}
+    line=$(grep -E '^RESULT passed=[0-9]+ failed=[0-9]+' "$log_dir/$name.log" | tail -n 1)
+    p=$(sed -E 's/.*passed=([0-9]+).*/\1/' <<<"$line"); f=$(sed -E 's/.*failed=([0-9]+).*/\1/' <<<"$line")
+    p=${p:-0}; f=${f:-0}
+    if [ "$rc" -ne 0 ] || [ -z "$line" ]; then
+        [ "$f" -eq 0 ] && f=1
+        failed_suites+=("$name")
+    fi
+    total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+    echo "=== suite $name: passed=$p failed=$f exit=$rc ($(( $(date +%s) - start ))s)"
+done
+[ ${#failed_suites[@]} -gt 0 ] && echo "failed suites: ${failed_suites[*]}"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ] && [ ${#failed_suites[@]} -eq 0 ]
