@@ -91,6 +91,7 @@ public static class Messages
     public static readonly MessageDescriptor TooManyArguments = E("KTAP4006", "too many arguments or values in one call or list (more than {0})");
     public static readonly MessageDescriptor TooManyInstructions = E("KTAP4007", "the script compiles to more than {0} instructions");
     public static readonly MessageDescriptor SymbolLiteralUnsupported = E("KTAP4009", "kernel symbol literal `{0}` cannot be compiled yet: bundle format 1 has no relocation for it (use a probe on the symbol instead)");
+    public static readonly MessageDescriptor BundleTooLarge = E("KTAP4010", "the bundle cannot be written: {0}");
     public static readonly MessageDescriptor StringTooLong = E("KTAP4008", "string of {0} bytes is longer than the bundle's limit of 65535");
 
     /// <summary>Every descriptor of the catalog (for docs and tests).</summary>
