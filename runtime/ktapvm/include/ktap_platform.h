@@ -54,9 +54,9 @@ void ktap_plat_free(void *p);
  * A lock usable from any context (kernel: raw spinlock, irqsave). The core never sleeps
  * or allocates while holding one and never takes two at once except in the documented
  * order (table lock, then arena lock). */
-struct ktap_lock;
-struct ktap_lock *ktap_plat_lock_new(void); /* [load] */
-void ktap_plat_lock_free(struct ktap_lock *l); /* [load] */
+struct ktap_lock; /* opaque; storage of ktap_plat_lock_size() bytes, 8-aligned, owned by the core */
+size_t ktap_plat_lock_size(void);
+void ktap_plat_lock_init(struct ktap_lock *l); /* [probe]: tables are made in handlers */
 unsigned long ktap_plat_lock(struct ktap_lock *l); /* returns saved flags */
 void ktap_plat_unlock(struct ktap_lock *l, unsigned long flags);
 
