@@ -614,10 +614,10 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			break;
 		}
 		case OP_PRINT:
-			rec_values(s, 1, 0, RA, INSN_B(i));
+			rec_values(s, REC_PRINT, INSN_B(i), RA, INSN_B(i));
 			break;
 		case OP_PRINTF:
-			rec_values(s, 2, INSN_C(i), RA, INSN_B(i));
+			rec_values(s, REC_PRINTF, INSN_C(i), RA, INSN_B(i));
 			break;
 		case OP_EVARG: {
 			struct ktap_evval e = { KTAP_EV_NIL, 0, 0, 0 };
