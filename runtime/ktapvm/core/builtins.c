@@ -523,9 +523,14 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 	}
 	case BI_38: {
 		int r;
-		if (args[0].t != KT_TABLE)
+		struct ktab *t;
+		/* a ptable iterates over its merged snapshot, taken when the loop starts */
+		if (args[0].t == KT_PTABLE && args[1].t == KT_NIL && ptab_merge(s, args[0].u.ptab))
+			return RT_BUDGET_MEMORY;
+		t = args[0].t == KT_PTABLE ? args[0].u.ptab->merged : args[0].t == KT_TABLE ? args[0].u.tab : 0;
+		if (!t)
 			return fail(msg, id, "argument is not a table");
-		r = tab_next(args[0].u.tab, &args[1], &res[0], &res[1]);
+		r = tab_next(t, &args[1], &res[0], &res[1]);
 		if (r < 0)
 			return fail(msg, id, "key not in the table (changed during the loop?)");
 		*nres = r ? 2 : 1;
