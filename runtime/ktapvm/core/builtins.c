@@ -65,6 +65,8 @@ static int kv_order(const struct kv *a, const struct kv *b)
 		return a->t < b->t ? -1 : 1;
 	if (a->t == KT_NUMBER)
 		return a->u.n < b->u.n ? -1 : a->u.n > b->u.n;
+	if (a->t == KT_STAT) /* statistics cells sort by their count, as histogram shows them */
+		return a->u.st->count < b->u.st->count ? -1 : a->u.st->count > b->u.st->count;
 	if (a->t == KT_STRING || a->t == KT_STACK) {
 		u32 n = a->u.s->len < b->u.s->len ? a->u.s->len : b->u.s->len;
 		int d = kvm_memcmp(a->u.s->data, b->u.s->data, n);
@@ -170,8 +172,9 @@ static int sort_pairs(struct ktap_session *s, struct kvm_cpu *c, struct kv *args
 	}
 	if (!so.cmp)
 		for (i = 0; i < n; i++)
-			if (sn->pairs[2 * i + 1].t != KT_NUMBER && sn->pairs[2 * i + 1].t != KT_STRING)
-				return fail(msg, BI_3, "values must be numbers or strings without a comparator");
+			if (sn->pairs[2 * i + 1].t != KT_NUMBER && sn->pairs[2 * i + 1].t != KT_STRING &&
+			    sn->pairs[2 * i + 1].t != KT_STAT)
+				return fail(msg, BI_3, "values must be numbers, strings or statistics without a comparator");
 	/* heapsort for "before" order: build a heap with the last element on top */
 	for (i = n / 2; i-- > 0;)
 		sift(&so, sn->pairs, i, n);

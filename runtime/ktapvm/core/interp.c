@@ -275,8 +275,10 @@ static int call_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, 
 	err = kvm_builtin(s, c, id, &c->regs[args], nargs, res, &nres, c->tmp);
 	if (err < 0)
 		return err; /* a nested script call failed and was reported */
-	if (err)
+	if (err) {
+		c->frames[nframes - 1].pc--; /* report the CALL itself; the handler stops here */
 		return rt_error(s, c, nframes, err, c->tmp);
+	}
 	fill_results(c, dst, res, nres, want);
 	return 0;
 }
