@@ -34,6 +34,34 @@ public sealed partial class DiagnosticTests(PackageFeedFixture feed)
         Assert.False(File.Exists(project.Bundle("broken.kbc")));
     }
 
+    // MSBuild's console form of a warning event, as above.
+    [GeneratedRegex(@"^\s*(?:\d+>)?(?<file>\S.*?)\((?<line>\d+),(?<col>\d+),(?<endLine>\d+),(?<endCol>\d+)\): warning (?<code>[A-Z]+\d+): ")]
+    private static partial Regex WarningLine();
+
+    [Fact]
+    public void A_warning_keeps_the_build_going_and_KtapTreatWarningsAsErrors_makes_it_fail()
+    {
+        var project = feed.NewFirmwareProject(nameof(A_warning_keeps_the_build_going_and_KtapTreatWarningsAsErrors_makes_it_fail));
+        var script = project.Script("unused.kp");
+        // Line 2, column 11 is the local that is never used (KTAP2012).
+        File.WriteAllText(script, "trace_end {\n    local unused = 1\n}\n");
+
+        var lenient = project.BuildSucceeded();
+
+        var warning = lenient.Lines.Select(l => WarningLine().Match(l)).FirstOrDefault(m => m.Success && m.Groups["file"].Value == script);
+        Assert.True(warning is not null, "no warning line for " + script + ":\n" + lenient.Output);
+        Assert.Equal(("KTAP2012", "2", "11"), (warning.Groups["code"].Value, warning.Groups["line"].Value, warning.Groups["col"].Value));
+        Assert.True(File.Exists(project.Bundle("unused.kbc")));
+
+        var strict = project.Build("-p:KtapTreatWarningsAsErrors=true");
+
+        Assert.NotEqual(0, strict.ExitCode);
+        var error = Errors(strict).FirstOrDefault(m => m.Groups["file"].Value == script);
+        Assert.True(error is not null, "no error line for " + script + ":\n" + strict.Output);
+        Assert.Equal(("KTAP2012", "2", "11"), (error.Groups["code"].Value, error.Groups["line"].Value, error.Groups["col"].Value));
+        Assert.False(File.Exists(project.Bundle("unused.kbc")));
+    }
+
     [Fact]
     public void A_missing_target_is_an_error_that_names_the_script()
     {
