@@ -1,6 +1,7 @@
 namespace Ktap.Tool.Boards;
 
-/// <summary>"did you mean" for keys, events and fields: the closest candidate by edit distance.</summary>
+/// <summary>"did you mean" for keys, events and fields: the closest candidate by edit distance
+/// (optimal string alignment: insert, delete, replace, swap neighbours).</summary>
 public static class Suggest
 {
     public static string? Closest(string word, IEnumerable<string> candidates)
@@ -21,6 +22,7 @@ public static class Suggest
 
     public static int Distance(string a, string b)
     {
+        var before = new int[b.Length + 1];
         var prev = new int[b.Length + 1];
         var cur = new int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++) prev[j] = j;
@@ -31,8 +33,11 @@ public static class Suggest
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
                 cur[j] = Math.Min(Math.Min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
+                // A swap of two neighbours counts as one edit ("prot" → "port").
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    cur[j] = Math.Min(cur[j], before[j - 2] + 1);
             }
-            (prev, cur) = (cur, prev);
+            (before, prev, cur) = (prev, cur, before);
         }
         return prev[b.Length];
     }

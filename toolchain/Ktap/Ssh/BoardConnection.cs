@@ -80,18 +80,15 @@ public sealed class BoardConnection : IDisposable
         try
         {
             var ar = cmd.BeginExecute();
-            var output = new MemoryStream();
-            var copy = Task.Run(() => cmd.OutputStream.CopyTo(output));
-            cmd.EndExecute(ar);
-            copy.Wait(TimeSpan.FromSeconds(5));
-            return Finish(cmd, output.ToArray(), command);
+            var output = Collect(cmd, ar, cmd.CommandTimeout);
+            return Finish(cmd, output, command);
         }
         catch (SshOperationTimeoutException e)
         {
             throw new KtapException(ExitCodes.CommandTimeout,
                 $"command on {Endpoint.Host} did not finish within {cmd.CommandTimeout.TotalSeconds:0.#} s: {command} (--command-timeout to change)", e);
         }
-        catch (Exception e) when (e is SshConnectionException or ObjectDisposedException or SshException && _lost is not null || !_client.IsConnected)
+        catch (Exception e) when (e is not KtapException && (_lost is not null || !_client.IsConnected))
         {
             throw SshFailures.Lost(Endpoint, $"running '{command}'", e);
         }
@@ -105,6 +102,26 @@ public sealed class BoardConnection : IDisposable
             throw new KtapException(ExitCodes.Failure,
                 $"command on {Endpoint.Host} failed (exit {r.ExitStatus}): {command}{(r.Error.Length > 0 ? ": " + r.Error.Trim() : "")}");
         return r.Text;
+    }
+
+    // Reads stdout to its end before EndExecute: EndExecute would drain the stream into
+    // SshCommand.Result as text, racing a reader and mangling binary data.
+    private byte[] Collect(SshCommand cmd, IAsyncResult running, TimeSpan timeout)
+    {
+        var output = new MemoryStream();
+        var copy = Task.Run(() => cmd.OutputStream.CopyTo(output));
+        var deadline = timeout == Timeout.InfiniteTimeSpan ? DateTime.MaxValue : DateTime.UtcNow + timeout;
+        while (!copy.Wait(100))
+        {
+            if (_lost is not null || !_client.IsConnected) throw SshFailures.Lost(Endpoint, $"running '{cmd.CommandText}'", _lost);
+            if (DateTime.UtcNow > deadline)
+            {
+                try { cmd.CancelAsync(true, 500); } catch (Exception) { /* best effort */ }
+                throw new SshOperationTimeoutException("command timed out");
+            }
+        }
+        cmd.EndExecute(running);
+        return output.ToArray();
     }
 
     private RemoteResult Finish(SshCommand cmd, byte[] output, string command)
@@ -138,11 +155,7 @@ public sealed class BoardConnection : IDisposable
                     sent += n;
                 }
             }
-            var output = new MemoryStream();
-            var copy = Task.Run(() => cmd.OutputStream.CopyTo(output));
-            cmd.EndExecute(ar);
-            copy.Wait(TimeSpan.FromSeconds(5));
-            var r = Finish(cmd, output.ToArray(), command);
+            var r = Finish(cmd, Collect(cmd, ar, cmd.CommandTimeout), command);
             if (r.ExitStatus != 0)
                 throw new KtapException(ExitCodes.Failure, $"cannot write {remotePath} on {Endpoint.Host}: {r.Error.Trim()}");
             if (!long.TryParse(r.Text.Trim(), out var written) || written != sent)
