@@ -22,7 +22,9 @@ case "$flavour" in
 esac
 
 dir=$KTAP_STATE_DIR/headers/$flavour
-if [ -f "$dir/ready" ]; then
+# The stamp changes with this script, so a tree prepared by an older version is redone.
+stamp=$(sha256sum < "$0" | cut -c1-16)
+if [ "$(cat "$dir/ready" 2>/dev/null)" = "$stamp" ]; then
     echo "$dir/build"
     exit 0
 fi
@@ -123,5 +125,5 @@ echo "$make_args" > "$dir/make-args"
 ln -sfn "$build" "$dir/build"
 echo "$version" > "$dir/version"
 echo "${pkg#linux-headers-}" > "$dir/release"
-touch "$dir/ready"
+echo "$stamp" > "$dir/ready"
 echo "$dir/build"
