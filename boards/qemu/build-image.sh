@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Usage: build-image.sh <board> [--module PATH.ko]...
+# Builds the board's kernel image and initramfs under $KTAP_STATE_DIR/boards/<board>/:
+# Debian's kernel (the same version as the board's headers flavour), busybox-static and
+# dropbear from Debian packages of the board's architecture, the NIC/RNG modules, the
+# client key in root's authorized_keys and a host key generated once here (pinned in
+# known_hosts). Modules given with --module go to /lib/modules/ktap/ on the board.
+# Cached: rebuilds only when an input changed.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$ktap_repo/scripts/kernel-trees/apt.sh"
+
+modules=()
+board_arg=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --module) [ $# -ge 2 ] || ktap_die "--module needs a path"
+                  [ -f "$2" ] || ktap_die "--module $2: no such file"
+                  case "$2" in *.ko) ;; *) ktap_die "--module $2: not a .ko file" ;; esac
+                  modules+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
+        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        -*) ktap_die "unknown option $1" ;;
+        *) [ -z "$board_arg" ] || ktap_die "one board only (got '$board_arg' and '$1')"
+           board_arg=$1; shift ;;
+    esac
+done
+ktap_board_load "$board_arg"
+mkdir -p "$board_dir"
+
+# 1. Kernel: the image package of the release the headers flavour resolved to.
+"$ktap_repo/scripts/kernel-trees/headers.sh" "$board_headers_flavour" >/dev/null
+hdr=$KTAP_STATE_DIR/headers/$board_headers_flavour
+release=$(cat "$hdr/release"); version=$(cat "$hdr/version")
+kernel_root=$KTAP_STATE_DIR/kernels/$release
+if [ ! -f "$kernel_root/ready" ]; then
+    debs=$KTAP_STATE_DIR/debs/$board_suite
+    ktap_apt_fetch "$board_suite" "$debs" "linux-image-$release:$board_deb_arch=$version"
+    deb=$(ls "$debs/linux-image-${release}_${version}_"*.deb | head -n 1)
+    rm -rf "$kernel_root"; mkdir -p "$kernel_root"
+    dpkg-deb -x "$deb" "$kernel_root"
+    # Debian generates modules.dep at install time; do it for the unpacked tree.
+    depmod -b "$kernel_root" "$release"
+    touch "$kernel_root/ready"
+fi
+
+# 2. Userland: busybox-static, dropbear and its libraries for the board's architecture.
+userland=$KTAP_STATE_DIR/userland/$board_suite-$board_deb_arch
+userland_pkgs="busybox-static dropbear-bin libc6 libcrypt1 libgmp10 libtomcrypt1 libtommath1 zlib1g"
+if [ ! -f "$userland/ready" ]; then
+    debs=$KTAP_STATE_DIR/debs/$board_suite
+    wanted=()
+    for p in $userland_pkgs; do wanted+=("$p:$board_deb_arch"); done
+    ktap_apt_fetch "$board_suite" "$debs" "${wanted[@]}"
+    rm -rf "$userland"; mkdir -p "$userland/root"
+    for p in $userland_pkgs; do
+        v=$(ktap_apt_version "$board_suite" "$p:$board_deb_arch")
+        deb=$(ls "$debs/${p}_${v//:/%3a}_${board_deb_arch}.deb" 2>/dev/null | head -n 1)
+        [ -n "$deb" ] || ktap_die "downloaded $p $v ($board_deb_arch) not found in $debs"
+        dpkg-deb -x "$deb" "$userland/root"
+        echo "$p $v" >> "$userland/versions"
+    done
+    # What a board never uses: documentation, locales, character set converters.
+    rm -rf "$userland/root/usr/share" "$userland/root"/usr/lib/*/gconv "$userland/root"/etc
+    touch "$userland/ready"
+fi
+
+# 3. Keys, made once per board: the client key and the board's own host key.
+[ -f "$board_dir/id_ed25519" ] ||
+    ssh-keygen -q -t ed25519 -N '' -C "ktap@$board" -f "$board_dir/id_ed25519"
+if [ ! -f "$board_dir/dropbear_ed25519_host_key" ]; then
+    dropbearkey -t ed25519 -f "$board_dir/dropbear_ed25519_host_key" >/dev/null 2>&1
+    dropbearkey -y -f "$board_dir/dropbear_ed25519_host_key" |
+        awk '/^ssh-ed25519 / {print $1, $2}' > "$board_dir/host_key.pub"
+    # Any port on the loopback address: the board may be started with --port.
+    echo "[127.0.0.1]:* $(cat "$board_dir/host_key.pub")" > "$board_dir/known_hosts"
+    ssh-keygen -l -E sha256 -f "$board_dir/host_key.pub" | awk '{print $2}' \
+        > "$board_dir/host_key.fingerprint"
+fi
+
+# 4. Skip the rest when nothing changed.
+inputs_hash=$( {
+    cat "$board_def/board.sh" "$0" "$(dirname "$0")/rc" "$(dirname "$0")/inittab"
+    echo "$release $version"; cat "$userland/versions"
+    cat "$board_dir/id_ed25519.pub" "$board_dir/host_key.pub"
+    for m in "${modules[@]}"; do echo "$m"; sha256sum < "$m"; done
+} | sha256sum | cut -d' ' -f1)
+if [ -f "$board_dir/initramfs.cpio.gz" ] && [ -f "$board_dir/vmlinuz" ] &&
+   [ "$(cat "$board_dir/image.hash" 2>/dev/null)" = "$inputs_hash" ]; then
+    echo "$board: image up to date ($board_dir)"
+    exit 0
+fi
+
+# 5. Stage the root file system.
+stage=$board_dir/stage
+rm -rf "$stage"; mkdir -p "$stage"
+cp -a "$userland/root/." "$stage/"
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,var,root/.ssh,etc/dropbear,etc/ktap}
+mkdir -p "$stage/lib/modules/ktap"
+ln -sfn run "$stage/var/run"
+ln -sfn busybox "$stage/bin/sh"
+ln -sfn bin/busybox "$stage/init"
+# The applet links are made at boot (busybox --install -s): the board's busybox may not
+# run on this host.
+cp "$(dirname "$0")/rc" "$stage/etc/ktap/rc"; chmod 755 "$stage/etc/ktap/rc"
+sed -i '/^export PATH/a /bin/busybox --install -s' "$stage/etc/ktap/rc"
+cp "$(dirname "$0")/inittab" "$stage/etc/inittab"
+echo "$board" > "$stage/etc/hostname"
+echo "root:x:0:0:root:/root:/bin/sh" > "$stage/etc/passwd"
+echo "root:x:0:" > "$stage/etc/group"
+echo "/bin/sh" > "$stage/etc/shells"
+cp "$board_dir/dropbear_ed25519_host_key" "$stage/etc/dropbear/"
+cp "$board_dir/id_ed25519.pub" "$stage/root/.ssh/authorized_keys"
+chmod 700 "$stage/root" "$stage/root/.ssh"; chmod 600 "$stage/root/.ssh/authorized_keys"
+
+# Kernel modules the board needs, in dependency order (modules.dep lists each module's
+# dependencies; load those first).
+moddir=$kernel_root/lib/modules/$release
+declare -A seen=()
+ordered=()
+visit() {
+    local rel=$1 dep
+    [ -n "${seen[$rel]:-}" ] && return 0
+    seen[$rel]=1
+    for dep in $(awk -v m="$rel:" '$1 == m {$1 = ""; print}' "$moddir/modules.dep"); do
+        visit "$dep"
+    done
+    ordered+=("$rel")
+}
+for name in $board_modules; do
+    rel=$(awk -v n="/$name.ko" '{m = substr($1, 1, length($1) - 1)} substr(m, length(m) - length(n) + 1) == n {print m; exit}' "$moddir/modules.dep")
+    if [ -z "$rel" ]; then
+        # Built into the kernel: nothing to load.
+        grep -q "/$name.ko\$" "$moddir/modules.builtin" || ktap_die "module $name is not in kernel $release"
+        continue
+    fi
+    visit "$rel"
+done
+: > "$stage/etc/ktap/modules"
+for rel in "${ordered[@]}"; do
+    mkdir -p "$stage/lib/modules/$release/$(dirname "$rel")"
+    cp "$moddir/$rel" "$stage/lib/modules/$release/$rel"
+    echo "/lib/modules/$release/$rel" >> "$stage/etc/ktap/modules"
+done
+for m in "${modules[@]}"; do cp "$m" "$stage/lib/modules/ktap/"; done
+
+# 6. Pack, and put the kernel beside it.
+( cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet ) | gzip -6 > "$board_dir/initramfs.cpio.gz.tmp"
+mv "$board_dir/initramfs.cpio.gz.tmp" "$board_dir/initramfs.cpio.gz"
+cp "$kernel_root/boot/vmlinuz-$release" "$board_dir/vmlinuz"
+echo "$release" > "$board_dir/kernel-release"
+echo "$version" > "$board_dir/kernel-version"
+echo "$inputs_hash" > "$board_dir/image.hash"
+rm -rf "$stage"
+echo "$board: built $board_dir/initramfs.cpio.gz ($(du -k "$board_dir/initramfs.cpio.gz" | cut -f1) KB), kernel $release ($version)"

@@ -1,0 +1,99 @@
+# Sourced. A private apt configuration per Debian suite, kept under the ktap state directory,
+# so that kernel packages of bookworm (amd64, armhf, i386), bullseye and trixie can be listed
+# and downloaded without touching the host's sources, lists or dpkg database.
+#   ktap_apt <suite> apt-get|apt-cache ARGS...   runs the command against that suite's lists
+#   ktap_apt_fetch <suite> <dest-dir> PKG[=VER]...  downloads .deb files into dest-dir (cached)
+
+KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
+KTAP_DEBIAN_MIRROR=${KTAP_DEBIAN_MIRROR:-http://deb.debian.org}
+
+ktap_apt_archs() {
+    case "$1" in
+        bookworm) echo "amd64 armhf i386" ;;
+        *) echo "amd64" ;;
+    esac
+}
+
+ktap_apt_setup() {
+    local suite=$1 dir=$KTAP_STATE_DIR/apt/$1
+    local archs keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+    archs=$(ktap_apt_archs "$suite")
+    [ -f "$dir/apt.conf" ] && return 0
+    mkdir -p "$dir"/{etc/apt.conf.d,etc/preferences.d,etc/sources.list.d,lists/partial,cache/archives/partial,state}
+    : > "$dir/state/status"
+    local a=${archs// /,}
+    cat > "$dir/etc/sources.list" <<SRC
+deb [arch=$a signed-by=$keyring] $KTAP_DEBIAN_MIRROR/debian $suite main
+deb [arch=$a signed-by=$keyring] $KTAP_DEBIAN_MIRROR/debian $suite-updates main
+deb [arch=$a signed-by=$keyring] $KTAP_DEBIAN_MIRROR/debian-security $suite-security main
+SRC
+    {
+        echo "Dir::Etc \"$dir/etc\";"
+        echo "Dir::State \"$dir/state\";"
+        echo "Dir::State::Lists \"$dir/lists\";"
+        echo "Dir::State::status \"$dir/state/status\";"
+        echo "Dir::Cache \"$dir/cache\";"
+        echo "APT::Architecture \"amd64\";"
+        echo -n "APT::Architectures {"; for x in $archs; do echo -n " \"$x\";"; done; echo " };"
+        echo "Acquire::Languages \"none\";"
+        echo "APT::Sandbox::User \"root\";"
+    } > "$dir/apt.conf.tmp"
+    mv "$dir/apt.conf.tmp" "$dir/apt.conf"
+}
+
+ktap_apt_update() {
+    local suite=$1 dir=$KTAP_STATE_DIR/apt/$1
+    ktap_apt_setup "$suite"
+    # The mirror's security indexes are sometimes mid-sync for one architecture; what was
+    # fetched is still usable (pinned versions then come from the main archive).
+    local try
+    for try in 1 2; do
+        APT_CONFIG=$dir/apt.conf apt-get update -qq >"$dir/update.log" 2>&1 && break
+    done
+    if [ "$try" = 2 ] && grep -q '^E:' "$dir/update.log"; then
+        ls "$dir/lists/"*"_${suite}_main_binary-amd64_Packages"* >/dev/null 2>&1 ||
+            { cat "$dir/update.log" >&2; echo "apt: cannot update the $suite lists" >&2; return 1; }
+        echo "apt: warning: some $suite indexes failed to download; using the others:" >&2
+        grep '^E: Failed' "$dir/update.log" | sed 's/^/  /' >&2
+    fi
+    date +%s > "$dir/updated"
+}
+
+# Updates the suite's lists when they are missing or older than a day.
+ktap_apt_fresh() {
+    local suite=$1 dir=$KTAP_STATE_DIR/apt/$1 now
+    now=$(date +%s)
+    if [ ! -f "$dir/updated" ] || [ $((now - $(cat "$dir/updated"))) -gt 86400 ]; then
+        ktap_apt_update "$suite"
+    fi
+}
+
+ktap_apt() {
+    local suite=$1; shift
+    ktap_apt_fresh "$suite" || return 1
+    APT_CONFIG=$KTAP_STATE_DIR/apt/$suite/apt.conf "$@"
+}
+
+# The package a virtual/meta package depends on first, e.g. linux-image-amd64 ->
+# linux-image-6.1.0-56-amd64.
+ktap_apt_first_dep() {
+    local suite=$1 pkg=$2 dep
+    dep=$(ktap_apt "$suite" apt-cache depends "$pkg" 2>/dev/null | awk '/Depends:/ {print $2; exit}')
+    [ -n "$dep" ] || { echo "apt: $suite has no package $pkg" >&2; return 1; }
+    echo "$dep"
+}
+
+ktap_apt_version() {
+    local suite=$1 pkg=$2 v
+    v=$(ktap_apt "$suite" apt-cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ {print $2; exit}')
+    [ -n "$v" ] && [ "$v" != "(none)" ] || { echo "apt: $suite has no candidate for $pkg" >&2; return 1; }
+    echo "$v"
+}
+
+# Downloads packages (PKG or PKG=VER, PKG:ARCH allowed) into dest; keeps what is there.
+ktap_apt_fetch() {
+    local suite=$1 dest=$2; shift 2
+    mkdir -p "$dest"
+    ( cd "$dest" && ktap_apt "$suite" apt-get download -qq "$@" >/dev/null ) ||
+        { echo "apt: cannot download from $suite: $*" >&2; return 1; }
+}
