@@ -19,26 +19,32 @@ cat > "$work/event.jsonl" <<'JSON'
 {"event":"sched:sched_switch","ts":1000000,"cpu":0,"pid":42,"tid":42,"uid":0,"comm":"bash","fields":{"prev_comm":"bash","prev_pid":42,"prev_prio":120,"prev_state":1,"next_comm":"swapper/0","next_pid":0,"next_prio":120}}
 JSON
 
-# name | ktap handler body | Lua function body (ev holds the event's fields, like args.NAME)
-cases=(
-"counter|n += 1|n = n + 1"
-"table count by string|t[args.prev_comm] += 1|local k = ev.prev_comm; t[k] = (t[k] or 0) + 1"
-"ptable aggregation|s[args.prev_comm] <<< args.prev_prio|local k = ev.prev_comm; local v = ev.prev_prio; local c = s[k]; if not c then c = {count = 0, sum = 0, min = v, max = v}; s[k] = c end; c.count = c.count + 1; c.sum = c.sum + v; if v < c.min then c.min = v end; if v > c.max then c.max = v end"
-"concat + printf|printf(\"%s:%d\\\\n\", args.prev_comm .. \"->\" .. args.next_comm, args.prev_pid)|local line = string.format(\"%s:%d\\\\n\", ev.prev_comm .. \"->\" .. ev.next_comm, ev.prev_pid)"
-"branchy filter|if (args.prev_pid > 40 \&\& args.prev_comm == \"bash\" \|\| args.next_prio < 100) { n += 1 } elseif (args.prev_state == 2) { n += 2 } else { n += 3 }|if (ev.prev_pid > 40 and ev.prev_comm == \"bash\") or ev.next_prio < 100 then n = n + 1 elseif ev.prev_state == 2 then n = n + 2 else n = n + 3 end"
+# name, ktap handler body, Lua function body (ev holds the event's fields, like args.NAME)
+names=("counter" "table count by string" "ptable aggregation" "concat + printf" "branchy filter")
+kbodies=(
+'n += 1'
+'t[args.prev_comm] += 1'
+'s[args.prev_comm] <<< args.prev_prio'
+'printf("%s:%d\n", args.prev_comm .. "->" .. args.next_comm, args.prev_pid)'
+'if (args.prev_pid > 40 && args.prev_comm == "bash" || args.next_prio < 100) { n += 1 } elseif (args.prev_state == 2) { n += 2 } else { n += 3 }'
+)
+lbodies=(
+'n = n + 1'
+'local k = ev.prev_comm; t[k] = (t[k] or 0) + 1'
+'local k = ev.prev_comm; local v = ev.prev_prio; local c = s[k]; if not c then c = {count = 0, sum = 0, min = v, max = v}; s[k] = c end; c.count = c.count + 1; c.sum = c.sum + v; if v < c.min then c.min = v end; if v > c.max then c.max = v end'
+'local line = string.format("%s:%d\n", ev.prev_comm .. "->" .. ev.next_comm, ev.prev_pid)'
+'if (ev.prev_pid > 40 and ev.prev_comm == "bash") or ev.next_prio < 100 then n = n + 1 elseif ev.prev_state == 2 then n = n + 2 else n = n + 3 end'
 )
 printf "%-24s %12s %12s %8s\n" "handler (N=$n)" "ktapvm ns" "lua5.1 ns" "ratio"
-i=0
-for c in "${cases[@]}"; do
-    IFS='|' read -r name kbody lbody <<<"$c"
-    i=$((i + 1))
-    printf 'n = 0\nt = {}\ns = ptable()\ntrace sched:sched_switch { %s }\n' "$(printf '%b' "$kbody")" > "$work/h$i.kp"
+for i in "${!names[@]}"; do
+    name=${names[$i]}; kbody=${kbodies[$i]}; lbody=${lbodies[$i]}
+    printf 'n = 0\nt = {}\ns = ptable()\ntrace sched:sched_switch { %s }\n' "$kbody" > "$work/h$i.kp"
     dotnet "$ktapc" --target x86_64 "$work/h$i.kp" -o "$work/h$i.kbc" 2>/dev/null
     k=$("$runner" "$work/h$i.kbc" --events "$work/event.jsonl" --bench "$n" 2>&1 >/dev/null | sed -n 's/.*runs, \([0-9.]*\) ns\/event.*/\1/p')
     cat > "$work/h$i.lua" <<LUA
 n = 0; t = {}; s = {}
 local ev = {prev_comm = "bash", prev_pid = 42, prev_prio = 120, prev_state = 1, next_comm = "swapper/0", next_pid = 0, next_prio = 120}
-local function h() $(printf '%b' "$lbody") end
+local function h() $lbody end
 local t0 = os.clock()
 for i = 1, $n do h() end
 io.write(string.format("%.1f", (os.clock() - t0) * 1e9 / $n))
