@@ -85,4 +85,18 @@ public sealed partial class DiagnosticTests(PackageFeedFixture feed)
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(result.Lines, l => l.Contains("error KTAPMSB002: KtapBoard names '" + Path.Combine(project.Directory, "boards", "nowhere.yaml") + "', which does not exist"));
     }
+
+    [Fact]
+    public void Two_scripts_writing_the_same_bundle_is_an_error_before_anything_is_compiled()
+    {
+        var project = feed.NewFirmwareProject(nameof(Two_scripts_writing_the_same_bundle_is_an_error_before_anything_is_compiled));
+        project.EditProject("<KtapScript Include=\"probes/*.kp\" />",
+            "<KtapScript Include=\"probes/*.kp\" />\n    <KtapScript Update=\"probes/opens.kp\" OutputName=\"syscalls\" />");
+
+        var result = project.Build();
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(result.Lines, l => l.Contains("error KTAPMSB006: two KtapScript items would write the same bundle"));
+        Assert.Empty(FirmwareProject.CompiledScripts(result));
+    }
 }
