@@ -25,6 +25,10 @@ cat > "$work/firmware/nuget.config" <<XML
     <add key="bench-feed" value="$work/feed" />
     <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
   </packageSources>
+  <packageSourceMapping>
+    <packageSource key="bench-feed"><package pattern="Ktap.Targets" /></packageSource>
+    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
 </configuration>
 XML
 export NUGET_PACKAGES="$work/nuget-packages"
