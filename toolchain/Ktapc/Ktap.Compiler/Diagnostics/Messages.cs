@@ -40,6 +40,7 @@ public static class Messages
     public static readonly MessageDescriptor ReservedKeyword = E("KTAP1109", "'{0}' is reserved: blocks are written with {{ }}");
     public static readonly MessageDescriptor MissingEventDefinition = E("KTAP1110", "'trace' needs an event definition, e.g. trace syscalls:sys_enter_open {{ ... }}");
     public static readonly MessageDescriptor MissingInterval = E("KTAP1111", "'{0}' needs an interval, e.g. {0}-100ms");
+    public static readonly MessageDescriptor TooManyWarnings = W("KTAP1198", "too many warnings; stopped reporting after {0}");
     public static readonly MessageDescriptor TooManyDiagnostics = E("KTAP1199", "too many errors; stopped reporting after {0}");
 
     // ---- 2xxx: semantic
