@@ -105,6 +105,19 @@ public sealed class IncrementalBuildTests(PackageFeedFixture feed)
     }
 
     [Fact]
+    public void Removing_a_script_removes_its_bundle_at_the_next_build()
+    {
+        var project = feed.NewFirmwareProject(nameof(Removing_a_script_removes_its_bundle_at_the_next_build));
+        project.BuildSucceeded();
+        File.Delete(project.Script("opens.kp"));
+
+        var second = project.BuildSucceeded();
+
+        Assert.Empty(FirmwareProject.CompiledScripts(second));
+        Assert.Equal(new[] { "syscalls.kbc", "vfs_read_latency.kbc" }, project.Bundles);
+    }
+
+    [Fact]
     public void Publish_puts_the_bundles_in_the_publish_output()
     {
         var project = feed.NewFirmwareProject(nameof(Publish_puts_the_bundles_in_the_publish_output));
