@@ -62,8 +62,8 @@ public static class Messages
     public static readonly MessageDescriptor PrintfBadConversion = E("KTAP2016", "printf: unsupported conversion '{0}' (valid: %d %i %u %x %X %o %c %s %p %%)");
     public static readonly MessageDescriptor UnknownEventField = E("KTAP2017", "event '{0}' has no field '{1}' (fields: {2})");
     public static readonly MessageDescriptor LibraryNotValue = E("KTAP2018", "'{0}' is a library, not a value: use one of its members ({1})");
+    public static readonly MessageDescriptor UnknownFunction = E("KTAP2020", "unknown function '{0}': it is not a built-in and the script never defines or assigns it");
     public static readonly MessageDescriptor HiddenBuiltin = E("KTAP2019", "'{0}' is internal to the runtime and cannot be called by name");
-    public static readonly MessageDescriptor MultipleValuesTruncated = W("KTAP2020", "only the first value of this call is used here");
 
     // ---- 3xxx: events and targets
     public static readonly MessageDescriptor UnknownEventKind = E("KTAP3001", "cannot read event definition '{0}': expected SUBSYS:EVENT, probe:SYMBOL, probe:/path:SYMBOL, sdt:/path:MARKER, ftrace:function, kprobe:, kretprobe:, uprobe: or uretprobe:");
