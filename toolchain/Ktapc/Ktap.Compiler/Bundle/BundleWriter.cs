@@ -3,8 +3,11 @@ namespace Ktap.Bundle;
 /// <summary>Writes a <see cref="BundleModel"/> as docs/bundle-format.md v1, in the target's byte order.</summary>
 public static class BundleWriter
 {
+    /// <summary>Writes the bundle. A model that breaks a limit of the format (which the reader
+    /// would refuse) throws InvalidOperationException naming the limit.</summary>
     public static byte[] Write(BundleModel model)
     {
+        CheckLimits(model);
         var strings = CopyStrings(model.Strings);
         var refs = new StringRefs(model, strings);
         var sections = new List<SectionId>
@@ -40,6 +43,21 @@ public static class BundleWriter
         WriteHeader(w, model, refs, table.Count);
         w.PatchU32(BundleLayout.OffChecksum, Crc32.Compute(w.Written));
         return w.ToArray();
+    }
+
+    private static void CheckLimits(BundleModel m)
+    {
+        static void Limit(string what, long count, long max)
+        {
+            if (count > max) throw new InvalidOperationException($"bundle has {count} {what}, the format allows at most {max}");
+        }
+        Limit("functions", m.Functions.Count, BundleLayout.MaxTableItems);
+        Limit("constants", m.Constants.Count, BundleLayout.MaxTableItems);
+        Limit("events", m.Events.Count, BundleLayout.MaxTableItems);
+        Limit("formats", m.Formats.Count, BundleLayout.MaxTableItems);
+        Limit("globals", m.Globals.Count, BundleLayout.MaxGlobals);
+        Limit("instructions", m.Functions.Sum(f => (long)f.Code.Count), BundleLayout.MaxInstructions);
+        if (m.Functions.Count == 0) throw new InvalidOperationException("bundle has no functions; the main function is required");
     }
 
     private static void WriteHeader(EndianWriter w, BundleModel model, StringRefs refs, int sectionCount)
