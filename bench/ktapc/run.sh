@@ -13,6 +13,11 @@ root=$PWD
 out=$root/out/bench/ktapc
 mkdir -p "$out"
 
+# NativeAOT links with clang and needs zlib's development files.
+if ! command -v clang >/dev/null || ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
+    echo "NativeAOT publishing needs clang and zlib1g-dev: apt-get install clang zlib1g-dev"
+    exit 1
+fi
 echo "== publishing ktapc (NativeAOT, linux-x64)"
 dotnet publish toolchain/Ktapc/ktapc/ktapc.csproj -c Release -r linux-x64 -o "$out/bin" --nologo -v q >"$out/publish.log" 2>&1 \
     || { cat "$out/publish.log"; echo "publish failed"; exit 1; }

@@ -18,7 +18,7 @@ public static class BundleWriter
         if (model.Arguments is not null) sections.Add(SectionId.Args);
         if (model.Limits.Count > 0) sections.Add(SectionId.Limits);
 
-        var w = new EndianWriter(model.Target.ByteOrder);
+        var w = new EndianWriter(model.Target.ByteOrder, EstimateSize(model, strings, sections.Count));
         w.WriteZeros(BundleLayout.HeaderSize + sections.Count * BundleLayout.SectionEntrySize);
         var table = new List<(SectionId Id, int Offset, int Size, int Count)>();
         foreach (var id in sections)
@@ -43,6 +43,21 @@ public static class BundleWriter
         WriteHeader(w, model, refs, table.Count);
         w.PatchU32(BundleLayout.OffChecksum, Crc32.Compute(w.Written));
         return w.ToArray();
+    }
+
+    // The exact size of the bundle (every item size is a multiple of 4, so sections need no
+    // padding between them), so the buffer is allocated once and returned without a copy.
+    private static int EstimateSize(BundleModel m, StringTable strings, int sectionCount)
+    {
+        long size = BundleLayout.HeaderSize + sectionCount * BundleLayout.SectionEntrySize;
+        foreach (var s in strings.Items) size += 4 + ((s.Length + 1 + 3) & ~3);
+        long code = m.Functions.Sum(f => (long)f.Code.Count);
+        size += (long)m.Constants.Count * BundleLayout.ConstantSize + (long)m.Functions.Count * BundleLayout.FunctionSize
+            + code * 8 + (long)m.Events.Count * BundleLayout.EventSize
+            + m.Events.Sum(e => (long)e.FetchArgs.Count) * BundleLayout.FetchArgSize
+            + (long)m.Formats.Count * BundleLayout.FormatSize + 4L * m.Globals.Count
+            + 4L * (m.Arguments?.Count ?? 0) + (long)m.Limits.Count * BundleLayout.LimitSize;
+        return (int)Math.Min(size, BundleLayout.MaxTotalSize + 1L);
     }
 
     private static void CheckLimits(BundleModel m)
