@@ -63,6 +63,7 @@ public static class Messages
     public static readonly MessageDescriptor UnknownEventField = E("KTAP2017", "event '{0}' has no field '{1}' (fields: {2})");
     public static readonly MessageDescriptor LibraryNotValue = E("KTAP2018", "'{0}' is a library, not a value: use one of its members ({1})");
     public static readonly MessageDescriptor UnknownFunction = E("KTAP2020", "unknown function '{0}': it is not a built-in and the script never defines or assigns it");
+    public static readonly MessageDescriptor ConstructorKeepsOneValue = W("KTAP2021", "a table constructor keeps only the first value of this call or '...' (the VM has no instruction to store a variable number of values)");
     public static readonly MessageDescriptor HiddenBuiltin = E("KTAP2019", "'{0}' is internal to the runtime and cannot be called by name");
 
     // ---- 3xxx: events and targets
