@@ -94,3 +94,11 @@ check "stop.sh stops" "$q/stop.sh" "$board"
 "$q/status.sh" "$board" >/dev/null; rc=$?
 check "status.sh says stopped (exit 3)" test "$rc" -eq 3
 check "port is free after stop" sh -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
+
+# A boot that does not reach SSH in time fails with the console's tail and leaves nothing running.
+out=$(KTAP_BOARD_TIMEOUT=1 "$q/start.sh" "$board" 2>&1); rc=$?
+check "start.sh fails when SSH is not up in time" test "$rc" -ne 0
+check "the failure names the timeout and shows the console" \
+    sh -c "printf '%s' \"\$1\" | grep -q 'no SSH after 1 s; console tail:'" _ "$out"
+"$q/status.sh" "$board" >/dev/null; rc=$?
+check "no qemu left after the failed boot" test "$rc" -eq 3

@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 total_p=0; total_f=0
-for t in tests/boards/kernel-trees.sh tests/boards/x86_64-smoke.sh tests/boards/arm-v7-smoke.sh; do
+for t in tests/boards/kernel-trees.sh tests/boards/x86_64-smoke.sh tests/boards/arm-v7-smoke.sh tests/boards/x86-smoke.sh; do
     [ -f "$t" ] || continue
     echo "--- $t"
     start=$(date +%s)
