@@ -5,6 +5,7 @@ board_default_port=10024
 board_suite=bookworm
 board_deb_arch=i386
 board_headers_flavour=6.1-686
+board_tree=$board_headers_flavour   # make-module.sh tree for modules run on this board
 board_image_flavour=686
 board_qemu=qemu-system-i386
 board_console=ttyS0
