@@ -37,6 +37,9 @@ namespace Ktap.Targets
         // The host reports "compiled X -> Y" on standard output; show it at normal verbosity.
         protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Normal;
 
+        // The command line and the request list every script: useful at -v:d, noise at -v:n.
+        protected override void LogToolCommand(string message) => Log.LogMessage(MessageImportance.Low, message);
+
         protected override string GenerateFullPathToTool() => DotNetLocator.Find(DotNetHost, ToolName);
 
         protected override string GenerateCommandLineCommands() => "\"" + HostAssembly + "\"";

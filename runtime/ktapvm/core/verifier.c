@@ -147,7 +147,7 @@ static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i, u32 prev)
 			REJ("register operand", "CONCAT range B=%u > C=%u", bb, c);
 		if (!err && op == OP_TESTSET && c > 1)
 			REJ("flag operand", "C=%u must be 0 or 1", c);
-		if (!err && op == OP_TESTSET && v->pc + 1 >= end)
+		if (!err && op == OP_TESTSET && v->pc + 2 >= end)
 			REJ("jump target", "skip past the end of the function");
 		return err;
 	case F_ABRC:
@@ -159,7 +159,7 @@ static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i, u32 prev)
 		if (op == OP_EQ || op == OP_LT || op == OP_LE) {
 			if (a > 1)
 				REJ("flag operand", "A=%u must be 0 or 1", a);
-			if (v->pc + 1 >= end)
+			if (v->pc + 2 >= end)
 				REJ("jump target", "skip past the end of the function");
 		} else if ((err = reg(v, "A", a, fr)))
 			return err;
@@ -226,13 +226,13 @@ static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i, u32 prev)
 		case OP_LOADBOOL:
 			if (bb > 1 || c > 1)
 				REJ("flag operand", "B=%u C=%u must be 0 or 1", bb, c);
-			if (c && v->pc + 1 >= end)
+			if (c && v->pc + 2 >= end)
 				REJ("jump target", "skip past the end of the function");
 			return 0;
 		case OP_TEST:
 			if (c > 1 || bb)
 				REJ("flag operand", "C=%u must be 0 or 1, B=%u must be 0", c, bb);
-			if (v->pc + 1 >= end)
+			if (v->pc + 2 >= end)
 				REJ("jump target", "skip past the end of the function");
 			return 0;
 		case OP_CALL:

@@ -36,6 +36,7 @@ static const struct vcase cases[] = {
 	{ "FORLOOP registers", 4, { ASBX(OPC(FORPREP), 1, 0) }, 1, 0, 0, 0, "register operand: " M "0 (FORPREP): A+3=4 outside the frame of 4 registers" },
 	{ "EQ flag", 4, { ABC(OPC(EQ), 2, 0, 0) }, 1, 0, 0, 0, "flag operand: " M "0 (EQ): A=2 must be 0 or 1" },
 	{ "skip past the end", 4, { ABC(OPC(LT), 0, 0, 1) }, 1, 1, 0, 0, "jump target: " M "0 (LT): skip past the end of the function" },
+	{ "skip over the last RETURN", 4, { ABC(OPC(TEST), 0, 0, 1) }, 1, 0, 0, 0, "jump target: " M "0 (TEST): skip past the end of the function" },
 	{ "missing RETURN", 4, { ABC(OPC(MOVE), 0, 1, 0) }, 1, 1, 0, 0, "function end: " M "0 (MOVE): last instruction is not RETURN or JMP" },
 	{ "printf count vs call", 4, { ABC(OPC(PRINTF), 0, 1, 0) }, 1, 0, "%d %d\n", 2, "printf format: " M "0 (PRINTF): call passes 1 values, format P(0) expects 2" },
 	{ "printf bad conversion", 4, { ABC(OPC(PRINTF), 0, 1, 0) }, 1, 0, "x%q", 1, "printf format: " M "0 (PRINTF): format P(0) has a bad conversion at byte 2" },

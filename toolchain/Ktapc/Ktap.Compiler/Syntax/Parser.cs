@@ -63,7 +63,11 @@ public sealed partial class Parser
     private Token NextNonBad()
     {
         var t = _lexer.Next();
-        while (t.Kind == TokenKind.Bad) t = _lexer.Next();
+        while (t.Kind == TokenKind.Bad)
+        {
+            _errorTokenCount = _tokenCount; // the lexer reported it: a parse error right after adds nothing
+            t = _lexer.Next();
+        }
         return t;
     }
 

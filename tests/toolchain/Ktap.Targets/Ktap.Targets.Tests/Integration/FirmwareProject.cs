@@ -23,6 +23,10 @@ public sealed partial class FirmwareProject
                 <add key="ktap-test-feed" value="{feed.Feed}" />
                 <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
               </packageSources>
+              <packageSourceMapping>
+                <packageSource key="ktap-test-feed"><package pattern="Ktap.Targets" /></packageSource>
+                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+              </packageSourceMapping>
             </configuration>
             """);
     }

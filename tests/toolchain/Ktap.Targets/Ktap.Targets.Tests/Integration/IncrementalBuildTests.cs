@@ -80,6 +80,13 @@ public sealed class IncrementalBuildTests(PackageFeedFixture feed)
         Assert.Equal(new[] { "opens-host.kbc", "syscalls.kbc", "vfs_read_latency.kbc" }, project.Bundles);
         BundleHeader.Read(project.Bundle("opens-host.kbc")).AssertTarget(BundleHeader.LittleEndian, BundleHeader.ArchX86_64, wordSize: 8);
         BundleHeader.Read(project.Bundle("syscalls.kbc")).AssertTarget(BundleHeader.LittleEndian, BundleHeader.ArchArmV7, wordSize: 4);
+
+        // A script's own target is part of the input stamp: changing it recompiles.
+        project.EditProject("KtapTarget=\"x86_64\"", "KtapTarget=\"powerpc\"");
+        var second = project.BuildSucceeded();
+
+        Assert.Contains("opens.kp", FirmwareProject.CompiledScripts(second));
+        BundleHeader.Read(project.Bundle("opens-host.kbc")).AssertTarget(BundleHeader.BigEndian, BundleHeader.ArchPowerPC, wordSize: 4);
     }
 
     [Fact]
@@ -95,6 +102,19 @@ public sealed class IncrementalBuildTests(PackageFeedFixture feed)
         Assert.True(clean.ExitCode == 0, clean.Output);
         Assert.Empty(project.Bundles);
         Assert.False(File.Exists(stamp));
+    }
+
+    [Fact]
+    public void Removing_a_script_removes_its_bundle_at_the_next_build()
+    {
+        var project = feed.NewFirmwareProject(nameof(Removing_a_script_removes_its_bundle_at_the_next_build));
+        project.BuildSucceeded();
+        File.Delete(project.Script("opens.kp"));
+
+        var second = project.BuildSucceeded();
+
+        Assert.Empty(FirmwareProject.CompiledScripts(second));
+        Assert.Equal(new[] { "syscalls.kbc", "vfs_read_latency.kbc" }, project.Bundles);
     }
 
     [Fact]

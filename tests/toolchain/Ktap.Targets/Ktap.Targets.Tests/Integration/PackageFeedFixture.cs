@@ -16,6 +16,13 @@ public sealed class PackageFeedFixture : IDisposable
     /// <summary>The environment of the sample projects' builds: a fresh NuGet packages folder.</summary>
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesFolder };
 
+    // Pack in the configuration the tests were built in: the projects are then already built.
+#if DEBUG
+    private const string BuildConfiguration = "Debug";
+#else
+    private const string BuildConfiguration = "Release";
+#endif
+
     public PackageFeedFixture()
     {
         Directory.CreateDirectory(Feed);
@@ -23,7 +30,7 @@ public sealed class PackageFeedFixture : IDisposable
         var project = Path.Combine(RepositoryRoot, "toolchain", "Ktap.Targets", "Ktap.Targets.csproj");
         // The pack itself uses the machine's package folder: the repository's own restore
         // state must keep pointing at it.
-        var pack = DotNetProcess.Run(RepositoryRoot, new Dictionary<string, string>(), "pack", project, "-c", "Release", "-o", Feed, "--nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        var pack = DotNetProcess.Run(RepositoryRoot, new Dictionary<string, string>(), "pack", project, "-c", BuildConfiguration, "-o", Feed, "--nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false");
         if (pack.ExitCode != 0)
             throw new InvalidOperationException($"dotnet pack failed ({pack.ExitCode}):\n{pack.Output}");
         PackagePath = Assert.Single(Directory.GetFiles(Feed, "Ktap.Targets.*.nupkg"));

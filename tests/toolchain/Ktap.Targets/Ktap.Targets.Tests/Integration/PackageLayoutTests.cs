@@ -24,6 +24,7 @@ public sealed class PackageLayoutTests(PackageFeedFixture feed)
                      "buildTransitive/Ktap.Targets.props", "buildTransitive/Ktap.Targets.targets",
                      "tasks/netstandard2.0/Ktap.Targets.dll",
                      "tools/host/ktapc-msbuild.dll", "tools/host/ktapc-msbuild.runtimeconfig.json", "tools/host/Ktap.Compiler.dll",
+                     "README.md",
                  })
             Assert.Contains(required, entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/"));

@@ -40,6 +40,8 @@ public class BinderTests
     [InlineData("trace probe:vfs_read fd=%di { print(args.⟦nope⟧) }", "KTAP2017")]
     [InlineData("x = ⟦ansi⟧", "KTAP2018")]
     [InlineData("t = {}\n⟦next⟧(t, nil)", "KTAP2019")]
+    [InlineData("print(⟦gettimeofday_ms⟧())", "KTAP2020")]
+    [InlineData("x = ⟦frobnicate⟧(1) + helper()\nfunction helper() { return 1 }", "KTAP2020")]
     public void Semantic_errors(string annotated, string code) => AssertDiagnostics(annotated, "x86_64", code);
 
     [Theory]
@@ -47,6 +49,8 @@ public class BinderTests
     [InlineData("trace sched:a { local ⟦x⟧, _y = 1, 2 }", "KTAP2012")]
     [InlineData("print(⟦nothing_here⟧)", "KTAP2013")]
     [InlineData("print(⟦execname⟧)", "KTAP2014")]
+    [InlineData("function f(...) { return {1, ⟦...⟧} }", "KTAP2021")]
+    [InlineData("t = {⟦pid()⟧}", "KTAP2021")]
     public void Semantic_warnings(string annotated, string code) => AssertDiagnostics(annotated, "x86_64", code);
 
     [Theory]

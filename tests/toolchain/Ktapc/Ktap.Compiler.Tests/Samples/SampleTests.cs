@@ -39,8 +39,16 @@ public class SampleTests
     public void Sample_compiles_for_the_target(string sample, string target)
     {
         var path = Path.Combine(SampleFiles.Root, sample);
-        var model = CompileOk(sample, File.ReadAllText(path), target);
+        var source = File.ReadAllText(path);
+        var result = KtapCompiler.Compile(new CompileOptions(target, sample, source));
+        var model = CompileOk(sample, source, target);
         Assert.NotEmpty(model.Functions);
+        // The reader loses nothing the writer wrote: writing what was read gives the same bytes.
+        Assert.Equal(result.Bundle, BundleWriter.Write(model));
+        // Every instruction the code generator emitted disassembles, with its indices in range.
+        var listing = Ktap.Bytecode.Disassembler.Disassemble(model, source);
+        Assert.DoesNotContain("???", listing);
+        Assert.DoesNotContain("out of range", listing);
     }
 
     [Theory, MemberData(nameof(OneLinersAndTargets))]
