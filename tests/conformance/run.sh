@@ -71,7 +71,7 @@ ops=$(sed -n 's/^KTAP_OP(\([A-Z]*\),.*/\1/p' "$root/runtime/ktapvm/ktap_opcodes.
 for op in $ops; do
     if grep -qE "^ +[0-9]+ +\[ *[0-9]+\] +$op( |$)" "$work"/*.dump 2>/dev/null; then ok; else bad "opcode $op is used by no case"; fi
 done
-bis=$(sed -n 's/^KTAP_BUILTIN( *[0-9]*, "\([^"]*\)".*/\1/p' "$root/runtime/ktapvm/ktap_builtins.def")
+bis=$(sed -n 's/^KTAP_BUILTIN( *[0-9]*, *[A-Z0-9_]*, *"\([^"]*\)".*/\1/p' "$root/runtime/ktapvm/ktap_builtins.def")
 for bi in $bis; do
     case $bi in
         print) grep -qE ' PRINT ' "$work"/*.dump && ok || bad "built-in print is used by no case" ;;

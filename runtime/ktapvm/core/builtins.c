@@ -6,17 +6,17 @@
 #include "kvm.h"
 
 static const s8 bi_min[BI__COUNT] = {
-#define KTAP_BUILTIN(id, name, mn, mx, flags, meaning) [id] = mn,
+#define KTAP_BUILTIN(id, ident, name, mn, mx, flags, meaning) [id] = mn,
 #include "../ktap_builtins.def"
 #undef KTAP_BUILTIN
 };
 static const s8 bi_max[BI__COUNT] = {
-#define KTAP_BUILTIN(id, name, mn, mx, flags, meaning) [id] = mx,
+#define KTAP_BUILTIN(id, ident, name, mn, mx, flags, meaning) [id] = mx,
 #include "../ktap_builtins.def"
 #undef KTAP_BUILTIN
 };
 static const char *const bi_name[BI__COUNT] = {
-#define KTAP_BUILTIN(id, name, mn, mx, flags, meaning) [id] = name,
+#define KTAP_BUILTIN(id, ident, name, mn, mx, flags, meaning) [id] = name,
 #include "../ktap_builtins.def"
 #undef KTAP_BUILTIN
 };
@@ -155,10 +155,10 @@ static int sort_pairs(struct ktap_session *s, struct kvm_cpu *c, struct kv *args
 	struct sorter so = { s, c, 0, 0 };
 	u32 n = 0, i;
 	if (!t)
-		return fail(msg, BI_3, "argument is not a table");
+		return fail(msg, BI_SORT_PAIRS, "argument is not a table");
 	if (nargs > 1 && args[1].t != KT_NIL) {
 		if (args[1].t != KT_FUNCTION)
-			return fail(msg, BI_3, "comparator is not a script function");
+			return fail(msg, BI_SORT_PAIRS, "comparator is not a script function");
 		so.cmp = &args[1];
 	}
 	sn = scratch_alloc(c, (u32)(sizeof(*sn) + 2 * sizeof(struct kv) * (u64)t->count));
@@ -174,7 +174,7 @@ static int sort_pairs(struct ktap_session *s, struct kvm_cpu *c, struct kv *args
 		for (i = 0; i < n; i++)
 			if (sn->pairs[2 * i + 1].t != KT_NUMBER && sn->pairs[2 * i + 1].t != KT_STRING &&
 			    sn->pairs[2 * i + 1].t != KT_STAT)
-				return fail(msg, BI_3, "values must be numbers, strings or statistics without a comparator");
+				return fail(msg, BI_SORT_PAIRS, "values must be numbers, strings or statistics without a comparator");
 	/* heapsort for "before" order: build a heap with the last element on top */
 	for (i = n / 2; i-- > 0;)
 		sift(&so, sn->pairs, i, n);
@@ -187,7 +187,7 @@ static int sort_pairs(struct ktap_session *s, struct kvm_cpu *c, struct kv *args
 	sn->pos = 0;
 	sn->n = n;
 	res[0].t = KT_BUILTIN;
-	res[0].aux = BI_39;
+	res[0].aux = BI_SORTED_NEXT;
 	res[1].t = KT_SNAP;
 	res[1].u.s = (struct kstr *)sn;
 	res[2].t = KT_NIL;
@@ -215,7 +215,7 @@ static int histogram(struct ktap_session *s, struct kvm_cpu *c, struct kv *args,
 	u32 rows = 0, total = 0, i;
 	struct recw w;
 	if (!t)
-		return fail(msg, BI_28, "argument is not a table");
+		return fail(msg, BI_HISTOGRAM, "argument is not a table");
 	top_k = scratch_alloc(c, sizeof(struct kv) * HIST_TOP);
 	top_v = scratch_alloc(c, sizeof(s64) * HIST_TOP);
 	if (!top_k || !top_v)
@@ -225,7 +225,7 @@ static int histogram(struct ktap_session *s, struct kvm_cpu *c, struct kv *args,
 		u32 j;
 		k = key;
 		if (hist_value(&val, &n))
-			return fail(msg, BI_28, "values must be numbers or statistics");
+			return fail(msg, BI_HISTOGRAM, "values must be numbers or statistics");
 		sum = (s64)((u64)sum + (u64)n);
 		total++;
 		/* keep the HIST_TOP largest, ordered: larger value first, then key order */
@@ -280,7 +280,7 @@ static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 
 	struct recw w;
 	if (!t)
 		return fail(msg, id, "argument is not a table");
-	if (id == BI_30) {
+	if (id == BI_LHIST) {
 		if (args[1].t != KT_NUMBER || args[2].t != KT_NUMBER || args[3].t != KT_NUMBER)
 			return fail(msg, id, "min, max and step must be numbers");
 		lo = args[1].u.n;
@@ -303,7 +303,7 @@ static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 
 			v = val.u.n;
 		else
 			return fail(msg, id, "values must be numbers or statistics");
-		if (id == BI_29)
+		if (id == BI_HIST)
 			counts[pow2_bucket(v)]++;
 		else if (v < lo)
 			counts[0]++;
@@ -312,7 +312,7 @@ static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 
 		else
 			counts[1 + (u64)(v - lo) / (u64)step]++;
 	}
-	rec_begin(&w, s, id == BI_29 ? REC_HIST : REC_LHIST, 0);
+	rec_begin(&w, s, id == BI_HIST ? REC_HIST : REC_LHIST, 0);
 	rec_u64(&w, (u64)lo);
 	rec_u64(&w, (u64)hi);
 	rec_u64(&w, (u64)step);
@@ -334,10 +334,10 @@ static int stat_field(u32 id, const struct kv *v, struct kv *res, char *msg)
 		return fail(msg, id, "argument is not a statistics cell (a ptable slot)");
 	st = v->u.st;
 	switch (id) {
-	case BI_23: set_num(res, st->count); break;
-	case BI_24: set_num(res, st->sum); break;
-	case BI_25: set_num(res, st->count ? st->sum / st->count : 0); break;
-	case BI_26: set_num(res, st->min); break;
+	case BI_COUNT: set_num(res, st->count); break;
+	case BI_SUM: set_num(res, st->sum); break;
+	case BI_AVG: set_num(res, st->count ? st->sum / st->count : 0); break;
+	case BI_MIN: set_num(res, st->min); break;
 	default: set_num(res, st->max); break;
 	}
 	return 0;
@@ -390,32 +390,32 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		return RT_ARGS;
 	}
 	switch (id) {
-	case BI_0:
+	case BI_PRINT:
 		*nres = 0;
 		rec_values(s, REC_PRINT, nargs, args, nargs);
 		return 0;
-	case BI_1:
+	case BI_PRINTF:
 		*nres = 0;
 		if (args[0].t != KT_STRING)
 			return fail(msg, id, "format is not a string");
 		rec_values(s, REC_PRINTF_DYN, nargs, args, nargs);
 		return 0;
-	case BI_2: {
+	case BI_PAIRS: {
 		struct ktab *t = table_arg(s, &args[0]);
 		if (!t)
 			return fail(msg, id, "argument is not a table");
 		res[0].t = KT_BUILTIN;
-		res[0].aux = BI_38;
+		res[0].aux = BI_NEXT;
 		res[1].t = KT_TABLE;
 		res[1].u.tab = t;
 		res[2].t = KT_NIL;
 		*nres = 3;
 		return 0;
 	}
-	case BI_3:
+	case BI_SORT_PAIRS:
 		*nres = 3;
 		return sort_pairs(s, c, args, nargs, res, msg);
-	case BI_4:
+	case BI_LEN:
 		if (args[0].t == KT_STRING)
 			set_num(res, args[0].u.s->len);
 		else if (args[0].t == KT_TABLE)
@@ -425,7 +425,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		else
 			return fail(msg, id, "argument is not a string or table");
 		return 0;
-	case BI_5:
+	case BI_DELETE:
 		*nres = 0;
 		if (args[0].t == KT_TABLE) {
 			tab_clear_s(s, args[0].u.tab);
@@ -437,23 +437,23 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 			return fail(msg, id, "argument is not a table");
 		}
 		return 0;
-	case BI_6: case BI_7: case BI_8: case BI_9:
+	case BI_PID: case BI_TID: case BI_UID: case BI_EXECNAME:
 		ktap_plat_current_task(&task);
 		task.comm[sizeof(task.comm) - 1] = 0;
-		if (id == BI_9)
+		if (id == BI_EXECNAME)
 			return set_str(s, c, res, task.comm, kvm_strlen(task.comm));
-		set_num(res, id == BI_6 ? task.pid : id == BI_7 ? task.tid : task.uid);
+		set_num(res, id == BI_PID ? task.pid : id == BI_TID ? task.tid : task.uid);
 		return 0;
-	case BI_10: set_num(res, ktap_plat_cpu()); return 0;
-	case BI_11: set_num(res, ktap_plat_num_online_cpus()); return 0;
-	case BI_12: case BI_13: {
-		const char *str = id == BI_12 ? ktap_plat_arch_name() : ktap_plat_kernel_release();
+	case BI_CPU: set_num(res, ktap_plat_cpu()); return 0;
+	case BI_NUM_CPUS: set_num(res, ktap_plat_num_online_cpus()); return 0;
+	case BI_ARCH: case BI_KERNEL_V: {
+		const char *str = id == BI_ARCH ? ktap_plat_arch_name() : ktap_plat_kernel_release();
 		return set_str(s, c, res, str, kvm_strlen(str));
 	}
-	case BI_14: set_num(res, ktap_plat_in_interrupt()); return 0;
-	case BI_15: set_num(res, ktap_plat_in_iowait()); return 0;
-	case BI_16: set_num(res, ktap_plat_wall_us()); return 0;
-	case BI_17: {
+	case BI_IN_INTERRUPT: set_num(res, ktap_plat_in_interrupt()); return 0;
+	case BI_IN_IOWAIT: set_num(res, ktap_plat_in_iowait()); return 0;
+	case BI_GETTIMEOFDAY_US: set_num(res, ktap_plat_wall_us()); return 0;
+	case BI_CURR_TASK_INFO: {
 		s64 v = 0;
 		s64 size = nargs > 1 && args[1].t == KT_NUMBER ? args[1].u.n : 8;
 		if (args[0].t != KT_NUMBER || (size != 4 && size != 8))
@@ -462,28 +462,32 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 			set_num(res, v);
 		return 0;
 	}
-	case BI_18: case BI_19: {
+	case BI_USER_STRING: case BI_KERNEL_STRING: {
 		int n;
 		if (args[0].t != KT_NUMBER)
 			return fail(msg, id, "address is not a number");
-		n = id == BI_18 ? ktap_plat_read_user_string((u64)args[0].u.n, c->text, 257)
+		n = id == BI_USER_STRING ? ktap_plat_read_user_string((u64)args[0].u.n, c->text, 257)
 				: ktap_plat_read_kernel_string((u64)args[0].u.n, c->text, 257);
 		if (n < 0)
 			return 0; /* bad address: nil */
 		return set_str(s, c, res, c->text, (u32)n);
 	}
-	case BI_20: case BI_21: {
+	case BI_PRINT_BACKTRACE: case BI_BACKTRACE: {
 		u64 addrs[KTAP_STACK_DEPTH];
 		int n = ktap_plat_stack(addrs, KTAP_STACK_DEPTH), i;
 		struct kstr *k;
 		if (n < 0)
 			n = 0;
+		/* ktap 0.4's optional depth; its skip argument has no meaning here (frames
+		 * of the VM itself are never captured) and is accepted for compatibility */
+		if (nargs >= 1 && args[0].t == KT_NUMBER && args[0].u.n >= 0 && args[0].u.n < n)
+			n = (int)args[0].u.n;
 		k = str_scratch(s, c, (const char *)addrs, 8 * (u32)n);
 		if (!k)
 			return RT_BUDGET_MEMORY;
 		res[0].t = KT_STACK;
 		res[0].u.s = k;
-		if (id == BI_20) {
+		if (id == BI_PRINT_BACKTRACE) {
 			struct recw w;
 			*nres = 0;
 			rec_begin(&w, s, REC_BACKTRACE, 0);
@@ -493,7 +497,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		(void)i;
 		return 0;
 	}
-	case BI_22: {
+	case BI_PTABLE: {
 		struct kptab *p = ptab_new(s);
 		if (!p)
 			return RT_BUDGET_MEMORY;
@@ -501,30 +505,39 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		res->u.ptab = p;
 		return 0;
 	}
-	case BI_23: case BI_24: case BI_25: case BI_26: case BI_27:
+	case BI_COUNT: case BI_SUM: case BI_AVG: case BI_MIN: case BI_MAX:
 		return stat_field(id, &args[0], res, msg);
-	case BI_28:
+	case BI_HISTOGRAM:
 		*nres = 0;
 		return histogram(s, c, args, msg);
-	case BI_29: case BI_30:
+	case BI_HIST: case BI_LHIST:
 		*nres = 0;
 		return hist(s, c, args, id, msg);
-	case BI_31:
+	case BI_EXIT:
 		*nres = 0;
 		s->stopped = 1;
 		return 0;
-	case BI_32: case BI_33:
+	case BI_TIMER_TICK: case BI_TIMER_PROFILE:
 		return fail(msg, id, "timers are declared with tick-N / profile-N, not created at run time");
-	case BI_34: case BI_35: case BI_36: case BI_37: {
-		u32 i;
+	case BI_ANSI_CLEAR_SCREEN: case BI_ANSI_SET_COLOR: case BI_ANSI_RESET_COLOR: case BI_ANSI_NEW_LINE:
+	case BI_ANSI_SET_COLOR2: case BI_ANSI_SET_COLOR3: {
+		u32 i, code;
 		for (i = 0; i < nargs; i++)
 			if (args[i].t != KT_NUMBER)
 				return fail(msg, id, "arguments must be numbers");
 		*nres = 0;
-		rec_values(s, REC_ANSI, id - BI_34 + 1, args, nargs);
+		/* set_color2/3 are ktap 0.4's spellings of set_color; set_color3 leaves out attribute 0 */
+		if (id == BI_ANSI_SET_COLOR2 || id == BI_ANSI_SET_COLOR3) {
+			code = BI_ANSI_SET_COLOR - BI_ANSI_CLEAR_SCREEN + 1;
+			if (id == BI_ANSI_SET_COLOR3 && args[2].u.n == 0)
+				nargs = 2;
+		} else {
+			code = id - BI_ANSI_CLEAR_SCREEN + 1;
+		}
+		rec_values(s, REC_ANSI, code, args, nargs);
 		return 0;
 	}
-	case BI_38: {
+	case BI_NEXT: {
 		int r;
 		struct ktab *t;
 		/* a ptable iterates over its merged snapshot, taken when the loop starts */
@@ -541,7 +554,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 			res[0].t = KT_NIL;
 		return 0;
 	}
-	case BI_39: {
+	case BI_SORTED_NEXT: {
 		struct snap *sn;
 		if (args[0].t != KT_SNAP)
 			return fail(msg, id, "argument is not a sort_pairs snapshot");
@@ -556,7 +569,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		*nres = 2;
 		return 0;
 	}
-	case BI_40:
+	case BI_SCRIPT_ARGS:
 		return script_args(s, res);
 	}
 	return RT_CALL;

@@ -18,7 +18,7 @@ enum kvm_opcode {
 	OP__COUNT
 };
 enum kvm_builtin_id {
-#define KTAP_BUILTIN(id, name, mn, mx, flags, meaning) BI_##id = id,
+#define KTAP_BUILTIN(id, ident, name, mn, mx, flags, meaning) BI_##ident = id,
 #include "../ktap_builtins.def"
 #undef KTAP_BUILTIN
 	BI__COUNT

@@ -19,7 +19,7 @@ static const char *const op_names[OP__COUNT] = {
 #undef KTAP_OP
 };
 static const s8 bi_min[BI__COUNT] = {
-#define KTAP_BUILTIN(id, name, mn, mx, flags, meaning) [id] = mn,
+#define KTAP_BUILTIN(id, ident, name, mn, mx, flags, meaning) [id] = mn,
 #include "../ktap_builtins.def"
 #undef KTAP_BUILTIN
 };

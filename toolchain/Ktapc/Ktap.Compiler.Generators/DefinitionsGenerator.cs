@@ -19,7 +19,7 @@ namespace Ktap.Compiler.Generators
         private static readonly Regex OpLine = new Regex(
             @"^KTAP_OP\(\s*(\w+)\s*,\s*(\d+)\s*,\s*(\w+)\s*,\s*""((?:[^""\\]|\\.)*)""\s*\)", RegexOptions.Compiled);
         private static readonly Regex BuiltinLine = new Regex(
-            @"^KTAP_BUILTIN\(\s*(\d+)\s*,\s*""([\w.]+)""\s*,\s*(-?\d+)\s*,\s*(-?\d+)\s*,\s*(\w+)\s*,\s*""((?:[^""\\]|\\.)*)""\s*\)", RegexOptions.Compiled);
+            @"^KTAP_BUILTIN\(\s*(\d+)\s*,\s*\w+\s*,\s*""([\w.]+)""\s*,\s*(-?\d+)\s*,\s*(-?\d+)\s*,\s*(\w+)\s*,\s*""((?:[^""\\]|\\.)*)""\s*\)", RegexOptions.Compiled);
         private static readonly Regex RegLine = new Regex(
             @"^KTAP_REG\(\s*(\d+)\s*,\s*""(\w+)""", RegexOptions.Compiled);
         private static readonly Regex ArgRegLine = new Regex(
