@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
 # Builds ktapvm.ko into out/module/<flavour>/ktapvm.ko.
-#   scripts/build-module.sh <flavour>      headers: 6.1 (default), 6.1-rt, 5.10, 6.12
-#   scripts/build-module.sh <arch>         configured source tree: x86, x86_64, arm, powerpc
+#   scripts/build-module.sh <flavour>   Debian headers (scripts/kernel-trees/headers.sh):
+#                                       6.1-amd64 (default), 6.1-rt-amd64, 5.10-amd64,
+#                                       6.12-amd64, 6.1-armmp, 6.1-686
+#   scripts/build-module.sh <arch>      a configured linux-source-6.1 tree
+#                                       (scripts/kernel-trees/source-tree.sh): x86, x86_64,
+#                                       arm, powerpc
 # The kernel tree comes from KTAP_KDIR when set, else from the board scripts
 # (scripts/kernel-trees/headers.sh or source-tree.sh, which print the tree's path last).
 # Sources are copied to out/module/<flavour>/src so flavours build side by side and the
 # source folders stay free of build products. Prints the .ko path on success.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-flavour=${1:-6.1}
+flavour=${1:-6.1-amd64}
 out=$root/out/module/$flavour
 arch_args=()
 case $flavour in
-    x86) arch_args=(ARCH=i386 CROSS_COMPILE=${KTAP_CROSS_x86:-i686-linux-gnu-}) ;;
-    x86_64) arch_args=(ARCH=x86_64) ;;
-    arm) arch_args=(ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-) ;;
+    x86|6.1-686) arch_args=(ARCH=i386 CROSS_COMPILE=i686-linux-gnu-) ;;
+    x86_64|*-amd64) arch_args=(ARCH=x86_64) ;;
+    arm|6.1-armmp) arch_args=(ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-) ;;
     powerpc) arch_args=(ARCH=powerpc CROSS_COMPILE=powerpc-linux-gnu-) ;;
-    6.1|6.1-rt|5.10|6.12) ;;
-    *) echo "build-module: unknown flavour '$flavour' (6.1 6.1-rt 5.10 6.12 x86 x86_64 arm powerpc)" >&2; exit 2 ;;
+    *) echo "build-module: unknown flavour '$flavour' (6.1-amd64 6.1-rt-amd64 5.10-amd64 6.12-amd64 6.1-armmp 6.1-686 x86 x86_64 arm powerpc)" >&2; exit 2 ;;
 esac
 
 kdir=${KTAP_KDIR:-}
