@@ -6,7 +6,7 @@ x86_64 by default), with opcode and built-in numbers read from the one definitio
 (runtime/ktapvm/ktap_opcodes.def, ktap_builtins.def). The end-to-end tests use it for
 programs ktapc cannot compile yet and for deliberately damaged bundles.
 
-  kbc.py build PROGRAM OUT.kbc [--arch N] [key=value...]   assemble a test program
+  kbc.py build PROGRAM [key=value...] > OUT.kbc            assemble a test program
   kbc.py corrupt IN OUT                                     flip one code byte (CRC stays)
   kbc.py retarget IN OUT ARCH                               set the arch byte, fix the CRC
   kbc.py records FILE                                       print PRINT records, one line each
@@ -199,7 +199,8 @@ def prog_args(b, p):
     h2 = handler(b, "on_return", ret)
     b.event(2, h1, "kprobe:" + p["target"], p["target"],
             fetchargs=[("a", 1, 1, int(p["reg1"]), 0), ("b", 1, 1, int(p["reg2"]), 0)])
-    b.event(3, h2, "kretprobe:" + p["target"], p["target"],
+    ret_target = p.get("ret_target", p["target"])
+    b.event(3, h2, "kretprobe:" + ret_target, ret_target,
             fetchargs=[("ret", 4, 1, 0, 0)])
 
 
