@@ -1,5 +1,6 @@
 # Sourced by boards/qemu/*.sh: what makes the qemu-arm-v7 board.
 board_target=arm-v7
+board_uname_m=armv7l
 board_default_port=10023
 board_suite=bookworm
 board_deb_arch=armhf
@@ -14,3 +15,5 @@ board_qemu_args() {
         -netdev "user,id=n,hostfwd=tcp:127.0.0.1:$1-:22" -device virtio-net-device,netdev=n \
         -device virtio-rng-device
 }
+board_kernel_arch=arm
+board_cross_compile=arm-linux-gnueabihf-

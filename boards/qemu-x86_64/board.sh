@@ -1,5 +1,6 @@
 # Sourced by boards/qemu/*.sh: what makes the qemu-x86_64 board.
 board_target=x86_64                 # ktapc target profile name
+board_uname_m=x86_64
 board_default_port=10022
 board_suite=bookworm                # Debian suite of kernel and userland
 board_deb_arch=amd64                # Debian architecture of the userland
@@ -14,3 +15,6 @@ board_qemu_args() {
         -netdev "user,id=n,hostfwd=tcp:127.0.0.1:$1-:22" -device virtio-net-pci,netdev=n \
         -device virtio-rng-pci
 }
+# Building modules for this board: make -C <headers> M=... ARCH=... CROSS_COMPILE=...
+board_kernel_arch=x86
+board_cross_compile=

@@ -96,7 +96,7 @@ rm -rf "$stage"; mkdir -p "$stage"
 cp -a "$userland/root/." "$stage/"
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,var,root/.ssh,etc/dropbear,etc/ktap}
 mkdir -p "$stage/lib/modules/ktap"
-ln -sfn run "$stage/var/run"
+ln -sfn ../run "$stage/var/run"
 ln -sfn busybox "$stage/bin/sh"
 ln -sfn bin/busybox "$stage/init"
 # The applet links are made at boot (busybox --install -s): the board's busybox may not

@@ -4,5 +4,5 @@
 ktap_apt_install \
     qemu-system-x86 qemu-system-arm qemu-system-ppc \
     busybox-static dropbear-bin cpio openssh-client kmod xz-utils zstd \
-    make gcc bc flex bison libelf-dev libssl-dev dwarves rsync \
+    make gcc bc flex bison libelf-dev libssl-dev iproute2 \
     gcc-arm-linux-gnueabihf gcc-powerpc-linux-gnu gcc-i686-linux-gnu
