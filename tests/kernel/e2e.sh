@@ -84,6 +84,37 @@ else
     bad "tick-100ms ran 5..15 times in about 1 s" "got: '$ticks'"
 fi
 
+# filters, argname/argevent, ftrace:function, profile-N (3 lseeks to 4242, 2 to 77)
+both='/tmp/ktapwl lseek 3 4242; /tmp/ktapwl lseek 2 77'
+kbc build count kind=2 spec=kprobe:ksys_lseek target=ksys_lseek fa=off:4 \
+    'filter=off == 4242' comm=ktapwl > "$work/filter.kbc"
+push "$work/filter.kbc" /tmp/filter.kbc
+session /tmp/filter.kbc "$both" "$work/filter.out"
+check "a filter (off == 4242) keeps the handler from running on the other 2 calls" \
+    "1	ktapwl	3" "$(kbc records "$work/filter.out" | grep -v '^10')"
+kbc build describe target=ksys_lseek reg=4 'filter=off == 4242 && !(off < 0)' > "$work/describe.kbc"
+push "$work/describe.kbc" /tmp/describe.kbc
+session /tmp/describe.kbc '/tmp/ktapwl lseek 1 4242' "$work/describe.out"
+line=$(kbc records "$work/describe.out" | grep -v '^10')
+case "$line" in
+    "1	ksys_lseek	ksys_lseek: (ksys_lseek+0x0/0x"*") off=0x1092") ok "argname and argevent of a kprobe: $line" ;;
+    *) bad "argname and argevent of a kprobe" "$line" ;;
+esac
+kbc build count kind=7 spec=ftrace:function 'filter=ip == ksys_lseek' comm=ktapwl > "$work/ftrace.kbc"
+push "$work/ftrace.kbc" /tmp/ftrace.kbc
+session /tmp/ftrace.kbc "$both" "$work/ftrace.out"
+check "ftrace:function /ip == ksys_lseek/ counts all 5 calls" \
+    "1	ktapwl	5" "$(kbc records "$work/ftrace.out" | grep -v '^10')"
+kbc build tick kind=9 ms=10 > "$work/profile.kbc"
+push "$work/profile.kbc" /tmp/profile.kbc
+session /tmp/profile.kbc 'sleep 1' "$work/profile.out"
+samples=$(kbc records "$work/profile.out" | awk -F'\t' '$2 == "ticks" {print $3}')
+if [ -n "$samples" ] && [ "$samples" -ge 100 ]; then
+    ok "profile-10ms sampled $samples times in about 1 s on 2 CPUs"
+else
+    bad "profile-10ms sampled at least 100 times in about 1 s on 2 CPUs" "got: '$samples'"
+fi
+
 # two sessions at once see the same calls
 out=$(on_board 'exec 3<>/dev/ktap 4<>/dev/ktap
     cat /tmp/count.kbc >&3 && cat /tmp/count.kbc >&4 || exit 1

@@ -75,7 +75,9 @@ static int kt_regs_render(const struct ktap_event *ev, char *buf, int max)
 	if (max <= 0)
 		return 0;
 	kt_probe_name(ev, &v);
+	/* A kprobe's regs point past the breakpoint: name the probed address itself. */
 	n = scnprintf(buf, max, "%.*s: (%pS)", (int)v.len, v.str,
+		      d->kind == KTAP_PROBE_KPROBE ? (void *)re->p->kp.addr :
 		      re->regs ? (void *)instruction_pointer(re->regs) : NULL);
 	for (i = 0; i < d->fetcharg_count && n < max - 1; i++) {
 		kt_regs_arg(ev, i + 1, &v);
