@@ -124,6 +124,40 @@ out=$(on_board 'exec 3<>/dev/ktap 4<>/dev/ktap
 check "two sessions at once count the same 3000 calls" \
     "$(printf '1\tktapwl\t3000\n1\tktapwl\t3000')" "$out"
 
+# ---- bundles compiled by ktapc ---------------------------------------------------------
+ktapc_ok=
+if timeout 600 dotnet build "$root/toolchain/Ktapc/ktapc/ktapc.csproj" -c Release \
+        -o "$work/ktapc" >"$work/ktapc-build.log" 2>&1; then
+    ktapc_ok=1; ok "ktapc builds"
+else
+    bad "ktapc builds" "$(tail -n 5 "$work/ktapc-build.log")"
+fi
+ktapc() { dotnet "$work/ktapc/ktapc.dll" "$@"; }
+if [ -n "$ktapc_ok" ]; then
+    ktapc --target x86_64 -o "$work/k-count.kbc" -e 't = {}
+trace syscalls:sys_enter_getppid { t[execname()] += 1 }
+trace_end { print("ktapwl", t["ktapwl"]) }'
+    push "$work/k-count.kbc" /tmp/k-count.kbc
+    session /tmp/k-count.kbc '/tmp/ktapwl getppid 10000' "$work/k-count.out"
+    check "ktapc: t[execname()] += 1 on syscalls:sys_enter_getppid counts 10000 calls" \
+        "1	ktapwl	10000" "$(kbc records "$work/k-count.out" | grep -v '^10')"
+    ktapc --target x86_64 -o "$work/k-args.kbc" -e 'trace probe:ksys_lseek off=%si whence=%dx /off == 4242/ {
+    if (execname() == "ktapwl") { print("entry", arg2, arg3, args.off) } }
+trace probe:ksys_lseek%return ret=$retval { if (execname() == "ktapwl") { print("return", arg2) } }'
+    push "$work/k-args.kbc" /tmp/k-args.kbc
+    session /tmp/k-args.kbc "$both" "$work/k-args.out"
+    check "ktapc: kprobe fetch-args with a filter, kretprobe \$retval" \
+        "$(printf '1\tentry\t4242\t0\t4242\n1\treturn\t4242\n%.0s' 1 2 3; printf '1\treturn\t77\n1\treturn\t77')" \
+        "$(kbc records "$work/k-args.out" | grep -v '^10')"
+    ktapc --target arm-v7 -o "$work/k-arm.kbc" -e 'trace syscalls:sys_enter_getppid { print(1) }'
+    push "$work/k-arm.kbc" /tmp/k-arm.kbc
+    out=$(on_board 'exec 3<>/dev/ktap; cat /tmp/k-arm.kbc >&3 2>/dev/null; echo "rc=$?"; cat <&3')
+    case "$out" in
+        rc=1*"word size 4, this VM has 8"*|rc=1*"arm-v7"*) ok "ktapc's arm-v7 bundle is refused: ${out#*$'\n'}" ;;
+        *) bad "ktapc's arm-v7 bundle is refused" "$out" ;;
+    esac
+fi
+
 # ---- refusals --------------------------------------------------------------------------
 refusal() { # bundle(host path) -> "rc=N message"
     push "$1" /tmp/refused.kbc

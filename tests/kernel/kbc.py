@@ -191,16 +191,17 @@ def prog_count(b, p):
 
 def prog_args(b, p):
     """kprobe TARGET with fetch-args a (REG1) b (REG2) and kretprobe TARGET with $retval:
-    print("entry", arg1, arg2) and print("return", arg1) when execname() == COMM"""
+    print("entry", arg2, arg3) and print("return", arg2) when execname() == COMM
+    (arg1 is the probe address)"""
     main_chunk(b, [])
     # EQ skips the JMP (over the prints) when execname() == COMM
     comm_test = [abx("LOADBUILTIN", 0, BUILTINS["execname"]), abc("CALL", 0, 1, 2),
                  abc("EQ", 0, 0, K + b.k(p["comm"]))]
     entry = comm_test + [asbx("JMP", 0, 4), abx("LOADK", 1, b.k("entry")),
-                              abc("EVARG", 2, 1), abc("EVARG", 3, 2), abc("PRINT", 1, 3)]
+                              abc("EVARG", 2, 2), abc("EVARG", 3, 3), abc("PRINT", 1, 3)]
     h1 = handler(b, "on_entry", entry)
     ret = comm_test + [asbx("JMP", 0, 3), abx("LOADK", 1, b.k("return")),
-                            abc("EVARG", 2, 1), abc("PRINT", 1, 2)]
+                            abc("EVARG", 2, 2), abc("PRINT", 1, 2)]
     h2 = handler(b, "on_return", ret)
     b.event(2, h1, "kprobe:" + p["target"], p["target"],
             fetchargs=[("a", 1, 1, int(p["reg1"]), 0), ("b", 1, 1, int(p["reg2"]), 0)])
