@@ -260,8 +260,10 @@ int kt_probes_arm(struct kt_session *s)
 	int ret;
 
 	ret = kt_probes_prepare(s);
-	if (ret)
+	if (ret) {
+		kt_probes_disarm(s); /* nothing is armed yet: releases filters and events */
 		return ret;
+	}
 	for (i = 0; i < s->probe_count; i++) {
 		struct kt_probe *p = &s->probes[i];
 
