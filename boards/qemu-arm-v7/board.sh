@@ -5,6 +5,7 @@ board_default_port=10023
 board_suite=bookworm
 board_deb_arch=armhf
 board_headers_flavour=6.1-armmp
+board_tree=$board_headers_flavour   # make-module.sh tree for modules run on this board
 board_image_flavour=armmp
 board_qemu=qemu-system-arm
 board_console=ttyAMA0

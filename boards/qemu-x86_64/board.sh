@@ -5,6 +5,7 @@ board_default_port=10022
 board_suite=bookworm                # Debian suite of kernel and userland
 board_deb_arch=amd64                # Debian architecture of the userland
 board_headers_flavour=6.1-amd64     # the kernel image is the same version as these headers
+board_tree=$board_headers_flavour   # make-module.sh tree for modules run on this board
 board_image_flavour=amd64           # linux-image-<release> where release ends in this
 board_qemu=qemu-system-x86_64
 board_console=ttyS0

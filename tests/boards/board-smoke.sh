@@ -23,33 +23,36 @@ finish() {
 }
 trap finish EXIT
 
-# The test module, built against the headers of the board's kernel.
+# The test module, built against the tree of the board's kernel (Debian's headers, or the
+# kernel built from source for boards Debian has no kernel for).
 t0=$(date +%s.%N)
-headers=$("$repo/scripts/kernel-trees/headers.sh" "$board_headers_flavour")
-check "headers $board_headers_flavour unpacked" test -f "$headers/Makefile"
-release=$(cat "$(dirname "$headers")/release")
 work=$(mktemp -d); trap 'rm -rf "$work"; finish' EXIT
 cp "$repo/tests/boards/hello-module/"* "$work/"
-if make -s -C "$headers" M="$work" ARCH="$board_kernel_arch" CROSS_COMPILE="$board_cross_compile" \
-        modules >"$work/build.log" 2>&1 && [ -f "$work/ktap_hello.ko" ]; then
-    ok "hello module builds against $board_headers_flavour"
+if "$repo/scripts/kernel-trees/make-module.sh" "$board_tree" "$work" -s >"$work/build.log" 2>&1 &&
+   [ -f "$work/ktap_hello.ko" ]; then
+    ok "hello module builds against $board_tree"
 else
-    bad "hello module builds against $board_headers_flavour"; cat "$work/build.log"
+    bad "hello module builds against $board_tree"; cat "$work/build.log"
 fi
-check "hello module vermagic is $release" \
-    sh -c "modinfo -F vermagic '$work/ktap_hello.ko' | grep -q '^$release '"
 
 # Image and boot.
 check "build-image.sh with --module" "$q/build-image.sh" "$board" --module "$work/ktap_hello.ko"
+release=$(cat "$state/kernel-release")
+check "hello module vermagic is $release" \
+    sh -c "modinfo -F vermagic '$work/ktap_hello.ko' | grep -q '^$release '"
 check "build-image.sh refuses a missing module" \
     sh -c "! '$q/build-image.sh' '$board' --module /nonexistent/x.ko 2>/dev/null"
 "$q/stop.sh" "$board" >/dev/null 2>&1
 t1=$(date +%s.%N)
-port=$("$q/start.sh" "$board")
+# The board's default port, or the next free one of this project's board range (another
+# session may be using the default): this also exercises --port.
+want=$board_default_port
+while (exec 3<>"/dev/tcp/127.0.0.1/$want") 2>/dev/null && [ "$want" -lt 10029 ]; do want=$((want + 1)); done
+port=$("$q/start.sh" "$board" --port "$want")
 rc=$?
 t2=$(date +%s.%N)
 check "start.sh boots to SSH" test "$rc" -eq 0
-check "start.sh prints the port ($port)" test "$port" = "$board_default_port"
+check "start.sh prints the port ($port)" test "$port" = "$want"
 [ "$rc" -eq 0 ] || { tail -n 40 "$state/console.log"; exit 1; }
 echo "boot to SSH-ready: $(awk -v a="$t1" -v b="$t2" 'BEGIN {printf "%.1f", b - a}') s (headers+module+image: $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s)"
 check "start.sh again says already running" sh -c "'$q/start.sh' '$board' 2>/dev/null | grep -q 'already running'"
@@ -94,3 +97,11 @@ check "stop.sh stops" "$q/stop.sh" "$board"
 "$q/status.sh" "$board" >/dev/null; rc=$?
 check "status.sh says stopped (exit 3)" test "$rc" -eq 3
 check "port is free after stop" sh -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
+
+# A boot that does not reach SSH in time fails with the console's tail and leaves nothing running.
+out=$(KTAP_BOARD_TIMEOUT=1 "$q/start.sh" "$board" --port "$want" 2>&1); rc=$?
+check "start.sh fails when SSH is not up in time" test "$rc" -ne 0
+check "the failure names the timeout and shows the console" \
+    sh -c "printf '%s' \"\$1\" | grep -q 'no SSH after 1 s; console tail:'" _ "$out"
+"$q/status.sh" "$board" >/dev/null; rc=$?
+check "no qemu left after the failed boot" test "$rc" -eq 3

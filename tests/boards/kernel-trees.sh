@@ -32,6 +32,7 @@ done <<'TREES'
 5.10-amd64   x86-64        5.10.0-
 6.12-amd64   x86-64        6.12.
 6.1-armmp    ARM,          6.1.0-
+6.1-686      80386         6.1.0-*-686 SMP
 src-x86      80386         6.1.
 src-arm      ARM,          6.1.
 src-powerpc  PowerPC       6.1.
