@@ -50,7 +50,7 @@ for i = 1, $n do h() end
 io.write(string.format("%.1f", (os.clock() - t0) * 1e9 / $n))
 LUA
     l=$(lua5.1 "$work/h$i.lua")
-    printf "%-24s %12s %12s %7.2fx\n" "$name" "$k" "$l" "$(echo "$k / $l" | bc -l)"
+    printf "%-24s %12s %12s %7.2fx\n" "$name" "$k" "$l" "$(awk -v a="$k" -v b="$l" 'BEGIN { print a / b }')"
 done
 
 # memory per table entry: a handler storing one new number key per run
@@ -59,4 +59,4 @@ printf 'n = 0\nt = {}\ntrace sched:sched_switch { n += 1; t[n] = n }\n' > "$work
 dotnet "$ktapc" --target x86_64 "$work/mem.kp" -o "$work/mem.kbc" 2>/dev/null
 kmem=$("$runner" "$work/mem.kbc" --events "$work/event.jsonl" --bench "$m" --limit table=200000 --limit memory=67108864 2>&1 >/dev/null | sed -n 's/.*memory \([0-9]*\) bytes.*/\1/p')
 lmem=$(lua5.1 -e "collectgarbage(); local b = collectgarbage('count'); t = {}; local n = 0; for i = 1, $m do n = n + 1; t[n * 7919 % 1000003 + 1000000] = n end; collectgarbage(); io.write(string.format('%d', (collectgarbage('count') - b) * 1024))")
-printf "memory per table entry (%d entries): ktapvm %.1f bytes, lua5.1 %.1f bytes (hash part)\n" "$m" "$(echo "$kmem / $m" | bc -l)" "$(echo "$lmem / $m" | bc -l)"
+printf "memory per table entry (%d entries): ktapvm %.1f bytes, lua5.1 %.1f bytes (hash part)\n" "$m" "$(awk -v a="$kmem" -v b="$m" 'BEGIN { print a / b }')" "$(awk -v a="$lmem" -v b="$m" 'BEGIN { print a / b }')"
