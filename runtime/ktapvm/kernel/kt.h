@@ -36,6 +36,7 @@ enum kt_state {
 
 struct kt_session;
 struct kt_filter;
+struct trace_event_file;
 
 /* One armed event source for probe `index` of the bundle (one per CPU for perf). */
 struct kt_probe {
@@ -58,7 +59,8 @@ struct kt_probe {
 	struct perf_event **perf;       /* per possible CPU, or NULL */
 	struct kt_tp_format *format;    /* tracepoint field layout (tracepoint.c) */
 	const char *event_name;         /* tracepoint: "subsys:event" matched */
-	u64 value_id;                   /* tracepoint: its perf id from tracefs */
+	u64 value_id;                   /* tracepoint: its perf id */
+	struct trace_event_file *tfile; /* tracepoint: referenced while the session lives */
 };
 
 struct kt_session {

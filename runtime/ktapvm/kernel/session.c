@@ -131,7 +131,7 @@ static u32 kt_header_total(const u8 *h)
 /* Accept bundle bytes; returns how many were taken (the rest may be a command). */
 static ssize_t kt_collect(struct kt_session *s, const char __user *buf, size_t count)
 {
-	size_t want;
+	size_t taken = 0;
 	int ret;
 
 	if (!s->bundle) {
@@ -139,32 +139,32 @@ static ssize_t kt_collect(struct kt_session *s, const char __user *buf, size_t c
 		if (!s->bundle)
 			return -ENOMEM;
 	}
-	want = s->bundle_total ? s->bundle_total - s->bundle_len : KT_HEADER_PREFIX - s->bundle_len;
-	want = min(want, count);
-	if (copy_from_user(s->bundle + s->bundle_len, buf, want))
-		return -EFAULT;
-	s->bundle_len += want;
-	if (!s->bundle_total && s->bundle_len >= KT_HEADER_PREFIX) {
-		u32 total = kt_header_total(s->bundle);
+	/* First up to total_size, then (knowing it) up to the end of the bundle. */
+	while (taken < count) {
+		u32 goal = s->bundle_total ? s->bundle_total : KT_HEADER_PREFIX;
+		size_t want = min_t(size_t, goal - s->bundle_len, count - taken);
 
-		/* A header the loader will refuse: let it say why, now. */
-		if (memcmp(s->bundle, "\x1b" "KBC", 4) || total < 64 || total > KT_BUNDLE_MAX)
-			total = s->bundle_len;
-		s->bundle_total = total;
-		if (want < count && s->bundle_len < total) {
-			ssize_t more = kt_collect(s, buf + want, count - want);
+		if (copy_from_user(s->bundle + s->bundle_len, buf + taken, want))
+			return -EFAULT;
+		s->bundle_len += want;
+		taken += want;
+		if (!s->bundle_total && s->bundle_len == KT_HEADER_PREFIX) {
+			u32 total = kt_header_total(s->bundle);
 
-			if (more < 0)
-				return more;
-			want += more;
+			/* A header the loader will refuse: let it say why, now. */
+			if (memcmp(s->bundle, "\x1b" "KBC", 4) || total < 64 ||
+			    total > KT_BUNDLE_MAX)
+				total = s->bundle_len;
+			s->bundle_total = total;
+		}
+		if (s->bundle_total && s->bundle_len == s->bundle_total) {
+			ret = kt_session_start(s);
+			if (ret)
+				return ret;
+			break;
 		}
 	}
-	if (s->bundle_total && s->bundle_len == s->bundle_total) {
-		ret = kt_session_start(s);
-		if (ret)
-			return ret;
-	}
-	return want;
+	return taken;
 }
 
 static bool kt_is_stop(const char *cmd, size_t n)
@@ -319,7 +319,7 @@ static int kt_open(struct inode *inode, struct file *file)
 	atomic64_set(&s->reentry_skips, 0);
 	s->state = KT_COLLECTING;
 	file->private_data = s;
-	return stream_open(inode, file);
+	return stream_open(inode, file); /* no seeking, no file position */
 }
 
 /* Dropped or finished: nothing stays armed, nothing stays allocated. */
@@ -352,7 +352,6 @@ static const struct file_operations kt_fops = {
 	.poll = kt_poll,
 	.unlocked_ioctl = kt_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 struct miscdevice kt_miscdev = {

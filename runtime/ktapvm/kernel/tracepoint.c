@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tracepoint.c - trace events (`trace sched:sched_switch`, `syscalls:sys_enter_*`).
- * The running kernel describes its events in tracefs: a glob is expanded by listing
- * events/<subsys>/<event>, each event's id opens a perf tracepoint counter per CPU, and
- * its `format` file gives the field names, offsets and sizes used for arg1..9, args.NAME,
- * filters and argevent. Everything here but the handlers runs at load, in process context.
+ * A glob is expanded by listing tracefs' events/<subsys>/<event> directories; each match
+ * is opened with trace_get_event_file(), whose trace_event_call gives the perf id (a perf
+ * tracepoint counter per CPU delivers the raw entry) and the fields' names, offsets and
+ * sizes used for arg1..9, args.NAME, filters and argevent. Everything here but the handlers runs at load, in process context.
  */
 #include <linux/fs.h>
 #include <linux/slab.h>
@@ -13,13 +13,13 @@
 #include <linux/string.h>
 #include <linux/kernel.h>
 #include <linux/version.h>
+#include <linux/trace_events.h>
 #include "kt.h"
 
 #define KT_TP_NAME_MAX 64
 #define KT_TP_FIELD_NAME_MAX 40
 #define KT_TP_MAX_FIELDS 48
 #define KT_TP_MAX_MATCHES 2048
-#define KT_FILE_MAX 16384
 
 enum kt_field_kind { KT_F_INT, KT_F_CHARS, KT_F_DATA_LOC_STR, KT_F_OTHER };
 
@@ -39,26 +39,7 @@ static const char *const kt_tracefs_roots[] = {
 	"/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events",
 };
 
-/* ---- reading tracefs ------------------------------------------------------------ */
-
-static ssize_t kt_read_file(const char *path, char *buf, size_t max)
-{
-	struct file *f = filp_open(path, O_RDONLY, 0);
-	loff_t pos = 0;
-	ssize_t n, total = 0;
-
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	while (total < (ssize_t)max - 1) {
-		n = kernel_read(f, buf + total, max - 1 - total, &pos);
-		if (n <= 0)
-			break;
-		total += n;
-	}
-	filp_close(f, NULL);
-	buf[total] = 0;
-	return total;
-}
+/* ---- listing tracefs, reading the event's fields ------------------------------- */
 
 struct kt_names {
 	struct dir_context ctx;
@@ -107,74 +88,78 @@ static int kt_list_dirs(const char *dir, const char *glob, char (*names)[KT_TP_N
 	return ret < 0 ? ret : n.count;
 }
 
-/* "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;" */
-static void kt_parse_field(struct kt_tp_format *fmt, char *line)
+/*
+ * The kernel's private struct ftrace_event_field (kernel/trace/trace.h): its leading
+ * members have kept this layout from 4.x to 6.12. Only these are read.
+ */
+struct kt_kernel_event_field {
+	struct list_head link;
+	const char *name;
+	const char *type;
+	int filter_type;
+	int offset;
+	int size;
+	int is_signed; /* a 1-bit field in newer kernels: only bit 0 is read */
+};
+
+static void kt_add_field(struct kt_tp_format *fmt, const char *name, const char *type,
+			 int offset, int size, int is_signed)
 {
 	struct kt_tp_field *f;
-	char *decl, *semi, *name, *p;
-	unsigned int off, size, sgn = 0;
+	int i;
 
-	decl = strstr(line, "field:");
-	p = strstr(line, "offset:");
-	if (!decl || !p || fmt->count >= KT_TP_MAX_FIELDS)
+	if (fmt->count >= KT_TP_MAX_FIELDS)
 		return;
-	if (sscanf(p, "offset:%u;\tsize:%u;\tsigned:%u;", &off, &size, &sgn) < 2)
-		return;
-	decl += 6;
-	semi = strchr(decl, ';');
-	if (!semi)
-		return;
-	*semi = 0;
-	p = strchr(decl, '[');
-	if (p)
-		*p = 0; /* "char comm[16]" -> name "comm" */
-	name = strrchr(decl, ' ');
-	name = name ? name + 1 : decl;
-	f = &fmt->f[fmt->count];
+	/* keep the fields in layout order (the kernel's list is newest first) */
+	for (i = fmt->count; i > 0 && fmt->f[i - 1].offset > offset; i--)
+		fmt->f[i] = fmt->f[i - 1];
+	f = &fmt->f[i];
+	memset(f, 0, sizeof(*f));
 	strscpy(f->name, name, sizeof(f->name));
-	f->offset = off;
+	f->offset = offset;
 	f->size = size;
-	f->is_signed = sgn;
+	f->is_signed = is_signed;
 	f->common = !strncmp(name, "common_", 7);
-	if (strstr(decl, "__data_loc") && strstr(decl, "char"))
+	if (strstr(type, "__data_loc") && strstr(type, "char"))
 		f->kind = KT_F_DATA_LOC_STR;
-	else if (p && strstr(decl, "char"))
+	else if (strchr(type, '[') && strstr(type, "char"))
 		f->kind = KT_F_CHARS;
-	else if (!p && (size == 1 || size == 2 || size == 4 || size == 8))
+	else if (!strchr(type, '[') && (size == 1 || size == 2 || size == 4 || size == 8))
 		f->kind = KT_F_INT;
 	else
 		f->kind = KT_F_OTHER;
 	fmt->count++;
 }
 
-static int kt_read_event(const char *root, const char *sys, const char *event,
-			 struct kt_tp_format *fmt, u64 *id, char *buf)
+/* The event's perf id and fields, from its trace_event_call; keeps a reference. */
+static int kt_read_event(struct kt_probe *p, const char *sys, const char *event)
 {
-	char path[200];
-	char *line, *next;
-	unsigned long long v;
-	ssize_t n;
+	struct kt_tp_format *fmt = p->format;
+	struct trace_event_call *call;
+	struct kt_kernel_event_field *kf;
+	struct list_head *head;
 
-	snprintf(path, sizeof(path), "%s/%s/%s/id", root, sys, event);
-	n = kt_read_file(path, buf, KT_FILE_MAX);
-	if (n < 0)
-		return n;
-	if (kstrtoull(strim(buf), 10, &v))
-		return -EINVAL;
-	*id = v;
-	snprintf(path, sizeof(path), "%s/%s/%s/format", root, sys, event);
-	n = kt_read_file(path, buf, KT_FILE_MAX);
-	if (n < 0)
-		return n;
-	snprintf(fmt->name, sizeof(fmt->name), "%s:%s", sys, event);
-	for (line = buf; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = 0;
-		if (!strncmp(line, "print fmt:", 10))
-			break;
-		kt_parse_field(fmt, line);
+	p->tfile = trace_get_event_file(NULL, sys, event);
+	if (IS_ERR(p->tfile)) {
+		int ret = PTR_ERR(p->tfile);
+
+		p->tfile = NULL;
+		return ret;
 	}
+	call = p->tfile->event_call;
+	p->value_id = call->event.type;
+	snprintf(fmt->name, sizeof(fmt->name), "%s:%s", sys, event);
+	kt_add_field(fmt, "common_type", "unsigned short",
+		     offsetof(struct trace_entry, type), 2, 0);
+	kt_add_field(fmt, "common_flags", "unsigned char",
+		     offsetof(struct trace_entry, flags), 1, 0);
+	kt_add_field(fmt, "common_preempt_count", "unsigned char",
+		     offsetof(struct trace_entry, preempt_count), 1, 0);
+	kt_add_field(fmt, "common_pid", "int", offsetof(struct trace_entry, pid), 4, 1);
+	head = trace_get_fields(call);
+	list_for_each_entry(kf, head, link)
+		kt_add_field(fmt, kf->name, kf->type ? kf->type : "", kf->offset, kf->size,
+			     kf->is_signed & 1);
 	return 0;
 }
 
@@ -350,7 +335,6 @@ struct kt_probe *kt_probe_add(struct kt_session *s)
 struct kt_expand {
 	char sys[KT_TP_MAX_MATCHES / 8][KT_TP_NAME_MAX];
 	char ev[KT_TP_MAX_MATCHES][KT_TP_NAME_MAX];
-	char buf[KT_FILE_MAX];
 };
 
 int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_probe *def)
@@ -391,7 +375,6 @@ int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_prob
 		nev = kt_list_dirs(dir, evglob, x->ev, ARRAY_SIZE(x->ev));
 		for (j = 0; j < nev && !ret; j++) {
 			struct kt_probe *p;
-			u64 id;
 
 			if (matched >= KT_TP_MAX_MATCHES) {
 				kt_session_set_error(s, -E2BIG, "probe %s: more than %d events match",
@@ -412,13 +395,12 @@ int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_prob
 				ret = -ENOMEM;
 				break;
 			}
-			ret = kt_read_event(root, x->sys[i], x->ev[j], p->format, &id, x->buf);
+			ret = kt_read_event(p, x->sys[i], x->ev[j]);
 			if (ret) {
-				kt_session_set_error(s, ret, "probe %s: cannot read %s/%s/%s (error %d)",
-						     def->spec, root, x->sys[i], x->ev[j], ret);
+				kt_session_set_error(s, ret, "probe %s: cannot open event %s:%s (error %d)",
+						     def->spec, x->sys[i], x->ev[j], ret);
 				break;
 			}
-			p->value_id = id;
 			p->event_name = p->format->name;
 			matched++;
 		}
@@ -452,6 +434,9 @@ int kt_tracepoint_arm(struct kt_probe *p)
 
 void kt_tracepoint_free(struct kt_probe *p)
 {
+	if (p->tfile)
+		trace_put_event_file(p->tfile);
+	p->tfile = NULL;
 	kfree(p->format);
 	p->format = NULL;
 	p->event_name = NULL;
