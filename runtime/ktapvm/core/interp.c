@@ -5,7 +5,6 @@
  */
 #include "kvm.h"
 
-const char *kvm_op_name(u32 op);
 const char *kvm_type_name(u32 t);
 
 const char *kvm_type_name(u32 t)

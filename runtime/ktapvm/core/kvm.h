@@ -187,6 +187,8 @@ int kvm_snprintf(char *buf, int max, const char *fmt, ...)
 /* ---- pieces ---- */
 int kvm_load(struct ktap_session *s, const u8 *bytes, u32 len, char *msg);
 int kvm_verify(struct ktap_session *s, char *msg);
+/* the opcode's name from ktap_opcodes.def, for messages */
+const char *kvm_op_name(u32 op);
 
 struct kstr *str_scratch(struct ktap_session *s, struct kvm_cpu *c, const char *p, u32 n);
 struct kstr *str_intern(struct ktap_session *s, const char *p, u32 n, int type);
