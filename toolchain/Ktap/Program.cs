@@ -20,6 +20,7 @@ namespace Ktap.Tool
                 DoctorCommand.Create(options, context),
                 BoardsCommand.Create(context),
                 BoardCommand.Create(context),
+                ReplayCommand.Create(),
             };
             return root;
         }

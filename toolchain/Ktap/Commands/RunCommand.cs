@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ktap.Bundle;
 using Ktap.Compilation;
+using Ktap.Output;
 using Ktap.Profiles;
 using Ktap.Tool.Boards;
 using Ktap.Tool.Linking;
@@ -8,8 +9,6 @@ using Ktap.Tool.Remote;
 using Ktap.Tool.Ssh;
 
 namespace Ktap.Tool.Commands;
-
-public enum OutputFormat { Text, Json }
 
 /// <summary>Everything `ktap run` was asked to do.</summary>
 public sealed record RunRequest(
@@ -30,7 +29,7 @@ public sealed record RunRequest(
 public static class RunCommand
 {
     /// <summary>Makes the live decoder of a session's records (Ktap.Output).</summary>
-    public static Func<BundleModel, OutputFormat, TextWriter, ISessionOutput> OutputFactory { get; set; } = RecordOutput.Create;
+    public static Func<BundleModel, OutputFormat, TextWriter, TextWriter, ISessionOutput> OutputFactory { get; set; } = (b, f, o, d) => new RecordOutput(b, f, o, d);
 
     public static Command Create(CommonOptions options, Func<CommandContext> context)
     {
@@ -72,7 +71,7 @@ public static class RunCommand
 
         using var file = request.OutputFile is null ? null : new StreamWriter(request.OutputFile);
         var writer = (TextWriter?)file ?? ctx.Out;
-        var output = OutputFactory(model, request.Format, writer);
+        var output = OutputFactory(model, request.Format, writer, ctx.Err);
         var result = SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt);
         writer.Flush();
         return Report(ctx, result);
@@ -117,18 +116,14 @@ public static class RunCommand
         if (errors.Count > 0) throw new KtapException(ExitCodes.ScriptError, $"the script does not link against {board.Name}; nothing was run");
     }
 
+    // The decoder already printed the summary (lost records, runtime errors, budget hits).
     private static int Report(CommandContext ctx, SessionResult result)
     {
-        var summary = result.Summary;
-        if (summary is null) return ExitCodes.Success;
-        foreach (var m in summary.Messages) ctx.Err.WriteLine($"ktap: {m}");
-        if (summary.LostRecords > 0)
-            ctx.Err.WriteLine($"ktap: {summary.LostRecords} record(s) lost: the board's ring buffer was full (print less, or aggregate and print in trace_end)");
-        if (summary.RuntimeErrors > 0)
+        if (result.Summary is null)
         {
-            ctx.Err.WriteLine($"ktap: {summary.RuntimeErrors} runtime error(s) in the script's handlers (see above)");
-            return ExitCodes.RuntimeErrors;
+            ctx.Err.WriteLine("ktap: the session ended without the board's summary record");
+            return ExitCodes.Failure;
         }
-        return ExitCodes.Success;
+        return result.Summary.RuntimeErrors > 0 ? ExitCodes.RuntimeErrors : ExitCodes.Success;
     }
 }
