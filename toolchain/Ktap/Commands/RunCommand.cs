@@ -54,28 +54,53 @@ public static class RunCommand
 
     public static int Execute(CommandContext ctx, RunRequest request) => ctx.Guard(() =>
     {
+        // With -e there is no script file: every positional word is the workload (`-e '...' -- ls -l`).
+        if (request.Eval is not null && request.Script is not null)
+            request = request with { Script = null, Workload = [request.Script, .. request.Workload] };
         if ((request.Script is null) == (request.Eval is null))
             throw new KtapException(ExitCodes.Usage, request.Script is null ? "give a script (.kp or .kbc) or -e 'one-liner'" : "give either a script or -e, not both");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timing = ctx.Env("KTAP_TIMING") == "1";
+        void Stage(string name) { if (timing) ctx.Err.WriteLine($"ktap: timing: {name} at {clock.Elapsed.TotalMilliseconds:0} ms"); }
         var board = ctx.Board(request.Board);
         var target = KnownTargets.Resolve(board.Target)!;
         var model = LoadBundle(ctx, request, board, target);
+        Stage("compiled");
 
-        BoardScripts.EnsureRunning(board, ctx.Err);
-        using var connection = ctx.Connect(board, request.Settings);
+        using var connection = ConnectStartingIfNeeded(ctx, board, request.Settings);
+        Stage("connected");
         var facts = QuickFacts.Read(connection);
+        Stage("facts read");
         facts.CheckRuns(target, board.Name, request.Script ?? "the script");
         Link(ctx, connection, board, facts.Release, model, request.Refresh);
         if (!facts.HasDevice)
             throw new KtapException(ExitCodes.ModuleMissing, $"the ktapvm module is not loaded on {board.Name} (/dev/ktap is missing): ktap deploy --board {board.Name}");
         var bundle = BundleWriter.Write(model);
+        Stage("linked");
 
         using var file = request.OutputFile is null ? null : new StreamWriter(request.OutputFile);
         var writer = (TextWriter?)file ?? ctx.Out;
         var output = OutputFactory(model, request.Format, writer, ctx.Err);
+        if (timing) output = new FirstOutputTimer(output, () => Stage("first records"));
         var result = SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt);
         writer.Flush();
+        Stage("session ended");
         return Report(ctx, result);
     });
+
+    /// <summary>Connects; an emulated board that does not answer is started first (the embedded default).</summary>
+    private static BoardConnection ConnectStartingIfNeeded(CommandContext ctx, BoardProfile board, SshSettings settings)
+    {
+        try
+        {
+            return ctx.Connect(board, settings);
+        }
+        catch (KtapException e) when (e.ExitCode == ExitCodes.Unreachable && board.Emulated)
+        {
+            BoardScripts.EnsureRunning(board, ctx.Err);
+            return ctx.Connect(board, settings);
+        }
+    }
 
     private static BundleModel LoadBundle(CommandContext ctx, RunRequest request, BoardProfile board, TargetProfile target)
     {
@@ -125,5 +150,16 @@ public static class RunCommand
             return ExitCodes.Failure;
         }
         return result.Summary.RuntimeErrors > 0 ? ExitCodes.RuntimeErrors : ExitCodes.Success;
+    }
+
+    private sealed class FirstOutputTimer(ISessionOutput inner, Action first) : ISessionOutput
+    {
+        private bool _seen;
+        public void Write(ReadOnlySpan<byte> data)
+        {
+            if (!_seen) { _seen = true; first(); }
+            inner.Write(data);
+        }
+        public SessionSummary? Complete() => inner.Complete();
     }
 }
