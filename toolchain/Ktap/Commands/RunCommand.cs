@@ -64,10 +64,21 @@ public static class RunCommand
         void Stage(string name) { if (timing) ctx.Err.WriteLine($"ktap: timing: {name} at {clock.Elapsed.TotalMilliseconds:0} ms"); }
         var board = ctx.Board(request.Board);
         var target = KnownTargets.Resolve(board.Target)!;
-        var model = LoadBundle(ctx, request, board, target);
+        // Connecting (SSH handshake) and compiling take about as long each: do them at once.
+        var connecting = Task.Run(() => ConnectStartingIfNeeded(ctx, board, request.Settings));
+        BundleModel model;
+        try
+        {
+            model = LoadBundle(ctx, request, board, target);
+        }
+        catch
+        {
+            // Script errors win over connection problems; close the connection when it comes.
+            connecting.ContinueWith(t => { if (t.IsCompletedSuccessfully) t.Result.Dispose(); }, TaskScheduler.Default);
+            throw;
+        }
         Stage("compiled");
-
-        using var connection = ConnectStartingIfNeeded(ctx, board, request.Settings);
+        using var connection = connecting.GetAwaiter().GetResult();
         Stage("connected");
         var facts = QuickFacts.Read(connection);
         Stage("facts read");
