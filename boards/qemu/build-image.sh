@@ -27,41 +27,57 @@ done
 ktap_board_load "$board_arg"
 mkdir -p "$board_dir"
 
-# 1. Kernel: the image package of the release the headers flavour resolved to.
-"$ktap_repo/scripts/kernel-trees/headers.sh" "$board_headers_flavour" >/dev/null
-hdr=$KTAP_STATE_DIR/headers/$board_headers_flavour
-release=$(cat "$hdr/release"); version=$(cat "$hdr/version")
-kernel_root=$KTAP_STATE_DIR/kernels/$release
-if [ ! -f "$kernel_root/ready" ]; then
-    debs=$KTAP_STATE_DIR/debs/$board_suite
-    ktap_apt_fetch "$board_suite" "$debs" "linux-image-$release:$board_deb_arch=$version"
-    deb=$(ls "$debs/linux-image-${release}_${version}_"*.deb | head -n 1)
-    rm -rf "$kernel_root"; mkdir -p "$kernel_root"
-    dpkg-deb -x "$deb" "$kernel_root"
-    # Debian generates modules.dep at install time; do it for the unpacked tree.
-    depmod -b "$kernel_root" "$release"
-    touch "$kernel_root/ready"
+# 1. Kernel: Debian's image package of the release the headers flavour resolved to, or a
+#    kernel built from linux-source-6.1 (boards Debian ships no kernel for).
+if [ -n "${board_kernel_build:-}" ]; then
+    kernel_out=$("$ktap_repo/scripts/kernel-trees/build-kernel.sh" "$board_kernel_build")
+    release=$(cat "$kernel_out/include/config/kernel.release")
+    version="built $(basename "$kernel_out")"
+    kernel_image=$kernel_out/$board_kernel_file
+    moddir=
+else
+    "$ktap_repo/scripts/kernel-trees/headers.sh" "$board_headers_flavour" >/dev/null
+    hdr=$KTAP_STATE_DIR/headers/$board_headers_flavour
+    release=$(cat "$hdr/release"); version=$(cat "$hdr/version")
+    kernel_root=$KTAP_STATE_DIR/kernels/$release
+    if [ ! -f "$kernel_root/ready" ]; then
+        debs=$KTAP_STATE_DIR/debs/$board_suite
+        ktap_apt_fetch "$board_suite" "$debs" "linux-image-$release:$board_deb_arch=$version"
+        deb=$(ls "$debs/linux-image-${release}_${version}_"*.deb | head -n 1)
+        rm -rf "$kernel_root"; mkdir -p "$kernel_root"
+        dpkg-deb -x "$deb" "$kernel_root"
+        # Debian generates modules.dep at install time; do it for the unpacked tree.
+        depmod -b "$kernel_root" "$release"
+        touch "$kernel_root/ready"
+    fi
+    kernel_image=$kernel_root/boot/vmlinuz-$release
+    moddir=$kernel_root/lib/modules/$release
 fi
 
 # 2. Userland: busybox-static, dropbear and its libraries for the board's architecture.
-userland=$KTAP_STATE_DIR/userland/$board_suite-$board_deb_arch
-userland_pkgs="busybox-static dropbear-bin libc6 libcrypt1 libgmp10 libtomcrypt1 libtommath1 zlib1g"
-if [ ! -f "$userland/ready" ]; then
-    debs=$KTAP_STATE_DIR/debs/$board_suite
-    wanted=()
-    for p in $userland_pkgs; do wanted+=("$p:$board_deb_arch"); done
-    ktap_apt_fetch "$board_suite" "$debs" "${wanted[@]}"
-    rm -rf "$userland"; mkdir -p "$userland/root"
-    for p in $userland_pkgs; do
-        v=$(ktap_apt_version "$board_suite" "$p:$board_deb_arch")
-        deb=$(ls "$debs/${p}_${v//:/%3a}_${board_deb_arch}.deb" 2>/dev/null | head -n 1)
-        [ -n "$deb" ] || ktap_die "downloaded $p $v ($board_deb_arch) not found in $debs"
-        dpkg-deb -x "$deb" "$userland/root"
-        echo "$p $v" >> "$userland/versions"
-    done
-    # What a board never uses: documentation, locales, character set converters.
-    rm -rf "$userland/root/usr/share" "$userland/root"/usr/lib/*/gconv "$userland/root"/etc
-    touch "$userland/ready"
+if [ -n "${board_userland_build:-}" ]; then
+    # Built from source by the board's own script (no Debian userland for this architecture).
+    userland=$("$board_def/$board_userland_build")
+else
+    userland=$KTAP_STATE_DIR/userland/$board_suite-$board_deb_arch
+    userland_pkgs="busybox-static dropbear-bin libc6 libcrypt1 libgmp10 libtomcrypt1 libtommath1 zlib1g"
+    if [ ! -f "$userland/ready" ]; then
+        debs=$KTAP_STATE_DIR/debs/$board_suite
+        wanted=()
+        for p in $userland_pkgs; do wanted+=("$p:$board_deb_arch"); done
+        ktap_apt_fetch "$board_suite" "$debs" "${wanted[@]}"
+        rm -rf "$userland"; mkdir -p "$userland/root"
+        for p in $userland_pkgs; do
+            v=$(ktap_apt_version "$board_suite" "$p:$board_deb_arch")
+            deb=$(ls "$debs/${p}_${v//:/%3a}_${board_deb_arch}.deb" 2>/dev/null | head -n 1)
+            [ -n "$deb" ] || ktap_die "downloaded $p $v ($board_deb_arch) not found in $debs"
+            dpkg-deb -x "$deb" "$userland/root"
+            echo "$p $v" >> "$userland/versions"
+        done
+        # What a board never uses: documentation, locales, character set converters.
+        rm -rf "$userland/root/usr/share" "$userland/root"/usr/lib/*/gconv "$userland/root"/etc
+        touch "$userland/ready"
+    fi
 fi
 
 # 3. Keys, made once per board: the client key and the board's own host key.
@@ -96,7 +112,7 @@ rm -rf "$stage"; mkdir -p "$stage"
 cp -a "$userland/root/." "$stage/"
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,var,root/.ssh,etc/dropbear,etc/ktap}
 mkdir -p "$stage/lib/modules/ktap"
-ln -sfn run "$stage/var/run"
+ln -sfn ../run "$stage/var/run"
 ln -sfn busybox "$stage/bin/sh"
 ln -sfn bin/busybox "$stage/init"
 # The applet links are made at boot (busybox --install -s): the board's busybox may not
@@ -114,7 +130,6 @@ chmod 700 "$stage/root" "$stage/root/.ssh"; chmod 600 "$stage/root/.ssh/authoriz
 
 # Kernel modules the board needs, in dependency order (modules.dep lists each module's
 # dependencies; load those first).
-moddir=$kernel_root/lib/modules/$release
 declare -A seen=()
 ordered=()
 visit() {
@@ -146,7 +161,7 @@ for m in "${modules[@]}"; do cp "$m" "$stage/lib/modules/ktap/"; done
 # 6. Pack, and put the kernel beside it.
 ( cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet ) | gzip -6 > "$board_dir/initramfs.cpio.gz.tmp"
 mv "$board_dir/initramfs.cpio.gz.tmp" "$board_dir/initramfs.cpio.gz"
-cp "$kernel_root/boot/vmlinuz-$release" "$board_dir/vmlinuz"
+cp "$kernel_image" "$board_dir/vmlinuz"
 echo "$release" > "$board_dir/kernel-release"
 echo "$version" > "$board_dir/kernel-version"
 echo "$inputs_hash" > "$board_dir/image.hash"

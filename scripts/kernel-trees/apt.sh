@@ -22,11 +22,22 @@ ktap_apt_setup() {
     mkdir -p "$dir"/{etc/apt.conf.d,etc/preferences.d,etc/sources.list.d,lists/partial,cache/archives/partial,state}
     : > "$dir/state/status"
     local a=${archs// /,}
-    cat > "$dir/etc/sources.list" <<SRC
+    case "$suite" in
+        *-src)  # source packages only (e.g. bookworm-src), for userlands Debian does not build
+            local dist=${suite%-src}
+            cat > "$dir/etc/sources.list" <<SRC
+deb-src [signed-by=$keyring] $KTAP_DEBIAN_MIRROR/debian $dist main
+deb-src [signed-by=$keyring] $KTAP_DEBIAN_MIRROR/debian-security $dist-security main
+SRC
+            ;;
+        *)
+            cat > "$dir/etc/sources.list" <<SRC
 deb [arch=$a signed-by=$keyring] $KTAP_DEBIAN_MIRROR/debian $suite main
 deb [arch=$a signed-by=$keyring] $KTAP_DEBIAN_MIRROR/debian $suite-updates main
 deb [arch=$a signed-by=$keyring] $KTAP_DEBIAN_MIRROR/debian-security $suite-security main
 SRC
+            ;;
+    esac
     {
         echo "Dir::Etc \"$dir/etc\";"
         echo "Dir::State \"$dir/state\";"
@@ -51,7 +62,7 @@ ktap_apt_update() {
         APT_CONFIG=$dir/apt.conf apt-get update -qq >"$dir/update.log" 2>&1 && break
     done
     if [ "$try" = 2 ] && grep -q '^E:' "$dir/update.log"; then
-        ls "$dir/lists/"*"_${suite}_main_binary-amd64_Packages"* >/dev/null 2>&1 ||
+        ls "$dir/lists/"*"_${suite%-src}_main_"*{binary-amd64_Packages,source_Sources}* >/dev/null 2>&1 ||
             { cat "$dir/update.log" >&2; echo "apt: cannot update the $suite lists" >&2; return 1; }
         echo "apt: warning: some $suite indexes failed to download; using the others:" >&2
         grep '^E: Failed' "$dir/update.log" | sed 's/^/  /' >&2

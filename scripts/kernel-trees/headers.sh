@@ -22,7 +22,9 @@ case "$flavour" in
 esac
 
 dir=$KTAP_STATE_DIR/headers/$flavour
-if [ -f "$dir/ready" ]; then
+# The stamp changes with this script, so a tree prepared by an older version is redone.
+stamp=$(sha256sum < "$0" | cut -c1-16)
+if [ "$(cat "$dir/ready" 2>/dev/null)" = "$stamp" ]; then
     echo "$dir/build"
     exit 0
 fi
@@ -72,8 +74,56 @@ if [ -f "$kv" ]; then
         echo "headers.sh: $flavour was built with $cc, which this host lacks: using gcc" >&2
     fi
 fi
+# Options the headers' configuration assumes of gcc-14 that the host's gcc lacks.
+auto=$build/include/config/auto.conf
+if grep -q '^CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=y' "$auto" &&
+   ! gcc -fmin-function-alignment=16 -x c -c /dev/null -o /dev/null 2>/dev/null; then
+    sed -i 's/^CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=y/# CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT is not set/' "$auto"
+    echo "headers.sh: $flavour: host gcc lacks -fmin-function-alignment: using -falign-functions" >&2
+fi
+# BTF for modules needs a pahole as new as the one the kernel was built with (trixie's 1.28+).
+want_pahole=$(sed -n 's/^CONFIG_PAHOLE_VERSION=//p' "$auto")
+have_pahole=$(pahole --version 2>/dev/null | tr -dc '0-9' || true)
+if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$auto" && [ -f "$build/vmlinux" ] &&
+   [ "${have_pahole:-0}" -lt "${want_pahole:-0}" ]; then
+    sed -i 's/^CONFIG_DEBUG_INFO_BTF_MODULES=y/# CONFIG_DEBUG_INFO_BTF_MODULES is not set/' "$auto"
+    echo "headers.sh: $flavour: host pahole (${have_pahole:-none}) older than $want_pahole: modules built without BTF" >&2
+fi
+# The unpacked kbuild tools (modpost, objtool...) of a newer suite may need a newer glibc
+# than the host's (trixie's need 2.38): run them with that suite's own libc6, unpacked
+# beside them, through its dynamic loader.
+kbuild_dir=$(cd -P "$build/scripts/.." && pwd)
+host_glibc=$(ldd --version | awk 'NR == 1 {print $NF}')
+needs_newer() {
+    local v
+    v=$(readelf -V "$1" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)
+    [ -n "$v" ] && [ "$(printf '%s\n%s\n' "$v" "$host_glibc" | sort -V | tail -n 1)" != "$host_glibc" ]
+}
+newer=()
+while read -r f; do
+    [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] && needs_newer "$f" && newer+=("$f")
+done < <(find "$kbuild_dir/" -type f -perm -u+x)
+if [ ${#newer[@]} -gt 0 ]; then
+    libc_version=$(ktap_apt_version "$suite" libc6)
+    ktap_apt_fetch "$suite" "$debs" "libc6:amd64=$libc_version"
+    dpkg-deb -x "$(ls "$debs/libc6_${libc_version//:/%3a}_amd64.deb")" "$dir/glibc"
+    loader=$(ls "$dir"/glibc/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$dir"/glibc/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 2>/dev/null | head -n 1 || true)
+    libdir=$(dirname "$loader")
+    for f in "${newer[@]}"; do
+        mv "$f" "$f.elf"
+        printf '#!/bin/sh\n# Runs with %s glibc (headers.sh).\nexec %s --library-path %s "$0.elf" "$@"\n' \
+            "$suite's" "$loader" "$libdir" > "$f"
+        chmod +x "$f"
+    done
+    echo "headers.sh: $flavour: ${#newer[@]} kbuild tools need glibc > $host_glibc: they run with $suite's libc6 $libc_version" >&2
+fi
+# Extra make arguments for this tree (make-module.sh passes them): the cross compiler.
+make_args=
+case "$flavour" in *armmp) make_args="ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-" ;;
+                   *686) make_args="ARCH=x86 CROSS_COMPILE=i686-linux-gnu-" ;; esac
+echo "$make_args" > "$dir/make-args"
 ln -sfn "$build" "$dir/build"
 echo "$version" > "$dir/version"
 echo "${pkg#linux-headers-}" > "$dir/release"
-touch "$dir/ready"
+echo "$stamp" > "$dir/ready"
 echo "$dir/build"

@@ -196,7 +196,7 @@ static int settable(struct ktap_session *s, const struct kv *t, struct kv k, str
 		return RT_INDEX;
 	if (k.t == KT_NIL)
 		return RT_NILKEY;
-	if ((err = kv_persist(s, &k)) || (err = kv_persist(s, &v)))
+	if ((err = kv_persist(s, &v))) /* the key is made persistent only if it is new */
 		return err;
 	return tab_set(s, t->u.tab, &k, &v);
 }
@@ -314,11 +314,15 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 	const u32 *code = s->b.code;
 	struct kvm_frame *fr = &c->frames[nframes - 1];
 	u32 base = fr->base;
+	const u32 *pc = code + fr->pc; /* kept in a register; fr->pc is written back (SAVE) */
+	u64 left = c->insns_left;
 	int err = 0;
 
+#define SAVE() (fr->pc = (u32)(pc - code), c->insns_left = left)
+#define LOAD() (pc = code + fr->pc, left = c->insns_left)
 	for (;;) {
-		u32 i = code[fr->pc++];
-		if (!c->insns_left--) {
+		u32 i = *pc++;
+		if (!left--) {
 			err = RT_BUDGET_INSNS;
 			goto error;
 		}
@@ -338,7 +342,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 		case OP_LOADBOOL:
 			RA->t = INSN_B(i) ? KT_TRUE : KT_FALSE;
 			if (INSN_C(i))
-				fr->pc++;
+				pc++;
 			break;
 		case OP_LOADFN:
 			RA->t = KT_FUNCTION;
@@ -424,7 +428,6 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				break;
 			if (n->t != KT_NUMBER)
 				CHECK(RT_ARITH);
-			CHECK(kv_persist(s, &key));
 			CHECK(tab_incr(s, RA->u.tab, &key, n->u.n, &old));
 			break;
 		}
@@ -437,7 +440,6 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				CHECK(RT_NILKEY);
 			if (n->t != KT_NUMBER)
 				CHECK(RT_ARITH);
-			CHECK(kv_persist(s, &key));
 			CHECK(ptab_add(s, RA->u.ptab, &key, n->u.n));
 			break;
 		}
@@ -488,43 +490,47 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			break;
 		}
 		case OP_JMP:
-			fr->pc += INSN_SBX(i);
+			pc += INSN_SBX(i);
 			break;
 		case OP_EQ:
 			if (kv_equal(RKB, RKC) != (int)INSN_A(i))
-				fr->pc++;
+				pc++;
 			break;
 		case OP_LT: case OP_LE: {
 			int res = 0;
 			CHECK(compare(INSN_OP(i), RKB, RKC, &res));
 			if (res != (int)INSN_A(i))
-				fr->pc++;
+				pc++;
 			break;
 		}
 		case OP_TEST:
 			if (truth(RA) != (int)INSN_C(i))
-				fr->pc++;
+				pc++;
 			break;
 		case OP_TESTSET:
 			if (truth(RB) == (int)INSN_C(i))
 				*RA = *RB;
 			else
-				fr->pc++;
+				pc++;
 			break;
 		case OP_CALL: {
 			u32 fa = base + INSN_A(i);
 			u32 nargs = INSN_B(i) ? INSN_B(i) - 1 : c->top - fa - 1;
 			s32 want = (s32)INSN_C(i) - 1;
 			if (r[fa].t == KT_BUILTIN) {
+				SAVE();
 				err = call_builtin(s, c, nframes, r[fa].aux, fa + 1, nargs, fa, want);
 				if (err)
 					return err;
+				LOAD();
 				if (s->stopped && !s->trace_end_done && floor == 0)
 					return 0; /* exit(): end this handler now */
 			} else if (r[fa].t == KT_FUNCTION) {
+				SAVE();
 				CHECK(push_frame(s, c, &nframes, fa, nargs, want));
 				fr = &c->frames[nframes - 1];
 				base = fr->base;
+				pc = code + fr->pc;
 			} else {
 				FAIL(RT_CALL, "attempt to call a %s value", kvm_type_name(r[fa].t));
 			}
@@ -541,6 +547,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 					r[dst + j] = r[from + j];
 				if (n == 0)
 					r[dst].t = KT_NIL;
+				c->insns_left = left;
 				return 0;
 			}
 			for (j = 0; j < n; j++)
@@ -551,6 +558,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				c->top = dst + n;
 			fr = &c->frames[nframes - 1];
 			base = fr->base;
+			pc = code + fr->pc;
 			break;
 		}
 		case OP_FORPREP:
@@ -558,7 +566,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			    RA[2].u.n == 0)
 				CHECK(RT_FOR);
 			RA[0].u.n = (s64)((u64)RA[0].u.n - (u64)RA[2].u.n);
-			fr->pc += INSN_SBX(i);
+			pc += INSN_SBX(i);
 			break;
 		case OP_FORLOOP: {
 			s64 step = RA[2].u.n, limit = RA[1].u.n, prev = RA[0].u.n;
@@ -567,7 +575,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			int go = step > 0 ? (v <= limit && v > prev) : (v >= limit && v < prev);
 			RA[0].u.n = v;
 			if (go) {
-				fr->pc += INSN_SBX(i);
+				pc += INSN_SBX(i);
 				RA[3].t = KT_NUMBER;
 				RA[3].u.n = v;
 			}
@@ -577,18 +585,22 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			u32 a = base + INSN_A(i);
 			s32 want = (s32)INSN_C(i);
 			if (r[a].t == KT_BUILTIN) {
+				SAVE();
 				err = call_builtin(s, c, nframes, r[a].aux, a + 1, 2, a + 3, want);
 				if (err)
 					return err;
+				LOAD();
 			} else if (r[a].t == KT_FUNCTION) {
 				if (INSN_A(i) + 5 >= s->b.funcs[fr->fn].frame)
 					FAIL(RT_CALL, "iterator function needs 3 free registers");
 				r[a + 3] = r[a];
 				r[a + 4] = r[a + 1];
 				r[a + 5] = r[a + 2];
+				SAVE();
 				CHECK(push_frame(s, c, &nframes, a + 3, 2, want));
 				fr = &c->frames[nframes - 1];
 				base = fr->base;
+				pc = code + fr->pc;
 			} else {
 				FAIL(RT_CALL, "attempt to call a %s value", kvm_type_name(r[a].t));
 			}
@@ -597,7 +609,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 		case OP_TFORLOOP:
 			if (RA[1].t != KT_NIL) {
 				RA[0] = RA[1];
-				fr->pc += INSN_SBX(i);
+				pc += INSN_SBX(i);
 			}
 			break;
 		case OP_VARARG: {
@@ -653,6 +665,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 		}
 	}
 error:
+	SAVE();
 	fr->pc--; /* the failing instruction */
 	if (!c->tmp[0])
 		msg_for(c->tmp, err, 0);
@@ -689,7 +702,7 @@ int kvm_call_nested(struct ktap_session *s, struct kvm_cpu *c, const struct kv *
 
 int kvm_execute(struct ktap_session *s, u32 fn, const struct ktap_event *ev)
 {
-	struct kvm_cpu *c = &s->cpus[ktap_plat_cpu() % s->ncpu];
+	struct kvm_cpu *c = kvm_this_cpu(s);
 	const struct kvm_func *f = &s->b.funcs[fn];
 	u32 j, nframes = 1;
 	int err;
@@ -716,6 +729,6 @@ int kvm_execute(struct ktap_session *s, u32 fn, const struct ktap_event *ev)
 	err = run(s, c, nframes, 0);
 	c->ev = 0;
 	c->running = 0;
-	STAT_INC(s, handler_runs);
+	c->runs++; /* summed by ktap_session_stats: no shared counter on the hot path */
 	return err;
 }

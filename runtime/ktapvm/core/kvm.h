@@ -73,6 +73,7 @@ struct kvm_arena {
 	u8 *base;
 	u64 size, bump, used, peak;
 	void *free_list[ARENA_CLASSES];
+	void *big; /* freed page-sized blocks */
 	struct ktap_lock *lock;
 };
 void *arena_alloc(struct ktap_session *s, u64 size); /* zeroed, NULL when over budget */
@@ -145,6 +146,7 @@ struct kvm_cpu {
 	const struct ktap_event *ev;
 	u64 insns_left;
 	u32 nframes; /* frames in use when a built-in runs */
+	u64 runs; /* handler runs on this CPU */
 	u32 top; /* absolute register index after the last multi-result op */
 	char *tmp; /* 512-byte message buffer */
 	char *text; /* 512-byte buffer for rendered events and symbols */

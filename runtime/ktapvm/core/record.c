@@ -7,7 +7,9 @@
 
 struct kvm_cpu *kvm_this_cpu(struct ktap_session *s)
 {
-	return &s->cpus[ktap_plat_cpu() % s->ncpu];
+	int cpu = ktap_plat_cpu();
+	/* the platform's CPU is below its possible count; the check only keeps memory safe */
+	return &s->cpus[(unsigned)cpu < (unsigned)s->ncpu ? cpu : 0];
 }
 
 static void put(struct recw *w, const void *p, u32 n)

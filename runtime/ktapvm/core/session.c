@@ -247,9 +247,13 @@ int ktap_session_stopped(const struct ktap_session *s)
 
 void ktap_session_stats(const struct ktap_session *s, struct ktap_stats *out)
 {
+	int i;
 	unsigned long fl = ktap_plat_lock(s->stats_lock);
 	*out = s->stats;
 	ktap_plat_unlock(s->stats_lock, fl);
+	out->handler_runs = 0;
+	for (i = 0; i < s->ncpu; i++)
+		out->handler_runs += s->cpus[i].runs;
 	out->memory_used = s->arena.used;
 	out->memory_peak = s->arena.peak;
 }

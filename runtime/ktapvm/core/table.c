@@ -85,11 +85,16 @@ static void release(struct ktap_session *s, struct kv *v)
 		arena_free(s, v->u.st);
 }
 
-static int add_entry(struct ktap_session *s, struct ktab *t, const struct kv *k, struct knode **out)
+/* Insert key k (made persistent here, so lookups of existing keys never intern). Called
+ * with the table lock held: the intern and arena locks nest inside it. */
+static int add_entry(struct ktap_session *s, struct ktab *t, const struct kv *key, struct knode **out)
 {
+	struct kv kk = *key, *k = &kk;
 	int err;
 	if (t->count >= s->lim[KTAP_LIMIT_TABLE_ENTRIES])
 		return RT_BUDGET_TABLE;
+	if ((err = kv_persist(s, &kk)))
+		return err;
 	if ((t->used + 1) * 4 > t->cap * 3 && (err = resize(s, t)))
 		return err;
 	*out = insert_slot(t, k);
@@ -243,7 +248,7 @@ static void stat_merge(struct kstat *into, const struct kstat *from)
 /* Only this CPU writes its table; the lock orders it against readers merging. */
 int ptab_add(struct ktap_session *s, struct kptab *p, const struct kv *k, s64 n)
 {
-	struct ktab *t = p->percpu[ktap_plat_cpu() % s->ncpu];
+	struct ktab *t = p->percpu[kvm_this_cpu(s) - s->cpus];
 	unsigned long fl = ktap_plat_lock(t->lock);
 	struct knode *nd = find(t, k);
 	int err = 0;

@@ -110,6 +110,16 @@ static int kt_ip_glob(const char *filter, char *out, int max)
 	return (n == 0 || *p) ? -EINVAL : 0;
 }
 
+/* ftrace_free_filter is exported from 5.19 on; before, resetting empties the filter. */
+static void kt_ftrace_free_filter(struct ftrace_ops *ops)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 19, 0)
+	ftrace_free_filter(ops);
+#else
+	ftrace_set_filter(ops, NULL, 0, 1);
+#endif
+}
+
 int kt_ftrace_arm(struct kt_probe *p)
 {
 	char glob[KT_STRING_MAX];
@@ -123,7 +133,11 @@ int kt_ftrace_arm(struct kt_probe *p)
 	}
 	memset(&p->fops, 0, sizeof(p->fops));
 	p->fops.func = kt_fn_callback;
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+	p->fops.flags = 0; /* before 5.11: ftrace adds its recursion guard unless told safe */
+#else
 	p->fops.flags = FTRACE_OPS_FL_RECURSION;
+#endif
 	ret = ftrace_set_filter(&p->fops, glob, strlen(glob), 1);
 	if (ret) {
 		kt_session_set_error(p->sess, ret, "probe %s: no traceable function matches %s",
@@ -132,7 +146,7 @@ int kt_ftrace_arm(struct kt_probe *p)
 	}
 	ret = register_ftrace_function(&p->fops);
 	if (ret) {
-		ftrace_free_filter(&p->fops);
+		kt_ftrace_free_filter(&p->fops);
 		kt_session_set_error(p->sess, ret, "cannot arm probe %s: ftrace (error %d)",
 				     p->def.spec, ret);
 	}
@@ -142,5 +156,5 @@ int kt_ftrace_arm(struct kt_probe *p)
 void kt_ftrace_disarm(struct kt_probe *p)
 {
 	unregister_ftrace_function(&p->fops);
-	ftrace_free_filter(&p->fops);
+	kt_ftrace_free_filter(&p->fops);
 }

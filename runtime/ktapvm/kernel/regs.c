@@ -144,12 +144,11 @@ static int kt_fetch_base(const struct ktap_fetcharg *fa, struct pt_regs *regs, b
 	case FA_STACKN:
 		if (fa->offset < 0 || fa->offset > 4096)
 			return -EINVAL;
-		if (user)
-			return kt_read_mem(user_stack_pointer(regs) +
-					   fa->offset * sizeof(long), out,
-					   sizeof(long), true);
-		*out = regs_get_kernel_stack_nth(regs, fa->offset);
-		return 0;
+		/* Read fault-safe rather than with regs_get_kernel_stack_nth (not
+		 * exported on every architecture). */
+		return kt_read_mem((user ? user_stack_pointer(regs)
+					 : kernel_stack_pointer(regs)) +
+				   fa->offset * sizeof(long), out, sizeof(long), user);
 	case FA_RETVAL:
 		*out = regs_return_value(regs);
 		return 0;

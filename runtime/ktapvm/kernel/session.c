@@ -319,7 +319,7 @@ static int kt_open(struct inode *inode, struct file *file)
 	atomic64_set(&s->reentry_skips, 0);
 	s->state = KT_COLLECTING;
 	file->private_data = s;
-	return stream_open(inode, file);
+	return stream_open(inode, file); /* no seeking, no file position */
 }
 
 /* Dropped or finished: nothing stays armed, nothing stays allocated. */
@@ -352,7 +352,6 @@ static const struct file_operations kt_fops = {
 	.poll = kt_poll,
 	.unlocked_ioctl = kt_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 struct miscdevice kt_miscdev = {

@@ -11,7 +11,7 @@
 #include <linux/version.h>
 #include "kt.h"
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
 static int kt_uprobe_fn(struct uprobe_consumer *uc, struct pt_regs *regs, __u64 *data)
 #else
 static int kt_uprobe_fn(struct uprobe_consumer *uc, struct pt_regs *regs)
@@ -21,7 +21,7 @@ static int kt_uprobe_fn(struct uprobe_consumer *uc, struct pt_regs *regs)
 	return 0;
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
 static int kt_uretprobe_fn(struct uprobe_consumer *uc, unsigned long func,
 			   struct pt_regs *regs, __u64 *data)
 #else

@@ -120,10 +120,10 @@ static int bench(struct ktap_session *s, struct replay_event *e, long n)
 	replay_ctx.discard = 1;
 	replay_ctx.ev = e;
 	replay_ctx.cpu = e->cpu;
-	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a); /* CPU time, as lua's os.clock: the host is shared */
 	for (i = 0; i < n; i++)
 		ktap_session_fire(s, 0, &ev);
-	clock_gettime(CLOCK_MONOTONIC, &b);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
 	ns = (double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec);
 	{
 		struct ktap_stats st;
@@ -288,7 +288,7 @@ int main(int argc, char **argv)
 	}
 	replay_ctx.ev = 0;
 	replay_ctx.cpu = 0;
-	replay_ctx.discard = 0;
+	replay_ctx.discard = bench_n != 0;
 	ktap_session_run_trace_end(s);
 	ktap_session_finish(s);
 	fflush(stdout);

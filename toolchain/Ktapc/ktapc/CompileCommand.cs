@@ -78,6 +78,8 @@ public static class CompileCommand
                 return context.Fail(ExitCodes.Usage, "give -o FILE for a script from -e or standard input");
             output = Path.ChangeExtension(scriptPath!, ".kbc");
         }
+        if (scriptPath is not null && scriptPath != "-" && context.FullPath(output) == context.FullPath(scriptPath))
+            return context.Fail(ExitCodes.Usage, $"the output '{output}' would overwrite the script; give -o FILE");
 
         CompileResult result;
         try
@@ -97,9 +99,17 @@ public static class CompileCommand
         foreach (var d in result.Diagnostics) context.Error.WriteLine(d.ToString());
         if (result.Bundle is null) return ExitCodes.ScriptErrors;
 
-        try { File.WriteAllBytes(context.FullPath(output), result.Bundle); }
+        // Write beside the target and rename, so a failed write never leaves half a bundle.
+        var full = context.FullPath(output);
+        var temporary = full + ".tmp";
+        try
+        {
+            File.WriteAllBytes(temporary, result.Bundle);
+            File.Move(temporary, full, overwrite: true);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            try { File.Delete(temporary); } catch (IOException) { }
             return context.Fail(ExitCodes.Usage, $"cannot write '{output}': {e.Message}");
         }
         return ExitCodes.Ok;

@@ -42,6 +42,7 @@ public static class DumpCommand
 
         context.Out.WriteLine($"bundle {bundlePath}: {data.Length} bytes, target {model.Target.Name}");
         BundleDescriber.Describe(data, model, context.Out);
+        BundleDescriber.DescribeTables(model, context.Out);
         context.Out.WriteLine();
         Disassembler.Disassemble(model, context.Out, source);
         return ExitCodes.Ok;

@@ -63,4 +63,24 @@ public class CompileTests
         Assert.Contains(": error KTAP", cli.Err);
         Assert.False(File.Exists(cli.PathOf("w2.kbc")));
     }
+
+    [Fact]
+    public void An_output_that_would_overwrite_the_script_is_refused()
+    {
+        using var cli = new CliRun();
+        File.WriteAllText(cli.PathOf("s.kbc"), Script);
+        Assert.Equal(2, cli.Run("--target", "x86", "s.kbc"));
+        Assert.Equal("ktapc: the output 's.kbc' would overwrite the script; give -o FILE\n", cli.Err);
+        Assert.Equal(Script, File.ReadAllText(cli.PathOf("s.kbc")));
+    }
+
+    [Fact]
+    public void An_unwritable_output_exits_2_and_leaves_no_file()
+    {
+        using var cli = new CliRun();
+        File.WriteAllText(cli.PathOf("s.kp"), Script);
+        Assert.Equal(2, cli.Run("--target", "x86", "s.kp", "-o", "no/such/dir/s.kbc"));
+        Assert.StartsWith("ktapc: cannot write 'no/such/dir/s.kbc': ", cli.Err);
+        Assert.Single(Directory.GetFiles(cli.Dir));
+    }
 }

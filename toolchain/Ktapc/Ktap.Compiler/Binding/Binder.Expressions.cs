@@ -43,6 +43,8 @@ public sealed partial class Binder
                     if (field.Key != null) BindExpression(field.Key);
                     BindExpression(field.Value);
                 }
+                if (table.Fields.Count > 0 && table.Fields[^1] is { Kind: FieldKind.Positional } last && IsMultiValued(last.Value))
+                    _diagnostics.Report(Messages.ConstructorKeepsOneValue, last.Value.Span);
                 break;
             case VarargExpr v:
                 if (!_function.Syntax.IsVararg) _diagnostics.Report(Messages.VarargOutsideVararg, v.Span);

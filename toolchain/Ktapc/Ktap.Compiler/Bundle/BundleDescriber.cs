@@ -39,4 +39,34 @@ public static class BundleDescriber
             o.WriteLine(string.Format(inv, "  {0,2}  {1,-10} {2,7} {3,9} {4,9}", (uint)id, L.Name(id), r.U32(at + 4), r.U32(at + 8), r.U32(at + 12)));
         }
     }
+
+    /// <summary>The probes, fetch-args, output formats, globals, arguments and limits, one line each.</summary>
+    public static void DescribeTables(BundleModel model, TextWriter o)
+    {
+        o.WriteLine($"events ({model.Events.Count})");
+        for (int i = 0; i < model.Events.Count; i++)
+        {
+            var e = model.Events[i];
+            o.WriteLine($"  {i,3}  {e.Kind,-14} handler f{e.Handler}  {e.Spec}");
+            if (e.Target is not null) o.WriteLine($"         target {e.Target}");
+            if (e.Filter is not null) o.WriteLine($"         filter {e.Filter}");
+            if (e.Value != 0) o.WriteLine($"         value {e.Value}{(e.Kind is EventKind.Tick or EventKind.Profile ? " ns" : "")}");
+            foreach (var a in e.FetchArgs)
+            {
+                var reg = a.Source is FetchSource.Register or FetchSource.Memory
+                    ? $" %{model.Target.FindRegister(a.Register)?.Name ?? a.Register.ToString(CultureInfo.InvariantCulture)}" : "";
+                o.WriteLine($"         fetch {a.Name} = {a.Source}{reg}{(a.Offset != 0 ? $" offset {a.Offset}" : "")} : {a.Type}");
+            }
+        }
+        o.WriteLine($"formats ({model.Formats.Count})");
+        for (int i = 0; i < model.Formats.Count; i++)
+        {
+            var f = model.Formats[i];
+            var text = f.Format is null ? "print" : "printf " + Bytecode.Disassembler.Quote(f.Format);
+            o.WriteLine($"  p{i,-3} line {f.Line,-5} {f.ArgCount} values  {text}");
+        }
+        o.WriteLine($"globals ({model.Globals.Count}): {string.Join(" ", model.Globals.Select((g, i) => $"g{i}={g}"))}");
+        if (model.Arguments is not null) o.WriteLine($"arguments: {string.Join(" ", model.Arguments.Select(a => Bytecode.Disassembler.Quote(System.Text.Encoding.UTF8.GetBytes(a))))}");
+        foreach (var (key, value) in model.Limits) o.WriteLine($"limit {key} = {value}");
+    }
 }

@@ -3,8 +3,11 @@ namespace Ktap.Bundle;
 /// <summary>Writes a <see cref="BundleModel"/> as docs/bundle-format.md v1, in the target's byte order.</summary>
 public static class BundleWriter
 {
+    /// <summary>Writes the bundle. A model that breaks a limit of the format (which the reader
+    /// would refuse) throws InvalidOperationException naming the limit.</summary>
     public static byte[] Write(BundleModel model)
     {
+        CheckLimits(model);
         var strings = CopyStrings(model.Strings);
         var refs = new StringRefs(model, strings);
         var sections = new List<SectionId>
@@ -15,7 +18,7 @@ public static class BundleWriter
         if (model.Arguments is not null) sections.Add(SectionId.Args);
         if (model.Limits.Count > 0) sections.Add(SectionId.Limits);
 
-        var w = new EndianWriter(model.Target.ByteOrder);
+        var w = new EndianWriter(model.Target.ByteOrder, EstimateSize(model, strings, sections.Count));
         w.WriteZeros(BundleLayout.HeaderSize + sections.Count * BundleLayout.SectionEntrySize);
         var table = new List<(SectionId Id, int Offset, int Size, int Count)>();
         foreach (var id in sections)
@@ -40,6 +43,36 @@ public static class BundleWriter
         WriteHeader(w, model, refs, table.Count);
         w.PatchU32(BundleLayout.OffChecksum, Crc32.Compute(w.Written));
         return w.ToArray();
+    }
+
+    // The exact size of the bundle (every item size is a multiple of 4, so sections need no
+    // padding between them), so the buffer is allocated once and returned without a copy.
+    private static int EstimateSize(BundleModel m, StringTable strings, int sectionCount)
+    {
+        long size = BundleLayout.HeaderSize + sectionCount * BundleLayout.SectionEntrySize;
+        foreach (var s in strings.Items) size += 4 + ((s.Length + 1 + 3) & ~3);
+        long code = m.Functions.Sum(f => (long)f.Code.Count);
+        size += (long)m.Constants.Count * BundleLayout.ConstantSize + (long)m.Functions.Count * BundleLayout.FunctionSize
+            + code * 8 + (long)m.Events.Count * BundleLayout.EventSize
+            + m.Events.Sum(e => (long)e.FetchArgs.Count) * BundleLayout.FetchArgSize
+            + (long)m.Formats.Count * BundleLayout.FormatSize + 4L * m.Globals.Count
+            + 4L * (m.Arguments?.Count ?? 0) + (long)m.Limits.Count * BundleLayout.LimitSize;
+        return (int)Math.Min(size, BundleLayout.MaxTotalSize + 1L);
+    }
+
+    private static void CheckLimits(BundleModel m)
+    {
+        static void Limit(string what, long count, long max)
+        {
+            if (count > max) throw new InvalidOperationException($"bundle has {count} {what}, the format allows at most {max}");
+        }
+        Limit("functions", m.Functions.Count, BundleLayout.MaxTableItems);
+        Limit("constants", m.Constants.Count, BundleLayout.MaxTableItems);
+        Limit("events", m.Events.Count, BundleLayout.MaxTableItems);
+        Limit("formats", m.Formats.Count, BundleLayout.MaxTableItems);
+        Limit("globals", m.Globals.Count, BundleLayout.MaxGlobals);
+        Limit("instructions", m.Functions.Sum(f => (long)f.Code.Count), BundleLayout.MaxInstructions);
+        if (m.Functions.Count == 0) throw new InvalidOperationException("bundle has no functions; the main function is required");
     }
 
     private static void WriteHeader(EndianWriter w, BundleModel model, StringRefs refs, int sectionCount)

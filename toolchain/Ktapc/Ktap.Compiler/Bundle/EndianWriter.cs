@@ -9,9 +9,13 @@ namespace Ktap.Bundle;
 /// </summary>
 public sealed class EndianWriter
 {
-    private byte[] _buffer = new byte[4096];
+    private byte[] _buffer;
 
-    public EndianWriter(ByteOrder order) => Order = order;
+    public EndianWriter(ByteOrder order, int capacity = 4096)
+    {
+        Order = order;
+        _buffer = new byte[Math.Max(capacity, 16)];
+    }
 
     public ByteOrder Order { get; }
     public int Position { get; private set; }
@@ -30,7 +34,8 @@ public sealed class EndianWriter
     public void PatchU32(int offset, uint value) => PutU32(_buffer.AsSpan(offset, 4), value);
     public void PatchU64(int offset, ulong value) => PutU64(_buffer.AsSpan(offset, 8), value);
 
-    public byte[] ToArray() => _buffer.AsSpan(0, Position).ToArray();
+    /// <summary>The bytes written; the buffer itself when it was sized exactly (no copy).</summary>
+    public byte[] ToArray() => Position == _buffer.Length ? _buffer : _buffer.AsSpan(0, Position).ToArray();
     public Span<byte> Written => _buffer.AsSpan(0, Position);
 
     private void PutU16(Span<byte> s, ushort v)

@@ -18,7 +18,7 @@ public static partial class KtapCompiler
 {
     private static partial CompileResult CompileCore(CompileOptions options)
     {
-        var (model, bag, source) = Analyse(options);
+        var (model, bag, source) = LargeStack.Run(() => Analyse(options));
         if (model == null) return new CompileResult(null, bag.ToSortedList(options.WarningsAsErrors));
         byte[] bytes;
         try
@@ -36,7 +36,7 @@ public static partial class KtapCompiler
     /// <summary>Lex, parse, bind and generate code, stopping before the bundle is written (tests read the model).</summary>
     public static ModelResult CompileToModel(CompileOptions options)
     {
-        var (model, bag, _) = Analyse(options);
+        var (model, bag, _) = LargeStack.Run(() => Analyse(options));
         return new ModelResult(model, bag.ToSortedList(options.WarningsAsErrors));
     }
 

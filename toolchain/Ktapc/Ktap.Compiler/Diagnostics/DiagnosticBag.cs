@@ -16,13 +16,20 @@ public sealed class DiagnosticBag
 
     public int ErrorCount { get; private set; }
     public bool HasErrors => ErrorCount > 0;
-    public int Count => _items.Count;
+    public int Count => ErrorCount + WarningCount;
     public bool Truncated { get; private set; }
+
+    public int WarningCount { get; private set; }
+    public bool WarningsTruncated { get; private set; }
 
     public void Report(MessageDescriptor message, TextSpan span, params object?[] args)
     {
-        if (message.Severity == DiagnosticSeverity.Error) ErrorCount++;
-        if (_items.Count >= MaxDiagnostics) { Truncated = true; return; }
+        // Errors and warnings have separate caps, so a flood of warnings never hides an error.
+        if (message.Severity == DiagnosticSeverity.Error)
+        {
+            if (++ErrorCount > MaxDiagnostics) { Truncated = true; return; }
+        }
+        else if (++WarningCount > MaxDiagnostics) { WarningsTruncated = true; return; }
         int start = Math.Clamp(span.Start, 0, _source.Length);
         int end = Math.Clamp(Math.Max(span.End, start + 1), 0, Math.Max(_source.Length, start + 1));
         var (line, column) = _source.GetLineColumn(start);
@@ -40,12 +47,11 @@ public sealed class DiagnosticBag
             .OrderBy(x => x.Position).ThenBy(x => x.i)
             .Select(x => warningsAsErrors && !x.Diagnostic.IsError ? x.Diagnostic with { Severity = DiagnosticSeverity.Error } : x.Diagnostic)
             .ToList();
-        if (Truncated)
-        {
-            var last = _source.GetLineColumn(_source.Length);
-            sorted.Add(new Diagnostic(Messages.TooManyDiagnostics.Code, DiagnosticSeverity.Error,
-                Messages.TooManyDiagnostics.Render(new object?[] { MaxDiagnostics }), _source.FileName, last.Line, last.Column, last.Line, last.Column + 1));
-        }
+        var last = _source.GetLineColumn(_source.Length);
+        foreach (var (cut, message) in new[] { (Truncated, Messages.TooManyDiagnostics), (WarningsTruncated, Messages.TooManyWarnings) })
+            if (cut)
+                sorted.Add(new Diagnostic(message.Code, warningsAsErrors ? DiagnosticSeverity.Error : message.Severity,
+                    message.Render(new object?[] { MaxDiagnostics }), _source.FileName, last.Line, last.Column, last.Line, last.Column + 1));
         return sorted;
     }
 }

@@ -40,6 +40,7 @@ public static class Messages
     public static readonly MessageDescriptor ReservedKeyword = E("KTAP1109", "'{0}' is reserved: blocks are written with {{ }}");
     public static readonly MessageDescriptor MissingEventDefinition = E("KTAP1110", "'trace' needs an event definition, e.g. trace syscalls:sys_enter_open {{ ... }}");
     public static readonly MessageDescriptor MissingInterval = E("KTAP1111", "'{0}' needs an interval, e.g. {0}-100ms");
+    public static readonly MessageDescriptor TooManyWarnings = W("KTAP1198", "too many warnings; stopped reporting after {0}");
     public static readonly MessageDescriptor TooManyDiagnostics = E("KTAP1199", "too many errors; stopped reporting after {0}");
 
     // ---- 2xxx: semantic
@@ -61,8 +62,9 @@ public static class Messages
     public static readonly MessageDescriptor PrintfBadConversion = E("KTAP2016", "printf: unsupported conversion '{0}' (valid: %d %i %u %x %X %o %c %s %p %%)");
     public static readonly MessageDescriptor UnknownEventField = E("KTAP2017", "event '{0}' has no field '{1}' (fields: {2})");
     public static readonly MessageDescriptor LibraryNotValue = E("KTAP2018", "'{0}' is a library, not a value: use one of its members ({1})");
+    public static readonly MessageDescriptor UnknownFunction = E("KTAP2020", "unknown function '{0}': it is not a built-in and the script never defines or assigns it");
+    public static readonly MessageDescriptor ConstructorKeepsOneValue = W("KTAP2021", "a table constructor keeps only the first value of this call or '...' (the VM has no instruction to store a variable number of values)");
     public static readonly MessageDescriptor HiddenBuiltin = E("KTAP2019", "'{0}' is internal to the runtime and cannot be called by name");
-    public static readonly MessageDescriptor MultipleValuesTruncated = W("KTAP2020", "only the first value of this call is used here");
 
     // ---- 3xxx: events and targets
     public static readonly MessageDescriptor UnknownEventKind = E("KTAP3001", "cannot read event definition '{0}': expected SUBSYS:EVENT, probe:SYMBOL, probe:/path:SYMBOL, sdt:/path:MARKER, ftrace:function, kprobe:, kretprobe:, uprobe: or uretprobe:");

@@ -37,8 +37,6 @@ public static class CodeGenerator
         if (model.Functions.Count > MaxFunctions) diagnostics.Report(Messages.TooManyFunctions, end, MaxFunctions);
         if (model.Constants.Count > MaxFunctions) diagnostics.Report(Messages.TooManyConstants, end, MaxFunctions);
         if (instructions > MaxInstructions) diagnostics.Report(Messages.TooManyInstructions, end, MaxInstructions);
-        for (int i = 0; i < model.Strings.Count; i++)
-            if (model.Strings[i].Length > 65535) { diagnostics.Report(Messages.StringTooLong, end, model.Strings[i].Length); break; }
         return model;
     }
 }

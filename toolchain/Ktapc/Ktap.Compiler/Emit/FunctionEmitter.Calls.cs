@@ -67,8 +67,9 @@ internal sealed partial class FunctionEmitter
         IReadOnlyList<Expr> args;
         if (e is MethodCallExpr mc)
         {
-            AllocReg(); // the object goes to bas + 1
-            int obj = ExprToAnyReg(mc.Target);
+            int obj;
+            if (mc.Target is NameExpr { Symbol: LocalSymbol local }) obj = local.Register;
+            else ExprToReg(mc.Target, obj = AllocReg()); // straight into bas + 1
             EmitABC(Opcode.SELF, bas, obj, ConstantRK(_constants.String(mc.Method)));
             _freeReg = bas + 2;
             args = mc.Arguments;

@@ -162,6 +162,8 @@ internal sealed partial class FunctionEmitter
         int bodyStart = Pc;
         foreach (var v in g.Variables) v.Symbol!.Register = AllocReg();
         CommitLocals();
+        // A script-function iterator is called in the three registers after the control ones.
+        if (g.Variables.Count < 3) { int save = _freeReg; AllocRegs(3 - g.Variables.Count); _freeReg = save; }
         var breaks = new List<int>();
         _breakLists.Add(breaks);
         EmitBlock(g.Body);

@@ -251,8 +251,17 @@ public sealed partial class Lexer
             AppendUtf8(bytes, ref _pos);
         }
         var span = TextSpan.FromBounds(start, _pos);
-        return new Token(TokenKind.String, span, _source.ToString(span), Bytes: bytes.ToArray());
+        return StringToken(span, bytes.ToArray());
     }
+
+    private Token StringToken(TextSpan span, byte[] bytes)
+    {
+        if (bytes.Length > MaxStringBytes) _diagnostics.Report(Messages.StringTooLong, new TextSpan(span.Start, 1), bytes.Length);
+        return new Token(TokenKind.String, span, _source.ToString(span), Bytes: bytes);
+    }
+
+    /// <summary>The bundle format's limit on one string.</summary>
+    public const int MaxStringBytes = 65535;
 
     private void ScanEscape(List<byte> bytes)
     {
@@ -328,8 +337,7 @@ public sealed partial class Lexer
                 {
                     var bytes = Encoding.UTF8.GetBytes(_text, contentStart, _pos - contentStart);
                     _pos += i + 1;
-                    var span = TextSpan.FromBounds(start, _pos);
-                    return new Token(TokenKind.String, span, _source.ToString(span), Bytes: bytes);
+                    return StringToken(TextSpan.FromBounds(start, _pos), bytes);
                 }
             }
             _pos++;

@@ -68,12 +68,27 @@ public sealed partial class Parser
             }
             else left = ParseSimpleExpression();
 
-            while (BinaryPriority(_current.Kind) is { } p && p.Left > limit)
+            // Each operator of a left-associative chain deepens the tree by one level, which
+            // later passes walk recursively: it counts against the same depth budget.
+            int chain = 0;
+            try
             {
-                var opToken = Advance();
-                var right = ParseSubExpression(p.Right);
-                left = new BinaryExpr(SpanFrom(start), p.Op, left, right, opToken.Span);
+                while (BinaryPriority(_current.Kind) is { } p && p.Left > limit)
+                {
+                    if (_depth + chain >= MaxTreeDepth)
+                    {
+                        ReportOnce(Messages.NestingTooDeep, _current.Span, MaxTreeDepth);
+                        SkipToUnbalancedClose();
+                        return new ErrorExpr(SpanFrom(start));
+                    }
+                    var opToken = Advance();
+                    chain++;
+                    _depth += 1;
+                    var right = ParseSubExpression(p.Right);
+                    left = new BinaryExpr(SpanFrom(start), p.Op, left, right, opToken.Span);
+                }
             }
+            finally { _depth -= chain; }
             return left;
         }
         finally { LeaveNesting(); }
@@ -182,6 +197,29 @@ public sealed partial class Parser
         }
     }
 
+    /// <summary>
+    /// The closing bracket of a list; when something else stands there, the rest of the list
+    /// on this line is skipped up to its closing bracket, so one typo is one error.
+    /// </summary>
+    private void ExpectClosing(TokenKind close)
+    {
+        if (Accept(close)) return;
+        Expect(close);
+        int line = _source.GetLine(_current.Span.Start);
+        int balance = 0;
+        while (_current.Kind != TokenKind.EndOfFile && _source.GetLine(_current.Span.Start) == line)
+        {
+            var k = _current.Kind;
+            if (k is TokenKind.OpenParen or TokenKind.OpenBracket or TokenKind.OpenBrace) balance++;
+            else if (k is TokenKind.CloseParen or TokenKind.CloseBracket or TokenKind.CloseBrace)
+            {
+                if (balance == 0) { if (k == close) Advance(); return; }
+                balance--;
+            }
+            Advance();
+        }
+    }
+
     private List<Expr> ParseCallArguments()
     {
         Expect(TokenKind.OpenParen);
@@ -190,7 +228,7 @@ public sealed partial class Parser
         try
         {
             if (_current.Kind != TokenKind.CloseParen) args = ParseExpressionList();
-            Expect(TokenKind.CloseParen);
+            ExpectClosing(TokenKind.CloseParen);
         }
         finally { LeaveNesting(); }
         return args;
@@ -228,7 +266,7 @@ public sealed partial class Parser
                 if (!Accept(TokenKind.Comma) && !Accept(TokenKind.Semicolon)) break;
                 if (_current.Span.Start == before) break;
             }
-            Expect(TokenKind.CloseBrace);
+            ExpectClosing(TokenKind.CloseBrace);
         }
         finally { LeaveNesting(); }
         return new TableExpr(SpanFrom(start), fields);

@@ -87,7 +87,7 @@ public sealed partial class Parser
                 Advance();
                 return null;
         }
-        if (StartsExpression(_current.Kind)) return ParseExpressionStatement();
+        if (_current.Kind is TokenKind.Name or TokenKind.OpenParen) return ParseExpressionStatement();
         ReportOnce(Messages.UnexpectedToken, _current.Span, Describe(_current));
         Advance();
         SkipToStatementStart();

@@ -11,15 +11,21 @@ namespace Ktap.Syntax;
 /// </summary>
 public sealed partial class Parser
 {
+    /// <summary>Nesting of brackets, blocks and right-recursive operators.</summary>
     public const int MaxDepth = 200;
+    /// <summary>Depth of an expression tree, left-associative operator chains included.</summary>
+    public const int MaxTreeDepth = 1000;
 
     private readonly Lexer _lexer;
     private readonly DiagnosticBag _diagnostics;
     private readonly SourceText _source;
     private Token _current;
     private int _previousEnd;
-    private int _depth;
+    private int _depth;   // tree depth so far (nesting plus operator chains)
+    private int _nesting; // bracket/block nesting only
     private int _lastErrorPosition = -1;
+    private int _tokenCount;
+    private int _errorTokenCount = -1;
 
     public Parser(SourceText source, DiagnosticBag diagnostics)
     {
@@ -57,7 +63,11 @@ public sealed partial class Parser
     private Token NextNonBad()
     {
         var t = _lexer.Next();
-        while (t.Kind == TokenKind.Bad) t = _lexer.Next();
+        while (t.Kind == TokenKind.Bad)
+        {
+            _errorTokenCount = _tokenCount; // the lexer reported it: a parse error right after adds nothing
+            t = _lexer.Next();
+        }
         return t;
     }
 
@@ -65,6 +75,7 @@ public sealed partial class Parser
     {
         var t = _current;
         _previousEnd = t.Span.End;
+        _tokenCount++;
         _current = NextNonBad();
         return t;
     }
@@ -102,15 +113,19 @@ public sealed partial class Parser
     /// <summary>Reports unless an error was already reported at this very position (cascades add nothing).</summary>
     private void ReportOnce(MessageDescriptor message, TextSpan span, params object?[] args)
     {
-        if (span.Start == _lastErrorPosition) return;
+        // One mistake often breaks the next token too: stay quiet until recovery has consumed
+        // at least two tokens since the last error.
+        if (span.Start == _lastErrorPosition || (_errorTokenCount >= 0 && _tokenCount - _errorTokenCount < 2)) return;
         _lastErrorPosition = span.Start;
+        _errorTokenCount = _tokenCount;
         _diagnostics.Report(message, span, args);
     }
 
     private bool EnterNesting()
     {
-        if (_depth >= MaxDepth)
+        if (++_nesting > MaxDepth || _depth >= MaxTreeDepth)
         {
+            _nesting--;
             ReportOnce(Messages.NestingTooDeep, _current.Span, MaxDepth);
             SkipToUnbalancedClose();
             return false;
@@ -119,7 +134,7 @@ public sealed partial class Parser
         return true;
     }
 
-    private void LeaveNesting() => _depth--;
+    private void LeaveNesting() { _depth--; _nesting--; }
 
     /// <summary>After a nesting overflow: skip the rest of the nested text so every level can close normally.</summary>
     private void SkipToUnbalancedClose()

@@ -119,3 +119,38 @@ public class ByteLayoutTests
         return Crc32.Compute(copy);
     }
 }
+
+/// <summary>The same checks on bundles the compiler produced from a script.</summary>
+public class CompiledByteLayoutTests
+{
+    private static byte[] Compile(string target)
+    {
+        var result = Ktap.Compilation.KtapCompiler.Compile(new(target, "t.kp", "trace_end { print(0x1122334455667788) }"));
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        return result.Bundle!;
+    }
+
+    [Fact]
+    public void Compiled_powerpc_and_x86_64_bundles_differ_exactly_in_byte_order()
+    {
+        var be = Compile("powerpc");
+        var le = Compile("x86_64");
+        Assert.Equal((2, 4, 4), (be[5], be[6], be[7]));
+        Assert.Equal((1, 8, 2), (le[5], le[6], le[7]));
+        Assert.Equal(new byte[] { 0x4B, 0x54, 0x41, 0x50 }, be[8..12]);
+        Assert.Equal(new byte[] { 0x50, 0x41, 0x54, 0x4B }, le[8..12]);
+        Assert.Equal(new byte[] { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 }, Find(be, 0x11));
+        Assert.Equal(new byte[] { 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 }, Find(le, 0x88));
+        // Same code, same tables: only the order of bytes inside fields differs.
+        var mb = BundleReader.Read(be);
+        var ml = BundleReader.Read(le);
+        Assert.Equal(ml.Functions.SelectMany(f => f.Code), mb.Functions.SelectMany(f => f.Code));
+    }
+
+    private static byte[] Find(byte[] b, byte first)
+    {
+        for (int i = 0; i + 8 <= b.Length; i++)
+            if (b[i] == first && (b[i + 1] == 0x22 || b[i + 1] == 0x77)) return b[i..(i + 8)];
+        return Array.Empty<byte>();
+    }
+}

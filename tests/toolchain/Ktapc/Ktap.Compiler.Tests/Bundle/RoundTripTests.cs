@@ -56,4 +56,19 @@ public class RoundTripTests
         Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
         Assert.Equal(0u, Crc32.Compute(ReadOnlySpan<byte>.Empty));
     }
+
+    [Fact]
+    public void The_writer_refuses_a_model_the_reader_would_refuse()
+    {
+        var m = SampleBundles.Create(TargetProfiles.X86);
+        for (int i = 0; i < 65537; i++) m.Constants.Add(Constant.Number(i));
+        Assert.Equal("bundle has 65543 constants, the format allows at most 65536",
+            Assert.Throws<InvalidOperationException>(() => BundleWriter.Write(m)).Message);
+        Assert.Equal("bundle has no functions; the main function is required",
+            Assert.Throws<InvalidOperationException>(() => BundleWriter.Write(new BundleModel(TargetProfiles.X86))).Message);
+        var f = SampleBundles.Create(TargetProfiles.X86);
+        f.Functions[0].Lines.RemoveAt(0);
+        Assert.Equal("function 0 has 3 instructions but 2 lines",
+            Assert.Throws<InvalidOperationException>(() => BundleWriter.Write(f)).Message);
+    }
 }

@@ -84,4 +84,22 @@ public class DisassemblerTests
         Assert.Contains("   1  STRINGS        240", text);
         Assert.Contains("  11  LIMITS", text);
     }
+
+    [Fact]
+    public void Describer_lists_events_fetch_args_formats_and_globals()
+    {
+        var w = new StringWriter();
+        BundleDescriber.DescribeTables(Model(), w);
+        var text = w.ToString();
+        Assert.Contains("events (5)", text);
+        Assert.Contains("Kprobe         handler f1  probe:do_sys_open+4 dfd=%di", text);
+        Assert.Contains("filter common_pid == 1", text);
+        Assert.Contains("value 1000000000 ns", text);
+        Assert.Contains("fetch dfd = Register %di : S32", text);
+        Assert.Contains("fetch name = Memory %di offset -16 : String", text);
+        Assert.Contains("printf \"%s\\n\"", text);
+        Assert.Contains("globals (1): g0=count", text);
+        Assert.Contains("arguments: \"trace.kp\" \"a b\" \"42\"", text);
+        Assert.Contains("limit InstructionsPerRun = 100000", text);
+    }
 }

@@ -83,7 +83,7 @@ public sealed class FilterChecker
     private void FailAtEnd(string message)
     {
         if (Peek is { } t) Fail(t.Start, t.Text.Length, message);
-        else Fail(Math.Max(0, _text.TrimEnd().Length - 1), 1, message);
+        else Fail(_text.Length, 1, message); // at the closing slash
     }
 
     private void ParseOr(int depth)
