@@ -80,24 +80,56 @@ public static class RunCommand
         Stage("compiled");
         using var connection = connecting.GetAwaiter().GetResult();
         Stage("connected");
-        var facts = QuickFacts.Read(connection);
-        Stage("facts read");
-        facts.CheckRuns(target, board.Name, request.Script ?? "the script");
-        Link(ctx, connection, board, facts.Release, model, request.Refresh);
-        if (!facts.HasDevice)
-            throw new KtapException(ExitCodes.ModuleMissing, $"the ktapvm module is not loaded on {board.Name} (/dev/ktap is missing): ktap deploy --board {board.Name}");
-        var bundle = BundleWriter.Write(model);
-        Stage("linked");
-
+        // Release and architecture are cached per board: with a warm cache the session is the
+        // only round trip, and the session script itself checks they still hold.
+        var factsFile = Path.Combine(board.StateDirectory, "facts");
+        var cached = request.Refresh ? null : QuickFacts.TryLoad(factsFile);
         using var file = request.OutputFile is null ? null : new StreamWriter(request.OutputFile);
         var writer = (TextWriter?)file ?? ctx.Out;
-        var output = OutputFactory(model, request.Format, writer, ctx.Err);
-        if (timing) output = new FirstOutputTimer(output, () => Stage("first records"));
-        var result = SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt);
+        SessionResult result;
+        try
+        {
+            result = RunSession(ctx, request, board, target, connection, model, cached ?? ReadFacts(connection, factsFile), cached is not null, writer, Stage);
+        }
+        catch (FactsChangedException)
+        {
+            model = LoadBundle(ctx, request, board, target);
+            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage);
+        }
         writer.Flush();
         Stage("session ended");
         return Report(ctx, result);
     });
+
+    private static QuickFacts ReadFacts(BoardConnection connection, string factsFile)
+    {
+        var facts = QuickFacts.Read(connection);
+        facts.Save(factsFile);
+        return facts;
+    }
+
+    private static SessionResult RunSession(CommandContext ctx, RunRequest request, BoardProfile board, TargetProfile target,
+        BoardConnection connection, BundleModel model, QuickFacts facts, bool factsFromCache, TextWriter writer, Action<string> stage)
+    {
+        stage("facts known");
+        try
+        {
+            facts.CheckRuns(target, board.Name, request.Script ?? "the script");
+        }
+        catch (KtapException) when (factsFromCache)
+        {
+            throw new FactsChangedException(); // stale cache: read the board again before refusing
+        }
+        Link(ctx, connection, board, facts.Release, model, request.Refresh);
+        if (!facts.HasDevice)
+            throw new KtapException(ExitCodes.ModuleMissing, $"the ktapvm module is not loaded on {board.Name} (/dev/ktap is missing): ktap deploy --board {board.Name}");
+        var bundle = BundleWriter.Write(model);
+        stage("linked");
+        var output = OutputFactory(model, request.Format, writer, ctx.Err);
+        if (ctx.Env("KTAP_TIMING") == "1") output = new FirstOutputTimer(output, () => stage("first records"));
+        return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
+            expect: factsFromCache ? (facts.Release, facts.Machine) : null);
+    }
 
     /// <summary>Connects; an emulated board that does not answer is started first (the embedded default).</summary>
     private static BoardConnection ConnectStartingIfNeeded(CommandContext ctx, BoardProfile board, SshSettings settings)

@@ -18,6 +18,26 @@ public sealed record QuickFacts(string Release, string Machine, ByteOrder? ByteO
         return new QuickFacts(lines[0], lines[1], order, lines[3] == "dev");
     }
 
+    /// <summary>Remembers the facts (not /dev/ktap, which the session checks itself) for the next run.</summary>
+    public void Save(string file)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, $"{Release}\n{Machine}\n{(ByteOrder is { } o ? (int)o : 0)}\n");
+    }
+
+    /// <summary>The facts saved by an earlier run, or null; /dev/ktap is assumed present (the session checks).</summary>
+    public static QuickFacts? TryLoad(string file)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(file);
+            if (lines.Length < 3 || lines[0].Length == 0 || lines[1].Length == 0) return null;
+            ByteOrder? order = lines[2] switch { "1" => Profiles.ByteOrder.Little, "2" => Profiles.ByteOrder.Big, _ => null };
+            return new QuickFacts(lines[0], lines[1], order, true);
+        }
+        catch (IOException) { return null; }
+    }
+
     /// <summary>Throws <see cref="ExitCodes.TargetMismatch"/> when the board does not run <paramref name="target"/>.</summary>
     public void CheckRuns(TargetProfile target, string boardName, string what)
     {

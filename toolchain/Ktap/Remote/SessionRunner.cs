@@ -14,9 +14,10 @@ public sealed record SessionResult(SessionSummary? Summary, int? WorkloadExit, b
 public static class SessionRunner
 {
     public static SessionResult Run(BoardConnection connection, byte[] bundle, IReadOnlyList<string> workload, TimeSpan? duration,
-        ISessionOutput output, TextWriter err, CancellationToken interrupt, string device = SessionScript.Device)
+        ISessionOutput output, TextWriter err, CancellationToken interrupt, string device = SessionScript.Device,
+        (string Release, string Machine)? expect = null)
     {
-        using var process = connection.Start(SessionScript.Build(bundle.Length, workload, device), "the session ran");
+        using var process = connection.Start(SessionScript.Build(bundle.Length, workload, device, expect), "the session ran");
         var armed = new ManualResetEventSlim();
         string? refused = null, noDevice = null;
         int? workloadExit = null;
@@ -27,7 +28,7 @@ public static class SessionRunner
             while ((line = reader.ReadLine()) is not null)
             {
                 if (line == SessionScript.Armed) armed.Set();
-                else if (line == SessionScript.NoDevice) noDevice = line;
+                else if (line == SessionScript.NoDevice || line == SessionScript.FactsChanged) noDevice ??= line;
                 else if (line.StartsWith(SessionScript.Refused, StringComparison.Ordinal)) refused = line[SessionScript.Refused.Length..];
                 else if (refused is not null) refused += "\n" + line;
                 else if (line.StartsWith(SessionScript.WorkloadExit, StringComparison.Ordinal)) workloadExit = int.Parse(line[SessionScript.WorkloadExit.Length..]);
@@ -35,8 +36,12 @@ public static class SessionRunner
             }
         });
 
-        process.Input.Write(bundle);
-        process.Input.Flush();
+        try
+        {
+            process.Input.Write(bundle);
+            process.Input.Flush();
+        }
+        catch (Renci.SshNet.Common.SshException) { /* the script ended early; its status tells why */ }
 
         // Ask the board to stop once (Ctrl-C or the duration), only after the bundle was taken:
         // before that, the line could be read as part of the bundle.
@@ -72,7 +77,9 @@ public static class SessionRunner
         for (var waited = 0; !stderr.Wait(200) && waited < 25; waited++)
             if (connection.LostReason is { } lost) throw SshFailures.Lost(connection.Endpoint, "the session ran", lost);
         var status = process.Wait();
-        if (status == SessionScript.NoDeviceStatus || noDevice is not null)
+        if (status == SessionScript.FactsChangedStatus)
+            throw new FactsChangedException();
+        if (status == SessionScript.NoDeviceStatus)
             throw new KtapException(ExitCodes.ModuleMissing, $"/dev/ktap is missing on {connection.Endpoint.Host}: the ktapvm module is not loaded (ktap deploy --board NAME)");
         if (status == SessionScript.RefusedStatus)
         {
@@ -88,3 +95,6 @@ public static class SessionRunner
         return new SessionResult(output.Complete(), workloadExit, stopOnce != 0);
     }
 }
+
+/// <summary>The board no longer runs the kernel/architecture the host linked for (cached facts are stale).</summary>
+public sealed class FactsChangedException() : KtapException(ExitCodes.Failure, "the board's kernel or architecture changed since the last run");

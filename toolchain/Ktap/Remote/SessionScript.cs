@@ -13,13 +13,19 @@ namespace Ktap.Tool.Remote;
 public static class SessionScript
 {
     public const string Armed = "@ktap:armed", NoDevice = "@ktap:nodev", Refused = "@ktap:refused ", WorkloadExit = "@ktap:workload-exit ";
-    public const int NoDeviceStatus = 97, RefusedStatus = 98, OpenFailedStatus = 96;
+    public const int NoDeviceStatus = 97, RefusedStatus = 98, OpenFailedStatus = 96, FactsChangedStatus = 95;
+    public const string FactsChanged = "@ktap:facts-changed";
 
     public const string Device = "/dev/ktap";
 
-    public static string Build(int bundleLength, IReadOnlyList<string> workload, string device = Device)
+    /// <param name="expect">The kernel release and machine the host linked for (from an earlier
+    /// run's cache); when the board differs the script exits before touching the device.</param>
+    public static string Build(int bundleLength, IReadOnlyList<string> workload, string device = Device, (string Release, string Machine)? expect = null)
     {
-        var lines = new List<string>
+        var lines = new List<string>();
+        if (expect is { } e)
+            lines.Add($"[ \"$(uname -r)\" = {Shell.Quote(e.Release)} ] && [ \"$(uname -m)\" = {Shell.Quote(e.Machine)} ] || {{ echo '{FactsChanged}' >&2; exit {FactsChangedStatus}; }}");
+        lines.AddRange(new[]
         {
             // (not `exec 3<>DEV 2>/dev/null`: exec would keep stderr redirected for the whole script)
             $"[ -e {Shell.Quote(device)} ] || {{ echo '{NoDevice}' >&2; exit {NoDeviceStatus}; }}",
@@ -30,7 +36,7 @@ public static class SessionScript
             $"if ! head -c {bundleLength} <&4 >&3 2>/dev/null; then {{ printf '{Refused}'; cat <&3; }} >&2; exit {RefusedStatus}; fi",
             $"echo '{Armed}' >&2",
             "cat <&3 4<&- & r=$!",
-        };
+        });
         if (workload.Count > 0)
         {
             lines.Add($"{string.Join(' ', workload.Select(Shell.Quote))} 3>&- 4>&- </dev/null >&2 & p=$!");

@@ -65,6 +65,22 @@ public sealed class SessionRunnerTests : IClassFixture<LoopbackSshd>
     }
 
     [Fact]
+    public void StaleFactsStopTheScriptBeforeTheDevice()
+    {
+        var bundle = Bytes(10, 4);
+        var device = FileDevice(bundle, "records"u8.ToArray());
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        Assert.Throws<FactsChangedException>(() => SessionRunner.Run(c, bundle, [], null, new BytesOutput(), TextWriter.Null, CancellationToken.None, device,
+            expect: ("0.0.0-not-this-kernel", "x86_64")));
+        Assert.Equal(new byte[10], File.ReadAllBytes(device)[..10]); // the bundle never reached the device
+        var release = c.RunText("uname -r").Trim();
+        var machine = c.RunText("uname -m").Trim();
+        var output = new BytesOutput();
+        SessionRunner.Run(c, bundle, [], null, output, TextWriter.Null, CancellationToken.None, device, expect: (release, machine));
+        Assert.Equal("records"u8.ToArray(), output.Data);
+    }
+
+    [Fact]
     public void MissingDeviceIsAMissingModule()
     {
         using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
