@@ -10,8 +10,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 board=${KTAP_BOARD:-qemu-x86_64}
 runs=${RUNS:-5}
 state=${KTAP_STATE_DIR:-$HOME/.cache/ktap}/boards/$board
-dotnet build "$root/toolchain/Ktap/ktap.csproj" -c Release --nologo -v q >/dev/null
-ktap="$root/toolchain/Ktap/bin/Release/net10.0/ktap"
+# ReadyToRun, as a user would install it: JIT time is most of a cold start otherwise.
+dotnet publish "$root/toolchain/Ktap/ktap.csproj" -c Release -r linux-x64 --self-contained false \
+    -p:PublishReadyToRun=true -o "$root/out/bench/ktap" --nologo -v q >/dev/null
+ktap="$root/out/bench/ktap/ktap"
 port=$(cat "$state/port")
 ssh_cmd=(ssh -i "$state/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile="$state/known_hosts"
          -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR -p "$port" root@127.0.0.1)
