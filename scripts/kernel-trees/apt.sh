@@ -62,7 +62,8 @@ ktap_apt_update() {
         APT_CONFIG=$dir/apt.conf apt-get update -qq >"$dir/update.log" 2>&1 && break
     done
     if [ "$try" = 2 ] && grep -q '^E:' "$dir/update.log"; then
-        ls "$dir/lists/"*"_${suite%-src}_main_"*{binary-amd64_Packages,source_Sources}* >/dev/null 2>&1 ||
+        compgen -G "$dir/lists/*_${suite%-src}_main_binary-amd64_Packages*" >/dev/null ||
+            compgen -G "$dir/lists/*_${suite%-src}_main_source_Sources*" >/dev/null ||
             { cat "$dir/update.log" >&2; echo "apt: cannot update the $suite lists" >&2; return 1; }
         echo "apt: warning: some $suite indexes failed to download; using the others:" >&2
         grep '^E: Failed' "$dir/update.log" | sed 's/^/  /' >&2
@@ -89,6 +90,7 @@ ktap_apt() {
 # linux-image-6.1.0-56-amd64.
 ktap_apt_first_dep() {
     local suite=$1 pkg=$2 dep
+    ktap_apt_fresh "$suite" || return 1
     dep=$(ktap_apt "$suite" apt-cache depends "$pkg" 2>/dev/null | awk '/Depends:/ {print $2; exit}')
     [ -n "$dep" ] || { echo "apt: $suite has no package $pkg" >&2; return 1; }
     echo "$dep"
@@ -96,6 +98,7 @@ ktap_apt_first_dep() {
 
 ktap_apt_version() {
     local suite=$1 pkg=$2 v
+    ktap_apt_fresh "$suite" || return 1
     v=$(ktap_apt "$suite" apt-cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ {print $2; exit}')
     [ -n "$v" ] && [ "$v" != "(none)" ] || { echo "apt: $suite has no candidate for $pkg" >&2; return 1; }
     echo "$v"
@@ -105,6 +108,15 @@ ktap_apt_version() {
 ktap_apt_fetch() {
     local suite=$1 dest=$2; shift 2
     mkdir -p "$dest"
+    # Pinned packages already downloaded need no apt at all (and stay fetchable from the
+    # cache after the archive has moved on to a newer version).
+    local spec name ver missing=0
+    for spec in "$@"; do
+        case "$spec" in *=*) ;; *) missing=1; break ;; esac
+        name=${spec%%=*}; name=${name%%:*}; ver=${spec#*=}
+        compgen -G "$dest/${name}_${ver//:/%3a}_*.deb" >/dev/null || { missing=1; break; }
+    done
+    [ "$missing" -eq 1 ] || return 0
     ( cd "$dest" && ktap_apt "$suite" apt-get download -qq "$@" >/dev/null ) ||
         { echo "apt: cannot download from $suite: $*" >&2; return 1; }
 }

@@ -84,6 +84,37 @@ else
     bad "tick-100ms ran 5..15 times in about 1 s" "got: '$ticks'"
 fi
 
+# filters, argname/argevent, ftrace:function, profile-N (3 lseeks to 4242, 2 to 77)
+both='/tmp/ktapwl lseek 3 4242; /tmp/ktapwl lseek 2 77'
+kbc build count kind=2 spec=kprobe:ksys_lseek target=ksys_lseek fa=off:4 \
+    'filter=off == 4242' comm=ktapwl > "$work/filter.kbc"
+push "$work/filter.kbc" /tmp/filter.kbc
+session /tmp/filter.kbc "$both" "$work/filter.out"
+check "a filter (off == 4242) keeps the handler from running on the other 2 calls" \
+    "1	ktapwl	3" "$(kbc records "$work/filter.out" | grep -v '^10')"
+kbc build describe target=ksys_lseek reg=4 'filter=off == 4242 && !(off < 0)' > "$work/describe.kbc"
+push "$work/describe.kbc" /tmp/describe.kbc
+session /tmp/describe.kbc '/tmp/ktapwl lseek 1 4242' "$work/describe.out"
+line=$(kbc records "$work/describe.out" | grep -v '^10')
+case "$line" in
+    "1	ksys_lseek	ksys_lseek: (ksys_lseek+0x0/0x"*") off=0x1092") ok "argname and argevent of a kprobe: $line" ;;
+    *) bad "argname and argevent of a kprobe" "$line" ;;
+esac
+kbc build count kind=7 spec=ftrace:function 'filter=ip == ksys_lseek' comm=ktapwl > "$work/ftrace.kbc"
+push "$work/ftrace.kbc" /tmp/ftrace.kbc
+session /tmp/ftrace.kbc "$both" "$work/ftrace.out"
+check "ftrace:function /ip == ksys_lseek/ counts all 5 calls" \
+    "1	ktapwl	5" "$(kbc records "$work/ftrace.out" | grep -v '^10')"
+kbc build tick kind=9 ms=10 > "$work/profile.kbc"
+push "$work/profile.kbc" /tmp/profile.kbc
+session /tmp/profile.kbc 'sleep 1' "$work/profile.out"
+samples=$(kbc records "$work/profile.out" | awk -F'\t' '$2 == "ticks" {print $3}')
+if [ -n "$samples" ] && [ "$samples" -ge 100 ]; then
+    ok "profile-10ms sampled $samples times in about 1 s on 2 CPUs"
+else
+    bad "profile-10ms sampled at least 100 times in about 1 s on 2 CPUs" "got: '$samples'"
+fi
+
 # two sessions at once see the same calls
 out=$(on_board 'exec 3<>/dev/ktap 4<>/dev/ktap
     cat /tmp/count.kbc >&3 && cat /tmp/count.kbc >&4 || exit 1
@@ -92,6 +123,40 @@ out=$(on_board 'exec 3<>/dev/ktap 4<>/dev/ktap
     cat /tmp/r3 /tmp/r4' > "$work/two.out"; kbc records "$work/two.out" | grep -v '^10')
 check "two sessions at once count the same 3000 calls" \
     "$(printf '1\tktapwl\t3000\n1\tktapwl\t3000')" "$out"
+
+# ---- bundles compiled by ktapc ---------------------------------------------------------
+ktapc_ok=
+if timeout 600 dotnet build "$root/toolchain/Ktapc/ktapc/ktapc.csproj" -c Release \
+        -o "$work/ktapc" >"$work/ktapc-build.log" 2>&1; then
+    ktapc_ok=1; ok "ktapc builds"
+else
+    bad "ktapc builds" "$(tail -n 5 "$work/ktapc-build.log")"
+fi
+ktapc() { dotnet "$work/ktapc/ktapc.dll" "$@"; }
+if [ -n "$ktapc_ok" ]; then
+    ktapc --target x86_64 -o "$work/k-count.kbc" -e 't = {}
+trace syscalls:sys_enter_getppid { t[execname()] += 1 }
+trace_end { print("ktapwl", t["ktapwl"]) }'
+    push "$work/k-count.kbc" /tmp/k-count.kbc
+    session /tmp/k-count.kbc '/tmp/ktapwl getppid 10000' "$work/k-count.out"
+    check "ktapc: t[execname()] += 1 on syscalls:sys_enter_getppid counts 10000 calls" \
+        "1	ktapwl	10000" "$(kbc records "$work/k-count.out" | grep -v '^10')"
+    ktapc --target x86_64 -o "$work/k-args.kbc" -e 'trace probe:ksys_lseek off=%si whence=%dx /off == 4242/ {
+    if (execname() == "ktapwl") { print("entry", arg2, arg3, args.off) } }
+trace probe:ksys_lseek%return ret=$retval { if (execname() == "ktapwl") { print("return", arg2) } }'
+    push "$work/k-args.kbc" /tmp/k-args.kbc
+    session /tmp/k-args.kbc "$both" "$work/k-args.out"
+    check "ktapc: kprobe fetch-args with a filter, kretprobe \$retval" \
+        "$(printf '1\tentry\t4242\t0\t4242\n1\treturn\t4242\n%.0s' 1 2 3; printf '1\treturn\t77\n1\treturn\t77')" \
+        "$(kbc records "$work/k-args.out" | grep -v '^10')"
+    ktapc --target arm-v7 -o "$work/k-arm.kbc" -e 'trace syscalls:sys_enter_getppid { print(1) }'
+    push "$work/k-arm.kbc" /tmp/k-arm.kbc
+    out=$(on_board 'exec 3<>/dev/ktap; cat /tmp/k-arm.kbc >&3 2>/dev/null; echo "rc=$?"; cat <&3')
+    case "$out" in
+        rc=1*"word size 4, this VM has 8"*|rc=1*"arm-v7"*) ok "ktapc's arm-v7 bundle is refused: ${out#*$'\n'}" ;;
+        *) bad "ktapc's arm-v7 bundle is refused" "$out" ;;
+    esac
+fi
 
 # ---- refusals --------------------------------------------------------------------------
 refusal() { # bundle(host path) -> "rc=N message"

@@ -179,23 +179,29 @@ def prog_count(b, p):
     main_chunk(b, new_table_global(b, "t"))
     h = handler(b, "on_event", count_into(b, "t"))
     kind = int(p.get("kind", 1))
-    b.event(kind, h, p["spec"], p.get("target"), p.get("filter"), int(p.get("value", 0)))
+    fas = []
+    if "fa" in p:  # one register fetch-arg NAME:REG, for filters
+        name, reg = p["fa"].split(":")
+        fas = [(name, 1, 1, int(reg), 0)]
+    b.event(kind, h, p["spec"], p.get("target"), p.get("filter"), int(p.get("value", 0)),
+            fetchargs=fas)
     e = handler(b, "trace_end", print_key(b, "t", p["comm"]))
     b.event(10, e, "trace_end")
 
 
 def prog_args(b, p):
     """kprobe TARGET with fetch-args a (REG1) b (REG2) and kretprobe TARGET with $retval:
-    print("entry", arg1, arg2) and print("return", arg1) when execname() == COMM"""
+    print("entry", arg2, arg3) and print("return", arg2) when execname() == COMM
+    (arg1 is the probe address)"""
     main_chunk(b, [])
     # EQ skips the JMP (over the prints) when execname() == COMM
     comm_test = [abx("LOADBUILTIN", 0, BUILTINS["execname"]), abc("CALL", 0, 1, 2),
                  abc("EQ", 0, 0, K + b.k(p["comm"]))]
     entry = comm_test + [asbx("JMP", 0, 4), abx("LOADK", 1, b.k("entry")),
-                              abc("EVARG", 2, 1), abc("EVARG", 3, 2), abc("PRINT", 1, 3)]
+                              abc("EVARG", 2, 2), abc("EVARG", 3, 3), abc("PRINT", 1, 3)]
     h1 = handler(b, "on_entry", entry)
     ret = comm_test + [asbx("JMP", 0, 3), abx("LOADK", 1, b.k("return")),
-                            abc("EVARG", 2, 1), abc("PRINT", 1, 2)]
+                            abc("EVARG", 2, 2), abc("PRINT", 1, 2)]
     h2 = handler(b, "on_return", ret)
     b.event(2, h1, "kprobe:" + p["target"], p["target"],
             fetchargs=[("a", 1, 1, int(p["reg1"]), 0), ("b", 1, 1, int(p["reg2"]), 0)])
@@ -204,11 +210,22 @@ def prog_args(b, p):
             fetchargs=[("ret", 4, 1, 0, 0)])
 
 
+def prog_describe(b, p):
+    """kprobe TARGET with fetch-arg off (REG) and FILTER: print(argname, argevent)"""
+    main_chunk(b, [])
+    h = handler(b, "on_event", [abc("EVINFO", 0, 1), abc("EVINFO", 1, 0),
+                                abc("PRINT", 0, 2)])
+    b.event(2, h, "kprobe:" + p["target"], p["target"], p.get("filter"),
+            fetchargs=[("off", 1, 1, int(p["reg"]), 0)])
+
+
 def prog_tick(b, p):
     """tick-INTERVAL counts into g; trace_end prints("ticks", g)"""
     main_chunk(b, [abx("LOADK", 0, b.k(0)), abx("SETGLOBAL", 0, b.g("n"))])
     h = handler(b, "on_tick", [abx("LOADK", 0, b.k(1)), abx("ADDGLOBAL", 0, b.g("n"))])
-    b.event(8, h, "tick-" + p["ms"] + "ms", value=int(p["ms"]) * 1000000)
+    kind = int(p.get("kind", 8))  # 9: profile-N
+    b.event(kind, h, ("profile-" if kind == 9 else "tick-") + p["ms"] + "ms",
+            value=int(p["ms"]) * 1000000)
     e = handler(b, "trace_end", [abx("LOADK", 0, b.k("ticks")),
                                  abx("GETGLOBAL", 1, b.g("n")), abc("PRINT", 0, 2)])
     b.event(10, e, "trace_end")
@@ -220,7 +237,8 @@ def prog_hello(b, p):
                    abc("PRINT", 0, 2)])
 
 
-PROGRAMS = {"count": prog_count, "args": prog_args, "tick": prog_tick, "hello": prog_hello}
+PROGRAMS = {"count": prog_count, "args": prog_args, "tick": prog_tick, "hello": prog_hello,
+            "describe": prog_describe}
 
 
 def records(data):
@@ -237,7 +255,7 @@ def records(data):
             if tag == 3:
                 vals.append(struct.unpack_from("<q", body, q)[0])
                 q += 8
-            elif tag == 4:
+            elif tag in (4, 10):  # string; event (argevent) rendered as text
                 n = struct.unpack_from("<I", body, q)[0]
                 vals.append(body[q + 4:q + 4 + n].decode(errors="replace"))
                 q += 4 + n

@@ -20,15 +20,32 @@ struct kt_regs_event {
 	int slot;
 };
 
+/* The probed address: a kprobe's symbol (+offset), a kretprobe's function, a uprobe's
+ * user instruction pointer. */
+static unsigned long kt_probe_address(const struct kt_regs_event *re)
+{
+	if (re->p->def.kind == KTAP_PROBE_KPROBE)
+		return (unsigned long)re->p->kp.addr;
+	if (re->p->def.kind == KTAP_PROBE_KRETPROBE)
+		return (unsigned long)re->p->krp.kp.addr;
+	return re->regs ? instruction_pointer(re->regs) : 0;
+}
+
+/* arg1 is the probe address, arg2.. the fetch-args in order (docs/language.md). */
 static void kt_regs_arg(const struct ktap_event *ev, int n, struct ktap_evval *out)
 {
 	const struct kt_regs_event *re = ev->data;
 	const struct ktap_probe *d = &re->p->def;
 
 	out->kind = KTAP_EV_NIL;
-	if (n < 1 || (u32)n > d->fetcharg_count)
+	if (n == 1) { /* like the kprobe tracer's format: __probe_ip first */
+		out->kind = KTAP_EV_NUMBER;
+		out->number = kt_probe_address(re);
 		return;
-	kt_fetch(&d->fetchargs[n - 1], re->regs, re->user, kt_guard_scratch(re->slot), out);
+	}
+	if (n < 2 || (u32)n - 1 > d->fetcharg_count)
+		return;
+	kt_fetch(&d->fetchargs[n - 2], re->regs, re->user, kt_guard_scratch(re->slot), out);
 }
 
 static void kt_regs_field(const struct ktap_event *ev, const char *name, u32 len,
@@ -43,7 +60,7 @@ static void kt_regs_field(const struct ktap_event *ev, const char *name, u32 len
 		const char *fn = d->fetchargs[i].name;
 
 		if (fn && strlen(fn) == len && !memcmp(fn, name, len)) {
-			kt_regs_arg(ev, i + 1, out);
+			kt_regs_arg(ev, i + 2, out);
 			return;
 		}
 	}
@@ -75,10 +92,11 @@ static int kt_regs_render(const struct ktap_event *ev, char *buf, int max)
 	if (max <= 0)
 		return 0;
 	kt_probe_name(ev, &v);
+	/* A kprobe's regs point past the breakpoint: name the probed address itself. */
 	n = scnprintf(buf, max, "%.*s: (%pS)", (int)v.len, v.str,
-		      re->regs ? (void *)instruction_pointer(re->regs) : NULL);
+		      (void *)kt_probe_address(re));
 	for (i = 0; i < d->fetcharg_count && n < max - 1; i++) {
-		kt_regs_arg(ev, i + 1, &v);
+		kt_regs_arg(ev, i + 2, &v);
 		if (v.kind == KTAP_EV_STRING)
 			n += scnprintf(buf + n, max - n, " %s=\"%.*s\"", d->fetchargs[i].name,
 				       (int)v.len, v.str);
@@ -242,8 +260,10 @@ int kt_probes_arm(struct kt_session *s)
 	int ret;
 
 	ret = kt_probes_prepare(s);
-	if (ret)
+	if (ret) {
+		kt_probes_disarm(s); /* nothing is armed yet: releases filters and events */
 		return ret;
+	}
 	for (i = 0; i < s->probe_count; i++) {
 		struct kt_probe *p = &s->probes[i];
 
