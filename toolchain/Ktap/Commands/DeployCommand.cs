@@ -24,14 +24,21 @@ public static class DeployCommand
     public static int Execute(CommandContext ctx, string? boardName, SshSettings settings, string? modulePath) => ctx.Guard(() =>
     {
         var board = ctx.Board(boardName);
-        var target = KnownTargets.Resolve(board.Target)!;
         var path = modulePath ?? board.ModuleFile
             ?? throw new KtapException(ExitCodes.Usage, $"no module to deploy: give --module PATH or set module_file in {board.SourceFile}");
         var module = ModuleFile.Read(path);
 
         using var connection = ctx.Connect(board, settings);
+        ctx.Out.WriteLine(Install(board, connection, module));
+        return ExitCodes.Success;
+    });
+
+    /// <summary>Checks, sends and loads <paramref name="module"/> on a connected board; returns what was done.</summary>
+    public static string Install(BoardProfile board, BoardConnection connection, ModuleFile module)
+    {
+        var target = KnownTargets.Resolve(board.Target)!;
         var facts = QuickFacts.Read(connection);
-        facts.CheckRuns(target, board.Name, path);
+        facts.CheckRuns(target, board.Name, module.Path);
         module.CheckFor(target, facts.Release, board.Name);
 
         var before = BoardFacts.Read(connection);
@@ -54,8 +61,7 @@ public static class DeployCommand
             throw new KtapException(ExitCodes.TargetMismatch, $"the module on {board.Name} has runtime ABI {a}, this ktap writes bundles for ABI {BundleLayout.RuntimeAbi}: deploy the module built from the same ktap version");
         if (arch is not null && KnownTargets.Resolve(arch) is { } reported && reported.Arch != target.Arch)
             throw new KtapException(ExitCodes.TargetMismatch, $"the module on {board.Name} reports architecture {arch}, the board's target is {target.Name}");
-        ctx.Out.WriteLine($"deployed {Path.GetFileName(path)} to {board.Name}:{board.ModulePath} ({(before.ModuleLoaded ? "replaced the loaded module" : "loaded")}; " +
-                          $"kernel {facts.Release}, {target.Name}, {QuickFacts.Describe(target.ByteOrder)}, runtime ABI {abi?.ToString() ?? "not reported"})");
-        return ExitCodes.Success;
-    });
+        return $"deployed {Path.GetFileName(module.Path)} to {board.Name}:{board.ModulePath} ({(before.ModuleLoaded ? "replaced the loaded module" : "loaded")}; " +
+                          $"kernel {facts.Release}, {target.Name}, {QuickFacts.Describe(target.ByteOrder)}, runtime ABI {abi?.ToString() ?? "not reported"})";
+    }
 }

@@ -96,6 +96,13 @@ public static class RunCommand
             model = LoadBundle(ctx, request, board, target);
             result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage);
         }
+        catch (KtapException e) when (e.ExitCode == ExitCodes.ModuleMissing && board.Emulated && board.ModuleFile is { } ko && File.Exists(ko))
+        {
+            // The embedded default: a freshly booted emulated board gets its module on first use.
+            ctx.Err.WriteLine($"ktap: {DeployCommand.Install(board, connection, ModuleFile.Read(ko))}");
+            model = LoadBundle(ctx, request, board, target);
+            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage);
+        }
         writer.Flush();
         Stage("session ended");
         return Report(ctx, result);
