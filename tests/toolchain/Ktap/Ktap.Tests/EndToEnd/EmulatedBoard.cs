@@ -12,20 +12,23 @@ namespace Ktap.Tests.EndToEnd;
 /// 10042 (the tool's range) unless it already runs, and the module deployed with `ktap deploy`.
 /// State: $KTAP_STATE_DIR (default ~/.cache/ktap), shared with the board scripts' cache.
 /// </summary>
-public sealed class EmulatedBoard : IDisposable
+public class EmulatedBoard : IDisposable
 {
-    public const string Name = "qemu-x86_64";
+    public const string X86_64 = "qemu-x86_64";
     private readonly bool _startedHere;
 
-    public EmulatedBoard()
+    public EmulatedBoard() : this(X86_64, "6.1-amd64", 10042) { }
+
+    protected EmulatedBoard(string name, string moduleFlavour, int port)
     {
+        Name = name;
         Root = KtapPaths.Root() ?? throw new InvalidOperationException("ktap source tree not found");
-        Module = Script("scripts/build-module.sh", "6.1-amd64").Trim().Split('\n')[^1];
+        Module = Script("scripts/build-module.sh", moduleFlavour).Trim().Split('\n')[^1];
         Script("boards/qemu/build-image.sh", Name);
         var status = Run("bash", [Path.Combine(Root, "boards/qemu/status.sh"), Name]);
         if (status.Code != 0)
         {
-            Script("boards/qemu/start.sh", Name, "--port", "10042");
+            Script("boards/qemu/start.sh", Name, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             _startedHere = true;
         }
         var err = new StringWriter();
@@ -33,6 +36,7 @@ public sealed class EmulatedBoard : IDisposable
         if (rc != 0) throw new InvalidOperationException($"ktap deploy failed ({rc}): {err}");
     }
 
+    public string Name { get; }
     public string Root { get; }
     public string Module { get; }
     public static SshSettings Settings { get; } = new(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(60), false);
@@ -69,5 +73,13 @@ public sealed class EmulatedBoard : IDisposable
     public void Dispose()
     {
         if (_startedHere) Run("bash", [Path.Combine(Root, "boards/qemu/stop.sh"), Name]);
+        GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>The emulated arm-v7 board (32-bit ARM, Debian's armmp kernel) on port 10043.</summary>
+public sealed class EmulatedArmBoard : EmulatedBoard
+{
+    public const string ArmV7 = "qemu-arm-v7";
+    public EmulatedArmBoard() : base(ArmV7, "6.1-armmp", 10043) { }
 }

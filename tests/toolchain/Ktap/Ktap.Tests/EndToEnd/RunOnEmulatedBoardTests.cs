@@ -21,7 +21,7 @@ public sealed class RunOnEmulatedBoardTests : IClassFixture<EmulatedBoard>
         var output = new StringWriter();
         var error = new StringWriter();
         var rc = RunCommand.Execute(_board.Context(output, error, interrupt),
-            new RunRequest(EmulatedBoard.Name, EmulatedBoard.Settings, script, eval, format, null, duration, workload, false));
+            new RunRequest(EmulatedBoard.X86_64, EmulatedBoard.Settings, script, eval, format, null, duration, workload, false));
         return (rc, output.ToString(), error.ToString());
     }
 
@@ -136,7 +136,7 @@ public sealed class RunOnEmulatedBoardTests : IClassFixture<EmulatedBoard>
     public void DoctorFindsNoProblems()
     {
         var output = new StringWriter();
-        var rc = DoctorCommand.Execute(_board.Context(output, new StringWriter()), EmulatedBoard.Name, EmulatedBoard.Settings);
+        var rc = DoctorCommand.Execute(_board.Context(output, new StringWriter()), EmulatedBoard.X86_64, EmulatedBoard.Settings);
         Assert.True(rc == 0, output.ToString());
         Assert.Contains("ok   module               ktapvm loaded, /dev/ktap present, runtime ABI 1, x86_64", output.ToString());
     }
@@ -145,9 +145,46 @@ public sealed class RunOnEmulatedBoardTests : IClassFixture<EmulatedBoard>
     public void ListShowsTracepointsAndFields()
     {
         var output = new StringWriter();
-        var rc = ListCommand.Execute(_board.Context(output, new StringWriter()), EmulatedBoard.Name, EmulatedBoard.Settings, "sched:sched_switch", true, false);
+        var rc = ListCommand.Execute(_board.Context(output, new StringWriter()), EmulatedBoard.X86_64, EmulatedBoard.Settings, "sched:sched_switch", true, false);
         Assert.Equal(0, rc);
         Assert.StartsWith("sched:sched_switch\n", output.ToString());
         Assert.Contains("    pid_t prev_pid;\n", output.ToString());
+    }
+}
+
+/// <summary>The same scripts on the emulated arm-v7 board: compiled for arm-v7, linked against its catalog, decoded on the host.</summary>
+[Collection("emulated board")]
+public sealed class RunOnEmulatedArmBoardTests : IClassFixture<EmulatedArmBoard>
+{
+    private readonly EmulatedArmBoard _board;
+    public RunOnEmulatedArmBoardTests(EmulatedArmBoard board) => _board = board;
+
+    private (int Code, string Out, string Err) Run(string eval, string[] workload)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var rc = RunCommand.Execute(_board.Context(output, error),
+            new RunRequest(EmulatedArmBoard.ArmV7, EmulatedBoard.Settings, null, eval, OutputFormat.Text, null, null, workload, false));
+        return (rc, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void HistogramIsExactOnArm()
+    {
+        var (rc, output, err) = Run("s = ptable()\ntrace syscalls:sys_enter_chdir { s[execname()] <<< 1 }\ntrace_end { histogram(s) }",
+            ["sh", "-c", "for i in 1 2 3 4 5 6 7; do cd /; done"]);
+        Assert.True(rc == 0, err);
+        Assert.Equal(
+            "                         value ------------- Distribution ------------- count\n" +
+            "                             sh |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@7      \n", output);
+    }
+
+    [Fact]
+    public void PrintfWithNumbersIsExactOnArm()
+    {
+        var (rc, output, err) = Run("n = 0\ntrace syscalls:sys_enter_chdir { n = n + 1; printf(\"%s chdir %d\\n\", execname(), n) }",
+            ["sh", "-c", "cd /; cd /; cd /"]);
+        Assert.True(rc == 0, err);
+        Assert.Equal("sh chdir 1\nsh chdir 2\nsh chdir 3\n", output);
     }
 }
