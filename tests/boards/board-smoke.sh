@@ -44,11 +44,15 @@ check "build-image.sh refuses a missing module" \
     sh -c "! '$q/build-image.sh' '$board' --module /nonexistent/x.ko 2>/dev/null"
 "$q/stop.sh" "$board" >/dev/null 2>&1
 t1=$(date +%s.%N)
-port=$("$q/start.sh" "$board")
+# The board's default port, or the next free one of this project's board range (another
+# session may be using the default): this also exercises --port.
+want=$board_default_port
+while (exec 3<>"/dev/tcp/127.0.0.1/$want") 2>/dev/null && [ "$want" -lt 10029 ]; do want=$((want + 1)); done
+port=$("$q/start.sh" "$board" --port "$want")
 rc=$?
 t2=$(date +%s.%N)
 check "start.sh boots to SSH" test "$rc" -eq 0
-check "start.sh prints the port ($port)" test "$port" = "$board_default_port"
+check "start.sh prints the port ($port)" test "$port" = "$want"
 [ "$rc" -eq 0 ] || { tail -n 40 "$state/console.log"; exit 1; }
 echo "boot to SSH-ready: $(awk -v a="$t1" -v b="$t2" 'BEGIN {printf "%.1f", b - a}') s (headers+module+image: $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s)"
 check "start.sh again says already running" sh -c "'$q/start.sh' '$board' 2>/dev/null | grep -q 'already running'"
@@ -95,7 +99,7 @@ check "status.sh says stopped (exit 3)" test "$rc" -eq 3
 check "port is free after stop" sh -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
 
 # A boot that does not reach SSH in time fails with the console's tail and leaves nothing running.
-out=$(KTAP_BOARD_TIMEOUT=1 "$q/start.sh" "$board" 2>&1); rc=$?
+out=$(KTAP_BOARD_TIMEOUT=1 "$q/start.sh" "$board" --port "$want" 2>&1); rc=$?
 check "start.sh fails when SSH is not up in time" test "$rc" -ne 0
 check "the failure names the timeout and shows the console" \
     sh -c "printf '%s' \"\$1\" | grep -q 'no SSH after 1 s; console tail:'" _ "$out"

@@ -178,6 +178,20 @@ case "$out" in
     rc=1*"checksum mismatch"*) ok "a corrupt bundle is refused (checksum mismatch)" ;;
     *) bad "a corrupt bundle is refused (checksum mismatch)" "$out" ;;
 esac
+kbc build count spec=syscalls:sys_enter_ktap_nope target=syscalls:sys_enter_ktap_nope \
+    comm=x > "$work/noevent.kbc"
+out=$(refusal "$work/noevent.kbc")
+case "$out" in
+    rc=1*"no trace event matches syscalls:sys_enter_ktap_nope"*) ok "an unknown trace event is refused with its name" ;;
+    *) bad "an unknown trace event is refused with its name" "$out" ;;
+esac
+kbc build count kind=2 spec=kprobe:ksys_lseek target=ksys_lseek fa=off:4 \
+    'filter=off === 3' comm=x > "$work/badfilter.kbc"
+out=$(refusal "$work/badfilter.kbc")
+case "$out" in
+    rc=1*"probe kprobe:ksys_lseek: bad filter"*) ok "a bad filter is refused: ${out#*$'\n'}" ;;
+    *) bad "a bad filter is refused, naming its probe" "$out" ;;
+esac
 kbc build args target=ksys_lseek ret_target=ktap_no_such_function reg1=4 reg2=3 \
     comm=ktapwl > "$work/half.kbc"
 out=$(refusal "$work/half.kbc")
