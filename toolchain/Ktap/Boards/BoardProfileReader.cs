@@ -90,6 +90,9 @@ public sealed partial class BoardProfileReader
         if (modulePathNode is not null && !modulePathNode.Value.StartsWith('/'))
             Error(modulePathNode.Start, $"module_path '{modulePathNode.Value}' must be an absolute path on the board");
         var moduleFile = PathValue(values, "module_file");
+        // A relative module_file is relative to the profile's folder (boards/ → ../out/module/...).
+        if (moduleFile is not null && !Path.IsPathRooted(moduleFile))
+            moduleFile = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", moduleFile));
         var kernel = Scalar(values, "kernel")?.Value;
         var emulated = Boolean(values, "emulated") ?? false;
         var boardFolder = Scalar(values, "board_folder");

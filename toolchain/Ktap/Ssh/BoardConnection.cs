@@ -181,7 +181,8 @@ public sealed class BoardConnection : IDisposable
     }
 
     /// <summary>Starts a long-running command whose output is read as it arrives.</summary>
-    public RemoteProcess Start(string command) => new(this, _client.CreateCommand(command));
+    /// <param name="doing">What the command does, for the message when the connection drops ("the session ran").</param>
+    public RemoteProcess Start(string command, string? doing = null) => new(this, _client.CreateCommand(command), doing ?? $"running '{command}'");
 
     public void Dispose()
     {
@@ -199,8 +200,11 @@ public sealed class RemoteProcess : IDisposable
     private readonly IAsyncResult _running;
     private Stream? _input;
 
-    internal RemoteProcess(BoardConnection connection, SshCommand command)
+    private readonly string _doing;
+
+    internal RemoteProcess(BoardConnection connection, SshCommand command, string doing)
     {
+        _doing = doing;
         _connection = connection;
         _command = command;
         _command.CommandTimeout = Timeout.InfiniteTimeSpan;
@@ -224,10 +228,10 @@ public sealed class RemoteProcess : IDisposable
         }
         catch (Exception e) when (e is not KtapException && _connection.LostReason is not null)
         {
-            throw SshFailures.Lost(_connection.Endpoint, $"running '{_command.CommandText}'", e);
+            throw SshFailures.Lost(_connection.Endpoint, _doing, e);
         }
         if (_command.ExitStatus is { } status) return status;
-        if (_connection.LostReason is { } lost) throw SshFailures.Lost(_connection.Endpoint, $"running '{_command.CommandText}'", lost);
+        if (_connection.LostReason is { } lost) throw SshFailures.Lost(_connection.Endpoint, _doing, lost);
         return 255;
     }
 
@@ -240,7 +244,8 @@ public sealed class RemoteProcess : IDisposable
 
     public void Dispose()
     {
-        _input?.Dispose();
-        _command.Dispose();
+        // Both send to the server; after a dropped connection they throw, and nothing is left to close.
+        try { _input?.Dispose(); } catch (SshException) { }
+        try { _command.Dispose(); } catch (SshException) { }
     }
 }

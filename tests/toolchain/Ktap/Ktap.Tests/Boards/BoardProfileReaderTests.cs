@@ -132,6 +132,8 @@ public sealed class BoardProfileReaderTests
     [Theory]
     [InlineData("qemu-x86_64", "x86_64", 10022)]
     [InlineData("qemu-arm-v7", "arm-v7", 10023)]
+    [InlineData("qemu-x86", "x86", 10024)]
+    [InlineData("qemu-powerpc", "powerpc", 10025)]
     public void ShippedProfilesAreValidAndUseTheBoardState(string name, string target, int port)
     {
         var file = Path.Combine(KtapPaths.ShippedBoards()!, name + ".yaml");
