@@ -45,7 +45,10 @@ done
 
 # malformed bundles under ASan/UBSan: the runner must refuse, never crash
 asan_refusals() {
-    local r=out/runtime/asan/ktapvm-run b=tests/fuzz/corpus/op_print.kbc t; t=$(mktemp -d)
+    local r=out/runtime/asan/ktapvm-run b t; t=$(mktemp -d)
+    dotnet toolchain/Ktapc/ktapc/bin/Release/net10.0/ktapc.dll --target x86_64 \
+        tests/conformance/cases/op_print.kp -o "$t/valid.kbc" || return 1
+    b=$t/valid.kbc
     : > "$t/e.jsonl"
     head -c 100 "$b" > "$t/trunc.kbc"
     printf 'garbage' > "$t/garbage.kbc"
@@ -62,7 +65,10 @@ step "malformed bundles refused under ASan/UBSan" asan_refusals
 # brief fuzzing: zero findings
 fuzz_brief() {
     local corpus; corpus=$(mktemp -d)
-    cp tests/fuzz/corpus/* "$corpus/"
+    bash tests/fuzz/make-corpus.sh "$corpus" || return 1
+    # inputs that once crashed the VM must stay harmless
+    out/runtime/fuzz/fuzz_bundle tests/fuzz/regressions/* > out/ci-runtime/fuzz-regressions.log 2>&1 \
+        || { cat out/ci-runtime/fuzz-regressions.log; return 1; }
     out/runtime/fuzz/fuzz_bundle -max_total_time="${KTAP_FUZZ_SECONDS:-60}" -max_len=65536 "$corpus" > out/ci-runtime/fuzz.log 2>&1
     local rc=$?
     grep -E '^Done [0-9]+ runs' out/ci-runtime/fuzz.log
