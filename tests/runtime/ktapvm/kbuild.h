@@ -50,6 +50,13 @@ enum {
 #include "../../../runtime/ktapvm/ktap_opcodes.def"
 #undef KTAP_OP
 };
+/* built-in numbers, and one past the last (KBI__COUNT), from ktap_builtins.def */
+enum {
+#define KTAP_BUILTIN(id, ident, name, mn, mx, flags, meaning) KBI_##ident = id,
+#include "../../../runtime/ktapvm/ktap_builtins.def"
+#undef KTAP_BUILTIN
+	KBI__COUNT
+};
 #define ABC(op, a, b, c) ((uint32_t)(op) | ((uint32_t)(a) << 6) | ((uint32_t)(c) << 14) | ((uint32_t)(b) << 23))
 #define ABX(op, a, bx) ((uint32_t)(op) | ((uint32_t)(a) << 6) | ((uint32_t)(bx) << 14))
 #define ASBX(op, a, sbx) ABX(op, a, (uint32_t)((sbx) + 131071))
