@@ -66,4 +66,20 @@ public class PipelineTests
         var d = Assert.Single(r.Diagnostics);
         Assert.Equal(("KTAP4008", 2, 5), (d.Code, d.Line, d.Column));
     }
+
+    [Fact]
+    public void A_flood_of_errors_is_capped_and_says_so()
+    {
+        var r = KtapCompiler.Compile(new CompileOptions("x86_64", "t.kp", string.Concat(Enumerable.Repeat("x = $\n", 300))));
+        Assert.Equal(201, r.Diagnostics.Count);
+        Assert.Equal("KTAP1199", r.Diagnostics[^1].Code);
+        Assert.Null(r.Bundle);
+    }
+
+    [Fact]
+    public void Timer_library_members_may_be_keywords()
+    {
+        var m = KtapCompiler.CompileToModel(new CompileOptions("x86_64", "t.kp", "function f() { print(1) }\ntimer.tick(1000, f)\ntimer.profile(10, f)"));
+        Assert.True(m.Success, string.Join("\n", m.Diagnostics));
+    }
 }
