@@ -28,6 +28,8 @@ def read_def(name, pattern):
             m = re.match(pattern, line)
             if m:
                 table[m.group(2)] = int(m.group(1))
+    if not table:  # the .def's row format changed: say so rather than fail later on a name
+        raise SystemExit(f"kbc.py: no row of {name} matches {pattern}")
     return table
 
 
@@ -37,7 +39,7 @@ with open(os.path.join(ROOT, "runtime", "ktapvm", "ktap_opcodes.def")) as _f:
         _m = re.match(r"KTAP_OP\((\w+),\s*(\d+),", _line)
         if _m:
             OPS[_m.group(1)] = int(_m.group(2))
-BUILTINS = read_def("ktap_builtins.def", r'KTAP_BUILTIN\(\s*(\d+),\s*"([\w.]+)"')
+BUILTINS = read_def("ktap_builtins.def", r'KTAP_BUILTIN\(\s*(\d+),\s*\w+,\s*"([\w.]+)"')
 
 
 def abc(op, a, b=0, c=0):
