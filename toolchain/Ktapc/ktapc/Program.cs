@@ -1,1 +1,3 @@
-return 0;
+using Ktap.Cli;
+
+return KtapcCli.Run(args, CliContext.FromConsole());

@@ -24,5 +24,14 @@ public sealed class StringTable
         return _items.Count - 1;
     }
 
+    /// <summary>Adds <paramref name="bytes"/> as a new item even when an equal one exists (a
+    /// reader keeps the file's indices); lookups keep finding the first.</summary>
+    public int Append(byte[] bytes)
+    {
+        _items.Add(bytes);
+        _index.TryAdd(Encoding.Latin1.GetString(bytes), _items.Count - 1);
+        return _items.Count - 1;
+    }
+
     public string GetText(int index) => Encoding.UTF8.GetString(_items[index]);
 }

@@ -20,4 +20,19 @@ public sealed record TargetProfile(
     string Description)
 {
     public RegisterFile Registers => RegisterFiles.ByArch[ArchDirectory];
+
+    /// <summary>System-call tracepoint conventions and the syscalls this architecture lacks.</summary>
+    public SyscallConventions Syscalls { get; init; } = new(Array.Empty<string>(), "");
+
+    /// <summary>The register numbered <paramref name="number"/> in the bundle, or null.</summary>
+    public RegisterInfo? FindRegister(int number) => Registers.Registers.FirstOrDefault(r => r.Number == number);
+
+    /// <summary>The register the kprobe tracer spells <paramref name="name"/> (a leading % is allowed), or null.</summary>
+    public RegisterInfo? FindRegister(string name)
+    {
+        var bare = name.StartsWith('%') ? name[1..] : name;
+        return Registers.Registers.FirstOrDefault(r => r.Name.Equals(bare, StringComparison.Ordinal));
+    }
+
+    public override string ToString() => Name;
 }

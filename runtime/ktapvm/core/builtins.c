@@ -1,0 +1,563 @@
+/*
+ * builtins.c - ktap's built-in functions, numbered by ktap_builtins.def. Each returns 0
+ * with its results, a positive RT_ code (msg filled) for a runtime error, or a negative
+ * error already reported by a nested script call.
+ */
+#include "kvm.h"
+
+static const s8 bi_min[BI__COUNT] = {
+#define KTAP_BUILTIN(id, name, mn, mx, flags, meaning) [id] = mn,
+#include "../ktap_builtins.def"
+#undef KTAP_BUILTIN
+};
+static const s8 bi_max[BI__COUNT] = {
+#define KTAP_BUILTIN(id, name, mn, mx, flags, meaning) [id] = mx,
+#include "../ktap_builtins.def"
+#undef KTAP_BUILTIN
+};
+static const char *const bi_name[BI__COUNT] = {
+#define KTAP_BUILTIN(id, name, mn, mx, flags, meaning) [id] = name,
+#include "../ktap_builtins.def"
+#undef KTAP_BUILTIN
+};
+
+#define KT_SNAP 12 /* sort_pairs' snapshot: a scratch block of (key, value) pairs */
+struct snap {
+	u32 pos, n;
+	struct kv pairs[]; /* 2n */
+};
+
+#define HIST_TOP 20
+#define HIST_BUCKETS 66
+#define LHIST_MAX_BUCKETS 1000
+
+static void *scratch_alloc(struct kvm_cpu *c, u32 n)
+{
+	void *p;
+	n = (n + 7) & ~7u;
+	if (c->scratch_size - c->scratch_used < n)
+		return 0;
+	p = c->scratch + c->scratch_used;
+	c->scratch_used += n;
+	return p;
+}
+
+static void set_num(struct kv *v, s64 n)
+{
+	v->t = KT_NUMBER;
+	v->u.n = n;
+}
+
+static int set_str(struct ktap_session *s, struct kvm_cpu *c, struct kv *v, const char *p, u32 n)
+{
+	struct kstr *k = str_scratch(s, c, p, n);
+	if (!k)
+		return n > s->lim[KTAP_LIMIT_STRING_LEN] ? RT_BUDGET_STRING : RT_BUDGET_MEMORY;
+	v->t = KT_STRING;
+	v->u.s = k;
+	return 0;
+}
+
+/* Total order used for ties and plain sort_pairs: numbers, then strings, then the rest. */
+static int kv_order(const struct kv *a, const struct kv *b)
+{
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	if (a->t == KT_NUMBER)
+		return a->u.n < b->u.n ? -1 : a->u.n > b->u.n;
+	if (a->t == KT_STAT) /* statistics cells sort by their count, as histogram shows them */
+		return a->u.st->count < b->u.st->count ? -1 : a->u.st->count > b->u.st->count;
+	if (a->t == KT_STRING || a->t == KT_STACK) {
+		u32 n = a->u.s->len < b->u.s->len ? a->u.s->len : b->u.s->len;
+		int d = kvm_memcmp(a->u.s->data, b->u.s->data, n);
+		if (d)
+			return d;
+		return a->u.s->len < b->u.s->len ? -1 : a->u.s->len > b->u.s->len;
+	}
+	return 0;
+}
+
+/* Table values the aggregation built-ins read: numbers, or statistics cells. */
+static struct ktab *table_arg(struct ktap_session *s, const struct kv *v)
+{
+	if (v->t == KT_TABLE)
+		return v->u.tab;
+	if (v->t == KT_PTABLE && ptab_merge(s, v->u.ptab) == 0)
+		return v->u.ptab->merged;
+	return 0;
+}
+
+static int fail(char *msg, u32 id, const char *what)
+{
+	kvm_snprintf(msg, 256, "%s: %s", bi_name[id], what);
+	return RT_ARGS;
+}
+
+/* ---- sort_pairs: heapsort (no recursion), comparator possibly a script function ---- */
+struct sorter {
+	struct ktap_session *s;
+	struct kvm_cpu *c;
+	const struct kv *cmp;
+	int err;
+};
+
+/* non-zero when pair a must come before pair b */
+static int before(struct sorter *so, const struct kv *a, const struct kv *b)
+{
+	struct kv args[2], res;
+	int e;
+	if (so->err)
+		return 0;
+	if (!so->cmp) {
+		int d = kv_order(&a[1], &b[1]);
+		return d ? d < 0 : kv_order(&a[0], &b[0]) < 0;
+	}
+	args[0] = a[1];
+	args[1] = b[1];
+	e = kvm_call_nested(so->s, so->c, so->cmp, args, 2, &res);
+	if (e) {
+		so->err = e;
+		return 0;
+	}
+	return res.t != KT_NIL && res.t != KT_FALSE;
+}
+
+static void swap_pair(struct kv *p, u32 i, u32 j)
+{
+	struct kv t0 = p[2 * i], t1 = p[2 * i + 1];
+	p[2 * i] = p[2 * j];
+	p[2 * i + 1] = p[2 * j + 1];
+	p[2 * j] = t0;
+	p[2 * j + 1] = t1;
+}
+
+static void sift(struct sorter *so, struct kv *p, u32 root, u32 n)
+{
+	for (;;) {
+		u32 child = 2 * root + 1, big = root;
+		if (child < n && before(so, &p[2 * big], &p[2 * child]))
+			big = child;
+		if (child + 1 < n && before(so, &p[2 * big], &p[2 * (child + 1)]))
+			big = child + 1;
+		if (big == root || so->err)
+			return;
+		swap_pair(p, root, big);
+		root = big;
+	}
+}
+
+static int sort_pairs(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 nargs,
+		      struct kv *res, char *msg)
+{
+	struct ktab *t = table_arg(s, &args[0]);
+	struct snap *sn;
+	struct kv k = { 0, 0, { 0 } }, key, val;
+	struct sorter so = { s, c, 0, 0 };
+	u32 n = 0, i;
+	if (!t)
+		return fail(msg, BI_3, "argument is not a table");
+	if (nargs > 1 && args[1].t != KT_NIL) {
+		if (args[1].t != KT_FUNCTION)
+			return fail(msg, BI_3, "comparator is not a script function");
+		so.cmp = &args[1];
+	}
+	sn = scratch_alloc(c, (u32)(sizeof(*sn) + 2 * sizeof(struct kv) * (u64)t->count));
+	if (!sn)
+		return RT_BUDGET_MEMORY;
+	while (tab_next(t, &k, &key, &val) == 1 && n < t->count) {
+		k = key;
+		sn->pairs[2 * n] = key;
+		sn->pairs[2 * n + 1] = val;
+		n++;
+	}
+	if (!so.cmp)
+		for (i = 0; i < n; i++)
+			if (sn->pairs[2 * i + 1].t != KT_NUMBER && sn->pairs[2 * i + 1].t != KT_STRING &&
+			    sn->pairs[2 * i + 1].t != KT_STAT)
+				return fail(msg, BI_3, "values must be numbers, strings or statistics without a comparator");
+	/* heapsort for "before" order: build a heap with the last element on top */
+	for (i = n / 2; i-- > 0;)
+		sift(&so, sn->pairs, i, n);
+	for (i = n; i-- > 1 && !so.err;) {
+		swap_pair(sn->pairs, 0, i);
+		sift(&so, sn->pairs, 0, i);
+	}
+	if (so.err)
+		return so.err;
+	sn->pos = 0;
+	sn->n = n;
+	res[0].t = KT_BUILTIN;
+	res[0].aux = BI_39;
+	res[1].t = KT_SNAP;
+	res[1].u.s = (struct kstr *)sn;
+	res[2].t = KT_NIL;
+	return 0;
+}
+
+/* ---- histograms ---- */
+static int hist_value(const struct kv *v, s64 *out)
+{
+	if (v->t == KT_NUMBER)
+		*out = v->u.n;
+	else if (v->t == KT_STAT)
+		*out = v->u.st->count;
+	else
+		return -1;
+	return 0;
+}
+
+static int histogram(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, char *msg)
+{
+	struct ktab *t = table_arg(s, &args[0]);
+	struct kv k = { 0, 0, { 0 } }, key, val;
+	struct kv *top_k;
+	s64 *top_v, sum = 0;
+	u32 rows = 0, total = 0, i;
+	struct recw w;
+	if (!t)
+		return fail(msg, BI_28, "argument is not a table");
+	top_k = scratch_alloc(c, sizeof(struct kv) * HIST_TOP);
+	top_v = scratch_alloc(c, sizeof(s64) * HIST_TOP);
+	if (!top_k || !top_v)
+		return RT_BUDGET_MEMORY;
+	while (tab_next(t, &k, &key, &val) == 1) {
+		s64 n;
+		u32 j;
+		k = key;
+		if (hist_value(&val, &n))
+			return fail(msg, BI_28, "values must be numbers or statistics");
+		sum = (s64)((u64)sum + (u64)n);
+		total++;
+		/* keep the HIST_TOP largest, ordered: larger value first, then key order */
+		for (j = rows; j > 0; j--) {
+			int after = top_v[j - 1] > n || (top_v[j - 1] == n && kv_order(&top_k[j - 1], &key) < 0);
+			if (after)
+				break;
+		}
+		if (j >= HIST_TOP)
+			continue;
+		if (rows < HIST_TOP)
+			rows++;
+		for (i = rows - 1; i > j; i--) {
+			top_k[i] = top_k[i - 1];
+			top_v[i] = top_v[i - 1];
+		}
+		top_k[j] = key;
+		top_v[j] = n;
+	}
+	rec_begin(&w, s, REC_HISTOGRAM, 0);
+	rec_u64(&w, (u64)sum);
+	rec_u32(&w, total);
+	rec_u32(&w, rows);
+	for (i = 0; i < rows; i++) {
+		rec_value(&w, &top_k[i]);
+		rec_u64(&w, (u64)top_v[i]);
+	}
+	rec_finish(&w);
+	return 0;
+}
+
+static u32 pow2_bucket(s64 v)
+{
+	u32 b = 2;
+	u64 u;
+	if (v < 0)
+		return 0;
+	if (v == 0)
+		return 1;
+	for (u = (u64)v; u > 1; u >>= 1)
+		b++;
+	return b;
+}
+
+static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 id, char *msg)
+{
+	struct ktab *t = table_arg(s, &args[0]);
+	struct kv k = { 0, 0, { 0 } }, key, val;
+	s64 lo = 0, hi = 0, step = 1;
+	u32 nb = HIST_BUCKETS, i;
+	u64 *counts;
+	struct recw w;
+	if (!t)
+		return fail(msg, id, "argument is not a table");
+	if (id == BI_30) {
+		if (args[1].t != KT_NUMBER || args[2].t != KT_NUMBER || args[3].t != KT_NUMBER)
+			return fail(msg, id, "min, max and step must be numbers");
+		lo = args[1].u.n;
+		hi = args[2].u.n;
+		step = args[3].u.n;
+		if (step <= 0 || hi <= lo || (u64)(hi - lo) / (u64)step >= LHIST_MAX_BUCKETS)
+			return fail(msg, id, "needs min < max, step > 0 and at most 1000 buckets");
+		nb = (u32)(((u64)(hi - lo) + (u64)step - 1) / (u64)step) + 2;
+	}
+	counts = scratch_alloc(c, 8 * nb);
+	if (!counts)
+		return RT_BUDGET_MEMORY;
+	kvm_memset(counts, 0, 8 * (u64)nb);
+	while (tab_next(t, &k, &key, &val) == 1) {
+		s64 v;
+		k = key;
+		if (val.t == KT_STAT)
+			v = val.u.st->count ? val.u.st->sum / val.u.st->count : 0;
+		else if (val.t == KT_NUMBER)
+			v = val.u.n;
+		else
+			return fail(msg, id, "values must be numbers or statistics");
+		if (id == BI_29)
+			counts[pow2_bucket(v)]++;
+		else if (v < lo)
+			counts[0]++;
+		else if (v >= hi)
+			counts[nb - 1]++;
+		else
+			counts[1 + (u64)(v - lo) / (u64)step]++;
+	}
+	rec_begin(&w, s, id == BI_29 ? REC_HIST : REC_LHIST, 0);
+	rec_u64(&w, (u64)lo);
+	rec_u64(&w, (u64)hi);
+	rec_u64(&w, (u64)step);
+	rec_u32(&w, nb);
+	for (i = 0; i < nb; i++)
+		rec_u64(&w, counts[i]);
+	rec_finish(&w);
+	return 0;
+}
+
+static int stat_field(u32 id, const struct kv *v, struct kv *res, char *msg)
+{
+	const struct kstat *st;
+	if (v->t == KT_NIL) {
+		res->t = KT_NIL;
+		return 0;
+	}
+	if (v->t != KT_STAT)
+		return fail(msg, id, "argument is not a statistics cell (a ptable slot)");
+	st = v->u.st;
+	switch (id) {
+	case BI_23: set_num(res, st->count); break;
+	case BI_24: set_num(res, st->sum); break;
+	case BI_25: set_num(res, st->count ? st->sum / st->count : 0); break;
+	case BI_26: set_num(res, st->min); break;
+	default: set_num(res, st->max); break;
+	}
+	return 0;
+}
+
+static int script_args(struct ktap_session *s, struct kv *res)
+{
+	struct ktab *t = tab_new(s);
+	u32 i;
+	if (!t)
+		return RT_BUDGET_MEMORY;
+	for (i = 0; i < s->b.nargs; i++) {
+		const struct kstr *a = s->b.strs[s->b.args[i]];
+		struct kv key, val;
+		u32 j = (a->len && a->data[0] == '-') ? 1 : 0;
+		u64 n = 0;
+		int numeric = a->len > j && a->len - j <= 18;
+		for (; numeric && j < a->len; j++) {
+			if (a->data[j] < '0' || a->data[j] > '9')
+				numeric = 0;
+			else
+				n = n * 10 + (u64)(a->data[j] - '0');
+		}
+		set_num(&key, i);
+		if (numeric) {
+			set_num(&val, a->data[0] == '-' ? -(s64)n : (s64)n);
+		} else {
+			val.t = KT_STRING;
+			val.u.s = (struct kstr *)a;
+		}
+		if (tab_set(s, t, &key, &val))
+			return RT_BUDGET_TABLE;
+	}
+	res->t = KT_TABLE;
+	res->u.tab = t;
+	return 0;
+}
+
+int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *args, u32 nargs,
+		struct kv *res, u32 *nres, char *msg)
+{
+	struct ktap_task_info task;
+	*nres = 1;
+	res[0].t = KT_NIL;
+	if (id >= BI__COUNT)
+		return RT_CALL;
+	if ((s32)nargs < bi_min[id] || (bi_max[id] >= 0 && (s32)nargs > bi_max[id])) {
+		kvm_snprintf(msg, 256, "%s: takes %d..%d arguments, got %u", bi_name[id], bi_min[id],
+			     bi_max[id], nargs);
+		return RT_ARGS;
+	}
+	switch (id) {
+	case BI_0:
+		*nres = 0;
+		rec_values(s, REC_PRINT, nargs, args, nargs);
+		return 0;
+	case BI_1:
+		*nres = 0;
+		if (args[0].t != KT_STRING)
+			return fail(msg, id, "format is not a string");
+		rec_values(s, REC_PRINTF_DYN, nargs, args, nargs);
+		return 0;
+	case BI_2: {
+		struct ktab *t = table_arg(s, &args[0]);
+		if (!t)
+			return fail(msg, id, "argument is not a table");
+		res[0].t = KT_BUILTIN;
+		res[0].aux = BI_38;
+		res[1].t = KT_TABLE;
+		res[1].u.tab = t;
+		res[2].t = KT_NIL;
+		*nres = 3;
+		return 0;
+	}
+	case BI_3:
+		*nres = 3;
+		return sort_pairs(s, c, args, nargs, res, msg);
+	case BI_4:
+		if (args[0].t == KT_STRING)
+			set_num(res, args[0].u.s->len);
+		else if (args[0].t == KT_TABLE)
+			set_num(res, args[0].u.tab->count);
+		else if (args[0].t == KT_PTABLE)
+			set_num(res, ptab_len(s, args[0].u.ptab));
+		else
+			return fail(msg, id, "argument is not a string or table");
+		return 0;
+	case BI_5:
+		*nres = 0;
+		if (args[0].t == KT_TABLE) {
+			tab_clear_s(s, args[0].u.tab);
+		} else if (args[0].t == KT_PTABLE) {
+			int i;
+			for (i = 0; i < s->ncpu; i++)
+				tab_clear_s(s, args[0].u.ptab->percpu[i]);
+		} else {
+			return fail(msg, id, "argument is not a table");
+		}
+		return 0;
+	case BI_6: case BI_7: case BI_8: case BI_9:
+		ktap_plat_current_task(&task);
+		task.comm[sizeof(task.comm) - 1] = 0;
+		if (id == BI_9)
+			return set_str(s, c, res, task.comm, kvm_strlen(task.comm));
+		set_num(res, id == BI_6 ? task.pid : id == BI_7 ? task.tid : task.uid);
+		return 0;
+	case BI_10: set_num(res, ktap_plat_cpu()); return 0;
+	case BI_11: set_num(res, ktap_plat_num_online_cpus()); return 0;
+	case BI_12: case BI_13: {
+		const char *str = id == BI_12 ? ktap_plat_arch_name() : ktap_plat_kernel_release();
+		return set_str(s, c, res, str, kvm_strlen(str));
+	}
+	case BI_14: set_num(res, ktap_plat_in_interrupt()); return 0;
+	case BI_15: set_num(res, ktap_plat_in_iowait()); return 0;
+	case BI_16: set_num(res, ktap_plat_wall_us()); return 0;
+	case BI_17: {
+		s64 v = 0;
+		s64 size = nargs > 1 && args[1].t == KT_NUMBER ? args[1].u.n : 8;
+		if (args[0].t != KT_NUMBER || (size != 4 && size != 8))
+			return fail(msg, id, "needs a number offset and a size of 4 or 8");
+		if (ktap_plat_curr_task_info(args[0].u.n, (int)size, &v) == 0)
+			set_num(res, v);
+		return 0;
+	}
+	case BI_18: case BI_19: {
+		int n;
+		if (args[0].t != KT_NUMBER)
+			return fail(msg, id, "address is not a number");
+		n = id == BI_18 ? ktap_plat_read_user_string((u64)args[0].u.n, c->text, 257)
+				: ktap_plat_read_kernel_string((u64)args[0].u.n, c->text, 257);
+		if (n < 0)
+			return 0; /* bad address: nil */
+		return set_str(s, c, res, c->text, (u32)n);
+	}
+	case BI_20: case BI_21: {
+		u64 addrs[KTAP_STACK_DEPTH];
+		int n = ktap_plat_stack(addrs, KTAP_STACK_DEPTH), i;
+		struct kstr *k;
+		if (n < 0)
+			n = 0;
+		k = str_scratch(s, c, (const char *)addrs, 8 * (u32)n);
+		if (!k)
+			return RT_BUDGET_MEMORY;
+		res[0].t = KT_STACK;
+		res[0].u.s = k;
+		if (id == BI_20) {
+			struct recw w;
+			*nres = 0;
+			rec_begin(&w, s, REC_BACKTRACE, 0);
+			rec_value(&w, &res[0]);
+			rec_finish(&w);
+		}
+		(void)i;
+		return 0;
+	}
+	case BI_22: {
+		struct kptab *p = ptab_new(s);
+		if (!p)
+			return RT_BUDGET_MEMORY;
+		res->t = KT_PTABLE;
+		res->u.ptab = p;
+		return 0;
+	}
+	case BI_23: case BI_24: case BI_25: case BI_26: case BI_27:
+		return stat_field(id, &args[0], res, msg);
+	case BI_28:
+		*nres = 0;
+		return histogram(s, c, args, msg);
+	case BI_29: case BI_30:
+		*nres = 0;
+		return hist(s, c, args, id, msg);
+	case BI_31:
+		*nres = 0;
+		s->stopped = 1;
+		return 0;
+	case BI_32: case BI_33:
+		return fail(msg, id, "timers are declared with tick-N / profile-N, not created at run time");
+	case BI_34: case BI_35: case BI_36: case BI_37: {
+		u32 i;
+		for (i = 0; i < nargs; i++)
+			if (args[i].t != KT_NUMBER)
+				return fail(msg, id, "arguments must be numbers");
+		*nres = 0;
+		rec_values(s, REC_ANSI, id - BI_34 + 1, args, nargs);
+		return 0;
+	}
+	case BI_38: {
+		int r;
+		struct ktab *t;
+		/* a ptable iterates over its merged snapshot, taken when the loop starts */
+		if (args[0].t == KT_PTABLE && args[1].t == KT_NIL && ptab_merge(s, args[0].u.ptab))
+			return RT_BUDGET_MEMORY;
+		t = args[0].t == KT_PTABLE ? args[0].u.ptab->merged : args[0].t == KT_TABLE ? args[0].u.tab : 0;
+		if (!t)
+			return fail(msg, id, "argument is not a table");
+		r = tab_next(t, &args[1], &res[0], &res[1]);
+		if (r < 0)
+			return fail(msg, id, "key not in the table (changed during the loop?)");
+		*nres = r ? 2 : 1;
+		if (!r)
+			res[0].t = KT_NIL;
+		return 0;
+	}
+	case BI_39: {
+		struct snap *sn;
+		if (args[0].t != KT_SNAP)
+			return fail(msg, id, "argument is not a sort_pairs snapshot");
+		sn = (struct snap *)args[0].u.s;
+		if (sn->pos >= sn->n) {
+			res[0].t = KT_NIL;
+			return 0;
+		}
+		res[0] = sn->pairs[2 * sn->pos];
+		res[1] = sn->pairs[2 * sn->pos + 1];
+		sn->pos++;
+		*nres = 2;
+		return 0;
+	}
+	case BI_40:
+		return script_args(s, res);
+	}
+	return RT_CALL;
+}

@@ -1,0 +1,273 @@
+/*
+ * kvm.h - the VM core's internal types. Kernel-agnostic: includes only the platform
+ * interface. See docs/vm.md for the design (values, memory, concurrency, budgets).
+ */
+#ifndef KVM_H
+#define KVM_H
+
+#include "../include/ktapvm.h"
+
+#define KVM_NONE 0xFFFFFFFFu
+#define KVM_MAX_CPUS 256
+
+/* ---- opcodes and built-ins, from the single definitions ---- */
+enum kvm_opcode {
+#define KTAP_OP(name, num, fmt, meaning) OP_##name = num,
+#include "../ktap_opcodes.def"
+#undef KTAP_OP
+	OP__COUNT
+};
+enum kvm_builtin_id {
+#define KTAP_BUILTIN(id, name, mn, mx, flags, meaning) BI_##id = id,
+#include "../ktap_builtins.def"
+#undef KTAP_BUILTIN
+	BI__COUNT
+};
+
+#define INSN_OP(i) ((i) & 0x3f)
+#define INSN_A(i) (((i) >> 6) & 0xff)
+#define INSN_C(i) (((i) >> 14) & 0x1ff)
+#define INSN_B(i) (((i) >> 23) & 0x1ff)
+#define INSN_BX(i) ((i) >> 14)
+#define INSN_SBX(i) ((s32)INSN_BX(i) - 131071)
+#define RK_IS_K(x) ((x) >= 256)
+
+/* ---- values ---- */
+enum kvm_type {
+	KT_NIL = 0, KT_FALSE, KT_TRUE, KT_NUMBER, KT_STRING, KT_TABLE, KT_PTABLE,
+	KT_STAT, KT_FUNCTION, KT_BUILTIN, KT_EVENT, KT_STACK,
+};
+struct kstr;
+struct ktab;
+struct kptab;
+struct kstat;
+struct kv {
+	u32 t;
+	u32 aux; /* function/built-in index */
+	union {
+		s64 n;
+		struct kstr *s;   /* KT_STRING, KT_STACK (addresses as bytes) */
+		struct ktab *tab;
+		struct kptab *ptab;
+		struct kstat *st;
+	} u;
+};
+
+/* Immutable byte string. Interned strings live in the arena for the session; scratch
+ * strings live in the running CPU's scratch area until the handler returns. */
+struct kstr {
+	u32 len;
+	u32 hash;
+	u32 scratch; /* 1 while in a scratch area: copied (interned) when stored */
+	u32 pad;
+	char data[]; /* len bytes + NUL */
+};
+
+struct kstat {
+	s64 count, sum, min, max;
+};
+
+/* ---- the arena: the session's memory budget, preallocated ---- */
+#define ARENA_CLASSES 24
+struct kvm_arena {
+	u8 *base;
+	u64 size, bump, used, peak;
+	void *free_list[ARENA_CLASSES];
+	void *big; /* freed page-sized blocks */
+	struct ktap_lock *lock;
+};
+void *arena_alloc(struct ktap_session *s, u64 size); /* zeroed, NULL when over budget */
+void arena_free(struct ktap_session *s, void *p);
+
+/* ---- tables ---- */
+struct knode {
+	struct kv key; /* KT_NIL = empty; KT_FALSE with aux=1 = tombstone */
+	struct kv val;
+};
+struct ktab {
+	struct knode *nodes;
+	u32 cap; /* power of two or 0 */
+	u32 count; /* live entries */
+	u32 used;  /* live + tombstones */
+	u32 id;
+	struct ktap_lock *lock; /* per-table */
+};
+struct kptab {
+	u32 id;
+	struct ktab **percpu; /* one table of KT_STAT values per possible CPU */
+	struct ktab *merged;  /* snapshot for pairs/histogram */
+};
+
+/* ---- bundle as loaded ---- */
+struct kvm_func {
+	u32 name, code_start, code_count;
+	u16 params;
+	u8 vararg, frame;
+	u32 first_line, last_line, flags;
+};
+struct kvm_format {
+	u16 kind, argc;
+	u32 fmt, line;
+};
+struct kvm_bundle {
+	u8 *bytes; /* copy, session-owned */
+	u32 len;
+	int swap;  /* bundle order differs from host order */
+	u32 nstr, nconst, nfunc, ncode, nevent, nfetch, nfmt, nglobal, nargs;
+	struct kstr **strs;
+	struct kv *consts;
+	struct kvm_func *funcs;
+	u32 *code;
+	u32 *lines;
+	struct ktap_probe *probes;
+	struct ktap_fetcharg *fetchargs;
+	struct kvm_format *formats;
+	u32 *args;
+	u32 main_fn, source_name;
+	u64 limits[KTAP_LIMIT_COUNT];
+};
+
+/* ---- per-CPU execution state ---- */
+struct kvm_frame {
+	u32 fn;
+	u32 pc;       /* absolute index into code */
+	u32 base;     /* register 0 of the frame in the register stack */
+	u32 func_slot;/* where results go (caller's R(A)) */
+	s32 want;     /* results wanted, -1 = all */
+	u32 varg_base, varg_count;
+};
+#define KVM_REGSTACK 4096
+struct kvm_cpu {
+	int running;
+	struct kv *regs; /* KVM_REGSTACK values */
+	struct kvm_frame *frames;
+	u8 *scratch;
+	u32 scratch_size, scratch_used;
+	const struct ktap_event *ev;
+	u64 insns_left;
+	u32 nframes; /* frames in use when a built-in runs */
+	u64 runs; /* handler runs on this CPU */
+	u32 top; /* absolute register index after the last multi-result op */
+	char *tmp; /* 512-byte message buffer */
+	char *text; /* 512-byte buffer for rendered events and symbols */
+	u8 *out; /* record under construction */
+	u32 out_size;
+};
+
+struct ktap_session {
+	struct kvm_bundle b;
+	struct kvm_arena arena;
+	struct ktap_target target;
+	void *host;
+	u64 lim[KTAP_LIMIT_COUNT];
+	struct kv *globals;
+	struct ktap_lock *global_lock;
+	struct ktap_lock *intern_lock;
+	struct kstr **intern; u32 intern_cap, intern_count;
+	int ncpu;
+	struct kvm_cpu *cpus;
+	u32 *site_errors; /* per instruction */
+	u32 next_id;
+	volatile int stopped;
+	int trace_end_done;
+	struct ktap_lock *stats_lock;
+	struct ktap_stats stats;
+};
+
+/* ---- helpers (no libc) ---- */
+void kvm_memcpy(void *d, const void *s, u64 n);
+void kvm_memset(void *d, int c, u64 n);
+int kvm_memcmp(const void *a, const void *b, u64 n);
+u32 kvm_strlen(const char *s);
+u32 kvm_hash(const void *p, u32 n);
+u32 kvm_crc32(const u8 *p, u32 n, u32 skip_off);
+int kvm_snprintf(char *buf, int max, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- pieces ---- */
+int kvm_load(struct ktap_session *s, const u8 *bytes, u32 len, char *msg);
+int kvm_verify(struct ktap_session *s, char *msg);
+
+struct kstr *str_scratch(struct ktap_session *s, struct kvm_cpu *c, const char *p, u32 n);
+struct kstr *str_intern(struct ktap_session *s, const char *p, u32 n, int type);
+int kv_persist(struct ktap_session *s, struct kv *v); /* copy scratch strings into the arena */
+int kv_equal(const struct kv *a, const struct kv *b);
+u32 kv_hash(const struct kv *v);
+
+struct ktab *tab_new(struct ktap_session *s);
+struct kptab *ptab_new(struct ktap_session *s);
+int tab_get(struct ktab *t, const struct kv *k, struct kv *out);
+int tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, const struct kv *v);
+int tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, struct kv *old);
+int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout);
+void tab_clear_s(struct ktap_session *s, struct ktab *t);
+struct ktap_lock *lock_new(struct ktap_session *s);
+int ptab_add(struct ktap_session *s, struct kptab *p, const struct kv *k, s64 n);
+int ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, struct kv *out);
+int ptab_merge(struct ktap_session *s, struct kptab *p);
+u32 ptab_len(struct ktap_session *s, struct kptab *p);
+
+/* runtime errors: codes are the ERROR record's codes (docs/record-format.md) */
+enum kvm_rterr {
+	RT_OK = 0,
+	RT_ARITH = 1, RT_DIVZERO, RT_NEGPOW, RT_COMPARE, RT_CONCAT, RT_INDEX, RT_NILKEY,
+	RT_CALL, RT_AGGREGATE, RT_FOR, RT_ARGS, RT_STORE, RT_PTABLE_WRITE,
+	RT_BUDGET_INSNS = 101, RT_BUDGET_DEPTH, RT_BUDGET_STRING, RT_BUDGET_TABLE,
+	RT_BUDGET_MEMORY,
+};
+#define RT_BUDGET_BASE 100
+
+int kvm_execute(struct ktap_session *s, u32 fn, const struct ktap_event *ev);
+int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *args, u32 nargs,
+		struct kv *res, u32 *nres, char *msg);
+
+/* output records */
+enum kvm_record {
+	REC_PRINT = 1, REC_PRINTF = 2, REC_PRINTF_DYN = 3, REC_ERROR = 4, REC_HISTOGRAM = 5,
+	REC_HIST = 6, REC_LHIST = 7, REC_BACKTRACE = 8, REC_ANSI = 9, REC_SUMMARY = 10,
+};
+struct recw {
+	struct ktap_session *s;
+	struct kvm_cpu *c;
+	u8 *buf;
+	u32 cap, len;
+	int overflow;
+};
+void rec_begin(struct recw *w, struct ktap_session *s, u32 kind, u32 a);
+void rec_u32(struct recw *w, u32 v);
+void rec_u64(struct recw *w, u64 v);
+void rec_value(struct recw *w, const struct kv *v);
+int rec_end(struct recw *w);
+int rec_finish(struct recw *w); /* pad, patch the length, emit: 0 or -KTAP_ENOSPC */
+int rec_values(struct ktap_session *s, u32 kind, u32 a, const struct kv *v, u32 n);
+void rec_error(struct ktap_session *s, u32 fn, u32 pc, int code, const char *msg);
+void rec_summary(struct ktap_session *s);
+struct kvm_cpu *kvm_this_cpu(struct ktap_session *s);
+int kvm_num_to_str(s64 n, char *buf);
+const char *kvm_type_name(u32 t);
+int kvm_index(struct ktap_session *s, struct kvm_cpu *c, const struct kv *t, const struct kv *k,
+	      struct kv *out);
+int kvm_call_nested(struct ktap_session *s, struct kvm_cpu *c, const struct kv *fn,
+		    const struct kv *args, u32 nargs, struct kv *result);
+
+/* byte order of the host build */
+static inline int kvm_host_big_endian(void)
+{
+	const u32 x = 1;
+	return *(const u8 *)&x == 0;
+}
+static inline u16 bswap16(u16 x) { return (u16)((x >> 8) | (x << 8)); }
+static inline u32 bswap32(u32 x)
+{
+	return (x >> 24) | ((x >> 8) & 0xff00) | ((x << 8) & 0xff0000) | (x << 24);
+}
+static inline u64 bswap64(u64 x)
+{
+	return ((u64)bswap32((u32)x) << 32) | bswap32((u32)(x >> 32));
+}
+
+#define STAT_INC(s, field) \
+	do { unsigned long _f = ktap_plat_lock((s)->stats_lock); (s)->stats.field++; \
+	     ktap_plat_unlock((s)->stats_lock, _f); } while (0)
+
+#endif

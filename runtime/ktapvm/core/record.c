@@ -1,0 +1,206 @@
+/*
+ * record.c - output records (docs/record-format.md): a header (length, kind, a) and
+ * typed values, in the bundle's byte order. Built in the CPU's record buffer, handed
+ * whole to the platform; a record the transport cannot take is counted as lost.
+ */
+#include "kvm.h"
+
+struct kvm_cpu *kvm_this_cpu(struct ktap_session *s)
+{
+	int cpu = ktap_plat_cpu();
+	/* the platform's CPU is below its possible count; the check only keeps memory safe */
+	return &s->cpus[(unsigned)cpu < (unsigned)s->ncpu ? cpu : 0];
+}
+
+static void put(struct recw *w, const void *p, u32 n)
+{
+	if (w->overflow || w->cap - w->len < n) {
+		w->overflow = 1;
+		return;
+	}
+	kvm_memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+static void rec_u8(struct recw *w, u8 v)
+{
+	put(w, &v, 1);
+}
+
+void rec_u32(struct recw *w, u32 v)
+{
+	if (w->s->b.swap)
+		v = bswap32(v);
+	put(w, &v, 4);
+}
+
+void rec_u64(struct recw *w, u64 v)
+{
+	if (w->s->b.swap)
+		v = bswap64(v);
+	put(w, &v, 8);
+}
+
+static void rec_bytes(struct recw *w, const char *p, u32 n)
+{
+	rec_u32(w, n);
+	put(w, p, n);
+}
+
+void rec_begin(struct recw *w, struct ktap_session *s, u32 kind, u32 a)
+{
+	u16 k = (u16)kind, z = 0;
+	w->s = s;
+	w->c = kvm_this_cpu(s);
+	w->buf = w->c->out;
+	w->cap = w->c->out_size;
+	w->len = 0;
+	w->overflow = 0;
+	rec_u32(w, 0); /* length, patched by rec_end */
+	if (s->b.swap)
+		k = bswap16(k);
+	put(w, &k, 2);
+	put(w, &z, 2);
+	rec_u32(w, a);
+}
+
+/* value tags: docs/record-format.md */
+void rec_value(struct recw *w, const struct kv *v)
+{
+	switch (v->t) {
+	case KT_NIL: rec_u8(w, 0); break;
+	case KT_FALSE: rec_u8(w, 1); break;
+	case KT_TRUE: rec_u8(w, 2); break;
+	case KT_NUMBER:
+		rec_u8(w, 3);
+		rec_u64(w, (u64)v->u.n);
+		break;
+	case KT_STRING:
+		rec_u8(w, 4);
+		rec_bytes(w, v->u.s->data, v->u.s->len);
+		break;
+	case KT_TABLE:
+		rec_u8(w, 5);
+		rec_u32(w, v->u.tab->id);
+		break;
+	case KT_PTABLE:
+		rec_u8(w, 6);
+		rec_u32(w, v->u.ptab->id);
+		break;
+	case KT_STAT:
+		rec_u8(w, 7);
+		rec_u64(w, (u64)v->u.st->count);
+		rec_u64(w, (u64)v->u.st->sum);
+		rec_u64(w, (u64)v->u.st->min);
+		rec_u64(w, (u64)v->u.st->max);
+		break;
+	case KT_FUNCTION:
+		rec_u8(w, 8);
+		rec_u32(w, v->aux);
+		break;
+	case KT_BUILTIN:
+		rec_u8(w, 9);
+		rec_u32(w, v->aux);
+		break;
+	case KT_EVENT: {
+		int n = 0;
+		rec_u8(w, 10);
+		if (w->c->ev)
+			n = w->c->ev->ops->render(w->c->ev, w->c->text, 512);
+		if (n < 0)
+			n = 0;
+		if (n > 511)
+			n = 511;
+		rec_bytes(w, w->c->text, (u32)n);
+		break;
+	}
+	case KT_STACK: {
+		u32 i, n = v->u.s->len / 8;
+		rec_u8(w, 11);
+		rec_u32(w, n);
+		for (i = 0; i < n; i++) {
+			u64 addr;
+			int len;
+			kvm_memcpy(&addr, v->u.s->data + 8 * i, 8);
+			len = ktap_plat_symbolize(addr, w->c->text, 128);
+			rec_u64(w, addr);
+			rec_bytes(w, w->c->text, len < 0 ? 0 : (u32)len);
+		}
+		break;
+	}
+	default:
+		rec_u8(w, 0);
+	}
+}
+
+int rec_end(struct recw *w)
+{
+	u32 len, lenf;
+	while (!w->overflow && (w->len & 3))
+		rec_u8(w, 0);
+	if (w->overflow || ktap_plat_emit(w->s, w->buf, w->len) != 0) {
+		unsigned long fl = ktap_plat_lock(w->s->stats_lock);
+		w->s->stats.lost_records++;
+		ktap_plat_unlock(w->s->stats_lock, fl);
+		return -KTAP_ENOSPC;
+	}
+	(void)len;
+	(void)lenf;
+	return 0;
+}
+
+/* rec_end hands the buffer over; the length must be in place first */
+static int finish(struct recw *w)
+{
+	u32 len;
+	while (!w->overflow && (w->len & 3))
+		rec_u8(w, 0);
+	len = w->s->b.swap ? bswap32(w->len) : w->len;
+	kvm_memcpy(w->buf, &len, 4);
+	return rec_end(w);
+}
+
+int rec_values(struct ktap_session *s, u32 kind, u32 a, const struct kv *v, u32 n)
+{
+	struct recw w;
+	u32 i;
+	rec_begin(&w, s, kind, a);
+	if (kind == REC_PRINTF)
+		rec_u32(&w, n);
+	for (i = 0; i < n; i++)
+		rec_value(&w, &v[i]);
+	return finish(&w);
+}
+
+int rec_finish(struct recw *w)
+{
+	return finish(w);
+}
+
+void rec_error(struct ktap_session *s, u32 fn, u32 pc, int code, const char *msg)
+{
+	struct recw w;
+	rec_begin(&w, s, REC_ERROR, (u32)code);
+	rec_u32(&w, fn);
+	rec_u32(&w, pc);
+	rec_u32(&w, pc < s->b.ncode ? s->b.lines[pc] : 0);
+	rec_bytes(&w, msg, kvm_strlen(msg));
+	finish(&w);
+}
+
+void rec_summary(struct ktap_session *s)
+{
+	struct recw w;
+	struct ktap_stats st;
+	int i;
+	ktap_session_stats(s, &st);
+	rec_begin(&w, s, REC_SUMMARY, 0);
+	rec_u64(&w, st.lost_records);
+	rec_u64(&w, st.runtime_errors);
+	rec_u64(&w, st.skipped_reentry);
+	rec_u64(&w, st.handler_runs);
+	for (i = 1; i < KTAP_LIMIT_COUNT; i++)
+		rec_u64(&w, st.budget_hits[i]);
+	rec_u64(&w, st.memory_peak);
+	finish(&w);
+}

@@ -1,0 +1,259 @@
+/*
+ * session.c - the public API (ktapvm.h): load, verify and preallocate a session, run
+ * main, fire probes, trace_end, summary, free.
+ */
+#include "kvm.h"
+
+#define SCRATCH_MIN (64u << 10)
+
+void ktap_native_target(struct ktap_target *out)
+{
+#if defined(__x86_64__)
+	out->arch = KTAP_ARCH_X86_64;
+#elif defined(__i386__)
+	out->arch = KTAP_ARCH_X86;
+#elif defined(__arm__)
+	out->arch = KTAP_ARCH_ARM_V7;
+#elif defined(__powerpc__) && !defined(__powerpc64__)
+	out->arch = KTAP_ARCH_POWERPC;
+#else
+#error "ktapvm: unsupported architecture"
+#endif
+	out->byte_order = kvm_host_big_endian() ? KTAP_BIG_ENDIAN : KTAP_LITTLE_ENDIAN;
+	out->word_size = (u8)sizeof(void *);
+}
+
+void *ktap_session_host(const struct ktap_session *s)
+{
+	return s->host;
+}
+
+struct ktap_lock *lock_new(struct ktap_session *s)
+{
+	struct ktap_lock *l = arena_alloc(s, ktap_plat_lock_size());
+	if (l)
+		ktap_plat_lock_init(l);
+	return l;
+}
+
+static struct ktap_lock *plat_lock(void)
+{
+	struct ktap_lock *l = ktap_plat_alloc(ktap_plat_lock_size());
+	if (l)
+		ktap_plat_lock_init(l);
+	return l;
+}
+
+static void apply_limits(struct ktap_session *s, const struct ktap_limits *over)
+{
+	static const u64 defaults[KTAP_LIMIT_COUNT] = { 0, KTAP_DEFAULT_INSNS, KTAP_DEFAULT_CALL_DEPTH,
+		KTAP_DEFAULT_STRING_LEN, KTAP_DEFAULT_TABLE_ENTRIES, KTAP_DEFAULT_MEMORY };
+	int i;
+	for (i = 1; i < KTAP_LIMIT_COUNT; i++) {
+		s->lim[i] = defaults[i];
+		if (s->b.limits[i])
+			s->lim[i] = s->b.limits[i];
+		if (over && over->value[i])
+			s->lim[i] = over->value[i];
+	}
+}
+
+static int check_limits(struct ktap_session *s, char *msg)
+{
+	if (s->lim[KTAP_LIMIT_CALL_DEPTH] > 200) {
+		kvm_snprintf(msg, KTAP_ERRMSG_MAX, "limit call depth %llu too large (at most 200)",
+			     (unsigned long long)s->lim[KTAP_LIMIT_CALL_DEPTH]);
+		return -KTAP_EINVAL;
+	}
+	if (s->lim[KTAP_LIMIT_STRING_LEN] > 65535) {
+		kvm_snprintf(msg, KTAP_ERRMSG_MAX, "limit string length %llu too large (at most 65535)",
+			     (unsigned long long)s->lim[KTAP_LIMIT_STRING_LEN]);
+		return -KTAP_EINVAL;
+	}
+	if (s->lim[KTAP_LIMIT_MEMORY] < (64u << 10) || s->lim[KTAP_LIMIT_MEMORY] > KTAP_MAX_MEMORY) {
+		kvm_snprintf(msg, KTAP_ERRMSG_MAX, "limit session memory %llu outside 65536..%u",
+			     (unsigned long long)s->lim[KTAP_LIMIT_MEMORY], KTAP_MAX_MEMORY);
+		return -KTAP_EINVAL;
+	}
+	return 0;
+}
+
+static int setup(struct ktap_session *s, char *msg)
+{
+	u32 scratch = 4 * (u32)s->lim[KTAP_LIMIT_STRING_LEN] + SCRATCH_MIN;
+	int i;
+	s->arena.size = s->lim[KTAP_LIMIT_MEMORY];
+	s->arena.base = ktap_plat_alloc((size_t)s->arena.size);
+	s->arena.lock = plat_lock();
+	s->global_lock = plat_lock();
+	s->intern_lock = plat_lock();
+	s->stats_lock = plat_lock();
+	s->ncpu = ktap_plat_num_possible_cpus();
+	if (s->ncpu < 1 || s->ncpu > KVM_MAX_CPUS)
+		s->ncpu = 1;
+	s->cpus = ktap_plat_alloc(sizeof(*s->cpus) * (size_t)s->ncpu);
+	s->globals = ktap_plat_alloc(sizeof(struct kv) * (s->b.nglobal + 1));
+	s->site_errors = ktap_plat_alloc(4 * (size_t)(s->b.ncode + 1));
+	if (!s->arena.base || !s->arena.lock || !s->global_lock || !s->intern_lock ||
+	    !s->stats_lock || !s->cpus || !s->globals || !s->site_errors)
+		goto nomem;
+	for (i = 0; i < s->ncpu; i++) {
+		struct kvm_cpu *c = &s->cpus[i];
+		c->regs = ktap_plat_alloc(sizeof(struct kv) * KVM_REGSTACK);
+		c->frames = ktap_plat_alloc(sizeof(struct kvm_frame) * (s->lim[KTAP_LIMIT_CALL_DEPTH] + 1));
+		c->scratch = ktap_plat_alloc(scratch);
+		c->scratch_size = scratch;
+		c->tmp = ktap_plat_alloc(512);
+		c->text = ktap_plat_alloc(512);
+		c->out_size = scratch;
+		c->out = ktap_plat_alloc(scratch);
+		if (!c->regs || !c->frames || !c->scratch || !c->tmp || !c->text || !c->out)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	kvm_snprintf(msg, KTAP_ERRMSG_MAX, "out of memory preallocating the session (%llu bytes of arena)",
+		     (unsigned long long)s->arena.size);
+	return -KTAP_ENOMEM;
+}
+
+struct ktap_session *ktap_session_load(const void *bundle, u32 len, const struct ktap_target *target,
+				       const struct ktap_limits *limits, void *host, int *err,
+				       char *errmsg)
+{
+	struct ktap_session *s = ktap_plat_alloc(sizeof(*s));
+	int e;
+	errmsg[0] = 0;
+	if (!s) {
+		*err = -KTAP_ENOMEM;
+		kvm_snprintf(errmsg, KTAP_ERRMSG_MAX, "out of memory");
+		return 0;
+	}
+	s->host = host;
+	if (target)
+		s->target = *target;
+	else
+		ktap_native_target(&s->target);
+	e = kvm_load(s, bundle, len, errmsg);
+	if (!e)
+		e = kvm_verify(s, errmsg);
+	if (!e) {
+		apply_limits(s, limits);
+		e = check_limits(s, errmsg);
+	}
+	if (!e)
+		e = setup(s, errmsg);
+	if (e) {
+		if (!errmsg[0])
+			kvm_snprintf(errmsg, KTAP_ERRMSG_MAX, "out of memory loading the bundle");
+		*err = e;
+		ktap_session_free(s);
+		return 0;
+	}
+	*err = 0;
+	return s;
+}
+
+void ktap_session_free(struct ktap_session *s)
+{
+	struct kvm_bundle *b;
+	u32 i;
+	if (!s)
+		return;
+	b = &s->b;
+	if (b->strs)
+		for (i = 0; i < b->nstr; i++)
+			ktap_plat_free(b->strs[i]);
+	ktap_plat_free(b->strs);
+	ktap_plat_free(b->consts);
+	ktap_plat_free(b->funcs);
+	ktap_plat_free(b->code);
+	ktap_plat_free(b->lines);
+	ktap_plat_free(b->probes);
+	ktap_plat_free(b->fetchargs);
+	ktap_plat_free(b->formats);
+	ktap_plat_free(b->args);
+	if (s->cpus)
+		for (i = 0; i < (u32)s->ncpu; i++) {
+			struct kvm_cpu *c = &s->cpus[i];
+			ktap_plat_free(c->regs);
+			ktap_plat_free(c->frames);
+			ktap_plat_free(c->scratch);
+			ktap_plat_free(c->tmp);
+			ktap_plat_free(c->text);
+			ktap_plat_free(c->out);
+		}
+	ktap_plat_free(s->cpus);
+	ktap_plat_free(s->globals);
+	ktap_plat_free(s->site_errors);
+	ktap_plat_free(s->arena.base);
+	ktap_plat_free(s->arena.lock);
+	ktap_plat_free(s->global_lock);
+	ktap_plat_free(s->intern_lock);
+	ktap_plat_free(s->stats_lock);
+	ktap_plat_free(s);
+}
+
+int ktap_session_run_main(struct ktap_session *s)
+{
+	return kvm_execute(s, s->b.main_fn, 0);
+}
+
+u32 ktap_session_probe_count(const struct ktap_session *s)
+{
+	return s->b.nevent;
+}
+
+int ktap_session_probe(const struct ktap_session *s, u32 i, struct ktap_probe *out)
+{
+	if (i >= s->b.nevent)
+		return -KTAP_EINVAL;
+	*out = s->b.probes[i];
+	return 0;
+}
+
+int ktap_session_fire(struct ktap_session *s, u32 probe, const struct ktap_event *ev)
+{
+	if (probe >= s->b.nevent || s->stopped)
+		return -KTAP_EINVAL;
+	return kvm_execute(s, s->b.probes[probe].handler, ev);
+}
+
+int ktap_session_run_trace_end(struct ktap_session *s)
+{
+	u32 i;
+	int ret = 0;
+	if (s->trace_end_done)
+		return 0;
+	s->trace_end_done = 1;
+	for (i = 0; i < s->b.nevent; i++)
+		if (s->b.probes[i].kind == KTAP_PROBE_TRACE_END) {
+			int e = kvm_execute(s, s->b.probes[i].handler, 0);
+			if (e && !ret)
+				ret = e;
+		}
+	return ret;
+}
+
+void ktap_session_finish(struct ktap_session *s)
+{
+	rec_summary(s);
+}
+
+int ktap_session_stopped(const struct ktap_session *s)
+{
+	return s->stopped;
+}
+
+void ktap_session_stats(const struct ktap_session *s, struct ktap_stats *out)
+{
+	int i;
+	unsigned long fl = ktap_plat_lock(s->stats_lock);
+	*out = s->stats;
+	ktap_plat_unlock(s->stats_lock, fl);
+	out->handler_runs = 0;
+	for (i = 0; i < s->ncpu; i++)
+		out->handler_runs += s->cpus[i].runs;
+	out->memory_used = s->arena.used;
+	out->memory_peak = s->arena.peak;
+}

@@ -1,0 +1,336 @@
+/*
+ * table.c - hash tables (open addressing, linear probing, tombstones) and per-CPU
+ * aggregation tables. Each table has its own platform lock; a table operation takes it,
+ * and may take the arena lock inside it (the only nesting, always in this order).
+ * Callers make values persistent (kv_persist) before storing them.
+ */
+#include "kvm.h"
+
+#define TOMB(n) ((n)->key.t == KT_FALSE && (n)->key.aux == 1)
+
+struct ktab *tab_new(struct ktap_session *s)
+{
+	struct ktab *t = arena_alloc(s, sizeof(*t));
+	if (!t)
+		return 0;
+	t->lock = lock_new(s);
+	if (!t->lock) {
+		arena_free(s, t);
+		return 0;
+	}
+	t->id = ++s->next_id;
+	return t;
+}
+
+static struct knode *find(struct ktab *t, const struct kv *k)
+{
+	u32 j, n;
+	if (!t->cap)
+		return 0;
+	for (j = kv_hash(k) & (t->cap - 1), n = 0; n < t->cap; j = (j + 1) & (t->cap - 1), n++) {
+		struct knode *nd = &t->nodes[j];
+		if (nd->key.t == KT_NIL)
+			return 0;
+		if (!TOMB(nd) && kv_equal(&nd->key, k))
+			return nd;
+	}
+	return 0;
+}
+
+static int resize(struct ktap_session *s, struct ktab *t)
+{
+	u32 ncap = t->cap ? t->cap : 8, i;
+	struct knode *nn;
+	while ((t->count + 1) * 4 > ncap * 3)
+		ncap *= 2;
+	if (ncap < 8)
+		ncap = 8;
+	nn = arena_alloc(s, sizeof(*nn) * (u64)ncap);
+	if (!nn)
+		return RT_BUDGET_MEMORY;
+	for (i = 0; i < t->cap; i++) {
+		struct knode *o = &t->nodes[i];
+		u32 j;
+		if (o->key.t == KT_NIL || TOMB(o))
+			continue;
+		for (j = kv_hash(&o->key) & (ncap - 1); nn[j].key.t != KT_NIL; j = (j + 1) & (ncap - 1))
+			;
+		nn[j] = *o;
+	}
+	arena_free(s, t->nodes);
+	t->nodes = nn;
+	t->cap = ncap;
+	t->used = t->count;
+	return 0;
+}
+
+/* slot for a new key; the table has room (caller resized) */
+static struct knode *insert_slot(struct ktab *t, const struct kv *k)
+{
+	u32 j;
+	for (j = kv_hash(k) & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+		struct knode *nd = &t->nodes[j];
+		if (nd->key.t == KT_NIL) {
+			t->used++;
+			return nd;
+		}
+		if (TOMB(nd))
+			return nd;
+	}
+}
+
+static void release(struct ktap_session *s, struct kv *v)
+{
+	if (v->t == KT_STAT)
+		arena_free(s, v->u.st);
+}
+
+/* Insert key k (made persistent here, so lookups of existing keys never intern). Called
+ * with the table lock held: the intern and arena locks nest inside it. */
+static int add_entry(struct ktap_session *s, struct ktab *t, const struct kv *key, struct knode **out)
+{
+	struct kv kk = *key, *k = &kk;
+	int err;
+	if (t->count >= s->lim[KTAP_LIMIT_TABLE_ENTRIES])
+		return RT_BUDGET_TABLE;
+	if ((err = kv_persist(s, &kk)))
+		return err;
+	if ((t->used + 1) * 4 > t->cap * 3 && (err = resize(s, t)))
+		return err;
+	*out = insert_slot(t, k);
+	(*out)->key = *k;
+	t->count++;
+	return 0;
+}
+
+int tab_get(struct ktab *t, const struct kv *k, struct kv *out)
+{
+	unsigned long fl = ktap_plat_lock(t->lock);
+	struct knode *nd = find(t, k);
+	if (nd)
+		*out = nd->val;
+	else
+		out->t = KT_NIL;
+	ktap_plat_unlock(t->lock, fl);
+	return 0;
+}
+
+int tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, const struct kv *v)
+{
+	unsigned long fl = ktap_plat_lock(t->lock);
+	struct knode *nd = find(t, k);
+	int err = 0;
+	if (v->t == KT_NIL) {
+		if (nd) {
+			release(s, &nd->val);
+			nd->key.t = KT_FALSE;
+			nd->key.aux = 1;
+			nd->val.t = KT_NIL;
+			t->count--;
+		}
+	} else if (nd) {
+		release(s, &nd->val);
+		nd->val = *v;
+	} else if (!(err = add_entry(s, t, k, &nd))) {
+		nd->val = *v;
+	}
+	ktap_plat_unlock(t->lock, fl);
+	return err;
+}
+
+int tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, struct kv *old)
+{
+	unsigned long fl = ktap_plat_lock(t->lock);
+	struct knode *nd = find(t, k);
+	int err = 0;
+	if (nd) {
+		*old = nd->val;
+		if (nd->val.t == KT_NUMBER)
+			nd->val.u.n = (s64)((u64)nd->val.u.n + (u64)n);
+		else if (nd->val.t != KT_NIL)
+			err = RT_ARITH;
+	} else {
+		old->t = KT_NIL;
+		if (!(err = add_entry(s, t, k, &nd))) {
+			nd->val.t = KT_NUMBER;
+			nd->val.u.n = n;
+		}
+	}
+	ktap_plat_unlock(t->lock, fl);
+	return err;
+}
+
+/* Next live entry after key k (nil: the first). Returns 1 with kout/vout, 0 at the end,
+ * -1 when k is not in the table. */
+int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout)
+{
+	unsigned long fl = ktap_plat_lock(t->lock);
+	u32 j = 0;
+	int ret = 0;
+	if (k->t != KT_NIL) {
+		struct knode *nd = find(t, k);
+		if (!nd) {
+			ret = -1;
+			goto out;
+		}
+		j = (u32)(nd - t->nodes) + 1;
+	}
+	for (; j < t->cap; j++) {
+		struct knode *nd = &t->nodes[j];
+		if (nd->key.t != KT_NIL && !TOMB(nd)) {
+			*kout = nd->key;
+			*vout = nd->val;
+			ret = 1;
+			break;
+		}
+	}
+out:
+	ktap_plat_unlock(t->lock, fl);
+	return ret;
+}
+
+void tab_clear_s(struct ktap_session *s, struct ktab *t)
+{
+	unsigned long fl = ktap_plat_lock(t->lock);
+	u32 j;
+	for (j = 0; j < t->cap; j++) {
+		struct knode *nd = &t->nodes[j];
+		if (nd->key.t != KT_NIL && !TOMB(nd))
+			release(s, &nd->val);
+	}
+	kvm_memset(t->nodes, 0, sizeof(*t->nodes) * (u64)t->cap);
+	t->count = 0;
+	t->used = 0;
+	ktap_plat_unlock(t->lock, fl);
+}
+
+struct kptab *ptab_new(struct ktap_session *s)
+{
+	struct kptab *p = arena_alloc(s, sizeof(*p));
+	int i;
+	if (!p)
+		return 0;
+	p->percpu = arena_alloc(s, sizeof(*p->percpu) * (u64)s->ncpu);
+	p->merged = tab_new(s);
+	if (!p->percpu || !p->merged)
+		return 0;
+	for (i = 0; i < s->ncpu; i++) {
+		p->percpu[i] = tab_new(s);
+		if (!p->percpu[i])
+			return 0;
+	}
+	p->id = ++s->next_id;
+	return p;
+}
+
+static void stat_add(struct kstat *st, s64 n)
+{
+	if (st->count == 0 || n < st->min)
+		st->min = n;
+	if (st->count == 0 || n > st->max)
+		st->max = n;
+	st->count++;
+	st->sum = (s64)((u64)st->sum + (u64)n);
+}
+
+static void stat_merge(struct kstat *into, const struct kstat *from)
+{
+	if (!from->count)
+		return;
+	if (into->count == 0 || from->min < into->min)
+		into->min = from->min;
+	if (into->count == 0 || from->max > into->max)
+		into->max = from->max;
+	into->count += from->count;
+	into->sum = (s64)((u64)into->sum + (u64)from->sum);
+}
+
+/* Only this CPU writes its table; the lock orders it against readers merging. */
+int ptab_add(struct ktap_session *s, struct kptab *p, const struct kv *k, s64 n)
+{
+	struct ktab *t = p->percpu[kvm_this_cpu(s) - s->cpus];
+	unsigned long fl = ktap_plat_lock(t->lock);
+	struct knode *nd = find(t, k);
+	int err = 0;
+	if (!nd) {
+		struct kstat *st = arena_alloc(s, sizeof(*st));
+		if (!st)
+			err = RT_BUDGET_MEMORY;
+		else if ((err = add_entry(s, t, k, &nd)))
+			arena_free(s, st);
+		else {
+			nd->val.t = KT_STAT;
+			nd->val.u.st = st;
+		}
+	}
+	if (!err)
+		stat_add(nd->val.u.st, n);
+	ktap_plat_unlock(t->lock, fl);
+	return err;
+}
+
+/* s[k]: the cell merged over all CPUs, in scratch; nil when no CPU has k */
+int ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k,
+	     struct kv *out)
+{
+	struct kstat m = { 0, 0, 0, 0 };
+	int i;
+	for (i = 0; i < s->ncpu; i++) {
+		struct ktab *t = p->percpu[i];
+		unsigned long fl = ktap_plat_lock(t->lock);
+		struct knode *nd = find(t, k);
+		if (nd)
+			stat_merge(&m, nd->val.u.st);
+		ktap_plat_unlock(t->lock, fl);
+	}
+	if (!m.count) {
+		out->t = KT_NIL;
+		return 0;
+	}
+	if (c->scratch_size - c->scratch_used < sizeof(m))
+		return RT_BUDGET_MEMORY;
+	out->t = KT_STAT;
+	out->u.st = (struct kstat *)(c->scratch + c->scratch_used);
+	c->scratch_used += (u32)((sizeof(m) + 7) & ~7u);
+	*out->u.st = m;
+	return 0;
+}
+
+/* Rebuild p->merged (key -> merged cell) for pairs/histogram/len. */
+int ptab_merge(struct ktap_session *s, struct kptab *p)
+{
+	int i;
+	tab_clear_s(s, p->merged);
+	for (i = 0; i < s->ncpu; i++) {
+		struct ktab *t = p->percpu[i];
+		struct kv k = { 0, 0, { 0 } }, key, val;
+		unsigned long fl;
+		while (tab_next(t, &k, &key, &val) == 1) {
+			struct knode *nd;
+			int err = 0;
+			k = key;
+			fl = ktap_plat_lock(p->merged->lock);
+			nd = find(p->merged, &key);
+			if (!nd) {
+				struct kstat *st = arena_alloc(s, sizeof(*st));
+				if (!st || (err = add_entry(s, p->merged, &key, &nd))) {
+					ktap_plat_unlock(p->merged->lock, fl);
+					arena_free(s, st);
+					return err ? err : RT_BUDGET_MEMORY;
+				}
+				nd->val.t = KT_STAT;
+				nd->val.u.st = st;
+			}
+			stat_merge(nd->val.u.st, val.u.st);
+			ktap_plat_unlock(p->merged->lock, fl);
+		}
+	}
+	return 0;
+}
+
+u32 ptab_len(struct ktap_session *s, struct kptab *p)
+{
+	if (ptab_merge(s, p))
+		return 0;
+	return p->merged->count;
+}

@@ -1,0 +1,140 @@
+/*
+ * value.c - strings and value identity. Strings made while a handler runs live in the
+ * CPU's scratch area and die when it returns; a value stored in a global or a table is
+ * made persistent first (kv_persist): its string is interned in the arena, deduplicated
+ * by content, and lives until the session ends.
+ */
+#include "kvm.h"
+
+struct kstr *str_scratch(struct ktap_session *s, struct kvm_cpu *c, const char *p, u32 n)
+{
+	u32 need = (u32)((sizeof(struct kstr) + n + 1 + 7) & ~7u);
+	struct kstr *k;
+	if (n > s->lim[KTAP_LIMIT_STRING_LEN] || c->scratch_size - c->scratch_used < need)
+		return 0;
+	k = (struct kstr *)(c->scratch + c->scratch_used);
+	c->scratch_used += need;
+	k->len = n;
+	k->scratch = 1;
+	if (p)
+		kvm_memcpy(k->data, p, n);
+	k->data[n] = 0;
+	k->hash = p ? kvm_hash(k->data, n) : 0;
+	return k;
+}
+
+static int intern_grow(struct ktap_session *s)
+{
+	u32 ncap = s->intern_cap ? s->intern_cap * 2 : 64, i;
+	struct kstr **nt = arena_alloc(s, sizeof(*nt) * (u64)ncap);
+	if (!nt)
+		return -KTAP_ENOMEM;
+	for (i = 0; i < s->intern_cap; i++) {
+		struct kstr *k = s->intern[i];
+		u32 j;
+		if (!k)
+			continue;
+		for (j = k->hash & (ncap - 1); nt[j]; j = (j + 1) & (ncap - 1))
+			;
+		nt[j] = k;
+	}
+	arena_free(s, s->intern);
+	s->intern = nt;
+	s->intern_cap = ncap;
+	return 0;
+}
+
+struct kstr *str_intern(struct ktap_session *s, const char *p, u32 n, int type)
+{
+	u32 h = kvm_hash(p, n), j;
+	struct kstr *k = 0;
+	unsigned long fl = ktap_plat_lock(s->intern_lock);
+	(void)type;
+	if ((s->intern_count + 1) * 2 > s->intern_cap && intern_grow(s))
+		goto out;
+	for (j = h & (s->intern_cap - 1); s->intern[j]; j = (j + 1) & (s->intern_cap - 1)) {
+		struct kstr *e = s->intern[j];
+		if (e->hash == h && e->len == n && kvm_memcmp(e->data, p, n) == 0) {
+			k = e;
+			goto out;
+		}
+	}
+	k = arena_alloc(s, sizeof(*k) + n + 1);
+	if (!k)
+		goto out;
+	k->len = n;
+	k->hash = h;
+	kvm_memcpy(k->data, p, n);
+	s->intern[j] = k;
+	s->intern_count++;
+out:
+	ktap_plat_unlock(s->intern_lock, fl);
+	return k;
+}
+
+int kv_persist(struct ktap_session *s, struct kv *v)
+{
+	if ((v->t == KT_STRING || v->t == KT_STACK) && v->u.s->scratch) {
+		struct kstr *k = str_intern(s, v->u.s->data, v->u.s->len, v->t);
+		if (!k)
+			return RT_BUDGET_MEMORY;
+		v->u.s = k;
+	} else if (v->t == KT_STAT) {
+		struct kstat *st = arena_alloc(s, sizeof(*st));
+		if (!st)
+			return RT_BUDGET_MEMORY;
+		*st = *v->u.st;
+		v->u.st = st;
+	} else if (v->t == KT_EVENT || v->t > KT_STACK) { /* events, iteration snapshots */
+		return RT_STORE;
+	}
+	return 0;
+}
+
+int kv_equal(const struct kv *a, const struct kv *b)
+{
+	if (a->t != b->t)
+		return 0;
+	switch (a->t) {
+	case KT_NIL: case KT_FALSE: case KT_TRUE:
+		return 1;
+	case KT_NUMBER:
+		return a->u.n == b->u.n;
+	case KT_STRING: case KT_STACK:
+		return a->u.s == b->u.s ||
+		       (a->u.s->hash == b->u.s->hash && a->u.s->len == b->u.s->len &&
+			kvm_memcmp(a->u.s->data, b->u.s->data, a->u.s->len) == 0);
+	case KT_FUNCTION: case KT_BUILTIN:
+		return a->aux == b->aux;
+	case KT_STAT:
+		return a->u.st == b->u.st;
+	case KT_EVENT:
+		return 1;
+	default:
+		return a->u.tab == b->u.tab;
+	}
+}
+
+u32 kv_hash(const struct kv *v)
+{
+	u64 x;
+	switch (v->t) {
+	case KT_STRING: case KT_STACK:
+		return v->u.s->hash;
+	case KT_NUMBER:
+		x = (u64)v->u.n;
+		break;
+	case KT_FUNCTION: case KT_BUILTIN:
+		x = v->aux;
+		break;
+	case KT_TABLE: case KT_PTABLE: case KT_STAT:
+		x = (u64)(unsigned long)v->u.tab;
+		break;
+	default:
+		x = v->t;
+	}
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return (u32)x;
+}

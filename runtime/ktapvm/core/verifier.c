@@ -1,0 +1,356 @@
+/*
+ * verifier.c - runs once on a loaded bundle, before anything executes. Every check has a
+ * name; a rejection says "CHECK: function N 'name' instruction I (OP): detail".
+ * The operand rules come from the format column of ktap_opcodes.def.
+ */
+#include "kvm.h"
+
+enum opfmt { F_A, F_AB, F_ABC, F_ABRC, F_ARBRC, F_ABxK, F_ABxG, F_ABxF, F_ABxS, F_ABxN,
+	     F_AsBx, F_ABn, F_ABnCP, F_AnBnC, F_INVALID };
+
+static const u8 op_format[OP__COUNT] = {
+#define KTAP_OP(name, num, fmt, meaning) [num] = F_##fmt,
+#include "../ktap_opcodes.def"
+#undef KTAP_OP
+};
+static const char *const op_names[OP__COUNT] = {
+#define KTAP_OP(name, num, fmt, meaning) [num] = #name,
+#include "../ktap_opcodes.def"
+#undef KTAP_OP
+};
+static const s8 bi_min[BI__COUNT] = {
+#define KTAP_BUILTIN(id, name, mn, mx, flags, meaning) [id] = mn,
+#include "../ktap_builtins.def"
+#undef KTAP_BUILTIN
+};
+
+const char *kvm_op_name(u32 op)
+{
+	return op < OP__COUNT ? op_names[op] : "?";
+}
+
+struct vctx {
+	struct ktap_session *s;
+	char *msg;
+	u32 fn;
+	u32 pc; /* relative to the function */
+	u32 insn;
+};
+
+static int reject(struct vctx *v, const char *check, const char *detail)
+{
+	const struct kvm_bundle *b = &v->s->b;
+	const struct kvm_func *f = &b->funcs[v->fn];
+	const char *name = f->name != KVM_NONE ? b->strs[f->name]->data
+			   : (f->flags & 1) ? "main" : "anonymous";
+	u32 op = INSN_OP(v->insn);
+	kvm_snprintf(v->msg, KTAP_ERRMSG_MAX, "%s: function %u '%s' instruction %u (%s): %s",
+		     check, v->fn, name, v->pc, op < OP__COUNT ? op_names[op] : "?", detail);
+	return -KTAP_EINVAL;
+}
+
+#define REJ(check, ...) do { char _d[160]; kvm_snprintf(_d, sizeof(_d), __VA_ARGS__); \
+	return reject(v, check, _d); } while (0)
+
+static int reg(struct vctx *v, const char *which, u32 r, u32 frame)
+{
+	if (r >= frame)
+		REJ("register operand", "%s=%u outside the frame of %u registers", which, r, frame);
+	return 0;
+}
+
+static int rk(struct vctx *v, const char *which, u32 x, u32 frame)
+{
+	if (RK_IS_K(x)) {
+		if (x - 256 >= v->s->b.nconst)
+			REJ("constant index", "%s=K(%u) out of range (%u constants)", which, x - 256,
+			    v->s->b.nconst);
+		return 0;
+	}
+	return reg(v, which, x, frame);
+}
+
+static int range(struct vctx *v, const char *which, u32 a, u32 count, u32 frame)
+{
+	if (count && (u64)a + count > frame)
+		REJ("register operand", "%s=R(%u)..R(%u) outside the frame of %u registers", which, a,
+		    a + count - 1, frame);
+	return 0;
+}
+
+/* Count printf conversions; -1 if the format is malformed. */
+static int count_conversions(const struct kstr *f, u32 *bad_at)
+{
+	u32 i = 0;
+	int n = 0;
+	while (i < f->len) {
+		char ch;
+		if (f->data[i++] != '%')
+			continue;
+		if (i < f->len && f->data[i] == '%') {
+			i++;
+			continue;
+		}
+		while (i < f->len && (f->data[i] == '-' || f->data[i] == '0' || f->data[i] == '+' ||
+				      f->data[i] == ' ' || f->data[i] == '#'))
+			i++;
+		while (i < f->len && f->data[i] >= '0' && f->data[i] <= '9')
+			i++;
+		if (i < f->len && f->data[i] == '.') {
+			i++;
+			while (i < f->len && f->data[i] >= '0' && f->data[i] <= '9')
+				i++;
+		}
+		while (i < f->len && (f->data[i] == 'l' || f->data[i] == 'h'))
+			i++;
+		if (i >= f->len) {
+			*bad_at = i;
+			return -1;
+		}
+		ch = f->data[i++];
+		switch (ch) {
+		case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': case 'c': case 's': case 'p':
+			n++;
+			break;
+		default:
+			*bad_at = i - 1;
+			return -1;
+		}
+	}
+	return n;
+}
+
+/* A B=0 operand takes values "up to top": only a multi-result op may precede it. */
+static int sets_top(u32 prev)
+{
+	return (INSN_OP(prev) == OP_CALL && INSN_C(prev) == 0) ||
+	       (INSN_OP(prev) == OP_VARARG && INSN_B(prev) == 0);
+}
+
+static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i, u32 prev)
+{
+	struct kvm_bundle *b = &v->s->b;
+	u32 op = INSN_OP(i), a = INSN_A(i), bb = INSN_B(i), c = INSN_C(i), bx = INSN_BX(i);
+	u32 fr = f->frame, end = f->code_count;
+	int err = 0;
+
+	if (op >= OP__COUNT)
+		REJ("known opcode", "opcode %u is not defined", op);
+	switch (op_format[op]) {
+	case F_A:
+		return reg(v, "A", a, fr);
+	case F_AB:
+		return reg(v, "A", a, fr) ?: reg(v, "B", bb, fr);
+	case F_ABC:
+		err = reg(v, "A", a, fr) ?: reg(v, "B", bb, fr) ?: reg(v, "C", c, fr);
+		if (!err && op == OP_CONCAT && bb > c)
+			REJ("register operand", "CONCAT range B=%u > C=%u", bb, c);
+		if (!err && op == OP_TESTSET && c > 1)
+			REJ("flag operand", "C=%u must be 0 or 1", c);
+		if (!err && op == OP_TESTSET && v->pc + 2 >= end)
+			REJ("jump target", "skip past the end of the function");
+		return err;
+	case F_ABRC:
+		err = reg(v, "A", a, fr) ?: reg(v, "B", bb, fr) ?: rk(v, "C", c, fr);
+		if (!err && op == OP_SELF)
+			err = reg(v, "A+1", a + 1, fr);
+		return err;
+	case F_ARBRC:
+		if (op == OP_EQ || op == OP_LT || op == OP_LE) {
+			if (a > 1)
+				REJ("flag operand", "A=%u must be 0 or 1", a);
+			if (v->pc + 2 >= end)
+				REJ("jump target", "skip past the end of the function");
+		} else if ((err = reg(v, "A", a, fr)))
+			return err;
+		return rk(v, "B", bb, fr) ?: rk(v, "C", c, fr);
+	case F_ABxK:
+		if (bx >= b->nconst)
+			REJ("constant index", "K(%u) out of range (%u constants)", bx, b->nconst);
+		return reg(v, "A", a, fr);
+	case F_ABxG:
+		if (bx >= b->nglobal)
+			REJ("global index", "G(%u) out of range (%u globals)", bx, b->nglobal);
+		return reg(v, "A", a, fr);
+	case F_ABxF:
+		if (bx >= b->nfunc)
+			REJ("function index", "F(%u) out of range (%u functions)", bx, b->nfunc);
+		if (b->funcs[bx].flags & 3)
+			REJ("function index", "F(%u) is the main chunk or a handler", bx);
+		return reg(v, "A", a, fr);
+	case F_ABxS:
+		if (bx >= b->nstr)
+			REJ("string index", "S(%u) out of range (%u strings)", bx, b->nstr);
+		return reg(v, "A", a, fr);
+	case F_ABxN:
+		if (bx >= BI__COUNT)
+			REJ("built-in index", "built-in %u is not defined (%u built-ins)", bx, BI__COUNT);
+		return reg(v, "A", a, fr);
+	case F_AsBx: {
+		s64 target = (s64)v->pc + 1 + INSN_SBX(i);
+		if (target < 0 || target >= end)
+			REJ("jump target", "target %lld outside the function's %u instructions",
+			    (long long)target, end);
+		if (op == OP_FORPREP || op == OP_FORLOOP)
+			return reg(v, "A+3", a + 3, fr);
+		if (op == OP_TFORLOOP)
+			return reg(v, "A+1", a + 1, fr);
+		return 0;
+	}
+	case F_ABn:
+		if (op == OP_LOADNIL && bb == 0)
+			REJ("register operand", "LOADNIL of 0 registers");
+		return reg(v, "A", a, fr) ?: range(v, "B", a, bb, fr);
+	case F_ABnCP: {
+		const struct kvm_format *pf;
+		u32 bad = 0;
+		int n;
+		if (c >= b->nfmt)
+			REJ("format index", "P(%u) out of range (%u formats)", c, b->nfmt);
+		pf = &b->formats[c];
+		if (pf->kind != 1)
+			REJ("printf format", "P(%u) is not a printf format", c);
+		if (pf->argc != bb)
+			REJ("printf format", "call passes %u values, format P(%u) expects %u", bb, c, pf->argc);
+		n = count_conversions(b->strs[pf->fmt], &bad);
+		if (n < 0)
+			REJ("printf format", "format P(%u) has a bad conversion at byte %u", c, bad);
+		if ((u32)n != bb)
+			REJ("printf format", "format P(%u) has %d conversions for %u values", c, n, bb);
+		return reg(v, "A", a, fr) ?: range(v, "B", a, bb, fr);
+	}
+	case F_AnBnC:
+		if ((err = reg(v, "A", a, fr)))
+			return err;
+		switch (op) {
+		case OP_LOADBOOL:
+			if (bb > 1 || c > 1)
+				REJ("flag operand", "B=%u C=%u must be 0 or 1", bb, c);
+			if (c && v->pc + 2 >= end)
+				REJ("jump target", "skip past the end of the function");
+			return 0;
+		case OP_TEST:
+			if (c > 1 || bb)
+				REJ("flag operand", "C=%u must be 0 or 1, B=%u must be 0", c, bb);
+			if (v->pc + 2 >= end)
+				REJ("jump target", "skip past the end of the function");
+			return 0;
+		case OP_CALL:
+			if (bb == 0 && !sets_top(prev))
+				REJ("open range", "B=0 needs a preceding multi-result CALL or VARARG");
+			return range(v, "B", a, bb, fr) ?: (c >= 2 ? range(v, "C", a, c - 1, fr) : 0);
+		case OP_RETURN:
+			if (bb == 0 && !sets_top(prev))
+				REJ("open range", "B=0 needs a preceding multi-result CALL or VARARG");
+			return bb >= 2 ? range(v, "B", a, bb - 1, fr) : 0;
+		case OP_TFORCALL:
+			if (c < 1)
+				REJ("register operand", "TFORCALL wants at least 1 result");
+			return range(v, "C", a, c + 3, fr);
+		case OP_VARARG:
+			if (!f->vararg)
+				REJ("vararg", "VARARG in a function that is not vararg");
+			return bb >= 2 ? range(v, "B", a, bb - 1, fr) : 0;
+		case OP_EVARG:
+			if (bb < 1 || bb > 9 || c)
+				REJ("event field", "field B=%u must be 1..9 (C=%u must be 0)", bb, c);
+			return 0;
+		case OP_EVINFO:
+			if (bb > 1 || c)
+				REJ("event field", "B=%u must be 0 or 1 (C=%u must be 0)", bb, c);
+			return 0;
+		}
+		return 0;
+	}
+	REJ("known opcode", "opcode %u has no operand format", op);
+}
+
+static int fn_reject(struct ktap_session *s, char *msg, u32 fn, const char *detail)
+{
+	kvm_snprintf(msg, KTAP_ERRMSG_MAX, "function layout: function %u: %s", fn, detail);
+	(void)s;
+	return -KTAP_EINVAL;
+}
+
+int kvm_verify(struct ktap_session *s, char *msg)
+{
+	struct kvm_bundle *b = &s->b;
+	struct vctx v;
+	u64 covered = 0;
+	u32 fn, e, mains = 0;
+	char d[128];
+
+	for (fn = 0; fn < b->nfunc; fn++) {
+		const struct kvm_func *f = &b->funcs[fn];
+		u32 j, prev = 0, last;
+		if (f->code_count < 1)
+			return fn_reject(s, msg, fn, "no instructions");
+		if (f->code_start >= b->ncode || b->ncode - f->code_start < f->code_count) {
+			kvm_snprintf(d, sizeof(d), "code %u..+%u outside CODE (%u instructions)",
+				     f->code_start, f->code_count, b->ncode);
+			return fn_reject(s, msg, fn, d);
+		}
+		if (f->frame < 1 || f->frame > 250 || f->frame < f->params) {
+			kvm_snprintf(d, sizeof(d), "frame size %u must be 1..250 and >= %u parameters",
+				     f->frame, f->params);
+			return fn_reject(s, msg, fn, d);
+		}
+		if (f->vararg > 1 || (f->flags & ~3u)) {
+			kvm_snprintf(d, sizeof(d), "bad is_vararg %u or flags 0x%x", f->vararg, f->flags);
+			return fn_reject(s, msg, fn, d);
+		}
+		/* ranges must not overlap: compare with every earlier function (bundles are small) */
+		for (j = 0; j < fn; j++) {
+			const struct kvm_func *g = &b->funcs[j];
+			if (f->code_start < g->code_start + g->code_count &&
+			    g->code_start < f->code_start + f->code_count) {
+				kvm_snprintf(d, sizeof(d), "code overlaps function %u", j);
+				return fn_reject(s, msg, fn, d);
+			}
+		}
+		covered += f->code_count;
+		if (f->flags & 1)
+			mains++;
+		last = b->code[f->code_start + f->code_count - 1];
+		v.s = s;
+		v.msg = msg;
+		v.fn = fn;
+		for (j = 0; j < f->code_count; j++) {
+			int err;
+			v.pc = j;
+			v.insn = b->code[f->code_start + j];
+			err = check_insn(&v, f, v.insn, prev);
+			if (err)
+				return err;
+			prev = v.insn;
+		}
+		if (INSN_OP(last) != OP_RETURN && INSN_OP(last) != OP_JMP) {
+			v.pc = f->code_count - 1;
+			v.insn = last;
+			return reject(&v, "function end", "last instruction is not RETURN or JMP");
+		}
+	}
+	if (covered != b->ncode) {
+		kvm_snprintf(msg, KTAP_ERRMSG_MAX,
+			     "function layout: functions cover %llu of %u instructions",
+			     (unsigned long long)covered, b->ncode);
+		return -KTAP_EINVAL;
+	}
+	if (!(b->funcs[b->main_fn].flags & 1) || mains != 1 || b->funcs[b->main_fn].params) {
+		kvm_snprintf(msg, KTAP_ERRMSG_MAX,
+			     "function layout: main function %u must be the one function flagged main, without parameters",
+			     b->main_fn);
+		return -KTAP_EINVAL;
+	}
+	for (e = 0; e < b->nevent; e++) {
+		const struct kvm_func *h = &b->funcs[b->probes[e].handler];
+		if (!(h->flags & 2) || h->params) {
+			kvm_snprintf(msg, KTAP_ERRMSG_MAX,
+				     "event handler: event %u '%s': function %u is not a handler without parameters",
+				     e, b->probes[e].spec, b->probes[e].handler);
+			return -KTAP_EINVAL;
+		}
+	}
+	(void)bi_min;
+	return 0;
+}

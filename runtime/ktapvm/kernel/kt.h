@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kt.h - the module's own structures: a session (one open /dev/ktap), its transport, its
+ * armed probes. The VM core knows none of this; it reaches the session through
+ * ktap_session_host() and the functions of ktap_platform.h (platform.c).
+ */
+#ifndef KT_H
+#define KT_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/wait.h>
+#include <linux/irq_work.h>
+#include <linux/workqueue.h>
+#include <linux/kprobes.h>
+#include <linux/hrtimer.h>
+#include <linux/uprobes.h>
+#include <linux/ftrace.h>
+#include <linux/perf_event.h>
+#include <linux/version.h>
+
+#include "ktapvm.h"
+
+#define KT_ERR_MAX KTAP_ERRMSG_MAX
+#define KT_RECORD_MAX 3968          /* a ring-buffer event must fit in one page */
+#define KT_RING_BYTES_PER_CPU (256 * 1024)
+#define KT_STRING_MAX 256           /* :string fetch-args, kernel_string, user_string */
+#define KT_STOP_COMMAND "stop"
+
+enum kt_state {
+	KT_COLLECTING,  /* bundle bytes arriving */
+	KT_RUNNING,     /* loaded, main ran, probes armed */
+	KT_STOPPED,     /* disarmed, trace_end ran: the reader drains then sees EOF */
+	KT_FAILED,      /* refused: the reader gets the message, then EOF */
+};
+
+struct kt_session;
+struct kt_filter;
+struct trace_event_file;
+
+/* One armed event source for probe `index` of the bundle (one per CPU for perf). */
+struct kt_probe {
+	struct kt_session *sess;
+	u32 index;                      /* the bundle's probe index */
+	struct ktap_probe def;
+	struct kt_filter *filter;       /* NULL: every event runs the handler */
+	bool armed;
+	/* per-kind state */
+	struct kprobe kp;
+	struct kretprobe krp;
+	struct hrtimer timer;
+	ktime_t interval;
+	struct uprobe_consumer uc;
+	struct inode *inode;            /* uprobe: referenced while armed */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	struct uprobe *uprobe;
+#endif
+	struct ftrace_ops fops;
+	struct perf_event **perf;       /* per possible CPU, or NULL */
+	struct kt_tp_format *format;    /* tracepoint field layout (tracepoint.c) */
+	const char *event_name;         /* tracepoint: "subsys:event" matched */
+	u64 value_id;                   /* tracepoint: its perf id */
+	struct trace_event_file *tfile; /* tracepoint: referenced while the session lives */
+};
+
+struct kt_session {
+	struct mutex lock;              /* process-context state changes */
+	enum kt_state state;
+
+	u8 *bundle;                     /* while KT_COLLECTING */
+	u32 bundle_len, bundle_total;
+
+	char err[KT_ERR_MAX];           /* a refusal's message, read back once */
+	u32 err_len, err_pos;
+	int err_code;
+
+	struct ktap_session *vm;
+	struct kt_probe *probes;        /* one per armed source; a glob gives several */
+	u32 probe_count;
+	u32 probe_cap;
+
+	struct trace_buffer *ring;
+	atomic64_t lost;                /* records the ring refused */
+	atomic64_t reentry_skips;       /* handlers skipped by the recursion guard */
+	struct kt_pending *pending;     /* record partly copied to the reader */
+
+	wait_queue_head_t readers;
+	struct irq_work wake;           /* wakes readers from any context */
+	struct work_struct exit_work;   /* exit() in a handler: stop from process context */
+	bool running;                   /* handlers may run (checked in probe context) */
+};
+
+/* ring.c */
+int kt_ring_init(struct kt_session *s);
+void kt_ring_free(struct kt_session *s);
+int kt_ring_write(struct kt_session *s, const void *bytes, u32 len);
+ssize_t kt_ring_read(struct kt_session *s, char __user *buf, size_t count);
+bool kt_ring_empty(struct kt_session *s);
+
+/* guard.c: per-CPU, per-context recursion guard */
+int kt_guard_enter(void);               /* context slot, or -1: already inside */
+void kt_guard_exit(int slot);
+char *kt_guard_scratch(int slot);       /* KT_STRING_MAX bytes owned by this slot */
+
+/* probes.c: arm and disarm every probe of a session, all or nothing */
+int kt_probes_arm(struct kt_session *s);
+void kt_probes_disarm(struct kt_session *s);
+void kt_fire(struct kt_probe *p, const struct ktap_event *ev);
+void kt_fire_regs(struct kt_probe *p, struct pt_regs *regs, bool user, bool ret);
+
+/* per-kind arming (kprobe.c, timer.c, uprobe.c, ftrace.c, tracepoint.c) */
+int kt_kprobe_arm(struct kt_probe *p);
+void kt_kprobe_disarm(struct kt_probe *p);
+int kt_tick_arm(struct kt_probe *p);
+void kt_tick_disarm(struct kt_probe *p);
+int kt_perf_arm_profile(struct kt_probe *p);
+void kt_perf_disarm(struct kt_probe *p);
+int kt_perf_open(struct kt_probe *p, struct perf_event_attr *attr,
+		 perf_overflow_handler_t handler);
+int kt_uprobe_arm(struct kt_probe *p);
+void kt_uprobe_disarm(struct kt_probe *p);
+int kt_ftrace_arm(struct kt_probe *p);
+void kt_ftrace_disarm(struct kt_probe *p);
+struct kt_probe *kt_probe_add(struct kt_session *s);
+int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_probe *def);
+int kt_tracepoint_arm(struct kt_probe *p);
+void kt_tracepoint_free(struct kt_probe *p);
+
+/* regs.c: pt_regs by ktap_regs.def number; fetch-args */
+int kt_reg_read(struct pt_regs *regs, unsigned int number, unsigned long *out);
+bool kt_reg_valid(unsigned int number);
+long kt_strncpy_nofault(char *dst, unsigned long src, int max, bool user);
+void kt_fetch(const struct ktap_fetcharg *fa, struct pt_regs *regs, bool user,
+	      char *strbuf, struct ktap_evval *out);
+
+/* filter.c: the kernel's event filter syntax over the fields an event exposes */
+struct kt_filter *kt_filter_compile(const char *text, char *err, int errmax);
+bool kt_filter_match(const struct kt_filter *f, const struct ktap_event *ev);
+void kt_filter_free(struct kt_filter *f);
+
+/* session.c */
+void kt_session_set_error(struct kt_session *s, int code, const char *fmt, ...)
+	__printf(3, 4);
+
+extern struct ktap_target kt_native_target;
+
+#endif /* KT_H */

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probes.c - arming a session's probes (all or nothing) and running a handler when one
+ * fires. Every event source ends in kt_fire(): it checks the session still runs, takes
+ * the recursion guard, applies the filter, calls the VM, and hands exit() to a worker
+ * (disarming sleeps, so it cannot happen in probe context).
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/kallsyms.h>
+#include "kt.h"
+
+/* ---- events built from pt_regs and fetch-args (kprobes, uprobes, ftrace) ---- */
+
+struct kt_regs_event {
+	struct kt_probe *p;
+	struct pt_regs *regs;
+	bool user;
+	int slot;
+};
+
+/* The probed address: a kprobe's symbol (+offset), a kretprobe's function, a uprobe's
+ * user instruction pointer. */
+static unsigned long kt_probe_address(const struct kt_regs_event *re)
+{
+	if (re->p->def.kind == KTAP_PROBE_KPROBE)
+		return (unsigned long)re->p->kp.addr;
+	if (re->p->def.kind == KTAP_PROBE_KRETPROBE)
+		return (unsigned long)re->p->krp.kp.addr;
+	return re->regs ? instruction_pointer(re->regs) : 0;
+}
+
+/* arg1 is the probe address, arg2.. the fetch-args in order (docs/language.md). */
+static void kt_regs_arg(const struct ktap_event *ev, int n, struct ktap_evval *out)
+{
+	const struct kt_regs_event *re = ev->data;
+	const struct ktap_probe *d = &re->p->def;
+
+	out->kind = KTAP_EV_NIL;
+	if (n == 1) { /* like the kprobe tracer's format: __probe_ip first */
+		out->kind = KTAP_EV_NUMBER;
+		out->number = kt_probe_address(re);
+		return;
+	}
+	if (n < 2 || (u32)n - 1 > d->fetcharg_count)
+		return;
+	kt_fetch(&d->fetchargs[n - 2], re->regs, re->user, kt_guard_scratch(re->slot), out);
+}
+
+static void kt_regs_field(const struct ktap_event *ev, const char *name, u32 len,
+			  struct ktap_evval *out)
+{
+	const struct kt_regs_event *re = ev->data;
+	const struct ktap_probe *d = &re->p->def;
+	u32 i;
+
+	out->kind = KTAP_EV_NIL;
+	for (i = 0; i < d->fetcharg_count; i++) {
+		const char *fn = d->fetchargs[i].name;
+
+		if (fn && strlen(fn) == len && !memcmp(fn, name, len)) {
+			kt_regs_arg(ev, i + 2, out);
+			return;
+		}
+	}
+	if (len == 2 && !memcmp(name, "ip", 2) && re->regs) {
+		out->kind = KTAP_EV_NUMBER;
+		out->number = instruction_pointer(re->regs);
+	}
+}
+
+static void kt_probe_name(const struct ktap_event *ev, struct ktap_evval *out)
+{
+	const struct kt_regs_event *re = ev->data;
+	const char *name = re->p->def.target ? re->p->def.target : re->p->def.spec;
+
+	out->kind = KTAP_EV_STRING;
+	out->str = name ? name : "";
+	out->len = strlen(out->str);
+}
+
+/* Like a kprobe_events line: "name: (symbol+0x0/0x..) a=0x.. b=\"..\"". */
+static int kt_regs_render(const struct ktap_event *ev, char *buf, int max)
+{
+	const struct kt_regs_event *re = ev->data;
+	const struct ktap_probe *d = &re->p->def;
+	struct ktap_evval v;
+	int n;
+	u32 i;
+
+	if (max <= 0)
+		return 0;
+	kt_probe_name(ev, &v);
+	/* A kprobe's regs point past the breakpoint: name the probed address itself. */
+	n = scnprintf(buf, max, "%.*s: (%pS)", (int)v.len, v.str,
+		      (void *)kt_probe_address(re));
+	for (i = 0; i < d->fetcharg_count && n < max - 1; i++) {
+		kt_regs_arg(ev, i + 2, &v);
+		if (v.kind == KTAP_EV_STRING)
+			n += scnprintf(buf + n, max - n, " %s=\"%.*s\"", d->fetchargs[i].name,
+				       (int)v.len, v.str);
+		else if (v.kind == KTAP_EV_NUMBER)
+			n += scnprintf(buf + n, max - n, " %s=0x%llx", d->fetchargs[i].name,
+				       (unsigned long long)v.number);
+		else
+			n += scnprintf(buf + n, max - n, " %s=(fault)", d->fetchargs[i].name);
+	}
+	return n;
+}
+
+static const struct ktap_event_ops kt_regs_ops = {
+	.arg = kt_regs_arg,
+	.field = kt_regs_field,
+	.name = kt_probe_name,
+	.render = kt_regs_render,
+};
+
+/* [probe] Run probe p's handler for ev, unless a handler already runs in this context. */
+void kt_fire(struct kt_probe *p, const struct ktap_event *ev)
+{
+	struct kt_session *s = p->sess;
+
+	if (!READ_ONCE(s->running))
+		return;
+	if (p->filter && ev && !kt_filter_match(p->filter, ev))
+		return;
+	ktap_session_fire(s->vm, p->index, ev);
+	if (unlikely(ktap_session_stopped(s->vm)) && READ_ONCE(s->running))
+		schedule_work(&s->exit_work);
+}
+
+/* [probe] kprobe/kretprobe/uprobe/ftrace entry: builds the event around regs. */
+void kt_fire_regs(struct kt_probe *p, struct pt_regs *regs, bool user, bool ret)
+{
+	struct kt_regs_event re = { .p = p, .regs = regs, .user = user };
+	struct ktap_event ev = { .ops = &kt_regs_ops, .data = &re };
+	int slot = kt_guard_enter();
+
+	(void)ret;
+	if (slot < 0) {
+		atomic64_inc(&p->sess->reentry_skips);
+		return;
+	}
+	re.slot = slot;
+	kt_fire(p, &ev);
+	kt_guard_exit(slot);
+}
+
+/* ---- arming -------------------------------------------------------------------- */
+
+static int kt_arm_one(struct kt_probe *p)
+{
+	switch (p->def.kind) {
+	case KTAP_PROBE_KPROBE:
+	case KTAP_PROBE_KRETPROBE:
+		return kt_kprobe_arm(p);
+	case KTAP_PROBE_UPROBE:
+	case KTAP_PROBE_URETPROBE:
+		return kt_uprobe_arm(p);
+	case KTAP_PROBE_TICK:
+		return kt_tick_arm(p);
+	case KTAP_PROBE_PROFILE:
+		return kt_perf_arm_profile(p);
+	case KTAP_PROBE_FTRACE:
+		return kt_ftrace_arm(p);
+	case KTAP_PROBE_TRACEPOINT:
+		return kt_tracepoint_arm(p);
+	case KTAP_PROBE_TRACE_END:
+		return 0; /* run by the session at close */
+	}
+	return -EOPNOTSUPP;
+}
+
+static void kt_disarm_one(struct kt_probe *p)
+{
+	if (!p->armed)
+		return;
+	switch (p->def.kind) {
+	case KTAP_PROBE_KPROBE:
+	case KTAP_PROBE_KRETPROBE:
+		kt_kprobe_disarm(p);
+		break;
+	case KTAP_PROBE_UPROBE:
+	case KTAP_PROBE_URETPROBE:
+		kt_uprobe_disarm(p);
+		break;
+	case KTAP_PROBE_TICK:
+		kt_tick_disarm(p);
+		break;
+	case KTAP_PROBE_PROFILE:
+	case KTAP_PROBE_TRACEPOINT:
+		kt_perf_disarm(p);
+		break;
+	case KTAP_PROBE_FTRACE:
+		kt_ftrace_disarm(p);
+		break;
+	}
+	p->armed = false;
+}
+
+static const char *kt_probe_label(const struct kt_probe *p)
+{
+	if (p->event_name)
+		return p->event_name;
+	return p->def.spec ? p->def.spec : "(unnamed probe)";
+}
+
+/* Read the bundle's probes, expand tracepoint globs, compile filters. */
+static int kt_probes_prepare(struct kt_session *s)
+{
+	u32 i, n = ktap_session_probe_count(s->vm);
+	struct ktap_probe def;
+	struct kt_probe *p;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = ktap_session_probe(s->vm, i, &def);
+		if (ret)
+			return ret;
+		if (def.kind == KTAP_PROBE_TRACEPOINT) {
+			ret = kt_tracepoint_expand(s, i, &def);
+			if (ret)
+				return ret;
+			continue;
+		}
+		p = kt_probe_add(s);
+		if (!p)
+			return -ENOMEM;
+		p->sess = s;
+		p->index = i;
+		p->def = def;
+	}
+	for (i = 0; i < s->probe_count; i++) {
+		char msg[160];
+
+		p = &s->probes[i];
+		/* ftrace's ip filter is applied by ftrace itself (ftrace.c). */
+		if (!p->def.filter || p->def.kind == KTAP_PROBE_FTRACE)
+			continue;
+		p->filter = kt_filter_compile(p->def.filter, msg, sizeof(msg));
+		if (IS_ERR(p->filter)) {
+			ret = PTR_ERR(p->filter);
+			p->filter = NULL;
+			kt_session_set_error(s, ret, "probe %s: bad filter \"%s\": %s",
+					     kt_probe_label(p), p->def.filter, msg);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Arm every probe, or none: on the first failure disarm those already armed and say
+ * which probe failed and why. Called with the session lock held, process context.
+ */
+int kt_probes_arm(struct kt_session *s)
+{
+	u32 i;
+	int ret;
+
+	ret = kt_probes_prepare(s);
+	if (ret) {
+		kt_probes_disarm(s); /* nothing is armed yet: releases filters and events */
+		return ret;
+	}
+	for (i = 0; i < s->probe_count; i++) {
+		struct kt_probe *p = &s->probes[i];
+
+		ret = kt_arm_one(p);
+		if (ret) {
+			if (!s->err_len)
+				kt_session_set_error(s, ret, "cannot arm probe %s: error %d",
+						     kt_probe_label(p), ret);
+			kt_probes_disarm(s);
+			return ret;
+		}
+		p->armed = true;
+	}
+	return 0;
+}
+
+/* Disarm everything (idempotent). When this returns no handler of s runs any more. */
+void kt_probes_disarm(struct kt_session *s)
+{
+	u32 i;
+
+	WRITE_ONCE(s->running, false);
+	for (i = 0; i < s->probe_count; i++)
+		kt_disarm_one(&s->probes[i]);
+	/* Handlers that passed the running check before it was cleared are done after this. */
+	synchronize_rcu();
+	for (i = 0; i < s->probe_count; i++) {
+		kt_filter_free(s->probes[i].filter);
+		s->probes[i].filter = NULL;
+		kt_tracepoint_free(&s->probes[i]);
+	}
+}

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * session.c - /dev/ktap: one open file is one session (docs/kernel-module.md).
+ *   write   the bundle, in one write or several; when header's total_size bytes have
+ *           arrived it is loaded and verified, main runs and every probe is armed. A
+ *           refusal fails that write with an errno, and reading returns its message.
+ *           After the bundle, writing "stop" (or ioctl KTAP_IOC_STOP) ends the session
+ *           in order: disarm, trace_end, summary record; the reader then reads EOF.
+ *   read    the binary record stream; blocks (poll works) until records or EOF.
+ *   close   without "stop" it is a dropped connection: disarm, free, no trace_end.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/uaccess.h>
+#include <linux/capability.h>
+#include <linux/sched/signal.h>
+#include "kt.h"
+#include "ktap_ioctl.h"
+
+#define KT_BUNDLE_MAX (16u << 20)
+#define KT_HEADER_PREFIX 28 /* through total_size */
+
+void kt_session_set_error(struct kt_session *s, int code, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (s->err_len)
+		return; /* the first error is the one that explains */
+	va_start(ap, fmt);
+	n = vscnprintf(s->err, sizeof(s->err) - 1, fmt, ap);
+	va_end(ap);
+	s->err[n++] = '\n';
+	s->err_len = n;
+	s->err_pos = 0;
+	s->err_code = code;
+}
+
+static void kt_wake_fn(struct irq_work *w)
+{
+	struct kt_session *s = container_of(w, struct kt_session, wake);
+
+	wake_up_interruptible(&s->readers);
+}
+
+/* Ordered end: disarm, trace_end, summary. Session lock held. */
+static void kt_session_stop(struct kt_session *s)
+{
+	if (s->state != KT_RUNNING)
+		return;
+	kt_probes_disarm(s);
+	ktap_session_run_trace_end(s->vm);
+	ktap_session_finish(s->vm);
+	s->state = KT_STOPPED;
+	wake_up_interruptible(&s->readers);
+}
+
+static void kt_exit_work(struct work_struct *w)
+{
+	struct kt_session *s = container_of(w, struct kt_session, exit_work);
+
+	mutex_lock(&s->lock);
+	kt_session_stop(s);
+	mutex_unlock(&s->lock);
+}
+
+static void kt_session_fail(struct kt_session *s, int code)
+{
+	if (!s->err_len)
+		kt_session_set_error(s, code, "session failed (error %d)", code);
+	s->state = KT_FAILED;
+	wake_up_interruptible(&s->readers);
+}
+
+/* The whole bundle is here: load, verify, run main, arm. Session lock held. */
+static int kt_session_start(struct kt_session *s)
+{
+	char *msg;
+	int err = 0, ret;
+
+	ret = kt_ring_init(s);
+	if (ret) {
+		kt_session_set_error(s, ret, "out of memory for the ring buffer");
+		goto fail;
+	}
+	msg = kzalloc(KTAP_ERRMSG_MAX, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	s->vm = ktap_session_load(s->bundle, s->bundle_len, &kt_native_target, NULL, s,
+				  &err, msg);
+	if (!s->vm) {
+		kt_session_set_error(s, err ? err : -EINVAL, "%s", msg);
+		kfree(msg);
+		ret = err ? err : -EINVAL;
+		goto fail;
+	}
+	kfree(msg);
+	kvfree(s->bundle);
+	s->bundle = NULL;
+	ret = ktap_session_run_main(s->vm);
+	if (ret) {
+		kt_session_set_error(s, ret, "the main chunk failed (error %d)", ret);
+		goto fail;
+	}
+	ret = kt_probes_arm(s);
+	if (ret)
+		goto fail;
+	s->state = KT_RUNNING;
+	WRITE_ONCE(s->running, true);
+	if (ktap_session_stopped(s->vm)) /* exit() in main */
+		kt_session_stop(s);
+	return 0;
+fail:
+	kt_session_fail(s, ret);
+	return ret;
+}
+
+static u32 kt_header_total(const u8 *h)
+{
+	if (h[5] == 2) /* big-endian bundle */
+		return (u32)h[24] << 24 | (u32)h[25] << 16 | (u32)h[26] << 8 | h[27];
+	return (u32)h[27] << 24 | (u32)h[26] << 16 | (u32)h[25] << 8 | h[24];
+}
+
+/* Accept bundle bytes; returns how many were taken (the rest may be a command). */
+static ssize_t kt_collect(struct kt_session *s, const char __user *buf, size_t count)
+{
+	size_t taken = 0;
+	int ret;
+
+	if (!s->bundle) {
+		s->bundle = kvmalloc(KT_BUNDLE_MAX, GFP_KERNEL);
+		if (!s->bundle)
+			return -ENOMEM;
+	}
+	/* First up to total_size, then (knowing it) up to the end of the bundle. */
+	while (taken < count) {
+		u32 goal = s->bundle_total ? s->bundle_total : KT_HEADER_PREFIX;
+		size_t want = min_t(size_t, goal - s->bundle_len, count - taken);
+
+		if (copy_from_user(s->bundle + s->bundle_len, buf + taken, want))
+			return -EFAULT;
+		s->bundle_len += want;
+		taken += want;
+		if (!s->bundle_total && s->bundle_len == KT_HEADER_PREFIX) {
+			u32 total = kt_header_total(s->bundle);
+
+			/* A header the loader will refuse: let it say why, now. */
+			if (memcmp(s->bundle, "\x1b" "KBC", 4) || total < 64 ||
+			    total > KT_BUNDLE_MAX)
+				total = s->bundle_len;
+			s->bundle_total = total;
+		}
+		if (s->bundle_total && s->bundle_len == s->bundle_total) {
+			ret = kt_session_start(s);
+			if (ret)
+				return ret;
+			break;
+		}
+	}
+	return taken;
+}
+
+static bool kt_is_stop(const char *cmd, size_t n)
+{
+	size_t len = strlen(KT_STOP_COMMAND);
+
+	while (n && (cmd[n - 1] == '\n' || cmd[n - 1] == ' '))
+		n--;
+	return n == len && !memcmp(cmd, KT_STOP_COMMAND, len);
+}
+
+static ssize_t kt_write(struct file *file, const char __user *buf, size_t count,
+			loff_t *ppos)
+{
+	struct kt_session *s = file->private_data;
+	char cmd[16];
+	ssize_t ret;
+
+	mutex_lock(&s->lock);
+	switch (s->state) {
+	case KT_COLLECTING:
+		ret = kt_collect(s, buf, count);
+		if (ret < 0 && s->state != KT_FAILED)
+			kt_session_fail(s, ret);
+		break;
+	case KT_RUNNING:
+	case KT_STOPPED:
+		ret = -EINVAL;
+		if (count >= sizeof(cmd))
+			break;
+		if (copy_from_user(cmd, buf, count)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (!kt_is_stop(cmd, count))
+			break;
+		kt_session_stop(s);
+		ret = count;
+		break;
+	default:
+		ret = s->err_code ? s->err_code : -EINVAL;
+		break;
+	}
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+static bool kt_readable(struct kt_session *s)
+{
+	enum kt_state st = READ_ONCE(s->state);
+
+	return st == KT_FAILED || st == KT_STOPPED ||
+	       (st == KT_RUNNING && !kt_ring_empty(s));
+}
+
+static ssize_t kt_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	struct kt_session *s = file->private_data;
+	ssize_t ret;
+
+	for (;;) {
+		mutex_lock(&s->lock);
+		if (s->state == KT_FAILED) {
+			size_t n = min_t(size_t, count, s->err_len - s->err_pos);
+
+			ret = copy_to_user(buf, s->err + s->err_pos, n) ? -EFAULT : n;
+			if (ret > 0)
+				s->err_pos += n;
+			mutex_unlock(&s->lock);
+			return ret;
+		}
+		if (s->state == KT_RUNNING || s->state == KT_STOPPED) {
+			ret = kt_ring_read(s, buf, count);
+			if (ret != 0 || s->state == KT_STOPPED) {
+				mutex_unlock(&s->lock);
+				return ret; /* 0 when stopped and drained: EOF */
+			}
+		}
+		mutex_unlock(&s->lock);
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		/* The timeout covers a wakeup lost between the check and the sleep. */
+		ret = wait_event_interruptible_timeout(s->readers, kt_readable(s), HZ / 4);
+		if (ret < 0)
+			return ret;
+	}
+}
+
+static __poll_t kt_poll(struct file *file, poll_table *wait)
+{
+	struct kt_session *s = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &s->readers, wait);
+	if (kt_readable(s))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(s->state) == KT_COLLECTING || READ_ONCE(s->state) == KT_RUNNING)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+static long kt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct kt_session *s = file->private_data;
+	struct ktap_ioc_stats st = { 0 };
+	struct ktap_stats vs;
+	long ret = 0;
+
+	mutex_lock(&s->lock);
+	switch (cmd) {
+	case KTAP_IOC_STOP:
+		if (s->state == KT_RUNNING)
+			kt_session_stop(s);
+		else if (s->state != KT_STOPPED)
+			ret = -EINVAL;
+		break;
+	case KTAP_IOC_STATS:
+		st.state = s->state;
+		st.lost_records = atomic64_read(&s->lost);
+		st.reentry_skips = atomic64_read(&s->reentry_skips);
+		st.probes = s->probe_count;
+		if (s->vm) {
+			ktap_session_stats(s->vm, &vs);
+			st.handler_runs = vs.handler_runs;
+			st.runtime_errors = vs.runtime_errors;
+			st.memory_used = vs.memory_used;
+		}
+		if (copy_to_user((void __user *)arg, &st, sizeof(st)))
+			ret = -EFAULT;
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+static int kt_open(struct inode *inode, struct file *file)
+{
+	struct kt_session *s;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	mutex_init(&s->lock);
+	init_waitqueue_head(&s->readers);
+	init_irq_work(&s->wake, kt_wake_fn);
+	INIT_WORK(&s->exit_work, kt_exit_work);
+	atomic64_set(&s->lost, 0);
+	atomic64_set(&s->reentry_skips, 0);
+	s->state = KT_COLLECTING;
+	file->private_data = s;
+	return stream_open(inode, file); /* no seeking, no file position */
+}
+
+/* Dropped or finished: nothing stays armed, nothing stays allocated. */
+static int kt_release(struct inode *inode, struct file *file)
+{
+	struct kt_session *s = file->private_data;
+
+	mutex_lock(&s->lock);
+	if (s->state == KT_RUNNING)
+		kt_probes_disarm(s);
+	s->state = KT_STOPPED;
+	mutex_unlock(&s->lock);
+	cancel_work_sync(&s->exit_work);
+	irq_work_sync(&s->wake);
+	if (s->vm)
+		ktap_session_free(s->vm);
+	kt_ring_free(s);
+	kvfree(s->probes);
+	kvfree(s->bundle);
+	kfree(s);
+	return 0;
+}
+
+static const struct file_operations kt_fops = {
+	.owner = THIS_MODULE,
+	.open = kt_open,
+	.release = kt_release,
+	.read = kt_read,
+	.write = kt_write,
+	.poll = kt_poll,
+	.unlocked_ioctl = kt_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+struct miscdevice kt_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "ktap",
+	.fops = &kt_fops,
+	.mode = 0600,
+};

@@ -1,0 +1,14 @@
+# ktap command (tool): OpenSSH's sshd for the loopback SSH tests. The tests start their own
+# sshd on 127.0.0.1 with a temporary config; the system's ssh service must not start, so
+# invoke-rc.d is told "no" (policy-rc.d exit 101) while the package installs.
+if ! dpkg -s openssh-server >/dev/null 2>&1; then
+    ktap_policy_added=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+        $SUDO chmod 755 /usr/sbin/policy-rc.d
+        ktap_policy_added=1
+    fi
+    ktap_apt_install openssh-server openssh-client
+    [ -n "$ktap_policy_added" ] && $SUDO rm -f /usr/sbin/policy-rc.d
+    unset ktap_policy_added
+fi

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The conformance suite: compile every case with ktapc for one target, replay its events in
+# that target's user-space VM (under qemu-user for the cross builds), decode the records
+# with `ktap replay`, and compare with the case's expected output, which is the same on all
+# four targets. Also checks that a bundle for another target is refused with its message,
+# and that the cases together use every opcode and every built-in.
+#   tests/conformance/run.sh [native|i686|arm-v7|powerpc] [--update]
+# Needs: out/runtime/<variant>/ktapvm-run (make -C runtime/ktapvm/user VARIANT=...), dotnet.
+# Last line: RESULT passed=N failed=M. A case that cannot run is a failure, never a skip.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+variant=${1:-native}
+update=${2:-}
+case $variant in
+    native)  target=x86_64;  qemu=;                 other=powerpc ;;
+    i686)    target=x86;     qemu=qemu-i386-static; other=x86_64 ;;
+    arm-v7)  target=arm-v7;  qemu=qemu-arm-static;  other=x86 ;;
+    powerpc) target=powerpc; qemu=qemu-ppc-static;  other=arm-v7 ;;
+    *) echo "usage: $0 [native|i686|arm-v7|powerpc] [--update]"; exit 2 ;;
+esac
+pass=0; fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL [$variant] $*"; }
+
+runner=$root/out/runtime/$variant/ktapvm-run
+ktapc_dll=$root/toolchain/Ktapc/ktapc/bin/Release/net10.0/ktapc.dll
+ktap_dll=$root/toolchain/Ktap/bin/Release/net10.0/ktap.dll
+[ -x "$runner" ] || { bad "runner $runner not built"; echo "RESULT passed=$pass failed=$fail"; exit 1; }
+[ -z "$qemu" ] || command -v "$qemu" >/dev/null || { bad "$qemu not installed"; echo "RESULT passed=$pass failed=$fail"; exit 1; }
+for dll in "$ktapc_dll" "$ktap_dll"; do
+    if [ ! -f "$dll" ]; then
+        proj=$([ "$dll" = "$ktapc_dll" ] && echo toolchain/Ktapc/ktapc/ktapc.csproj || echo toolchain/Ktap/ktap.csproj)
+        (cd "$root" && dotnet build "$proj" -c Release --nologo -v q >/dev/null) || { bad "cannot build $proj"; echo "RESULT passed=$pass failed=$fail"; exit 1; }
+    fi
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat > "$work/runner.sh" <<WRAP
+#!/bin/sh
+exec $qemu "$runner" "\$@" \$KTAP_CASE_ARGS
+WRAP
+chmod +x "$work/runner.sh"
+
+cd "$here/cases"
+for kp in *.kp; do
+    name=${kp%.kp}
+    events=$here/events/default.jsonl
+    [ -f "$name.jsonl" ] && events=$here/cases/$name.jsonl
+    sargs=(); [ -f "$name.scriptargs" ] && read -ra sargs < "$name.scriptargs"
+    if ! dotnet "$ktapc_dll" --target "$target" "$kp" -o "$work/$name.kbc" ${sargs[@]+-- "${sargs[@]}"} 2> "$work/$name.ktapc"; then
+        bad "$name: ktapc failed: $(head -c 300 "$work/$name.ktapc")"
+        continue
+    fi
+    dotnet "$ktapc_dll" dump "$work/$name.kbc" > "$work/$name.dump" 2>/dev/null
+    export KTAP_CASE_ARGS=$(cat "$name.args" 2>/dev/null)
+    (cd "$work" && KTAP_RUNNER=$work/runner.sh dotnet "$ktap_dll" replay "$name.kbc" --events "$events" > "$work/$name.actual" 2>&1; echo "[exit $?]" >> "$work/$name.actual")
+    if [ "$update" = "--update" ]; then cp "$work/$name.actual" "$name.out"; fi
+    if [ ! -f "$name.out" ]; then
+        bad "$name: no expected output $name.out"
+    elif diff -u "$name.out" "$work/$name.actual" > "$work/$name.diff"; then
+        ok
+    else
+        bad "$name: output differs"; head -20 "$work/$name.diff"
+    fi
+done
+
+# every opcode and every callable built-in appears in some case's bytecode
+ops=$(sed -n 's/^KTAP_OP(\([A-Z]*\),.*/\1/p' "$root/runtime/ktapvm/ktap_opcodes.def")
+for op in $ops; do
+    if grep -qE "^ +[0-9]+ +\[ *[0-9]+\] +$op( |$)" "$work"/*.dump 2>/dev/null; then ok; else bad "opcode $op is used by no case"; fi
+done
+bis=$(sed -n 's/^KTAP_BUILTIN( *[0-9]*, "\([^"]*\)".*/\1/p' "$root/runtime/ktapvm/ktap_builtins.def")
+for bi in $bis; do
+    case $bi in
+        print) grep -qE ' PRINT ' "$work"/*.dump && ok || bad "built-in print is used by no case" ;;
+        printf) grep -qE ' PRINTF ' "$work"/*.dump && ok || bad "built-in printf is used by no case" ;;
+        sorted_next) ok ;; # returned by sort_pairs at run time, never named in bytecode
+        *) if grep -qF "; $bi" "$work"/*.dump; then ok; else bad "built-in $bi is used by no case"; fi ;;
+    esac
+done
+
+# a bundle for another target is refused with the precise message
+dotnet "$ktapc_dll" --target "$other" op_print.kp -o "$work/other.kbc" 2>/dev/null
+msg=$(cd "$work" && $qemu "$runner" other.kbc --events "$here/events/default.jsonl" 2>&1 >/dev/null)
+declare -A order=([x86]=little-endian [x86_64]=little-endian [arm-v7]=little-endian [powerpc]=big-endian)
+declare -A word=([x86]=4 [x86_64]=8 [arm-v7]=4 [powerpc]=4)
+if [ "${order[$other]}" != "${order[$target]}" ]; then want="bundle is ${order[$other]}, this VM is ${order[$target]}"
+elif [ "${word[$other]}" != "${word[$target]}" ]; then want="bundle word size ${word[$other]}, this VM has ${word[$target]}"
+else want="bundle built for $other, this VM is $target"; fi
+if [ "$msg" = "ktapvm-run: other.kbc: $want" ]; then ok; else bad "foreign bundle: got '$msg', want 'ktapvm-run: other.kbc: $want'"; fi
+
+echo "RESULT passed=$pass failed=$fail"
+[ "$fail" -eq 0 ]

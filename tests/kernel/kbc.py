@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""kbc.py - a small bundle assembler and record reader for the kernel module's tests.
+
+It writes bundles exactly as docs/bundle-format.md describes them (little-endian,
+x86_64 by default), with opcode and built-in numbers read from the one definition
+(runtime/ktapvm/ktap_opcodes.def, ktap_builtins.def). The end-to-end tests use it for
+programs ktapc cannot compile yet and for deliberately damaged bundles.
+
+  kbc.py build PROGRAM [key=value...] > OUT.kbc            assemble a test program
+  kbc.py corrupt IN OUT                                     flip one code byte (CRC stays)
+  kbc.py retarget IN OUT ARCH                               set the arch byte, fix the CRC
+  kbc.py records FILE                                       print PRINT records, one line each
+"""
+import os
+import re
+import struct
+import sys
+import zlib
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+NONE = 0xFFFFFFFF
+
+
+def read_def(name, pattern):
+    table = {}
+    with open(os.path.join(ROOT, "runtime", "ktapvm", name)) as f:
+        for line in f:
+            m = re.match(pattern, line)
+            if m:
+                table[m.group(2)] = int(m.group(1))
+    return table
+
+
+OPS = {}
+with open(os.path.join(ROOT, "runtime", "ktapvm", "ktap_opcodes.def")) as _f:
+    for _line in _f:
+        _m = re.match(r"KTAP_OP\((\w+),\s*(\d+),", _line)
+        if _m:
+            OPS[_m.group(1)] = int(_m.group(2))
+BUILTINS = read_def("ktap_builtins.def", r'KTAP_BUILTIN\(\s*(\d+),\s*"([\w.]+)"')
+
+
+def abc(op, a, b=0, c=0):
+    return OPS[op] | (a << 6) | (c << 14) | (b << 23)
+
+
+def abx(op, a, bx):
+    return OPS[op] | (a << 6) | (bx << 14)
+
+
+def asbx(op, a, sbx):
+    return abx(op, a, sbx + 131071)
+
+
+K = 256  # RK operand: constant index + 256
+
+
+class Bundle:
+    def __init__(self, arch=2):
+        self.arch = arch
+        self.strings, self.consts, self.funcs, self.code = [], [], [], []
+        self.events, self.fetchargs, self.formats, self.globals = [], [], [], []
+
+    def s(self, text):
+        if text not in self.strings:
+            self.strings.append(text)
+        return self.strings.index(text)
+
+    def k(self, value):
+        key = (type(value).__name__, value)
+        for i, c in enumerate(self.consts):
+            if c == key:
+                return i
+        self.consts.append(key)
+        return len(self.consts) - 1
+
+    def g(self, name):
+        if name not in self.globals:
+            self.globals.append(name)
+        return self.globals.index(name)
+
+    def func(self, name, insns, frame=8, flags=0):
+        self.funcs.append((name, len(self.code), len(insns), frame, flags))
+        self.code.extend(insns)
+        return len(self.funcs) - 1
+
+    def event(self, kind, handler, spec, target=None, filt=None, value=0, fetchargs=()):
+        first = len(self.fetchargs) if fetchargs else NONE
+        for name, source, typ, reg, off in fetchargs:
+            self.fetchargs.append((name, source, typ, reg, off))
+        self.events.append((kind, len(fetchargs), handler, spec, target, filt, value, first))
+
+    def bytes(self):
+        def pad4(b):
+            return b + b"\0" * (-len(b) % 4)
+        strs = b"".join(pad4(struct.pack("<I", len(t.encode())) + t.encode() + b"\0")
+                        for t in self.strings)
+        consts = b""
+        for kind, v in self.consts:
+            if kind == "int":
+                consts += struct.pack("<B7xq", 3, v)
+            elif kind == "str":
+                consts += struct.pack("<B7xI4x", 4, self.s(v))
+            elif kind == "bool":
+                consts += struct.pack("<B15x", 2 if v else 1)
+            else:
+                consts += struct.pack("<B15x", 0)
+        # constants may add strings: rebuild the string table after them
+        strs = b"".join(pad4(struct.pack("<I", len(t.encode())) + t.encode() + b"\0")
+                        for t in self.strings)
+        funcs = b"".join(struct.pack("<IIIHBBIIII", self.s(n) if n else NONE, start, cnt,
+                                     0, 0, frame, 1, 1, flags, 0)
+                         for n, start, cnt, frame, flags in self.funcs)
+        code = b"".join(struct.pack("<I", i) for i in self.code)
+        lines = b"".join(struct.pack("<I", 1) for _ in self.code)
+        events = b"".join(struct.pack("<HHIIIIQI", kind, nfa, h, self.s(spec),
+                                      self.s(t) if t else NONE, self.s(f) if f else NONE,
+                                      v, first)
+                          for kind, nfa, h, spec, t, f, v, first in self.events)
+        fas = b"".join(struct.pack("<IBBHq8x", self.s(n), src, typ, reg, off)
+                       for n, src, typ, reg, off in self.fetchargs)
+        globs = b"".join(struct.pack("<I", self.s(n)) for n in self.globals)
+        # strings again: events/fetchargs/globals may have added some
+        strs = b"".join(pad4(struct.pack("<I", len(t.encode())) + t.encode() + b"\0")
+                        for t in self.strings)
+        sections = [(1, strs, len(self.strings)), (2, consts, len(self.consts)),
+                    (3, funcs, len(self.funcs)), (4, code, len(self.code)),
+                    (5, lines, len(self.code)), (6, events, len(self.events)),
+                    (7, fas, len(self.fetchargs)), (8, b"", 0),
+                    (9, globs, len(self.globals))]
+        off = 64 + 16 * len(sections)
+        table, body = b"", b""
+        for sid, data, count in sections:
+            table += struct.pack("<IIII", sid, off + len(body), len(data), count)
+            body += pad4(data)
+        total = off + len(body)
+        word = 4 if self.arch in (1, 3, 4) else 8
+        main = next(i for i, f in enumerate(self.funcs) if f[4] & 1)
+        header = struct.pack("<4sBBBBIHHqIHHIIIII8s4s", b"\x1bKBC", 1, 1, word, self.arch,
+                             0x4B544150, 1, 64, 0x0102030405060708, total, len(sections), 0,
+                             0, main, len(self.globals), NONE, 0x000100, b"\0" * 8,
+                             b"\r\n\x1a\n")
+        blob = bytearray(header + table + body)
+        struct.pack_into("<I", blob, 32, zlib.crc32(bytes(blob)) & 0xFFFFFFFF)
+        return bytes(blob)
+
+
+RET0 = abc("RETURN", 0, 1)
+
+
+def main_chunk(b, insns):
+    return b.func("main", insns + [RET0], flags=1)
+
+
+def handler(b, name, insns):
+    return b.func(name, insns + [RET0], flags=2)
+
+
+def count_into(b, gname):
+    """t[execname()] += 1 where t is global gname."""
+    return [abx("LOADBUILTIN", 0, BUILTINS["execname"]), abc("CALL", 0, 1, 2),
+            abx("GETGLOBAL", 1, b.g(gname)), abc("INCRTABLE", 1, 0, K + b.k(1))]
+
+
+def print_key(b, gname, key):
+    """print(key, t[key])"""
+    return [abx("GETGLOBAL", 0, b.g(gname)), abx("LOADK", 1, b.k(key)),
+            abc("GETTABLE", 2, 0, K + b.k(key)), abc("PRINT", 1, 2)]
+
+
+def new_table_global(b, gname):
+    return [abc("NEWTABLE", 0), abx("SETGLOBAL", 0, b.g(gname))]
+
+
+# ---- the test programs ----------------------------------------------------------------
+
+def prog_count(b, p):
+    """count calls of event SPEC by execname; at trace_end print(COMM, t[COMM])"""
+    main_chunk(b, new_table_global(b, "t"))
+    h = handler(b, "on_event", count_into(b, "t"))
+    kind = int(p.get("kind", 1))
+    fas = []
+    if "fa" in p:  # one register fetch-arg NAME:REG, for filters
+        name, reg = p["fa"].split(":")
+        fas = [(name, 1, 1, int(reg), 0)]
+    b.event(kind, h, p["spec"], p.get("target"), p.get("filter"), int(p.get("value", 0)),
+            fetchargs=fas)
+    e = handler(b, "trace_end", print_key(b, "t", p["comm"]))
+    b.event(10, e, "trace_end")
+
+
+def prog_args(b, p):
+    """kprobe TARGET with fetch-args a (REG1) b (REG2) and kretprobe TARGET with $retval:
+    print("entry", arg2, arg3) and print("return", arg2) when execname() == COMM
+    (arg1 is the probe address)"""
+    main_chunk(b, [])
+    # EQ skips the JMP (over the prints) when execname() == COMM
+    comm_test = [abx("LOADBUILTIN", 0, BUILTINS["execname"]), abc("CALL", 0, 1, 2),
+                 abc("EQ", 0, 0, K + b.k(p["comm"]))]
+    entry = comm_test + [asbx("JMP", 0, 4), abx("LOADK", 1, b.k("entry")),
+                              abc("EVARG", 2, 2), abc("EVARG", 3, 3), abc("PRINT", 1, 3)]
+    h1 = handler(b, "on_entry", entry)
+    ret = comm_test + [asbx("JMP", 0, 3), abx("LOADK", 1, b.k("return")),
+                            abc("EVARG", 2, 2), abc("PRINT", 1, 2)]
+    h2 = handler(b, "on_return", ret)
+    b.event(2, h1, "kprobe:" + p["target"], p["target"],
+            fetchargs=[("a", 1, 1, int(p["reg1"]), 0), ("b", 1, 1, int(p["reg2"]), 0)])
+    ret_target = p.get("ret_target", p["target"])
+    b.event(3, h2, "kretprobe:" + ret_target, ret_target,
+            fetchargs=[("ret", 4, 1, 0, 0)])
+
+
+def prog_describe(b, p):
+    """kprobe TARGET with fetch-arg off (REG) and FILTER: print(argname, argevent)"""
+    main_chunk(b, [])
+    h = handler(b, "on_event", [abc("EVINFO", 0, 1), abc("EVINFO", 1, 0),
+                                abc("PRINT", 0, 2)])
+    b.event(2, h, "kprobe:" + p["target"], p["target"], p.get("filter"),
+            fetchargs=[("off", 1, 1, int(p["reg"]), 0)])
+
+
+def prog_tick(b, p):
+    """tick-INTERVAL counts into g; trace_end prints("ticks", g)"""
+    main_chunk(b, [abx("LOADK", 0, b.k(0)), abx("SETGLOBAL", 0, b.g("n"))])
+    h = handler(b, "on_tick", [abx("LOADK", 0, b.k(1)), abx("ADDGLOBAL", 0, b.g("n"))])
+    kind = int(p.get("kind", 8))  # 9: profile-N
+    b.event(kind, h, ("profile-" if kind == 9 else "tick-") + p["ms"] + "ms",
+            value=int(p["ms"]) * 1000000)
+    e = handler(b, "trace_end", [abx("LOADK", 0, b.k("ticks")),
+                                 abx("GETGLOBAL", 1, b.g("n")), abc("PRINT", 0, 2)])
+    b.event(10, e, "trace_end")
+
+
+def prog_hello(b, p):
+    """main prints("hello", 42): nothing armed"""
+    main_chunk(b, [abx("LOADK", 0, b.k("hello")), abx("LOADK", 1, b.k(42)),
+                   abc("PRINT", 0, 2)])
+
+
+PROGRAMS = {"count": prog_count, "args": prog_args, "tick": prog_tick, "hello": prog_hello,
+            "describe": prog_describe}
+
+
+def records(data):
+    """Yield (kind, values) for each record; values decoded for PRINT (numbers, strings)."""
+    pos = 0
+    while pos + 12 <= len(data):
+        length, kind, _, a = struct.unpack_from("<IHHI", data, pos)
+        if length < 12 or pos + length > len(data):
+            raise ValueError(f"bad record at {pos}: length {length}")
+        body, vals, q = data[pos + 12:pos + length], [], 0
+        while q < len(body):
+            tag = body[q]
+            q += 1
+            if tag == 3:
+                vals.append(struct.unpack_from("<q", body, q)[0])
+                q += 8
+            elif tag in (4, 10):  # string; event (argevent) rendered as text
+                n = struct.unpack_from("<I", body, q)[0]
+                vals.append(body[q + 4:q + 4 + n].decode(errors="replace"))
+                q += 4 + n
+            elif tag == 0:
+                continue  # nil or padding
+            else:
+                vals.append(f"<tag {tag}>")
+                break
+        yield kind, a, vals
+        pos += length
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[0] == "build":
+        params = dict(x.split("=", 1) for x in argv[2:] if "=" in x)
+        b = Bundle(int(params.get("arch", 2)))
+        PROGRAMS[argv[1]](b, params)
+        sys.stdout.buffer.write(b.bytes())
+    elif len(argv) == 3 and argv[0] == "corrupt":
+        blob = bytearray(open(argv[1], "rb").read())
+        blob[-8] ^= 0x5A
+        open(argv[2], "wb").write(blob)
+    elif len(argv) == 4 and argv[0] == "retarget":
+        blob = bytearray(open(argv[1], "rb").read())
+        blob[7] = int(argv[3])
+        blob[6] = 4 if blob[7] in (1, 3, 4) else 8
+        struct.pack_into("<I", blob, 32, 0)
+        struct.pack_into("<I", blob, 32, zlib.crc32(bytes(blob)) & 0xFFFFFFFF)
+        open(argv[2], "wb").write(blob)
+    elif len(argv) == 2 and argv[0] == "records":
+        for kind, a, vals in records(open(argv[1], "rb").read()):
+            print(kind, *vals, sep="\t")
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,132 @@
+/* kt_run.c - load/run helpers and a minimal record-to-text decoder for assertions
+ * (the real decoder is the host's, in C#: this one only shows values plainly). */
+#include <stdlib.h>
+#include "ktest.h"
+#include "../../../runtime/ktapvm/user/replay.h"
+
+int kt_pass, kt_fail;
+
+struct ktap_session *kt_load(const uint8_t *p, size_t len, int arch, const struct ktap_limits *l,
+			     int *err, char *msg)
+{
+	struct ktap_target t;
+	t.arch = (u8)arch;
+	t.byte_order = arch == 4 ? KTAP_BIG_ENDIAN : KTAP_LITTLE_ENDIAN;
+	t.word_size = arch == 2 ? 8 : 4;
+	return ktap_session_load(p, (u32)len, &t, l, 0, err, msg);
+}
+
+static uint32_t g32(const uint8_t *p, int big)
+{
+	return big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+		   : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+static uint64_t g64(const uint8_t *p, int big)
+{
+	return big ? (uint64_t)g32(p, 1) << 32 | g32(p + 4, 1) : (uint64_t)g32(p + 4, 0) << 32 | g32(p, 0);
+}
+
+static size_t value(const uint8_t *p, int big, char *out, size_t n)
+{
+	switch (p[0]) {
+	case 0: snprintf(out, n, "nil"); return 1;
+	case 1: snprintf(out, n, "false"); return 1;
+	case 2: snprintf(out, n, "true"); return 1;
+	case 3: snprintf(out, n, "%lld", (long long)g64(p + 1, big)); return 9;
+	case 4: case 10: {
+		uint32_t l = g32(p + 1, big);
+		snprintf(out, n, "%.*s", (int)l, (const char *)p + 5);
+		return 5 + l;
+	}
+	case 5: case 6: snprintf(out, n, "table"); return 5;
+	case 7: snprintf(out, n, "stat(%lld,%lld,%lld,%lld)", (long long)g64(p + 1, big), (long long)g64(p + 9, big),
+			 (long long)g64(p + 17, big), (long long)g64(p + 25, big)); return 33;
+	case 8: case 9: snprintf(out, n, "function"); return 5;
+	}
+	snprintf(out, n, "?");
+	return 1;
+}
+
+static void decode(const uint8_t *p, size_t len, int big, char *out, size_t outsz)
+{
+	size_t pos = 0, o = 0;
+	out[0] = 0;
+	while (pos + 12 <= len && o < outsz - 1) {
+		uint32_t rl = g32(p + pos, big), a = g32(p + pos + 8, big), i, n;
+		unsigned kind = big ? (unsigned)(p[pos + 4] << 8 | p[pos + 5]) : (unsigned)(p[pos + 5] << 8 | p[pos + 4]);
+		const uint8_t *b = p + pos + 12;
+		char v[256];
+		if (rl < 12 || pos + rl > len) {
+			o += (size_t)snprintf(out + o, outsz - o, "<bad record>\n");
+			break;
+		}
+		switch (kind) {
+		case 1: case 2: case 3: case 9:
+			n = kind == 2 ? g32(b, big) : a;
+			if (kind == 2)
+				b += 4;
+			o += (size_t)snprintf(out + o, outsz - o, "%s", kind == 1 ? "" : kind == 2 ? "printf:" : kind == 3 ? "printf*:" : "ansi:");
+			for (i = 0; i < n && o < outsz; i++) {
+				b += value(b, big, v, sizeof(v));
+				o += (size_t)snprintf(out + o, outsz - o, "%s%s", i ? "\t" : "", v);
+			}
+			o += (size_t)snprintf(out + o, outsz - o, "\n");
+			break;
+		case 4:
+			o += (size_t)snprintf(out + o, outsz - o, "error %u line %u: %.*s\n", a, g32(b + 8, big),
+					      (int)g32(b + 12, big), (const char *)b + 16);
+			break;
+		case 5:
+			o += (size_t)snprintf(out + o, outsz - o, "histogram sum=%lld total=%u rows=%u\n",
+					      (long long)g64(b, big), g32(b + 8, big), g32(b + 12, big));
+			break;
+		case 10:
+			o += (size_t)snprintf(out + o, outsz - o, "summary lost=%llu errors=%llu\n",
+					      (unsigned long long)g64(b, big), (unsigned long long)g64(b + 8, big));
+			break;
+		default:
+			o += (size_t)snprintf(out + o, outsz - o, "record %u\n", kind);
+		}
+		pos += rl;
+	}
+}
+
+static struct replay_event kt_event = { .event = "sched:sched_switch", .name = "sched_switch", .ts = 1000,
+	.cpu = 1, .pid = 42, .tid = 43, .uid = 7, .comm = "bash", .nfields = 3,
+	.fields = { { "prev_comm", 2, 0, "bash", 4 }, { "prev_pid", 1, 42, 0, 0 }, { "next_comm", 2, 0, "swapper/0", 9 } } };
+
+int kt_run(struct kb *b, const struct ktap_limits *l, int fires, char *out, size_t outsz, char *msg)
+{
+	size_t len;
+	uint8_t *p = kb_finish(b, &len);
+	int err, i;
+	struct ktap_session *s = kt_load(p, len, b->arch, l, &err, msg);
+	static unsigned char cap[1 << 20];
+	struct ktap_event ev = { &replay_event_ops, &kt_event };
+	struct ktap_target t;
+	free(p);
+	out[0] = 0;
+	if (!s)
+		return err;
+	t.arch = (u8)b->arch;
+	replay_ctx.target = &t;
+	replay_ctx.capture = cap;
+	replay_ctx.capture_cap = sizeof(cap);
+	replay_ctx.capture_len = 0;
+	replay_ctx.ev = 0;
+	replay_ctx.cpu = 0;
+	ktap_session_run_main(s);
+	for (i = 0; i < fires && ktap_session_probe_count(s) > 0; i++) {
+		replay_ctx.ev = &kt_event;
+		replay_ctx.cpu = kt_event.cpu;
+		ktap_session_fire(s, 0, &ev);
+	}
+	replay_ctx.ev = 0;
+	replay_ctx.cpu = 0;
+	ktap_session_run_trace_end(s);
+	ktap_session_finish(s);
+	decode(cap, replay_ctx.capture_len, b->big, out, outsz);
+	replay_ctx.capture = 0;
+	ktap_session_free(s);
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* ktest.h - the C tests' tiny harness: counted checks, one line per failure. */
+#ifndef KTEST_H
+#define KTEST_H
+
+#include <stdio.h>
+#include <string.h>
+#include "kbuild.h"
+#include "../../../runtime/ktapvm/include/ktapvm.h"
+
+extern int kt_pass, kt_fail;
+#define KT_CHECK(cond, ...) do { if (cond) kt_pass++; else { kt_fail++; \
+	printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } while (0)
+
+/* Load bytes for the target of arch (1..4); NULL + msg on refusal. */
+struct ktap_session *kt_load(const uint8_t *p, size_t len, int arch, const struct ktap_limits *l,
+			     int *err, char *msg);
+/* Run main and the first event handler (if any) `fires` times, trace_end, summary; the
+ * output records decoded to text into out. Returns 0 or the load error. */
+int kt_run(struct kb *b, const struct ktap_limits *l, int fires, char *out, size_t outsz, char *msg);
+
+void test_loader(void);
+void test_verifier(void);
+void test_interp(void);
+
+#endif

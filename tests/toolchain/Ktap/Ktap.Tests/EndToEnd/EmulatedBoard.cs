@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Ktap.Tool;
+using Ktap.Tool.Boards;
+using Ktap.Tool.Commands;
+using Ktap.Tool.Ssh;
+
+namespace Ktap.Tests.EndToEnd;
+
+/// <summary>
+/// The emulated qemu-x86_64 board for end-to-end tests: the module built against the board's
+/// kernel (scripts/build-module.sh), the image (boards/qemu/build-image.sh), booted on port
+/// 10042 (the tool's range) unless it already runs, and the module deployed with `ktap deploy`.
+/// State: $KTAP_STATE_DIR (default ~/.cache/ktap), shared with the board scripts' cache.
+/// </summary>
+public class EmulatedBoard : IDisposable
+{
+    public const string X86_64 = "qemu-x86_64";
+    private readonly bool _startedHere;
+
+    public EmulatedBoard() : this(X86_64, "6.1-amd64", 10042) { }
+
+    protected EmulatedBoard(string name, string moduleFlavour, int port)
+    {
+        Name = name;
+        Root = KtapPaths.Root() ?? throw new InvalidOperationException("ktap source tree not found");
+        Module = Script("scripts/build-module.sh", moduleFlavour).Trim().Split('\n')[^1];
+        Script("boards/qemu/build-image.sh", Name);
+        var status = Run("bash", [Path.Combine(Root, "boards/qemu/status.sh"), Name]);
+        if (status.Code != 0)
+        {
+            Script("boards/qemu/start.sh", Name, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _startedHere = true;
+        }
+        var err = new StringWriter();
+        var rc = DeployCommand.Execute(Context(new StringWriter(), err), Name, Settings, Module);
+        if (rc != 0) throw new InvalidOperationException($"ktap deploy failed ({rc}): {err}");
+    }
+
+    public string Name { get; }
+    public string Root { get; }
+    public string Module { get; }
+    public static SshSettings Settings { get; } = new(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(60), false);
+
+    public CommandContext Context(TextWriter output, TextWriter error, CancellationToken interrupt = default)
+    {
+        Func<string, string?> env = Environment.GetEnvironmentVariable;
+        return new CommandContext(output, error, env, new BoardCatalog(env, [Path.Combine(Root, "boards")])) { Interrupt = interrupt };
+    }
+
+    /// <summary>Runs a shell command on the board through ktap's own SSH layer.</summary>
+    public string OnBoard(string command)
+    {
+        var ctx = Context(TextWriter.Null, TextWriter.Null);
+        using var c = ctx.Connect(ctx.Board(Name), Settings);
+        return c.Run(command).Text;
+    }
+
+    private string Script(string script, params string[] args) =>
+        Run("bash", [Path.Combine(Root, script), .. args]) is { Code: 0 } r ? r.Output
+            : throw new InvalidOperationException($"{script} {string.Join(' ', args)} failed");
+
+    private static (int Code, string Output) Run(string file, string[] args)
+    {
+        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) Console.Error.WriteLine(err.Result);
+        return (p.ExitCode, output);
+    }
+
+    public void Dispose()
+    {
+        if (_startedHere) Run("bash", [Path.Combine(Root, "boards/qemu/stop.sh"), Name]);
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The emulated arm-v7 board (32-bit ARM, Debian's armmp kernel) on port 10043.</summary>
+public sealed class EmulatedArmBoard : EmulatedBoard
+{
+    public const string ArmV7 = "qemu-arm-v7";
+    public EmulatedArmBoard() : base(ArmV7, "6.1-armmp", 10043) { }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Ktap.Bundle;
+using Ktap.Compilation;
+using Ktap.Tool.Linking;
+
+namespace Ktap.Tests.Linking;
+
+/// <summary>The link step on bundles from the real compiler, against a catalog in the board's own format.</summary>
+public sealed class BundleLinkerTests
+{
+    // What `grep -H field: */*/format` prints in tracefs/events on a 6.1 kernel (excerpt).
+    private const string Formats = """
+        sched/sched_switch/format:	field:unsigned short common_type;	offset:0;	size:2;	signed:0;
+        sched/sched_switch/format:	field:char prev_comm[16];	offset:8;	size:16;	signed:0;
+        sched/sched_switch/format:	field:pid_t prev_pid;	offset:24;	size:4;	signed:1;
+        sched/sched_switch/format:	field:pid_t next_pid;	offset:56;	size:4;	signed:1;
+        sched/sched_wakeup/format:	field:pid_t pid;	offset:24;	size:4;	signed:1;
+        syscalls/sys_enter_openat/format:	field:int __syscall_nr;	offset:8;	size:4;	signed:1;
+        syscalls/sys_enter_openat/format:	field:const char * filename;	offset:24;	size:8;	signed:0;
+        syscalls/sys_enter_read/format:	field:unsigned int fd;	offset:16;	size:8;	signed:0;
+        sunrpc/svc_xdr_recvfrom/format:	field:__data_loc char[] addr;	offset:8;	size:4;	signed:0;
+        """;
+
+    private static readonly EventCatalog Catalog = new(EventCatalog.ParseFormats(Formats), ["vfs_read", "do_sys_openat2"]);
+
+    private static BundleModel Compile(string source)
+    {
+        var r = KtapCompiler.Compile(new CompileOptions("x86_64", "t.kp", source));
+        Assert.True(r.Success, string.Join("\n", r.Diagnostics));
+        return BundleReader.Read(r.Bundle);
+    }
+
+    private static IReadOnlyList<string> Link(BundleModel model, Func<string, ElfSymbols>? elf = null) =>
+        new BundleLinker(Catalog, elf ?? (p => throw new InvalidOperationException(p))).Link(model, "board1");
+
+    [Fact]
+    public void ParsesFieldNamesOfEveryDeclarationShape()
+    {
+        Assert.Equal(["common_type", "prev_comm", "prev_pid", "next_pid"], Catalog.Events["sched:sched_switch"].Select(f => f.Name));
+        Assert.Equal("filename", Catalog.Events["syscalls:sys_enter_openat"][1].Name);
+        Assert.Equal("addr", Catalog.Events["sunrpc:svc_xdr_recvfrom"][0].Name);
+    }
+
+    [Fact]
+    public void KnownEventsAndGlobsLink() =>
+        Assert.Empty(Link(Compile("trace sched:sched_switch { print(args.prev_pid) }\ntrace syscalls:sys_enter_* { print(1) }")));
+
+    [Fact]
+    public void MisspeltEventGetsADidYouMean() =>
+        Assert.Equal(["sched:sched_swich: no such tracepoint on board1 (did you mean 'sched:sched_switch'?) (ktap list --board board1 to see them)"],
+            Link(Compile("trace sched:sched_swich { print(1) }")));
+
+    [Fact]
+    public void GlobMatchingNothingIsAnError() =>
+        Assert.Single(Link(Compile("trace nosuch:* { print(1) }")));
+
+    [Fact]
+    public void UnknownFieldGetsADidYouMean() =>
+        Assert.Equal(["args.prev_pidd: sched:sched_switch on board1 has no field 'prev_pidd' (did you mean 'prev_pid'?) (ktap list --fields --board board1 sched:sched_switch)"],
+            Link(Compile("trace sched:sched_switch { print(args.prev_pidd) }")));
+
+    [Fact]
+    public void AFieldOfAnyMatchedEventIsAccepted() =>
+        Assert.Empty(Link(Compile("trace sched:sched_* { print(args.pid) }")));
+
+    [Fact]
+    public void UprobeSymbolIsResolvedToItsFileOffset()
+    {
+        var binary = BuildTiny();
+        var elf = new ElfSymbols(binary, "/bin/app");
+        var model = Compile("trace probe:/bin/app:ktap_probe_me { print(1) }");
+        Assert.Equal(0UL, model.Events[0].Value);
+        Assert.Empty(Link(model, p => p == "/bin/app" ? elf : throw new InvalidOperationException(p)));
+        Assert.Equal(elf.Find("ktap_probe_me").FileOffset, model.Events[0].Value);
+        // The patched model writes and reads back: the bundle carries the offset.
+        Assert.Equal(model.Events[0].Value, BundleReader.Read(BundleWriter.Write(model)).Events[0].Value);
+    }
+
+    [Fact]
+    public void MissingUprobeSymbolIsReported()
+    {
+        var elf = new ElfSymbols(BuildTiny(), "/bin/app");
+        var errors = Link(Compile("trace probe:/bin/app:ktap_probe_mee%return { print(1) }"), _ => elf);
+        Assert.Equal(["probe:/bin/app:ktap_probe_mee%return: /bin/app has no function 'ktap_probe_mee' (did you mean 'ktap_probe_me'?)"], errors);
+    }
+
+    [Theory]
+    [InlineData("probe:/bin/app:main", "/bin/app", "main")]
+    [InlineData("probe:/bin/app:main%return $retval", "/bin/app", "main")]
+    [InlineData("uprobe:/lib/libc.so.6:malloc", "/lib/libc.so.6", "malloc")]
+    [InlineData("probe:/bin/app:0x1234", "/bin/app", null)]
+    public void FindsTheSymbolInASpec(string spec, string path, string? symbol) =>
+        Assert.Equal(symbol, BundleLinker.UprobeSymbol(spec, path));
+
+    private static byte[] BuildTiny()
+    {
+        var dir = Directory.CreateTempSubdirectory("ktap-link-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "t.c"), "void ktap_probe_me(void) { }\nvoid _start(void) { for (;;) ktap_probe_me(); }\n");
+            using var p = Process.Start("gcc", ["-nostdlib", "-static", "-o", Path.Combine(dir, "t"), Path.Combine(dir, "t.c")])!;
+            p.WaitForExit();
+            Assert.Equal(0, p.ExitCode);
+            return File.ReadAllBytes(Path.Combine(dir, "t"));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text;
+using Ktap.Bundle;
+using Ktap.Output;
+using Ktap.Profiles;
+using Ktap.Tool.Commands;
+
+namespace Ktap.Tests.Replay;
+
+/// <summary>
+/// ReplayCommand.Run with a stand-in runner (a shell script printing prepared records and
+/// messages), so these tests do not depend on the C build; the conformance suite runs the
+/// real VM (tests/conformance/run.sh).
+/// </summary>
+public sealed class ReplayCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ktap-replay-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Bundle()
+    {
+        var m = new BundleModel(TargetProfiles.X86_64) { SourceName = "s.kp" };
+        m.Strings.Intern("s.kp");
+        m.Formats.Add(new FormatModel(FormatKind.Printf, 1, Encoding.UTF8.GetBytes("n=%d\n"), 1));
+        var f = new FunctionModel { Flags = FunctionFlags.Main, FrameSize = 1, FirstLine = 1, LastLine = 1 };
+        f.Code.Add(33u | (1u << 23)); // RETURN 0 1
+        f.Lines.Add(1);
+        m.Functions.Add(f);
+        var path = Path.Combine(_dir, "s.kbc");
+        File.WriteAllBytes(path, BundleWriter.Write(m));
+        return path;
+    }
+
+    private string Runner(byte[] stdout, string stderr, int exit)
+    {
+        var data = Path.Combine(_dir, "records.bin");
+        File.WriteAllBytes(data, stdout);
+        var script = Path.Combine(_dir, "runner.sh");
+        File.WriteAllText(script, $"#!/bin/sh\necho \"$@\" > '{_dir}/args'\ncat '{data}'\nprintf '%s' '{stderr}' >&2\nexit {exit}\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return script;
+    }
+
+    private static byte[] Records(bool summary = true)
+    {
+        var r = new List<byte>();
+        void U32(uint v) => r.AddRange(BitConverter.GetBytes(v));
+        // PRINTF format 0 with one number
+        U32(28); r.AddRange(new byte[] { 2, 0, 0, 0 }); U32(0); U32(1); r.Add(3); r.AddRange(BitConverter.GetBytes(5L)); r.AddRange(new byte[3]);
+        if (summary)
+        {
+            U32(12 + 8 * 10); r.AddRange(new byte[] { 10, 0, 0, 0 }); U32(0);
+            for (int i = 0; i < 10; i++) r.AddRange(BitConverter.GetBytes(0L));
+        }
+        return r.ToArray();
+    }
+
+    private (int Code, string Out, string Err) Run(string runner, OutputFormat format = OutputFormat.Text, params string[] limits)
+    {
+        var events = Path.Combine(_dir, "e.jsonl");
+        File.WriteAllText(events, "");
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = ReplayCommand.Run(new ReplayRequest(Bundle(), events, format, limits, runner), o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void DecodesTheRunnersRecords()
+    {
+        var (code, o, e) = Run(Runner(Records(), "", 0));
+        Assert.Equal((0, "n=5\n", ""), (code, o, e));
+    }
+
+    [Fact]
+    public void PassesTheEventsAndLimitsToTheRunner()
+    {
+        Run(Runner(Records(), "", 0), OutputFormat.Text, "insns=10", "memory=65536");
+        var args = File.ReadAllText(Path.Combine(_dir, "args")).Trim();
+        Assert.Equal($"{_dir}/s.kbc --events {_dir}/e.jsonl --limit insns=10 --limit memory=65536", args);
+    }
+
+    [Fact]
+    public void JsonFormat()
+    {
+        var (code, o, _) = Run(Runner(Records(), "", 0), OutputFormat.Json);
+        Assert.Equal(0, code);
+        Assert.StartsWith("{\"type\":\"printf\",\"format\":0,\"line\":1,\"values\":[5],\"text\":\"n=5\\n\"}\n{\"type\":\"summary\"", o);
+    }
+
+    [Fact]
+    public void RunnerRefusalIsReportedAndFails()
+    {
+        var (code, o, e) = Run(Runner(Array.Empty<byte>(), "ktapvm-run: s.kbc: bundle built for arm-v7, this VM is x86_64\n", 3));
+        Assert.Equal((1, ""), (code, o));
+        Assert.Equal("ktap: s.kbc: bundle built for arm-v7, this VM is x86_64\n", e.Replace("\r", ""));
+    }
+
+    [Fact]
+    public void MissingSummaryIsAnError()
+    {
+        var (code, o, e) = Run(Runner(Records(summary: false), "", 0));
+        Assert.Equal((1, "n=5\n"), (code, o));
+        Assert.Contains("without its session summary", e);
+    }
+
+    [Fact]
+    public void MissingFilesAreUsageErrors()
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        Assert.Equal(ReplayCommand.Usage, ReplayCommand.Run(new ReplayRequest(Path.Combine(_dir, "none.kbc"), "x", OutputFormat.Text, Array.Empty<string>()), o, e));
+        Assert.Contains("bundle not found", e.ToString());
+    }
+}

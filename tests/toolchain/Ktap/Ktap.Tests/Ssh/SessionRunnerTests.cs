@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using Ktap.Tool;
+using Ktap.Tool.Remote;
+using Ktap.Tool.Ssh;
+
+namespace Ktap.Tests.Ssh;
+
+/// <summary>Collects the record stream as bytes (the decoder is tested on its own).</summary>
+internal sealed class BytesOutput : ISessionOutput
+{
+    private readonly MemoryStream _data = new();
+    public int Writes { get; private set; }
+    public byte[] Data => _data.ToArray();
+    public void Write(ReadOnlySpan<byte> data) { lock (_data) { _data.Write(data); Writes++; } }
+    public SessionSummary? Complete() => null;
+}
+
+/// <summary>
+/// The session script through a real sshd and the machine's /bin/sh, with stand-ins for
+/// /dev/ktap: a regular file (the bundle overwrites its head, the rest is read back as
+/// records) and a FIFO (a session that never ends by itself).
+/// </summary>
+public sealed class SessionRunnerTests : IClassFixture<LoopbackSshd>
+{
+    private readonly LoopbackSshd _sshd;
+    private static readonly SshSettings Settings = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), false);
+
+    public SessionRunnerTests(LoopbackSshd sshd) => _sshd = sshd;
+
+    private static byte[] Bytes(int n, int seed) { var b = new byte[n]; new Random(seed).NextBytes(b); return b; }
+
+    private string FileDevice(byte[] bundle, byte[] records)
+    {
+        var path = Path.Combine(_sshd.Directory, $"dev-{Guid.NewGuid():N}");
+        File.WriteAllBytes(path, [.. new byte[bundle.Length], .. records]);
+        return path;
+    }
+
+    [Fact]
+    public void SendsTheBundleAndStreamsTheRecordsBack()
+    {
+        var bundle = Bytes(70_000, 1);
+        var records = Bytes(200_000, 2);
+        var device = FileDevice(bundle, records);
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        var output = new BytesOutput();
+        var result = SessionRunner.Run(c, bundle, [], null, output, TextWriter.Null, CancellationToken.None, device);
+        Assert.Equal(records, output.Data);
+        Assert.Equal(bundle, File.ReadAllBytes(device)[..bundle.Length]);
+        Assert.Null(result.WorkloadExit);
+    }
+
+    [Fact]
+    public void RunsTheWorkloadWithItsOutputOnStderrAndReportsItsExit()
+    {
+        var bundle = Bytes(100, 3);
+        var device = FileDevice(bundle, "records"u8.ToArray());
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        var output = new BytesOutput();
+        var err = new StringWriter();
+        var result = SessionRunner.Run(c, bundle, ["sh", "-c", "echo \"it's the workload\"; exit 7"], null, output, err, CancellationToken.None, device);
+        Assert.Equal(7, result.WorkloadExit);
+        Assert.Equal("it's the workload\n", err.ToString());
+        Assert.Equal("records"u8.ToArray(), output.Data);
+    }
+
+    [Fact]
+    public void StaleFactsStopTheScriptBeforeTheDevice()
+    {
+        var bundle = Bytes(10, 4);
+        var device = FileDevice(bundle, "records"u8.ToArray());
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        Assert.Throws<FactsChangedException>(() => SessionRunner.Run(c, bundle, [], null, new BytesOutput(), TextWriter.Null, CancellationToken.None, device,
+            expect: ("0.0.0-not-this-kernel", "x86_64")));
+        Assert.Equal(new byte[10], File.ReadAllBytes(device)[..10]); // the bundle never reached the device
+        var release = c.RunText("uname -r").Trim();
+        var machine = c.RunText("uname -m").Trim();
+        var output = new BytesOutput();
+        SessionRunner.Run(c, bundle, [], null, output, TextWriter.Null, CancellationToken.None, device, expect: (release, machine));
+        Assert.Equal("records"u8.ToArray(), output.Data);
+    }
+
+    [Fact]
+    public void MissingDeviceIsAMissingModule()
+    {
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        var e = Assert.Throws<KtapException>(() => SessionRunner.Run(c, [1, 2, 3], [], null, new BytesOutput(), TextWriter.Null, CancellationToken.None, "/nonexistent/ktap"));
+        Assert.Equal(ExitCodes.ModuleMissing, e.ExitCode);
+        Assert.StartsWith("/dev/ktap is missing on 127.0.0.1", e.Message);
+    }
+
+    [Fact]
+    public void InterruptSendsStopToTheDevice()
+    {
+        // A FIFO echoes what is written: the bundle, then "stop" once Ctrl-C was pressed.
+        var fifo = Path.Combine(_sshd.Directory, $"fifo-{Guid.NewGuid():N}");
+        Process.Start("mkfifo", [fifo])!.WaitForExit();
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        using var interrupt = new CancellationTokenSource();
+        var output = new BytesOutput();
+        var run = Task.Run(() => SessionRunner.Run(c, "BUNDLE"u8.ToArray(), [], null, output, TextWriter.Null, interrupt.Token, fifo));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (output.Data.Length < 6 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        interrupt.Cancel();
+        while (output.Data.Length < 10 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.Equal("BUNDLEstop", System.Text.Encoding.ASCII.GetString(output.Data));
+        Assert.False(run.IsCompleted); // a FIFO never ends the stream: the real module would
+        c.Dispose();
+        Assert.ThrowsAny<Exception>(() => run.Wait(TimeSpan.FromSeconds(10)));
+    }
+}
+
+/// <summary>A dropped connection during a session: its own sshd, whose session processes are killed.</summary>
+public sealed class DroppedSessionTests : IDisposable
+{
+    private readonly LoopbackSshd _sshd = new();
+
+    [Fact]
+    public void DroppedConnectionDuringASessionIsReported()
+    {
+        var fifo = Path.Combine(_sshd.Directory, "fifo");
+        Process.Start("mkfifo", [fifo])!.WaitForExit();
+        using var c = BoardConnection.Open(_sshd.Endpoint(), new SshSettings(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), false), TextWriter.Null);
+        var output = new BytesOutput();
+        var run = Task.Run(() => SessionRunner.Run(c, "BUNDLE"u8.ToArray(), [], null, output, TextWriter.Null, CancellationToken.None, fifo));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (output.Data.Length < 6 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.True(_sshd.KillSessions() > 0);
+        var inner = Assert.Throws<AggregateException>(() => run.Wait(TimeSpan.FromSeconds(10))).InnerException;
+        var e = inner as KtapException;
+        Assert.True(e is not null, inner?.ToString());
+        Assert.NotNull(e);
+        Assert.Equal(ExitCodes.ConnectionLost, e.ExitCode);
+        Assert.Contains("lost while the session ran", e.Message);
+        Assert.Contains("the board removes the session's probes by itself", e.Message);
+    }
+
+    public void Dispose() => _sshd.Dispose();
+}

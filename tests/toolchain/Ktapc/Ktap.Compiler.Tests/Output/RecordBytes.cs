@@ -1,0 +1,65 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Ktap.Compiler.Tests.Output;
+
+/// <summary>Writes record streams the way the C VM does (docs/record-format.md), for the decoder tests.</summary>
+internal sealed class RecordBytes(bool bigEndian)
+{
+    private readonly List<byte> _all = new();
+    private List<byte> _cur = new();
+
+    public RecordBytes Begin(ushort kind, uint a)
+    {
+        _cur = new List<byte>();
+        U32(0);
+        var k = new byte[2];
+        if (bigEndian) BinaryPrimitives.WriteUInt16BigEndian(k, kind); else BinaryPrimitives.WriteUInt16LittleEndian(k, kind);
+        _cur.AddRange(k);
+        _cur.Add(0); _cur.Add(0);
+        U32(a);
+        return this;
+    }
+
+    public RecordBytes U32(uint v)
+    {
+        var b = new byte[4];
+        if (bigEndian) BinaryPrimitives.WriteUInt32BigEndian(b, v); else BinaryPrimitives.WriteUInt32LittleEndian(b, v);
+        _cur.AddRange(b);
+        return this;
+    }
+
+    public RecordBytes I64(long v)
+    {
+        var b = new byte[8];
+        if (bigEndian) BinaryPrimitives.WriteInt64BigEndian(b, v); else BinaryPrimitives.WriteInt64LittleEndian(b, v);
+        _cur.AddRange(b);
+        return this;
+    }
+
+    public RecordBytes Num(long v) { _cur.Add(3); return I64(v); }
+    public RecordBytes Nil() { _cur.Add(0); return this; }
+    public RecordBytes Bool(bool v) { _cur.Add(v ? (byte)2 : (byte)1); return this; }
+    public RecordBytes Str(string s) { _cur.Add(4); var b = Encoding.UTF8.GetBytes(s); U32((uint)b.Length); _cur.AddRange(b); return this; }
+    public RecordBytes Stat(long count, long sum, long min, long max) { _cur.Add(7); return I64(count).I64(sum).I64(min).I64(max); }
+    public RecordBytes Blob(string s) { var b = Encoding.UTF8.GetBytes(s); U32((uint)b.Length); _cur.AddRange(b); return this; }
+
+    public RecordBytes End()
+    {
+        while (_cur.Count % 4 != 0) _cur.Add(0);
+        var len = new byte[4];
+        if (bigEndian) BinaryPrimitives.WriteUInt32BigEndian(len, (uint)_cur.Count); else BinaryPrimitives.WriteUInt32LittleEndian(len, (uint)_cur.Count);
+        for (int i = 0; i < 4; i++) _cur[i] = len[i];
+        _all.AddRange(_cur);
+        return this;
+    }
+
+    public RecordBytes Summary(ulong lost = 0, ulong errors = 0)
+    {
+        Begin(10, 0).I64((long)lost).I64((long)errors).I64(0).I64(1);
+        for (int i = 0; i < 5; i++) I64(i == 0 ? (long)errors : 0);
+        return I64(4096).End();
+    }
+
+    public byte[] ToArray() => _all.ToArray();
+}

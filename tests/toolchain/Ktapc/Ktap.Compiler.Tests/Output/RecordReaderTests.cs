@@ -1,0 +1,63 @@
+using Ktap.Output;
+
+namespace Ktap.Compiler.Tests.Output;
+
+public class RecordReaderTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadsEveryValueKindInBothByteOrders(bool big)
+    {
+        var bytes = new RecordBytes(big)
+            .Begin(1, 5).Nil().Bool(true).Num(-7).Str("héllo").Stat(2, 10, 4, 6).End()
+            .Summary().ToArray();
+        var records = RecordReader.ReadAll(bytes, big).ToList();
+        var print = Assert.IsType<PrintRecord>(records[0]);
+        Assert.Equal(new[] { ValueTag.Nil, ValueTag.True, ValueTag.Number, ValueTag.String, ValueTag.Statistics },
+            print.Values.Select(v => v.Tag));
+        Assert.Equal(-7, print.Values[2].Number);
+        Assert.Equal("héllo", print.Values[3].Text);
+        Assert.Equal(10, print.Values[4].Sum);
+        Assert.IsType<SummaryRecord>(records[1]);
+    }
+
+    [Fact]
+    public void ReadsErrorRecords()
+    {
+        var bytes = new RecordBytes(false).Begin(4, 2).U32(1).U32(7).U32(12).Blob("division or modulo by zero").End().ToArray();
+        var e = Assert.IsType<ErrorRecord>(RecordReader.ReadAll(bytes, false).Single());
+        Assert.Equal((2, 1, 7, 12, "division or modulo by zero"), (e.Code, e.Function, e.Pc, e.Line, e.Message));
+    }
+
+    [Fact]
+    public void TruncatedStreamIsRefusedWithItsOffset()
+    {
+        var bytes = new RecordBytes(false).Begin(1, 1).Num(1).End().ToArray();
+        var cut = bytes.Take(bytes.Length - 4).ToArray();
+        var ex = Assert.Throws<RecordFormatException>(() => RecordReader.ReadAll(cut, false).ToList());
+        Assert.Equal(0, ex.Offset);
+        Assert.Contains("bad record length 24", ex.Message);
+    }
+
+    [Fact]
+    public void UnknownKindIsRefused()
+    {
+        var bytes = new RecordBytes(false).Begin(99, 0).End().ToArray();
+        Assert.Contains("unknown record kind 99", Assert.Throws<RecordFormatException>(() => RecordReader.ReadAll(bytes, false).ToList()).Message);
+    }
+
+    [Fact]
+    public void ValueCountBeyondTheRecordIsRefused()
+    {
+        var bytes = new RecordBytes(false).Begin(1, 1000).Num(1).End().ToArray();
+        Assert.Contains("1000 values", Assert.Throws<RecordFormatException>(() => RecordReader.ReadAll(bytes, false).ToList()).Message);
+    }
+
+    [Fact]
+    public void ValueRunningPastTheRecordIsRefused()
+    {
+        var bytes = new RecordBytes(false).Begin(1, 1).U32(0x04).End().ToArray(); // tag 4 then a short length
+        Assert.Throws<RecordFormatException>(() => RecordReader.ReadAll(bytes, false).ToList());
+    }
+}

@@ -1,0 +1,52 @@
+using Ktap.Tool.Boards;
+using Ktap.Tool.Ssh;
+
+namespace Ktap.Tool.Commands;
+
+/// <summary>
+/// What every command's plain method gets: writers, the environment, the board catalog and
+/// how to connect. Tests build one with string writers and their own catalog.
+/// </summary>
+public sealed class CommandContext
+{
+    public CommandContext(TextWriter output, TextWriter error, Func<string, string?> env, BoardCatalog catalog)
+    {
+        Out = output;
+        Err = error;
+        Env = env;
+        Catalog = catalog;
+    }
+
+    public TextWriter Out { get; }
+    public TextWriter Err { get; }
+    public Func<string, string?> Env { get; }
+    public BoardCatalog Catalog { get; }
+
+    /// <summary>Cancelled by Ctrl-C (SIGINT): a running session then ends in order.</summary>
+    public CancellationToken Interrupt { get; init; }
+
+    public static CommandContext FromProcess(TextWriter output, TextWriter error, CancellationToken interrupt = default)
+    {
+        Func<string, string?> env = Environment.GetEnvironmentVariable;
+        return new CommandContext(output, error, env, BoardCatalog.FromEnvironment(env)) { Interrupt = interrupt };
+    }
+
+    public BoardProfile Board(string? name) => Catalog.Load(name ?? Catalog.DefaultBoardName());
+
+    public BoardConnection Connect(BoardProfile board, SshSettings settings) =>
+        BoardConnection.Open(SshEndpoint.From(board), settings, Err);
+
+    /// <summary>Runs a command body: a <see cref="KtapException"/> becomes its message and exit code.</summary>
+    public int Guard(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (KtapException e)
+        {
+            Err.WriteLine($"ktap: error: {e.Message}");
+            return e.ExitCode;
+        }
+    }
+}

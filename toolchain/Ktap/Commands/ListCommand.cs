@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Ktap.Tool.Linking;
+using Ktap.Tool.Remote;
+using Ktap.Tool.Ssh;
+
+namespace Ktap.Tool.Commands;
+
+/// <summary>`ktap list --board NAME [GLOB] [--fields]`: tracepoints and probe-able functions of the board.</summary>
+public static class ListCommand
+{
+    public static Command Create(CommonOptions options, Func<CommandContext> context)
+    {
+        var glob = new Argument<string?>("GLOB") { Description = "Only names matching this pattern (sched:*, *open*)", Arity = ArgumentArity.ZeroOrOne };
+        var fields = new Option<bool>("--fields") { Description = "Show each tracepoint's fields (args.NAME in scripts)" };
+        var command = new Command("list", "List the board's tracepoints (subsys:event) and kernel functions (probe:NAME)") { glob, fields };
+        options.AddBoardOptions(command);
+        command.Options.Add(options.Refresh);
+        command.SetAction(p => Execute(context(), p.GetValue(options.Board), options.Settings(p), p.GetValue(glob), p.GetValue(fields), p.GetValue(options.Refresh)));
+        return command;
+    }
+
+    public static int Execute(CommandContext ctx, string? boardName, SshSettings settings, string? glob, bool fields, bool refresh) => ctx.Guard(() =>
+    {
+        var board = ctx.Board(boardName);
+        using var connection = ctx.Connect(board, settings);
+        var release = connection.RunText("uname -r").Trim();
+        var catalog = CatalogStore.Load(connection, board, release, refresh, withFunctions: !fields);
+        var pattern = glob ?? "*";
+        var events = catalog.Match(pattern.StartsWith("probe:", StringComparison.Ordinal) ? "\0" : pattern);
+        foreach (var e in events)
+        {
+            ctx.Out.WriteLine(e);
+            if (fields)
+                foreach (var f in catalog.Events[e])
+                    ctx.Out.WriteLine($"    {f.Declaration};");
+        }
+        var count = events.Count;
+        if (!fields)
+        {
+            var fnPattern = pattern.StartsWith("probe:", StringComparison.Ordinal) ? pattern["probe:".Length..] : pattern;
+            foreach (var f in catalog.Functions.Where(f => Glob.Matches(fnPattern, f)))
+            {
+                ctx.Out.WriteLine($"probe:{f}");
+                count++;
+            }
+        }
+        if (count == 0)
+        {
+            var hint = Boards.Suggest.DidYouMean(pattern, catalog.Events.Keys.Concat(catalog.Functions));
+            ctx.Err.WriteLine($"ktap: nothing on {board.Name} matches '{pattern}'{hint}");
+            return ExitCodes.ScriptError;
+        }
+        return ExitCodes.Success;
+    });
+}

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Ktap.Bundle;
+using Ktap.Output;
+
+namespace Ktap.Tool.Commands;
+
+/// <summary>What one `ktap replay` run needs.</summary>
+public sealed record ReplayRequest(string BundlePath, string EventsPath, OutputFormat Format,
+    IReadOnlyList<string> Limits, string? RunnerPath = null);
+
+/// <summary>
+/// `ktap replay BUNDLE --events FILE [--format text|json] [--limit KEY=N]`: runs the bundle in
+/// the user-space VM (ktapvm-run) over a replay file (docs/replay-format.md) and decodes its
+/// records like a live session's. The action only reads values and calls <see cref="Run"/>.
+/// </summary>
+public static class ReplayCommand
+{
+    public const int Ok = 0, Failed = 1, Usage = 2;
+
+    public static Command Create()
+    {
+        var bundle = new Argument<string>("bundle") { Description = "the compiled bundle (.kbc), built for this machine's architecture" };
+        var events = new Option<string>("--events") { Description = "replay file: JSON lines, one event per line", Required = true };
+        var format = new Option<string>("--format") { Description = "text (ktap's formatting) or json (JSON lines)", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var limits = new Option<string[]>("--limit") { Description = "override a budget: insns|depth|string|table|memory=N", AllowMultipleArgumentsPerToken = false };
+        var cmd = new Command("replay", "run a bundle over recorded events in the user-space VM and print its output")
+        {
+            bundle, events, format, limits,
+        };
+        cmd.SetAction(parse =>
+        {
+            var request = new ReplayRequest(parse.GetValue(bundle)!, parse.GetValue(events)!,
+                parse.GetValue(format) == "json" ? OutputFormat.Json : OutputFormat.Text,
+                parse.GetValue(limits) ?? Array.Empty<string>());
+            return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+        });
+        return cmd;
+    }
+
+    /// <summary>Runs the replay; output to <paramref name="output"/>, messages to <paramref name="error"/>.</summary>
+    public static int Run(ReplayRequest request, TextWriter output, TextWriter error)
+    {
+        if (!File.Exists(request.BundlePath)) { error.WriteLine($"ktap: bundle not found: {request.BundlePath}"); return Usage; }
+        if (!File.Exists(request.EventsPath)) { error.WriteLine($"ktap: replay file not found: {request.EventsPath}"); return Usage; }
+        BundleModel model;
+        try { model = BundleReader.Read(File.ReadAllBytes(request.BundlePath)); }
+        catch (BundleFormatException e) { error.WriteLine($"ktap: {request.BundlePath}: {e.Message}"); return Failed; }
+
+        string? runner = request.RunnerPath ?? FindRunner();
+        if (runner is null)
+        {
+            error.WriteLine("ktap: cannot find the user-space VM: set KTAP_RUNNER or build out/runtime/native/ktapvm-run (make -C runtime/ktapvm/user)");
+            return Failed;
+        }
+        var psi = new ProcessStartInfo(runner)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(request.BundlePath);
+        psi.ArgumentList.Add("--events");
+        psi.ArgumentList.Add(request.EventsPath);
+        foreach (var l in request.Limits) { psi.ArgumentList.Add("--limit"); psi.ArgumentList.Add(l); }
+
+        byte[] records;
+        string runnerErrors;
+        int runnerExit;
+        using (var p = Process.Start(psi) ?? throw new InvalidOperationException("process did not start"))
+        {
+            var err = p.StandardError.ReadToEndAsync();
+            using var ms = new MemoryStream();
+            p.StandardOutput.BaseStream.CopyTo(ms);
+            p.WaitForExit();
+            records = ms.ToArray();
+            runnerErrors = err.Result;
+            runnerExit = p.ExitCode;
+        }
+        int rc = Ok;
+        try
+        {
+            var decoder = new OutputDecoder(model);
+            var summary = decoder.Decode(records, request.Format, output, error);
+            if (summary is null && runnerExit == 0)
+            {
+                error.WriteLine("ktap: the VM's output ended without its session summary");
+                rc = Failed;
+            }
+        }
+        catch (Exception e) when (e is RecordFormatException or PrintfException)
+        {
+            error.WriteLine($"ktap: {e.Message}");
+            rc = Failed;
+        }
+        // The runner's own messages already name the bundle or the replay line.
+        foreach (var line in runnerErrors.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            error.WriteLine(line.StartsWith("ktapvm-run: ", StringComparison.Ordinal) ? "ktap: " + line["ktapvm-run: ".Length..] : "ktap: " + line);
+        return runnerExit != 0 ? Failed : rc;
+    }
+
+    /// <summary>KTAP_RUNNER, else out/runtime/native/ktapvm-run under the repository root (found from here upwards).</summary>
+    public static string? FindRunner()
+    {
+        var env = Environment.GetEnvironmentVariable("KTAP_RUNNER");
+        if (!string.IsNullOrEmpty(env)) return File.Exists(env) ? env : null;
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (!File.Exists(Path.Combine(dir.FullName, "Ktap.sln"))) continue;
+                var candidate = Path.Combine(dir.FullName, "out", "runtime", "native", "ktapvm-run");
+                if (File.Exists(candidate)) return candidate;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,215 @@
+using System.CommandLine;
+using Ktap.Bundle;
+using Ktap.Compilation;
+using Ktap.Output;
+using Ktap.Profiles;
+using Ktap.Tool.Boards;
+using Ktap.Tool.Linking;
+using Ktap.Tool.Remote;
+using Ktap.Tool.Ssh;
+
+namespace Ktap.Tool.Commands;
+
+/// <summary>Everything `ktap run` was asked to do.</summary>
+public sealed record RunRequest(
+    string? Board,
+    SshSettings Settings,
+    string? Script,
+    string? Eval,
+    OutputFormat Format,
+    string? OutputFile,
+    TimeSpan? Duration,
+    IReadOnlyList<string> Workload,
+    bool Refresh);
+
+/// <summary>
+/// `ktap run`: compile for the board's target (or check a .kbc), link against the board,
+/// run the session and decode its records live; the end-of-session report goes to stderr.
+/// </summary>
+public static class RunCommand
+{
+    /// <summary>Makes the live decoder of a session's records (Ktap.Output).</summary>
+    public static Func<BundleModel, OutputFormat, TextWriter, TextWriter, ISessionOutput> OutputFactory { get; set; } = (b, f, o, d) => new RecordOutput(b, f, o, d);
+
+    public static Command Create(CommonOptions options, Func<CommandContext> context)
+    {
+        var script = new Argument<string?>("SCRIPT") { Description = "A script (.kp) or a compiled bundle (.kbc)", Arity = ArgumentArity.ZeroOrOne };
+        var workload = new Argument<string[]>("CMD") { Description = "After --: a command to run on the board; the session ends when it exits", Arity = ArgumentArity.ZeroOrMore };
+        var eval = new Option<string?>("-e", "--eval") { Description = "Run this one-line script instead of a file" };
+        var format = new Option<OutputFormat>("--format") { Description = "text (as ktap printed) or json (one JSON object per line)", DefaultValueFactory = _ => OutputFormat.Text };
+        var output = new Option<string?>("-o", "--output") { Description = "Write the output to this file instead of the terminal" };
+        var duration = new Option<TimeSpan?>("--duration", "-d")
+        {
+            Description = "End the session after this long (e.g. 10s)",
+            CustomParser = r => CommonOptions.ParseDuration(r),
+        };
+        var command = new Command("run", "Compile a script for the board, run it there and print its output live") { script, workload, eval, format, output, duration };
+        options.AddBoardOptions(command);
+        command.Options.Add(options.Refresh);
+        command.SetAction(p => Execute(context(), new RunRequest(
+            p.GetValue(options.Board), options.Settings(p), p.GetValue(script), p.GetValue(eval), p.GetValue(format),
+            p.GetValue(output), p.GetValue(duration), p.GetValue(workload) ?? [], p.GetValue(options.Refresh))));
+        return command;
+    }
+
+    public static int Execute(CommandContext ctx, RunRequest request) => ctx.Guard(() =>
+    {
+        // With -e there is no script file: every positional word is the workload (`-e '...' -- ls -l`).
+        if (request.Eval is not null && request.Script is not null)
+            request = request with { Script = null, Workload = [request.Script, .. request.Workload] };
+        if ((request.Script is null) == (request.Eval is null))
+            throw new KtapException(ExitCodes.Usage, request.Script is null ? "give a script (.kp or .kbc) or -e 'one-liner'" : "give either a script or -e, not both");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timing = ctx.Env("KTAP_TIMING") == "1";
+        void Stage(string name) { if (timing) ctx.Err.WriteLine($"ktap: timing: {name} at {clock.Elapsed.TotalMilliseconds:0} ms"); }
+        var board = ctx.Board(request.Board);
+        var target = KnownTargets.Resolve(board.Target)!;
+        // Connecting (SSH handshake) and compiling take about as long each: do them at once.
+        var connecting = Task.Run(() => ConnectStartingIfNeeded(ctx, board, request.Settings));
+        BundleModel model;
+        try
+        {
+            model = LoadBundle(ctx, request, board, target);
+        }
+        catch
+        {
+            // Script errors win over connection problems; close the connection when it comes.
+            connecting.ContinueWith(t => { if (t.IsCompletedSuccessfully) t.Result.Dispose(); }, TaskScheduler.Default);
+            throw;
+        }
+        Stage("compiled");
+        using var connection = connecting.GetAwaiter().GetResult();
+        Stage("connected");
+        // Release and architecture are cached per board: with a warm cache the session is the
+        // only round trip, and the session script itself checks they still hold.
+        var factsFile = Path.Combine(board.StateDirectory, "facts");
+        var cached = request.Refresh ? null : QuickFacts.TryLoad(factsFile);
+        using var file = request.OutputFile is null ? null : new StreamWriter(request.OutputFile);
+        var writer = (TextWriter?)file ?? ctx.Out;
+        SessionResult result;
+        try
+        {
+            result = RunSession(ctx, request, board, target, connection, model, cached ?? ReadFacts(connection, factsFile), cached is not null, writer, Stage);
+        }
+        catch (FactsChangedException)
+        {
+            model = LoadBundle(ctx, request, board, target);
+            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage);
+        }
+        catch (KtapException e) when (e.ExitCode == ExitCodes.ModuleMissing && board.Emulated && board.ModuleFile is { } ko && File.Exists(ko))
+        {
+            // The embedded default: a freshly booted emulated board gets its module on first use.
+            ctx.Err.WriteLine($"ktap: {DeployCommand.Install(board, connection, ModuleFile.Read(ko))}");
+            model = LoadBundle(ctx, request, board, target);
+            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage);
+        }
+        writer.Flush();
+        Stage("session ended");
+        return Report(ctx, result);
+    });
+
+    private static QuickFacts ReadFacts(BoardConnection connection, string factsFile)
+    {
+        var facts = QuickFacts.Read(connection);
+        facts.Save(factsFile);
+        return facts;
+    }
+
+    private static SessionResult RunSession(CommandContext ctx, RunRequest request, BoardProfile board, TargetProfile target,
+        BoardConnection connection, BundleModel model, QuickFacts facts, bool factsFromCache, TextWriter writer, Action<string> stage)
+    {
+        stage("facts known");
+        try
+        {
+            facts.CheckRuns(target, board.Name, request.Script ?? "the script");
+        }
+        catch (KtapException) when (factsFromCache)
+        {
+            throw new FactsChangedException(); // stale cache: read the board again before refusing
+        }
+        Link(ctx, connection, board, facts.Release, model, request.Refresh);
+        if (!facts.HasDevice)
+            throw new KtapException(ExitCodes.ModuleMissing, $"the ktapvm module is not loaded on {board.Name} (/dev/ktap is missing): ktap deploy --board {board.Name}");
+        var bundle = BundleWriter.Write(model);
+        stage("linked");
+        var output = OutputFactory(model, request.Format, writer, ctx.Err);
+        if (ctx.Env("KTAP_TIMING") == "1") output = new FirstOutputTimer(output, () => stage("first records"));
+        return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
+            expect: factsFromCache ? (facts.Release, facts.Machine) : null);
+    }
+
+    /// <summary>Connects; an emulated board that does not answer is started first (the embedded default).</summary>
+    private static BoardConnection ConnectStartingIfNeeded(CommandContext ctx, BoardProfile board, SshSettings settings)
+    {
+        try
+        {
+            return ctx.Connect(board, settings);
+        }
+        catch (KtapException e) when (e.ExitCode == ExitCodes.Unreachable && board.Emulated)
+        {
+            BoardScripts.EnsureRunning(board, ctx.Err);
+            return ctx.Connect(board, settings);
+        }
+    }
+
+    private static BundleModel LoadBundle(CommandContext ctx, RunRequest request, BoardProfile board, TargetProfile target)
+    {
+        if (request.Script is { } path && path.EndsWith(".kbc", StringComparison.OrdinalIgnoreCase))
+        {
+            BundleModel model;
+            try { model = BundleReader.Read(ReadFile(path)); }
+            catch (BundleFormatException x) { throw new KtapException(ExitCodes.ScriptError, $"{path}: {x.Message}"); }
+            if (model.Target.Arch != target.Arch || model.Target.ByteOrder != target.ByteOrder)
+                throw new KtapException(ExitCodes.TargetMismatch,
+                    $"{path} was built for {model.Target.Name} ({QuickFacts.Describe(model.Target.ByteOrder)}), board {board.Name} is {target.Name} ({QuickFacts.Describe(target.ByteOrder)}): recompile it with ktapc -t {target.Name}");
+            return model;
+        }
+        var (name, source) = request.Eval is { } e ? ("-e", e) : (request.Script!, System.Text.Encoding.UTF8.GetString(ReadFile(request.Script!)));
+        var result = KtapCompiler.Compile(new CompileOptions(target.Name, name, source));
+        foreach (var d in result.Diagnostics) ctx.Err.WriteLine(d.ToString());
+        if (!result.Success) throw new KtapException(ExitCodes.ScriptError, $"{name} has errors; nothing was sent to {board.Name}");
+        return BundleReader.Read(result.Bundle);
+    }
+
+    private static byte[] ReadFile(string path)
+    {
+        try { return File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new KtapException(ExitCodes.Usage, $"cannot read {path}: {e.Message}"); }
+    }
+
+    private static void Link(CommandContext ctx, BoardConnection connection, BoardProfile board, string release, BundleModel model, bool refresh)
+    {
+        var needsCatalog = model.Events.Any(e => e.Kind == EventKind.Tracepoint);
+        var needsElf = model.Events.Any(e => e.Kind is EventKind.Uprobe or EventKind.Uretprobe && e.Value == 0);
+        if (!needsCatalog && !needsElf) return;
+        var catalog = needsCatalog
+            ? CatalogStore.Load(connection, board, release, refresh, withFunctions: false)
+            : new EventCatalog(new Dictionary<string, IReadOnlyList<EventField>>(), []);
+        var linker = new BundleLinker(catalog, path => new ElfSymbols(connection.Download(path), path));
+        var errors = linker.Link(model, board.Name);
+        foreach (var e in errors) ctx.Err.WriteLine($"ktap: error: {e}");
+        if (errors.Count > 0) throw new KtapException(ExitCodes.ScriptError, $"the script does not link against {board.Name}; nothing was run");
+    }
+
+    // The decoder already printed the summary (lost records, runtime errors, budget hits).
+    private static int Report(CommandContext ctx, SessionResult result)
+    {
+        if (result.Summary is null)
+        {
+            ctx.Err.WriteLine("ktap: the session ended without the board's summary record");
+            return ExitCodes.Failure;
+        }
+        return result.Summary.RuntimeErrors > 0 ? ExitCodes.RuntimeErrors : ExitCodes.Success;
+    }
+
+    private sealed class FirstOutputTimer(ISessionOutput inner, Action first) : ISessionOutput
+    {
+        private bool _seen;
+        public void Write(ReadOnlySpan<byte> data)
+        {
+            if (!_seen) { _seen = true; first(); }
+            inner.Write(data);
+        }
+        public SessionSummary? Complete() => inner.Complete();
+    }
+}

@@ -1,0 +1,50 @@
+using Ktap.Tool.Boards;
+using Ktap.Tool.Ssh;
+
+namespace Ktap.Tool.Linking;
+
+/// <summary>
+/// Reads a board's event catalog over SSH and caches it per board and kernel release under
+/// the board's state directory (catalog/&lt;release&gt;/), so later runs need no extra round trip.
+/// </summary>
+public static class CatalogStore
+{
+    public const string FormatsFile = "formats.txt", FunctionsFile = "functions.txt";
+
+    private const string TracefsFind =
+        "T=; for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do [ -e \"$d/available_events\" ] && T=$d && break; done; " +
+        "[ -n \"$T\" ] || { echo 'tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)' >&2; exit 3; }; ";
+
+    public static string Directory(BoardProfile board, string release) =>
+        Path.Combine(board.StateDirectory, "catalog", release);
+
+    public static EventCatalog Load(BoardConnection connection, BoardProfile board, string release, bool refresh, bool withFunctions)
+    {
+        var dir = Directory(board, release);
+        var formats = Path.Combine(dir, FormatsFile);
+        var functions = Path.Combine(dir, FunctionsFile);
+        System.IO.Directory.CreateDirectory(dir);
+        if (refresh || !File.Exists(formats))
+            WriteAtomically(formats, Fetch(connection, "cd \"$T/events\" && grep -H 'field:' */*/format"));
+        if (withFunctions && (refresh || !File.Exists(functions)))
+            WriteAtomically(functions, Fetch(connection, "cat \"$T/available_filter_functions\""));
+        return new EventCatalog(
+            EventCatalog.ParseFormats(File.ReadAllText(formats)),
+            withFunctions ? EventCatalog.ParseFunctions(File.ReadAllText(functions)) : Array.Empty<string>());
+    }
+
+    private static string Fetch(BoardConnection connection, string command)
+    {
+        var r = connection.Run(TracefsFind + command);
+        if (r.ExitStatus != 0)
+            throw new KtapException(ExitCodes.Failure, $"cannot read the event catalog of {connection.Endpoint.Host}: {r.Error.Trim()}");
+        return r.Text;
+    }
+
+    private static void WriteAtomically(string file, string text)
+    {
+        var tmp = file + ".tmp";
+        File.WriteAllText(tmp, text);
+        File.Move(tmp, file, true);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Ktap.Tool.Remote;
+
+/// <summary>What the board reported at the end of a session (its summary record).</summary>
+public sealed record SessionSummary(ulong LostRecords, ulong RuntimeErrors, IReadOnlyList<string> Messages);
+
+/// <summary>
+/// Where a session's record stream goes: decoded live as bytes arrive (in any chunking), then
+/// completed at EOF, giving the board's summary (null when the stream had no summary record).
+/// </summary>
+public interface ISessionOutput
+{
+    void Write(ReadOnlySpan<byte> data);
+    SessionSummary? Complete();
+}

@@ -1,0 +1,346 @@
+using Ktap.Bytecode;
+using Ktap.Profiles;
+using L = Ktap.Bundle.BundleLayout;
+using E = Ktap.Bundle.BundleErrors;
+
+namespace Ktap.Bundle;
+
+/// <summary>
+/// Reads and checks a bundle against docs/bundle-format.md v1. Header fields are checked in
+/// the documented order, then the section table, the padding and every section's items;
+/// the first failure throws <see cref="BundleFormatException"/> with its documented message.
+/// </summary>
+public static class BundleReader
+{
+    private readonly record struct Section(SectionId Id, uint Offset, uint Size, uint Count);
+
+    public static BundleModel Read(ReadOnlySpan<byte> data)
+    {
+        var target = ReadHeader(data);
+        var r = new EndianReader(data, target.ByteOrder);
+        var total = data.Length;
+        var sections = ReadSectionTable(r, data, total);
+        var model = new BundleModel(target) { CompilerVersion = r.U32(L.OffCompilerVersion) };
+        new SectionParser(model, sections).Parse(r);
+
+        var main = r.U32(L.OffMainFunction);
+        if (main >= model.Functions.Count) Fail(E.MainFunction(main, model.Functions.Count));
+        model.MainFunction = (int)main;
+        var source = r.U32(L.OffSourceName);
+        if (source != L.None)
+        {
+            if (source >= model.Strings.Count) Fail(E.SourceName(source, model.Strings.Count));
+            model.SourceName = model.Strings.GetText((int)source);
+        }
+        return model;
+    }
+
+    private static TargetProfile ReadHeader(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 4 || !data[..4].SequenceEqual(L.Magic)) Fail(E.NotABundle);
+        if (data.Length < L.HeaderSize) Fail(E.TruncatedHeader(data.Length));
+        if (data[L.OffVersion] != L.FormatVersion) Fail(E.Version(data[L.OffVersion]));
+        var orderByte = data[L.OffByteOrder];
+        if (orderByte != (byte)ByteOrder.Little && orderByte != (byte)ByteOrder.Big) Fail(E.ByteOrder(orderByte));
+        var r = new EndianReader(data, (ByteOrder)orderByte);
+        var wordSize = data[L.OffWordSize];
+        if (wordSize != 4 && wordSize != 8) Fail(E.WordSize(wordSize));
+        var target = TargetProfiles.FindByArch((TargetArch)data[L.OffArch]);
+        if (target is null) Fail(E.Arch(data[L.OffArch]));
+        if (target.WordSize != wordSize) Fail(E.WordSizeForArch(wordSize, target.Name, target.WordSize));
+        if (target.ByteOrder != r.Order) Fail(E.ByteOrderForArch(r.Order, target));
+        if (r.U32(L.OffEndianCheck) != L.EndianCheck) Fail(E.EndianCheck);
+        if (r.U16(L.OffRuntimeAbi) != L.RuntimeAbi) Fail(E.RuntimeAbi(r.U16(L.OffRuntimeAbi)));
+        if (r.U16(L.OffHeaderSize) != L.HeaderSize) Fail(E.HeaderSize(r.U16(L.OffHeaderSize)));
+        if (r.U64(L.OffIntCheck) != L.IntCheck) Fail(E.IntCheck);
+        long declared = r.U32(L.OffTotalSize);
+        if (declared > L.MaxTotalSize) Fail(E.TooLarge(declared));
+        if (declared > data.Length) Fail(E.Truncated(data.Length, declared));
+        if (declared < data.Length) Fail(E.Trailing(data.Length, declared));
+        int count = r.U16(L.OffSectionCount);
+        if (count < 1 || count > L.MaxSections) Fail(E.SectionCount(count));
+        if (r.U16(L.OffFlags) != 0) Fail(E.Flags(r.U16(L.OffFlags)));
+        var stored = r.U32(L.OffChecksum);
+        var crc = Crc32.Update(Crc32.Start, data[..L.OffChecksum]);
+        crc = Crc32.Update(crc, stackalloc byte[4]);
+        crc = Crc32.Finish(Crc32.Update(crc, data[(L.OffChecksum + 4)..]));
+        if (stored != crc) Fail(E.Checksum(stored, crc));
+        if (r.U32(L.OffGlobalCount) > L.MaxGlobals) Fail(E.TooManyGlobals(r.U32(L.OffGlobalCount)));
+        if (data.Slice(L.OffReserved, 8).ContainsAnyExcept((byte)0)) Fail(E.ReservedHeader);
+        if (!data.Slice(L.OffTail, 4).SequenceEqual(L.Tail)) Fail(E.TextTransfer);
+        return target;
+    }
+
+    private static Dictionary<SectionId, Section> ReadSectionTable(EndianReader r, ReadOnlySpan<byte> data, int total)
+    {
+        int count = r.U16(L.OffSectionCount);
+        long tableEnd = L.HeaderSize + (long)count * L.SectionEntrySize;
+        if (tableEnd > total) Fail(E.TableOutsideFile(count));
+        var list = new List<Section>();
+        for (int i = 0; i < count; i++)
+        {
+            var at = L.HeaderSize + i * L.SectionEntrySize;
+            var id = r.U32(at);
+            if (!L.IsKnown(id)) Fail(E.UnknownSection(id));
+            var s = new Section((SectionId)id, r.U32(at + 4), r.U32(at + 8), r.U32(at + 12));
+            var name = L.Name(s.Id);
+            if (list.Count > 0 && list[^1].Id == s.Id) Fail(E.DuplicateSection(name));
+            if (list.Count > 0 && list[^1].Id > s.Id)
+            {
+                if (list.Any(x => x.Id == s.Id)) Fail(E.DuplicateSection(name));
+                Fail(E.UnsortedSections(name, L.Name(list[^1].Id)));
+            }
+            if (s.Offset % 4 != 0) Fail(E.Misaligned(name, s.Offset));
+            if ((long)s.Offset + s.Size > total) Fail(E.SectionOutsideFile(name, s.Offset, s.Size, total));
+            if (s.Offset < tableEnd) Fail(E.SectionOverlapsHeader(name));
+            list.Add(s);
+        }
+        var byOffset = list.OrderBy(s => s.Offset).ThenBy(s => s.Size).ToList();
+        for (int i = 1; i < byOffset.Count; i++)
+            if ((long)byOffset[i - 1].Offset + byOffset[i - 1].Size > byOffset[i].Offset)
+                Fail(E.SectionsOverlap(L.Name(byOffset[i - 1].Id), L.Name(byOffset[i].Id)));
+        foreach (SectionId id in Enum.GetValues<SectionId>())
+            if (L.IsRequired(id) && !list.Any(s => s.Id == id)) Fail(E.MissingSection(L.Name(id)));
+
+        // Everything not header, table or section data is padding and must be zero.
+        long pos = tableEnd;
+        foreach (var s in byOffset)
+        {
+            CheckZero(data, (int)pos, (int)(s.Offset - pos));
+            pos = (long)s.Offset + s.Size;
+        }
+        CheckZero(data, (int)pos, (int)(total - pos));
+
+        foreach (var s in list)
+        {
+            var size = L.ItemSize(s.Id);
+            if (size != 0 && (long)s.Count * size != s.Size) Fail(E.CountSize(L.Name(s.Id), s.Size, s.Count, size));
+            var max = s.Id switch
+            {
+                SectionId.Functions or SectionId.Constants or SectionId.Events or SectionId.Formats => L.MaxTableItems,
+                SectionId.Code => L.MaxInstructions,
+                _ => int.MaxValue,
+            };
+            if (s.Count > max) Fail(E.TooManyItems(L.Name(s.Id), s.Count, max));
+        }
+        return list.ToDictionary(s => s.Id);
+    }
+
+    private static void CheckZero(ReadOnlySpan<byte> data, int offset, int count)
+    {
+        var i = data.Slice(offset, count).IndexOfAnyExcept((byte)0);
+        if (i >= 0) Fail(E.Padding(offset + i));
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    internal static void Fail(string message) => throw new BundleFormatException(message);
+
+    /// <summary>Decodes the sections' items into the model, checking every field and index.</summary>
+    private sealed class SectionParser
+    {
+        private readonly BundleModel _m;
+        private readonly Dictionary<SectionId, Section> _s;
+
+        public SectionParser(BundleModel model, Dictionary<SectionId, Section> sections) { _m = model; _s = sections; }
+
+        private int StringCount => _m.Strings.Count;
+
+        public void Parse(EndianReader r)
+        {
+            Strings(r);
+            Constants(r);
+            var code = Words(r, SectionId.Code);
+            for (int pc = 0; pc < code.Length; pc++)
+                if (Instruction.Op(code[pc]) is var op && (int)op >= OpcodeTable.All.Count) Fail(E.UnknownOpcode(pc, (int)op));
+            var lines = Words(r, SectionId.Lines);
+            if (lines.Length != code.Length) Fail(E.LinesCount((uint)lines.Length, (uint)code.Length));
+            Functions(r, code, lines);
+            var globals = Words(r, SectionId.Globals);
+            if (globals.Length != r.U32(L.OffGlobalCount)) Fail(E.GlobalsCount((uint)globals.Length, r.U32(L.OffGlobalCount)));
+            for (int i = 0; i < globals.Length; i++) _m.Globals.Add(Text($"GLOBALS item {i}", globals[i]));
+            Events(r);
+            Formats(r);
+            if (_s.ContainsKey(SectionId.Args))
+            {
+                var args = Words(r, SectionId.Args);
+                _m.Arguments = args.Select((a, i) => Text($"ARGS item {i}", a)).ToList();
+            }
+            if (_s.TryGetValue(SectionId.Limits, out var lim))
+                for (int i = 0; i < lim.Count; i++)
+                {
+                    var at = (int)lim.Offset + i * L.LimitSize;
+                    var key = r.U32(at);
+                    if (key < (uint)LimitKey.InstructionsPerRun || key > (uint)LimitKey.SessionMemory) Fail(E.BadValue($"LIMITS item {i} key", key));
+                    if (r.U32(at + 4) != 0) Fail(E.ReservedItem($"LIMITS item {i}"));
+                    _m.Limits.Add(((LimitKey)key, r.U64(at + 8)));
+                }
+        }
+
+        private void Strings(EndianReader r)
+        {
+            var s = _s[SectionId.Strings];
+            long pos = s.Offset, end = (long)s.Offset + s.Size;
+            for (int i = 0; i < s.Count; i++)
+            {
+                if (pos + 4 > end) Fail(E.StringOverrun(i));
+                var len = r.U32((int)pos);
+                if (len > L.MaxStringLength) Fail(E.StringTooLong(i, len));
+                var padded = pos + 4 + ((len + 1 + 3) & ~3L);
+                if (padded > end) Fail(E.StringOverrun(i));
+                var bytesAt = (int)pos + 4;
+                if (r.U8(bytesAt + (int)len) != 0) Fail(E.StringTerminator(i));
+                var pad = r.Bytes(bytesAt + (int)len + 1, (int)(padded - (bytesAt + len + 1)));
+                var bad = pad.IndexOfAnyExcept((byte)0);
+                if (bad >= 0) Fail(E.Padding(bytesAt + (int)len + 1 + bad));
+                _m.Strings.Append(r.Bytes(bytesAt, (int)len).ToArray());
+                pos = padded;
+            }
+            if (pos != end) Fail(E.StringsLeftover(s.Count, (int)(end - pos)));
+        }
+
+        private void Constants(EndianReader r)
+        {
+            var s = _s[SectionId.Constants];
+            for (int i = 0; i < s.Count; i++)
+            {
+                var at = (int)s.Offset + i * L.ConstantSize;
+                var what = $"CONSTANTS item {i}";
+                var kind = r.U8(at);
+                if (kind > (byte)ConstantKind.String) Fail(E.BadValue($"{what} kind", kind));
+                if (r.Bytes(at + 1, 7).ContainsAnyExcept((byte)0)) Fail(E.ReservedItem(what));
+                switch ((ConstantKind)kind)
+                {
+                    case ConstantKind.Number:
+                        _m.Constants.Add(Constant.Number((long)r.U64(at + 8)));
+                        break;
+                    case ConstantKind.String:
+                        var index = r.U32(at + 8);
+                        if (index >= StringCount) Fail(E.StringIndex(what, index, StringCount));
+                        if (r.U32(at + 12) != 0) Fail(E.ReservedItem(what));
+                        _m.Constants.Add(Constant.String((int)index));
+                        break;
+                    default:
+                        if (r.U64(at + 8) != 0) Fail(E.ReservedItem(what));
+                        _m.Constants.Add(new Constant((ConstantKind)kind, 0));
+                        break;
+                }
+            }
+        }
+
+        private void Functions(EndianReader r, uint[] code, uint[] lines)
+        {
+            var s = _s[SectionId.Functions];
+            var ranges = new List<(long Start, long Count)>();
+            for (int i = 0; i < s.Count; i++)
+            {
+                var at = (int)s.Offset + i * L.FunctionSize;
+                var what = $"FUNCTIONS item {i}";
+                var name = r.U32(at);
+                long start = r.U32(at + 4), count = r.U32(at + 8);
+                int parameters = r.U16(at + 12), vararg = r.U8(at + 14), frame = r.U8(at + 15);
+                uint flags = r.U32(at + 24);
+                if (name != L.None && name >= StringCount) Fail(E.StringIndex($"{what} name", name, StringCount));
+                if (count == 0 || start + count > code.Length) Fail(E.CodeRange(i, start, count, code.Length));
+                if (vararg > 1) Fail(E.BadValue($"{what} is_vararg", vararg));
+                if (frame < 1 || frame > L.MaxFrameSize || frame < parameters) Fail(E.FrameSize(i, frame, parameters));
+                if ((flags & ~(uint)(FunctionFlags.Main | FunctionFlags.Handler)) != 0) Fail(E.BadValue($"{what} flags", flags));
+                if (r.U32(at + 28) != 0) Fail(E.ReservedItem(what));
+                var last = Instruction.Op(code[start + count - 1]);
+                if (last != Opcode.RETURN && last != Opcode.JMP) Fail(E.FunctionEnd(i, last.ToString()));
+                var f = new FunctionModel
+                {
+                    Name = name == L.None ? null : (int)name,
+                    ParamCount = parameters,
+                    IsVararg = vararg == 1,
+                    FrameSize = frame,
+                    FirstLine = (int)r.U32(at + 16),
+                    LastLine = (int)r.U32(at + 20),
+                    Flags = (FunctionFlags)flags,
+                };
+                f.Code.AddRange(code.AsSpan((int)start, (int)count));
+                foreach (var l in lines.AsSpan((int)start, (int)count)) f.Lines.Add((int)l);
+                _m.Functions.Add(f);
+                ranges.Add((start, count));
+            }
+            long next = 0;
+            foreach (var (start, count) in ranges.OrderBy(x => x.Start))
+            {
+                if (start != next) Fail(E.CodeCoverage((int)Math.Min(start, next)));
+                next = start + count;
+            }
+            if (next != code.Length) Fail(E.CodeCoverage((int)next));
+        }
+
+        private void Events(EndianReader r)
+        {
+            var fs = _s[SectionId.FetchArgs];
+            var fetchArgs = new List<FetchArgModel>();
+            for (int i = 0; i < fs.Count; i++)
+            {
+                var at = (int)fs.Offset + i * L.FetchArgSize;
+                var what = $"FETCHARGS item {i}";
+                var name = Text($"{what} name", r.U32(at));
+                int source = r.U8(at + 4), type = r.U8(at + 5), reg = r.U16(at + 6);
+                if (source < (int)FetchSource.Register || source > (int)FetchSource.Memory) Fail(E.BadValue($"{what} source", source));
+                if (type < (int)FetchType.S64 || type > (int)FetchType.U8) Fail(E.BadValue($"{what} type", type));
+                var usesRegister = source is (int)FetchSource.Register or (int)FetchSource.Memory;
+                if (usesRegister && _m.Target.FindRegister(reg) is null) Fail(E.Register(i, reg, _m.Target.Name));
+                if (!usesRegister && reg != 0) Fail(E.BadValue($"{what} register", reg));
+                if (r.U64(at + 16) != 0) Fail(E.ReservedItem(what));
+                fetchArgs.Add(new FetchArgModel(name, (FetchSource)source, (FetchType)type, reg, (long)r.U64(at + 8)));
+            }
+
+            var s = _s[SectionId.Events];
+            for (int i = 0; i < s.Count; i++)
+            {
+                var at = (int)s.Offset + i * L.EventSize;
+                var what = $"EVENTS item {i}";
+                int kind = r.U16(at), count = r.U16(at + 2);
+                if (kind < (int)EventKind.Tracepoint || kind > (int)EventKind.TraceEnd) Fail(E.BadValue($"{what} kind", kind));
+                var handler = r.U32(at + 4);
+                if (handler >= _m.Functions.Count) Fail(E.FunctionIndex($"{what} handler", handler, _m.Functions.Count));
+                var spec = Text($"{what} spec", r.U32(at + 8));
+                var target = OptionalText($"{what} target", r.U32(at + 12));
+                var filter = OptionalText($"{what} filter", r.U32(at + 16));
+                var first = r.U32(at + 28);
+                if (count == 0 && first != L.None) Fail(E.BadValue($"{what} first_fetcharg", first));
+                if (count > 0 && (first == L.None || (long)first + count > fetchArgs.Count)) Fail(E.FetchArgRange(i, first, count, fetchArgs.Count));
+                var args = count == 0 ? new List<FetchArgModel>() : fetchArgs.GetRange((int)first, count);
+                _m.Events.Add(new EventModel((EventKind)kind, (int)handler, spec, target, filter, r.U64(at + 20), args));
+            }
+        }
+
+        private void Formats(EndianReader r)
+        {
+            var s = _s[SectionId.Formats];
+            for (int i = 0; i < s.Count; i++)
+            {
+                var at = (int)s.Offset + i * L.FormatSize;
+                var what = $"FORMATS item {i}";
+                int kind = r.U16(at), args = r.U16(at + 2);
+                var format = r.U32(at + 4);
+                if (kind != (int)FormatKind.Printf && kind != (int)FormatKind.Print) Fail(E.BadValue($"{what} kind", kind));
+                if (kind == (int)FormatKind.Print && format != L.None) Fail(E.BadValue($"{what} format", format));
+                if (kind == (int)FormatKind.Printf && format >= StringCount) Fail(E.StringIndex($"{what} format", format, StringCount));
+                if (r.U32(at + 12) != 0) Fail(E.ReservedItem(what));
+                _m.Formats.Add(new FormatModel((FormatKind)kind, args, format == L.None ? null : _m.Strings[(int)format], (int)r.U32(at + 8)));
+            }
+        }
+
+        private uint[] Words(EndianReader r, SectionId id)
+        {
+            var s = _s[id];
+            var words = new uint[s.Count];
+            for (int i = 0; i < words.Length; i++) words[i] = r.U32((int)s.Offset + i * 4);
+            return words;
+        }
+
+        private string Text(string what, uint index)
+        {
+            if (index >= StringCount) Fail(E.StringIndex(what, index, StringCount));
+            return _m.Strings.GetText((int)index);
+        }
+
+        private string? OptionalText(string what, uint index) => index == L.None ? null : Text(what, index);
+    }
+}

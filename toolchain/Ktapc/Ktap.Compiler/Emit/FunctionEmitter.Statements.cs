@@ -1,0 +1,306 @@
+using Ktap.Binding;
+using Ktap.Bytecode;
+using Ktap.Diagnostics;
+using Ktap.Syntax;
+
+namespace Ktap.Emit;
+
+internal sealed partial class FunctionEmitter
+{
+    /// <summary>A block in its own scope: its locals' registers are released at the end.</summary>
+    private void EmitBlock(Block block)
+    {
+        var (savedFree, savedTop) = (_freeReg, _localsTop);
+        EmitBlockStatements(block);
+        (_freeReg, _localsTop) = (savedFree, savedTop);
+    }
+
+    private void EmitBlockStatements(Block block)
+    {
+        foreach (var s in block.Statements)
+        {
+            SetLine(s);
+            EmitStatement(s);
+            _freeReg = _localsTop; // temporaries die with their statement
+        }
+    }
+
+    /// <summary>Makes the registers from <paramref name="first"/> up to the free register locals.</summary>
+    private void CommitLocals() => _localsTop = _freeReg;
+
+    private void EmitStatement(Stmt statement)
+    {
+        switch (statement)
+        {
+            case LocalStmt l: EmitLocal(l); break;
+            case AssignStmt a: EmitAssign(a); break;
+            case CompoundAssignStmt c: EmitCompound(c); break;
+            case CallStmt call: EmitCall(call.Call, AllocReg(), 0); break;
+            case IfStmt i: EmitIf(i); break;
+            case WhileStmt w:
+            {
+                int start = Pc;
+                var exit = CondJump(w.Condition, jumpWhen: false);
+                EmitLoopBody(w.Body, exit, () => EmitJumpBack(Opcode.JMP, 0, start));
+                break;
+            }
+            case RepeatStmt r:
+            {
+                int start = Pc;
+                var breaks = new List<int>();
+                _breakLists.Add(breaks);
+                var (savedFree, savedTop) = (_freeReg, _localsTop);
+                EmitBlockStatements(r.Body);
+                SetLine(r.Condition);
+                var again = CondJump(r.Condition, jumpWhen: false);
+                foreach (var j in again) PatchJump(j, start);
+                (_freeReg, _localsTop) = (savedFree, savedTop);
+                _breakLists.RemoveAt(_breakLists.Count - 1);
+                PatchHere(breaks);
+                break;
+            }
+            case NumericForStmt f: EmitNumericFor(f); break;
+            case GenericForStmt g: EmitGenericFor(g); break;
+            case FunctionStmt fs:
+            {
+                int r = AllocReg();
+                EmitABx(Opcode.LOADFN, r, fs.Function.Info!.Index);
+                StoreTo(fs.Name, r);
+                break;
+            }
+            case LocalFunctionStmt lf:
+            {
+                if (lf.Name.Symbol is { } local)
+                {
+                    int r = AllocReg();
+                    local.Register = r;
+                    CommitLocals();
+                    EmitABx(Opcode.LOADFN, r, lf.Function.Info!.Index);
+                }
+                else
+                {
+                    int r = AllocReg();
+                    EmitABx(Opcode.LOADFN, r, lf.Function.Info!.Index);
+                    EmitABx(Opcode.SETGLOBAL, r, _globals.GetOrAdd(lf.Name.Name).Slot);
+                }
+                break;
+            }
+            case ReturnStmt ret: EmitReturn(ret); break;
+            case BreakStmt:
+                if (_breakLists.Count > 0) _breakLists[^1].Add(EmitJump());
+                break;
+            case GotoStmt g: _gotos.Add((EmitJump(), g.Label)); break;
+            case LabelStmt label: _labels[label.Name] = Pc; break;
+            case TraceStmt or TraceEndStmt or TimerStmt:
+                break; // handlers are functions of their own; the main chunk has nothing to run for them
+        }
+    }
+
+    private void EmitLoopBody(Block body, List<int> exitJumps, Action emitBackEdge)
+    {
+        var breaks = new List<int>();
+        _breakLists.Add(breaks);
+        EmitBlock(body);
+        emitBackEdge();
+        _breakLists.RemoveAt(_breakLists.Count - 1);
+        PatchHere(exitJumps);
+        PatchHere(breaks);
+    }
+
+    private void EmitIf(IfStmt s)
+    {
+        var exits = new List<int>();
+        for (int i = 0; i < s.Branches.Count; i++)
+        {
+            var (cond, body) = s.Branches[i];
+            SetLine(cond);
+            var next = CondJump(cond, jumpWhen: false);
+            _freeReg = _localsTop;
+            EmitBlock(body);
+            if (i < s.Branches.Count - 1 || s.ElseBody != null) exits.Add(EmitJump());
+            PatchHere(next);
+        }
+        if (s.ElseBody != null) EmitBlock(s.ElseBody);
+        PatchHere(exits);
+    }
+
+    private void EmitNumericFor(NumericForStmt f)
+    {
+        var (savedFree, savedTop) = (_freeReg, _localsTop);
+        int a = AllocRegs(3);
+        ExprToReg(f.Start, a);
+        ExprToReg(f.Limit, a + 1);
+        if (f.Step != null) ExprToReg(f.Step, a + 2);
+        else EmitLoadConstant(a + 2, _constants.Number(1));
+        _freeReg = a + 3;
+        CommitLocals();
+        SetLine(f);
+        int prep = Add(Instruction.AsBx(Opcode.FORPREP, a, 0));
+        int bodyStart = Pc;
+        f.Variable.Symbol!.Register = AllocReg();
+        CommitLocals();
+        var breaks = new List<int>();
+        _breakLists.Add(breaks);
+        EmitBlock(f.Body);
+        _breakLists.RemoveAt(_breakLists.Count - 1);
+        PatchJump(prep, Pc);
+        SetLine(f);
+        EmitJumpBack(Opcode.FORLOOP, a, bodyStart);
+        PatchHere(breaks);
+        (_freeReg, _localsTop) = (savedFree, savedTop);
+    }
+
+    private void EmitGenericFor(GenericForStmt g)
+    {
+        var (savedFree, savedTop) = (_freeReg, _localsTop);
+        int a = _freeReg;
+        ExprListToRegs(g.Values, 3);
+        _freeReg = a + 3;
+        CommitLocals();
+        SetLine(g);
+        int toCall = EmitJump();
+        int bodyStart = Pc;
+        foreach (var v in g.Variables) v.Symbol!.Register = AllocReg();
+        CommitLocals();
+        // A script-function iterator is called in the three registers after the control ones.
+        if (g.Variables.Count < 3) { int save = _freeReg; AllocRegs(3 - g.Variables.Count); _freeReg = save; }
+        var breaks = new List<int>();
+        _breakLists.Add(breaks);
+        EmitBlock(g.Body);
+        _breakLists.RemoveAt(_breakLists.Count - 1);
+        PatchJump(toCall, Pc);
+        SetLine(g);
+        EmitABC(Opcode.TFORCALL, a, 0, g.Variables.Count);
+        EmitJumpBack(Opcode.TFORLOOP, a + 2, bodyStart);
+        PatchHere(breaks);
+        (_freeReg, _localsTop) = (savedFree, savedTop);
+    }
+
+    private void EmitReturn(ReturnStmt ret)
+    {
+        if (ret.Values.Count == 0) { EmitABC(Opcode.RETURN, 0, 1, 0); return; }
+        if (ret.Values.Count == 1 && !Binder.IsMultiValued(ret.Values[0]))
+        {
+            int r = ExprToAnyReg(ret.Values[0]);
+            EmitABC(Opcode.RETURN, r, 2, 0);
+            return;
+        }
+        int a = _freeReg;
+        bool open = ExprListToRegs(ret.Values, -1);
+        EmitABC(Opcode.RETURN, a, open ? 0 : ret.Values.Count + 1, 0);
+    }
+
+    private void EmitLocal(LocalStmt l)
+    {
+        int a = _freeReg;
+        ExprListToRegs(l.Values, l.Names.Count);
+        _freeReg = a + l.Names.Count;
+        if (l.Names.All(n => n.Symbol != null))
+        {
+            for (int i = 0; i < l.Names.Count; i++) l.Names[i].Symbol!.Register = a + i;
+            CommitLocals();
+            return;
+        }
+        // Top-level locals of the main chunk are global slots.
+        for (int i = 0; i < l.Names.Count; i++)
+        {
+            if (l.Names[i].Symbol is { } local) { local.Register = a + i; continue; }
+            EmitABx(Opcode.SETGLOBAL, a + i, _globals.GetOrAdd(l.Names[i].Name).Slot);
+        }
+        CommitLocals();
+    }
+
+    private void EmitAssign(AssignStmt s)
+    {
+        if (s.Targets.Count == 1 && s.Values.Count == 1)
+        {
+            EmitStoreSingle(s.Targets[0], s.Values[0]);
+            return;
+        }
+        // General case: evaluate the targets' tables and keys, then all values, then store.
+        var prepared = s.Targets.Select(PrepareTarget).ToList();
+        int a = _freeReg;
+        ExprListToRegs(s.Values, s.Targets.Count);
+        for (int i = 0; i < s.Targets.Count; i++) StorePrepared(s.Targets[i], prepared[i], a + i);
+    }
+
+    private (int Table, int Key) PrepareTarget(Expr target) => target switch
+    {
+        IndexExpr ix => (ExprToAnyReg(ix.Target), ExprToRK(ix.Key)),
+        MemberExpr m => (ExprToAnyReg(m.Target), ConstantRK(_constants.String(m.Name))),
+        _ => (-1, -1),
+    };
+
+    private void StorePrepared(Expr target, (int Table, int Key) p, int valueReg)
+    {
+        if (target is IndexExpr or MemberExpr) EmitABC(Opcode.SETTABLE, p.Table, p.Key, valueReg);
+        else StoreTo(target, valueReg);
+    }
+
+    private void EmitStoreSingle(Expr target, Expr value)
+    {
+        switch (target)
+        {
+            case NameExpr { Symbol: LocalSymbol local }:
+                // Constructors and and/or write their target before reading all operands: go through a temporary.
+                if (value is TableExpr || value is BinaryExpr { Op: BinaryOp.And or BinaryOp.Or })
+                {
+                    int t = ExprToAnyReg(value);
+                    if (t != local.Register) EmitABC(Opcode.MOVE, local.Register, t, 0);
+                }
+                else ExprToReg(value, local.Register);
+                break;
+            case NameExpr n:
+                StoreTo(n, ExprToAnyReg(value));
+                break;
+            case IndexExpr or MemberExpr:
+            {
+                var p = PrepareTarget(target);
+                EmitABC(Opcode.SETTABLE, p.Table, p.Key, ExprToRK(value));
+                break;
+            }
+        }
+    }
+
+    private void StoreTo(Expr target, int reg)
+    {
+        if (target is not NameExpr n) return;
+        switch (n.Symbol)
+        {
+            case LocalSymbol local:
+                if (local.Register != reg) EmitABC(Opcode.MOVE, local.Register, reg, 0);
+                break;
+            case GlobalSymbol g:
+                EmitABx(Opcode.SETGLOBAL, reg, g.Slot);
+                break;
+        }
+    }
+
+    private void EmitCompound(CompoundAssignStmt c)
+    {
+        if (c.Op == CompoundOp.Aggregate)
+        {
+            var p = PrepareTarget(c.Target);
+            EmitABC(Opcode.AGGREGATE, p.Table, p.Key, ExprToRK(c.Value));
+            return;
+        }
+        switch (c.Target)
+        {
+            case NameExpr { Symbol: LocalSymbol local }:
+                EmitABC(Opcode.ADD, local.Register, local.Register, ExprToRK(c.Value));
+                break;
+            case NameExpr { Symbol: GlobalSymbol g }:
+                EmitABx(Opcode.ADDGLOBAL, ExprToAnyReg(c.Value), g.Slot);
+                break;
+            case MemberExpr { IsEventField: true } or MemberExpr { Builtin: not null } or NameExpr:
+                _diagnostics.Report(Messages.CannotAssign, c.Target.Span);
+                break;
+            case IndexExpr or MemberExpr:
+            {
+                var p = PrepareTarget(c.Target);
+                EmitABC(Opcode.INCRTABLE, p.Table, p.Key, ExprToRK(c.Value));
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using Ktap.Binding;
+using Ktap.Bundle;
+using Ktap.Bytecode;
+using Ktap.Diagnostics;
+using Ktap.Syntax;
+using Ktap.Text;
+
+namespace Ktap.Emit;
+
+/// <summary>
+/// Generates one function's code: registers are a stack (locals at the bottom, temporaries
+/// above, freed after each statement), jumps are patched when their target is known, and
+/// every instruction records the source line it came from.
+/// </summary>
+internal sealed partial class FunctionEmitter
+{
+    private readonly FunctionInfo _info;
+    private readonly BundleModel _model;
+    private readonly ConstantPool _constants;
+    private readonly GlobalTable _globals;
+    private readonly SourceText _source;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly FunctionModel _function = new();
+
+    private int _freeReg;
+    private int _localsTop;
+    private int _maxReg;
+    private int _line = 1;
+    private bool _registerOverflowReported;
+    private readonly List<List<int>> _breakLists = new();
+    private readonly Dictionary<string, int> _labels = new(StringComparer.Ordinal);
+    private readonly List<(int Pc, string Label)> _gotos = new();
+
+    public FunctionEmitter(FunctionInfo info, BundleModel model, ConstantPool constants, GlobalTable globals, SourceText source, DiagnosticBag diagnostics)
+    {
+        _info = info;
+        _model = model;
+        _constants = constants;
+        _globals = globals;
+        _source = source;
+        _diagnostics = diagnostics;
+    }
+
+    public FunctionModel Emit()
+    {
+        var syntax = _info.Syntax;
+        _line = _source.GetLine(syntax.Span.Start);
+        foreach (var p in syntax.Parameters)
+        {
+            p.Symbol!.Register = AllocReg();
+        }
+        _localsTop = _freeReg;
+        EmitBlockStatements(syntax.Body);
+        _line = _source.GetLine(Math.Max(syntax.Span.Start, syntax.Span.End - 1));
+        EmitABC(Opcode.RETURN, 0, 1, 0);
+        foreach (var (pc, label) in _gotos) PatchJump(pc, _labels[label]);
+
+        _function.Name = syntax.Name != null ? _model.Strings.Intern(syntax.Name) : null;
+        _function.ParamCount = syntax.Parameters.Count;
+        _function.IsVararg = syntax.IsVararg;
+        _function.FrameSize = Math.Max(1, Math.Max(_maxReg, syntax.Parameters.Count));
+        _function.FirstLine = _source.GetLine(syntax.Span.Start);
+        _function.LastLine = _source.GetLine(Math.Max(syntax.Span.Start, syntax.Span.End - 1));
+        _function.Flags = _info.IsMain ? FunctionFlags.Main : _info.Handler != HandlerKind.None ? FunctionFlags.Handler : FunctionFlags.None;
+        return _function;
+    }
+
+    // ---- registers ----
+
+    private int AllocReg() => AllocRegs(1);
+
+    private int AllocRegs(int n)
+    {
+        int r = _freeReg;
+        _freeReg += n;
+        if (_freeReg > Instruction.MaxRegisters)
+        {
+            if (!_registerOverflowReported)
+            {
+                _registerOverflowReported = true;
+                _diagnostics.Report(Messages.TooManyRegisters, _info.Syntax.Span.Length > 0 ? new TextSpan(_info.Syntax.Span.Start, 1) : _info.Syntax.Span,
+                    _info.Syntax.Name ?? (_info.IsMain ? "main chunk" : "(anonymous)"), Instruction.MaxRegisters);
+            }
+            // Keep generating (into a scratch register) so the remaining errors still get reported.
+            _freeReg = Instruction.MaxRegisters;
+            _maxReg = Instruction.MaxRegisters;
+            return Instruction.MaxRegisters - n >= 0 ? Instruction.MaxRegisters - n : 0;
+        }
+        if (_freeReg > _maxReg) _maxReg = _freeReg;
+        return r;
+    }
+
+    // ---- instructions ----
+
+    private int Pc => _function.Code.Count;
+
+    private int Add(uint instruction)
+    {
+        _function.Code.Add(instruction);
+        _function.Lines.Add(_line);
+        return _function.Code.Count - 1;
+    }
+
+    private int EmitABC(Opcode op, int a, int b, int c) => Add(Instruction.ABC(op, Clamp(a, Instruction.MaxA), Clamp(b, Instruction.MaxBC), Clamp(c, Instruction.MaxBC)));
+
+    private int EmitABx(Opcode op, int a, int bx)
+    {
+        if (bx > Instruction.MaxBx)
+        {
+            _diagnostics.Report(Messages.TooManyConstants, new TextSpan(_source.Length > 0 ? _source.Length - 1 : 0, 0), Instruction.MaxBx);
+            bx = 0;
+        }
+        return Add(Instruction.ABx(op, Clamp(a, Instruction.MaxA), bx));
+    }
+
+    // Operands only go out of range after a limit error was reported; clamping keeps the encoder quiet.
+    private static int Clamp(int v, int max) => v < 0 ? 0 : v > max ? max : v;
+
+    private int EmitJump() => Add(Instruction.AsBx(Opcode.JMP, 0, 0));
+
+    private void PatchJump(int pc, int target) => SetJumpOffset(pc, target - (pc + 1));
+
+    private void PatchHere(List<int> jumps)
+    {
+        foreach (var j in jumps) PatchJump(j, Pc);
+    }
+
+    private void SetJumpOffset(int pc, int offset)
+    {
+        if (offset > Instruction.MaxBx - Instruction.SBxBias || offset < -Instruction.SBxBias)
+        {
+            _diagnostics.Report(Messages.JumpTooFar, new TextSpan(_info.Syntax.Span.Start, 1), Instruction.SBxBias);
+            offset = 0;
+        }
+        var old = _function.Code[pc];
+        _function.Code[pc] = Instruction.AsBx(Instruction.Op(old), Instruction.A(old), offset);
+    }
+
+    private void EmitJumpBack(Opcode op, int a, int target)
+    {
+        int pc = Add(Instruction.AsBx(op, a, 0));
+        SetJumpOffset(pc, target - (pc + 1));
+    }
+
+    private void SetLine(Node node) => _line = _source.GetLine(node.Span.Start);
+
+    private void EmitLoadConstant(int reg, int k) => EmitABx(Opcode.LOADK, reg, k);
+}

@@ -1,0 +1,153 @@
+using System.Buffers.Binary;
+
+namespace Ktap.Output;
+
+/// <summary>A record stream that does not follow docs/record-format.md.</summary>
+public sealed class RecordFormatException(string message, long offset)
+    : Exception($"record stream at byte {offset}: {message}")
+{
+    public long Offset { get; } = offset;
+}
+
+/// <summary>
+/// Reads the VM's binary record stream (docs/record-format.md), in the bundle's byte order.
+/// </summary>
+public static class RecordReader
+{
+    public const int HeaderSize = 12;
+
+    public static IEnumerable<Record> ReadAll(byte[] data, bool bigEndian)
+    {
+        int pos = 0;
+        while (pos < data.Length)
+        {
+            if (data.Length - pos < HeaderSize)
+                throw new RecordFormatException($"{data.Length - pos} bytes left, a record header needs {HeaderSize}", pos);
+            var span = data.AsSpan(pos);
+            uint len = U32(span, bigEndian);
+            if (len < HeaderSize || len % 4 != 0 || len > data.Length - pos)
+                throw new RecordFormatException($"bad record length {len}", pos);
+            var kind = (RecordKind)U16(span[4..], bigEndian);
+            uint a = U32(span[8..], bigEndian);
+            var body = new Cursor(data, pos + HeaderSize, pos + (int)len, bigEndian);
+            yield return Parse(kind, a, body, pos);
+            pos += (int)len;
+        }
+    }
+
+    private static Record Parse(RecordKind kind, uint a, Cursor c, int at)
+    {
+        switch (kind)
+        {
+            case RecordKind.Print:
+                return new PrintRecord(c.Values((int)a));
+            case RecordKind.Printf:
+                return new PrintfRecord((int)a, c.Values((int)c.U32()));
+            case RecordKind.PrintfDynamic:
+                return new DynamicPrintfRecord(c.Values((int)a));
+            case RecordKind.Error:
+            {
+                int fn = (int)c.U32(), pc = (int)c.U32(), line = (int)c.U32();
+                return new ErrorRecord((int)a, fn, pc, line, System.Text.Encoding.UTF8.GetString(c.Blob()));
+            }
+            case RecordKind.Histogram:
+            {
+                long sum = c.S64();
+                int total = (int)c.U32(), rows = (int)c.U32();
+                var list = new List<(RecordValue, long)>();
+                for (int i = 0; i < rows; i++) list.Add((c.Value(), c.S64()));
+                return new HistogramRecord(sum, total, list);
+            }
+            case RecordKind.Hist:
+            case RecordKind.Lhist:
+            {
+                long min = c.S64(), max = c.S64(), step = c.S64();
+                int n = (int)c.U32();
+                if (n > 100_000) throw new RecordFormatException($"{n} buckets", at);
+                var counts = new long[n];
+                for (int i = 0; i < n; i++) counts[i] = c.S64();
+                return new BucketRecord(kind, min, max, step, counts);
+            }
+            case RecordKind.Backtrace:
+                return new BacktraceRecord(c.Value());
+            case RecordKind.Ansi:
+            {
+                var vals = c.Values((int)a == 0 ? 0 : CountRest(c));
+                return new AnsiRecord((int)a, vals.Select(v => v.Number).ToList());
+            }
+            case RecordKind.Summary:
+            {
+                ulong lost = (ulong)c.S64(), errs = (ulong)c.S64(), skipped = (ulong)c.S64(), runs = (ulong)c.S64();
+                var hits = new ulong[5];
+                for (int i = 0; i < 5; i++) hits[i] = (ulong)c.S64();
+                return new SummaryRecord(lost, errs, skipped, runs, hits, (ulong)c.S64());
+            }
+            default:
+                throw new RecordFormatException($"unknown record kind {(ushort)kind}", at);
+        }
+    }
+
+    // ansi records carry only numbers (9 bytes each) then padding
+    private static int CountRest(Cursor c) => c.Remaining / 9;
+
+    private static uint U32(ReadOnlySpan<byte> s, bool big) =>
+        big ? BinaryPrimitives.ReadUInt32BigEndian(s) : BinaryPrimitives.ReadUInt32LittleEndian(s);
+
+    private static ushort U16(ReadOnlySpan<byte> s, bool big) =>
+        big ? BinaryPrimitives.ReadUInt16BigEndian(s) : BinaryPrimitives.ReadUInt16LittleEndian(s);
+
+    private sealed class Cursor(byte[] data, int pos, int end, bool big)
+    {
+        private int _pos = pos;
+        public int Remaining => end - _pos;
+
+        private ReadOnlySpan<byte> Take(int n)
+        {
+            if (end - _pos < n) throw new RecordFormatException($"value runs past the record end", _pos);
+            var s = data.AsSpan(_pos, n);
+            _pos += n;
+            return s;
+        }
+
+        public uint U32() => RecordReader.U32(Take(4), big);
+        public long S64() => big ? BinaryPrimitives.ReadInt64BigEndian(Take(8)) : BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+        public byte[] Blob() { int n = (int)U32(); if (n < 0) throw new RecordFormatException("bad length", _pos); return Take(n).ToArray(); }
+
+        public List<RecordValue> Values(int n)
+        {
+            if (n < 0 || n > Remaining) throw new RecordFormatException($"{n} values do not fit the record", _pos);
+            var list = new List<RecordValue>(n);
+            for (int i = 0; i < n; i++) list.Add(Value());
+            return list;
+        }
+
+        public RecordValue Value()
+        {
+            var tag = (ValueTag)Take(1)[0];
+            switch (tag)
+            {
+                case ValueTag.Nil: case ValueTag.False: case ValueTag.True: return new RecordValue(tag);
+                case ValueTag.Number: return new RecordValue(tag, S64());
+                case ValueTag.String: case ValueTag.Event: return new RecordValue(tag, Bytes: Blob());
+                case ValueTag.Table: case ValueTag.Ptable: case ValueTag.Function: case ValueTag.Builtin:
+                    return new RecordValue(tag, U32());
+                case ValueTag.Statistics:
+                    return new RecordValue(tag, Count: S64(), Sum: S64(), Min: S64(), Max: S64());
+                case ValueTag.Stack:
+                {
+                    int n = (int)U32();
+                    if (n > 64) throw new RecordFormatException($"stack of {n} frames", _pos);
+                    var frames = new List<StackFrame>();
+                    for (int i = 0; i < n; i++)
+                    {
+                        ulong addr = (ulong)S64();
+                        frames.Add(new StackFrame(addr, System.Text.Encoding.UTF8.GetString(Blob())));
+                    }
+                    return new RecordValue(tag, Frames: frames);
+                }
+                default:
+                    throw new RecordFormatException($"unknown value tag {(byte)tag}", _pos - 1);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace Ktap.Output;
+
+/// <summary>Record kinds (docs/record-format.md).</summary>
+public enum RecordKind : ushort
+{
+    Print = 1, Printf = 2, PrintfDynamic = 3, Error = 4, Histogram = 5, Hist = 6, Lhist = 7,
+    Backtrace = 8, Ansi = 9, Summary = 10,
+}
+
+public abstract record Record(RecordKind Kind);
+
+/// <summary>print(...): values separated by tabs, then a newline.</summary>
+public sealed record PrintRecord(IReadOnlyList<RecordValue> Values) : Record(RecordKind.Print);
+
+/// <summary>printf with the bundle's format <see cref="FormatIndex"/>.</summary>
+public sealed record PrintfRecord(int FormatIndex, IReadOnlyList<RecordValue> Values) : Record(RecordKind.Printf);
+
+/// <summary>printf called through a function value: the format is the first value.</summary>
+public sealed record DynamicPrintfRecord(IReadOnlyList<RecordValue> Values) : Record(RecordKind.PrintfDynamic);
+
+/// <summary>A runtime error, sent the first time a site fails.</summary>
+public sealed record ErrorRecord(int Code, int Function, int Pc, int Line, string Message) : Record(RecordKind.Error);
+
+/// <summary>histogram(t): the largest rows (value order), the sum of all values and the entry count.</summary>
+public sealed record HistogramRecord(long Sum, int Total, IReadOnlyList<(RecordValue Key, long Count)> Rows)
+    : Record(RecordKind.Histogram);
+
+/// <summary>hist(t) (power-of-two buckets) or lhist(t, min, max, step) (linear buckets).</summary>
+public sealed record BucketRecord(RecordKind Type, long Min, long Max, long Step, IReadOnlyList<long> Counts)
+    : Record(Type);
+
+public sealed record BacktraceRecord(RecordValue Stack) : Record(RecordKind.Backtrace);
+
+/// <summary>ansi.*: Code 1 clear_screen, 2 set_color, 3 reset_color, 4 new_line.</summary>
+public sealed record AnsiRecord(int Code, IReadOnlyList<long> Args) : Record(RecordKind.Ansi);
+
+/// <summary>The end-of-session summary.</summary>
+public sealed record SummaryRecord(ulong Lost, ulong RuntimeErrors, ulong SkippedReentry, ulong HandlerRuns,
+    IReadOnlyList<ulong> BudgetHits, ulong MemoryPeak) : Record(RecordKind.Summary);

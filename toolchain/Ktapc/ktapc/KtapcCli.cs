@@ -1,0 +1,39 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Ktap.Bundle;
+
+namespace Ktap.Cli;
+
+/// <summary>Builds ktapc's command tree, parses the arguments and runs the chosen verb.</summary>
+public static class KtapcCli
+{
+    public static string VersionText =>
+        $"ktapc {typeof(KtapcCli).Assembly.GetName().Version?.ToString(3)} (bundle format {BundleLayout.FormatVersion}, runtime ABI {BundleLayout.RuntimeAbi})";
+
+    public static int Run(string[] args, CliContext context)
+    {
+        var root = new RootCommand("ktapc: compile ktap scripts into bytecode bundles (.kbc) for a target board.\n" + ExitCodes.HelpText);
+        CompileCommand.Configure(root, context);
+        root.Add(DumpCommand.Create(context));
+        root.Add(TargetsCommand.Create(context));
+        foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new PrintVersion(context);
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
+        {
+            foreach (var e in parse.Errors) context.Error.WriteLine($"ktapc: {e.Message}");
+            context.Error.WriteLine("ktapc: see ktapc --help");
+            return ExitCodes.Usage;
+        }
+        return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });
+    }
+
+    private sealed class PrintVersion(CliContext context) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            context.Out.WriteLine(VersionText);
+            return ExitCodes.Ok;
+        }
+    }
+}
