@@ -11,7 +11,7 @@ board_kernel_file=vmlinux
 board_userland_build=userland.sh
 board_tree=kernel-powerpc
 board_qemu=qemu-system-ppc
-board_console=ttyPZ0
+board_console=ttyS0                   # pmac32_defconfig names the pmac zilog ports ttyS (SERIAL_PMACZILOG_TTYS)
 board_modules=""                      # virtio net and rng are built in
 board_qemu_args() {
     echo -M mac99 -m 512 \
