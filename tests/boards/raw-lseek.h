@@ -1,9 +1,9 @@
 /*
  * raw-lseek.h - forced into tests/kernel/workload.c (gcc -include) for 32-bit boards.
- * glibc implements lseek() with the _llseek system call on 32-bit targets, and _llseek
- * calls vfs_llseek() without passing through ksys_lseek(), the function the end-to-end
- * tests probe. Making the lseek system call itself gives every board the same kernel path:
- * sys_lseek -> ksys_lseek(fd, offset, whence), returning the offset.
+ * glibc implements lseek() with the _llseek system call on 32-bit targets, which calls
+ * vfs_llseek() with a 64-bit offset, while the end-to-end tests probe the lseek system
+ * call (sys_lseek/ksys_lseek: int fd, long offset, returning the offset). Making the lseek
+ * system call itself gives every board that same kernel path.
  */
 #include <sys/syscall.h>
 #include <sys/types.h>
