@@ -34,15 +34,20 @@ options_off="MODVERSIONS MODULE_SIG DEBUG_INFO_BTF DRM FB SOUND USB_SUPPORT SCSI
     NETWORK_FILESYSTEMS HIBERNATION CPU_FREQ XMON HID INPUT_JOYSTICK INPUT_TABLET
     INPUT_TOUCHSCREEN XFRM_USER NET_KEY INET_AH INET_ESP PCNET32 MACE BMAC"
 
+not_built() {
+    echo "build-kernel.sh: the $arch kernel for this configuration is not built ($1)" >&2
+    exit 3
+}
+# No built kernel for the architecture at all: cold, without asking apt for the version.
+if [ -n "$cached_only" ] && ! compgen -G "$KTAP_STATE_DIR/kernels/6.1-$arch-*/ready" >/dev/null; then
+    not_built "nothing under $KTAP_STATE_DIR/kernels"
+fi
 version=$(ktap_apt_version bookworm linux-source-6.1)
 hash=$(echo "$version $arch $defconfig $cross $recipe" $options_on / $options_off |
     sha256sum | cut -c1-12)
 out=$KTAP_STATE_DIR/kernels/6.1-$arch-$hash
 if [ -f "$out/ready" ]; then echo "$out"; exit 0; fi
-if [ -n "$cached_only" ]; then
-    echo "build-kernel.sh: the $arch kernel for this configuration is not built ($out)" >&2
-    exit 3
-fi
+[ -z "$cached_only" ] || not_built "$out"
 command -v "${cross}gcc" >/dev/null ||
     { echo "build-kernel.sh: ${cross}gcc not found (scripts/deps.sh installs it)" >&2; exit 1; }
 mkdir -p "$KTAP_STATE_DIR/kernels"
