@@ -60,7 +60,6 @@ for p in Ktap/ktap.csproj Ktapc/ktapc/ktapc.csproj; do
 done
 [ -x "$work/tool/ktap" ] || { bad "ktap builds"; finish; }
 bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "$board image builds"; finish; }
-bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1
 bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "$board boots"; finish; }
 trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
 ok "$board boots and answers SSH"
