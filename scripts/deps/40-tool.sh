@@ -1,6 +1,7 @@
 # ktap command (tool): OpenSSH's sshd for the loopback SSH tests. The tests start their own
-# sshd on 127.0.0.1 with a temporary config; the system's ssh service must not start, so
-# invoke-rc.d is told "no" (policy-rc.d exit 101) while the package installs.
+# sshd on 127.0.0.1 with a temporary config; the system's ssh service must neither start
+# nor be enabled: invoke-rc.d is told "no" (policy-rc.d exit 101) while the package
+# installs, and the units the package enabled are disabled again.
 if ! dpkg -s openssh-server >/dev/null 2>&1; then
     ktap_policy_added=
     if [ ! -e /usr/sbin/policy-rc.d ]; then
@@ -11,4 +12,8 @@ if ! dpkg -s openssh-server >/dev/null 2>&1; then
     ktap_apt_install openssh-server openssh-client
     [ -n "$ktap_policy_added" ] && $SUDO rm -f /usr/sbin/policy-rc.d
     unset ktap_policy_added
+    if command -v deb-systemd-helper >/dev/null; then
+        $SUDO deb-systemd-helper disable ssh.service ssh.socket >/dev/null 2>&1 || true
+    fi
+    $SUDO update-rc.d ssh disable >/dev/null 2>&1 || true
 fi

@@ -4,12 +4,20 @@
 # static workload and bundles over SSH (cat > file: the board has no sftp), and checks
 # exact results on real events. Bundles come from tests/kernel/kbc.py (hand-assembled to
 # docs/bundle-format.md) until ktapc compiles these scripts; records are decoded by it too.
-# Port: KTAP_KERNEL_PORT (10030). Last line: RESULT passed=N failed=M.
+# Port: KTAP_KERNEL_PORT, else the first free one of 10030-10039. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 board=qemu-x86_64
-port=${KTAP_KERNEL_PORT:-10030}
+# The first free port of the kernel range (10030-10039) unless KTAP_KERNEL_PORT is given:
+# other sessions may share the machine.
+port=${KTAP_KERNEL_PORT:-}
+if [ -z "$port" ]; then
+    for p in $(seq 10030 10039); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }
+    done
+    port=${port:-10030}
+fi
 work=$root/out/tests/kernel
 mkdir -p "$work"
 pass=0; fail=0

@@ -82,6 +82,28 @@ public sealed class RunOnEmulatedBoardTests : IClassFixture<EmulatedBoard>
     }
 
     [Fact]
+    public void RuntimeErrorsAreReportedAtTheEndWithTheirExitCode()
+    {
+        var (rc, output, err) = Run(null, "t = {}\ntrace syscalls:sys_enter_chdir { print(t.x.y) }", ["sh", "-c", "cd /"]);
+        Assert.Equal(ExitCodes.RuntimeErrors, rc);
+        Assert.Equal("", output);
+        Assert.Equal("-e:2: runtime error: attempt to index a value that is not a table\nktap: 1 runtime errors\n", err);
+    }
+
+    [Fact]
+    public void OutputFileGetsTheDecodedText()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"ktap-e2e-{Guid.NewGuid():N}.txt");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var rc = RunCommand.Execute(_board.Context(output, error), new RunRequest(EmulatedBoard.X86_64, EmulatedBoard.Settings, null,
+            "trace syscalls:sys_enter_chdir { print(execname(), 7) }", OutputFormat.Text, file, null, ["sh", "-c", "cd /"], false));
+        Assert.True(rc == 0, error.ToString());
+        Assert.Equal("", output.ToString());
+        Assert.Equal("sh\t7\n", File.ReadAllText(file));
+    }
+
+    [Fact]
     public void MisspeltEventIsRefusedWithASuggestionFromTheBoardsCatalog()
     {
         var (rc, _, err) = Run(null, "trace sched:sched_swich { }", []);

@@ -53,12 +53,14 @@ public sealed class SessionRunnerTests : IClassFixture<LoopbackSshd>
     [Fact]
     public void RunsTheWorkloadWithItsOutputOnStderrAndReportsItsExit()
     {
+        // (the workload sleeps first: a regular file shares one offset between the reader and
+        // the "stop" written when the workload ends, unlike the real device)
         var bundle = Bytes(100, 3);
         var device = FileDevice(bundle, "records"u8.ToArray());
         using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
         var output = new BytesOutput();
         var err = new StringWriter();
-        var result = SessionRunner.Run(c, bundle, ["sh", "-c", "echo \"it's the workload\"; exit 7"], null, output, err, CancellationToken.None, device);
+        var result = SessionRunner.Run(c, bundle, ["sh", "-c", "sleep 1; echo \"it's the workload\"; exit 7"], null, output, err, CancellationToken.None, device);
         Assert.Equal(7, result.WorkloadExit);
         Assert.Equal("it's the workload\n", err.ToString());
         Assert.Equal("records"u8.ToArray(), output.Data);
