@@ -84,6 +84,12 @@ trace syscalls:sys_enter_getppid { t[execname()] += 1 }
 trace_end { print("ktapwl", t["ktapwl"]) }' /tmp/ktapwl getppid 10000
 check "syscalls:sys_enter_getppid counts the workload's 10000 calls exactly" "$(printf 'ktapwl\t10000')" "$(cat "$work/out")"
 
+# The shipped sample, unchanged: the workload's getppid calls top the histogram, exactly.
+timeout 300 "$work/tool/ktap" run --board "$board" "$root/samples/syscalls/syscount.kp" \
+    -- /tmp/ktapwl getppid 10000 > "$work/out" 2> "$work/err"
+check "samples/syscalls/syscount.kp: sys_enter_getppid tops the histogram with 10000" \
+    "sys_enter_getppid 10000" "$(awk 'NR == 2 {print $1, $(NF)}' "$work/out")"
+
 run 's = ptable()
 trace syscalls:sys_enter_chdir { s[execname()] <<< 1 }
 trace_end { histogram(s) }' sh -c 'for i in 1 2 3 4 5 6 7; do cd /; done'
