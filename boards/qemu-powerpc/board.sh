@@ -11,7 +11,8 @@ board_kernel_file=vmlinux
 board_userland_build=userland.sh
 board_tree=kernel-powerpc
 board_qemu=qemu-system-ppc
-board_console=ttyPZ0
+board_console=ttyS0                   # pmac32_defconfig names the pmac zilog ports ttyS (SERIAL_PMACZILOG_TTYS)
+board_dropbear_args=""                # keys only already: password logins are compiled out (userland.sh), so -s is refused
 board_modules=""                      # virtio net and rng are built in
 board_qemu_args() {
     echo -M mac99 -m 512 \

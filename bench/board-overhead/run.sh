@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Usage: bench/board-overhead/run.sh <board>   (qemu-powerpc, qemu-x86_64)
+# bench/kernel/run.sh's measurement on any emulated board, with a bundle that ktapc
+# compiles for the board's target (bench/kernel/run.sh is x86_64-only): N getpid() calls
+# timed inside the static workload (tests/kernel/workload.c) with no probe, under
+# `ktap run` counting syscalls:sys_enter_getpid into a table keyed by execname, and with
+# bench/kernel/native's native_count.ko doing the same in C. Best of KTAP_BENCH_RUNS (3).
+# Prints ktap's added cost / native's added cost. KTAP_BENCH_N calls (100000); port
+# KTAP_BENCH_PORT (10058). Run ktap-e2e.sh for the board first (it builds what this uses).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+board=${1:?usage: run.sh <board>}
+export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
+port=${KTAP_BENCH_PORT:-10058}
+n=${KTAP_BENCH_N:-100000}
+runs=${KTAP_BENCH_RUNS:-3}
+case "$board" in
+    qemu-powerpc) tree=kernel-powerpc ;;
+    qemu-x86_64)  tree=6.1-amd64 ;;
+    *) echo "run.sh: no settings for board '$board'" >&2; exit 2 ;;
+esac
+e2e=$root/out/tests/e2e-$board     # ktap and the workload, built by tests/boards/ktap-e2e.sh
+[ -x "$e2e/tool/ktap" ] && [ -f "$e2e/ktapwl" ] ||
+    { echo "run.sh: run tests/boards/ktap-e2e.sh $board first (builds ktap and the workload)" >&2; exit 1; }
+work=$root/out/bench/board-overhead/$board
+rm -rf "$work"; mkdir -p "$work"
+cp -r "$root/bench/kernel/native" "$work/native"
+bash "$root/scripts/kernel-trees/make-module.sh" "$tree" "$work/native" >"$work/native.log" 2>&1 ||
+    { cat "$work/native.log" >&2; exit 1; }
+bash "$root/scripts/build-module.sh" "$tree" >/dev/null
+on_board() { timeout 300 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
+bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null
+bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null
+trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
+on_board 'cat > /tmp/ktapwl; chmod +x /tmp/ktapwl' < "$e2e/ktapwl"
+on_board 'cat > /tmp/native.ko' < "$work/native/native_count.ko"
+printf '%s\n' 't = {}' 'trace syscalls:sys_enter_getpid { t[execname()] += 1 }' \
+    'trace_end { print("counted", t["ktapwl"]) }' > "$work/count.kp"
+
+best() { sort -n | head -n 1; }
+base=$(for _ in $(seq "$runs"); do on_board "/tmp/ktapwl getpid $n"; done | best)
+ktap=$(for _ in $(seq "$runs"); do
+    "$e2e/tool/ktap" run --board "$board" "$work/count.kp" -- /tmp/ktapwl getpid "$n" \
+        > "$work/counted" 2> "$work/ktap.err"
+    grep -E '^[0-9]+$' "$work/ktap.err" | tail -n 1
+done | best)
+native=$(for _ in $(seq "$runs"); do
+    on_board "insmod /tmp/native.ko && /tmp/ktapwl getpid $n; rmmod native_count"
+done | best)
+native_counted=$(on_board 'dmesg | grep "native_count: ktapwl" | tail -n 1' | awk '{print $NF}')
+
+echo "$board: getpid calls per run: $n (best of $runs runs, ns per call)"
+awk -v b="$base" -v k="$ktap" -v c="$native" -v n="$n" 'BEGIN {
+    printf "  no probe          %8.0f\n", b / n
+    printf "  ktap (table)      %8.0f   added %6.0f\n", k / n, (k - b) / n
+    printf "  native C module   %8.0f   added %6.0f\n", c / n, (c - b) / n
+    if (c > b) printf "ktap added cost / native added cost: %.2f (goal <= 3)\n", (k - b) / (c - b)
+    else print "native added cost not measurable"
+}'
+echo "counted: ktap $(awk '{print $2}' "$work/counted"), native $native_counted (expected $n each)"

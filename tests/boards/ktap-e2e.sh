@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Usage: ktap-e2e.sh <board>   (qemu-powerpc, qemu-x86_64)
+# The same end-to-end checks on any emulated board, through `ktap run --board <board>`
+# with scripts compiled for that board's target: exact syscall counts of a static
+# workload, kprobe arguments through the portable $argN and the target's own registers,
+# a kretprobe's return value, tick, trace_end at close, teardown after a dropped
+# connection, bundles for other architectures refused by ktap and by the module. The
+# expected outputs are the same strings for every board. Port: KTAP_E2E_PORT (10056).
+# Prints the board's figures (boot to SSH-ready, ktap run to first output, module .text).
+# Last line: RESULT passed=N failed=M.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+board=${1:?usage: ktap-e2e.sh <board>}
+export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
+port=${KTAP_E2E_PORT:-10056}
+work=$root/out/tests/e2e-$board
+mkdir -p "$work"
+case "$board" in
+    qemu-powerpc) tree=kernel-powerpc; cc=powerpc-linux-gnu-gcc; size=powerpc-linux-gnu-size
+                  target=powerpc; uid_reg=%gpr5; gid_reg=%gpr6; others="arm-v7 x86_64"
+                  # ksys_lseek is inlined into sys_lseek here, which gets the syscall's
+                  # pt_regs (syscall wrapper): gpr4 at +16, gpr5 at +20. The type is given:
+                  # ktapc's default memory fetch is 8 bytes on every target.
+                  lseek_fn=sys_lseek; lseek_args="off=+16(%gpr3):s32 whence=+20(%gpr3):s32"
+                  cflags=(-include "$root/tests/boards/raw-lseek.h") ;;
+    qemu-x86_64)  tree=6.1-amd64; cc=gcc; size=size
+                  target=x86_64; uid_reg=%dx; gid_reg=%cx; others="arm-v7 powerpc"
+                  lseek_fn=ksys_lseek; lseek_args="off=%si whence=%dx"
+                  cflags=() ;;
+    *) echo "ktap-e2e.sh: no end-to-end settings for board '$board'" >&2; exit 2 ;;
+esac
+pass=0; fail=0
+ok() { echo "ok   - $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
+check() { # check NAME EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $2
+actual:   $3"; fi
+}
+finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
+on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
+push() { on_board "cat > $2" < "$1"; }
+ktap() { "$work/tool/ktap" "$@"; }
+ktapc() { "$work/tool/ktapc" "$@"; }
+run() { # run SCRIPT_TEXT [CMD...]: ktap run on the board; stdout to $work/out, rc in $rc
+    local text=$1; shift
+    timeout 300 "$work/tool/ktap" run --board "$board" -e "$text" ${1:+--} "$@" \
+        > "$work/out" 2> "$work/err"; rc=$?
+}
+
+# ---- build and boot -------------------------------------------------------------------
+ko=$(bash "$root/scripts/build-module.sh" "$tree") || { bad "ktapvm.ko builds against $tree"; finish; }
+ok "ktapvm.ko builds against $tree"
+text=$($size -A "$ko" | awk '$1 == ".text" {print $2}')
+"$cc" -static -O2 -Wall -Wextra -Werror "${cflags[@]}" -o "$work/ktapwl" "$root/tests/kernel/workload.c" ||
+    { bad "the static workload builds with $cc"; finish; }
+ok "the static workload builds with $cc"
+for p in Ktap/ktap.csproj Ktapc/ktapc/ktapc.csproj; do
+    timeout 900 dotnet build "$root/toolchain/$p" -c Release -o "$work/tool" >"$work/dotnet.log" 2>&1 ||
+        { bad "dotnet build $p" "$(tail -n 5 "$work/dotnet.log")"; finish; }
+done
+[ -x "$work/tool/ktap" ] || { bad "ktap builds"; finish; }
+bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "$board image builds"; finish; }
+bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "$board boots"; finish; }
+trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
+ok "$board boots and answers SSH"
+boot=$(cat "$KTAP_STATE_DIR/boards/$board/boot-seconds")
+push "$work/ktapwl" /tmp/ktapwl && on_board 'chmod +x /tmp/ktapwl'
+
+# ---- ktap run: exact outputs ------------------------------------------------------------
+# The first run deploys the profile's module_file (the module is not loaded yet).
+t0=$(date +%s.%N)
+timeout 300 "$work/tool/ktap" run --board "$board" -e 'trace syscalls:sys_enter_chdir { print(execname(), "chdir") }' \
+    -- sh -c 'cd /' 2>"$work/err" | { read -r first; date +%s.%N > "$work/first-at"; echo "$first"; cat; } > "$work/out"
+cold=$(awk -v s="$t0" -v n="$(cat "$work/first-at")" 'BEGIN {printf "%.1f", n - s}')
+check "first ktap run (deploys the module) prints the chdir" "$(printf 'sh\tchdir')" "$(cat "$work/out")"
+t0=$(date +%s.%N)
+timeout 300 "$work/tool/ktap" run --board "$board" -e 'trace syscalls:sys_enter_chdir { print(execname(), "chdir") }' \
+    -- sh -c 'cd /' 2>"$work/err" | { read -r first; date +%s.%N > "$work/first-at"; echo "$first"; cat; } > "$work/out"
+warm=$(awk -v s="$t0" -v n="$(cat "$work/first-at")" 'BEGIN {printf "%.1f", n - s}')
+check "warm ktap run prints the chdir" "$(printf 'sh\tchdir')" "$(cat "$work/out")"
+
+run 't = {}
+trace syscalls:sys_enter_getppid { t[execname()] += 1 }
+trace_end { print("ktapwl", t["ktapwl"]) }' /tmp/ktapwl getppid 10000
+check "syscalls:sys_enter_getppid counts the workload's 10000 calls exactly" "$(printf 'ktapwl\t10000')" "$(cat "$work/out")"
+
+# The shipped sample, unchanged: the workload's getppid calls top the histogram, exactly.
+timeout 300 "$work/tool/ktap" run --board "$board" "$root/samples/syscalls/syscount.kp" \
+    -- /tmp/ktapwl getppid 10000 > "$work/out" 2> "$work/err"
+check "samples/syscalls/syscount.kp: sys_enter_getppid tops the histogram with 10000" \
+    "sys_enter_getppid 10000" "$(awk 'NR == 2 {print $1, $(NF)}' "$work/out")"
+
+run 's = ptable()
+trace syscalls:sys_enter_chdir { s[execname()] <<< 1 }
+trace_end { histogram(s) }' sh -c 'for i in 1 2 3 4 5 6 7; do cd /; done'
+check "histogram of 7 chdir calls" \
+    "$(printf '%s\n%s' "                         value ------------- Distribution ------------- count" \
+                       "                             sh |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@7      ")" \
+    "$(cat "$work/out")"
+
+# do_fchownat(dfd, filename, user, group, flag) returns 0: busybox chown calls chown(2),
+# which reaches it on every architecture with the ids in arguments 3 and 4.
+chowns='touch /tmp/f; chown 4242:77 /tmp/f; chown 7:8 /tmp/f'
+expected_chown=$(printf 'chown\t4242\t77\nreturn\t0\nchown\t7\t8\nreturn\t0')
+chown_script() { # chown_script UID_FETCH GID_FETCH
+    echo "trace probe:do_fchownat uid=$1 gid=$2 { if (execname() == \"chown\") { print(\"chown\", arg2, arg3) } }
+trace probe:do_fchownat%return ret=\$retval { if (execname() == \"chown\") { print(\"return\", arg2) } }"
+}
+run "$(chown_script '$arg3' '$arg4')" sh -c "$chowns"
+check "kprobe with the portable \$arg3/\$arg4, kretprobe \$retval (do_fchownat)" "$expected_chown" "$(cat "$work/out")"
+run "$(chown_script "$uid_reg" "$gid_reg")" sh -c "$chowns"
+check "kprobe with $target's own registers (uid=$uid_reg gid=$gid_reg), kretprobe \$retval" "$expected_chown" "$(cat "$work/out")"
+
+# The lseek system call returns the offset: 3 calls to 4242 and 2 to 77, with a filter.
+both='/tmp/ktapwl lseek 3 4242; /tmp/ktapwl lseek 2 77'
+run "trace probe:$lseek_fn $lseek_args /off == 4242/ {
+    if (execname() == \"ktapwl\") { print(\"entry\", arg2, arg3, args.off) } }
+trace probe:$lseek_fn%return ret=\$retval { if (execname() == \"ktapwl\") { print(\"return\", arg2) } }" sh -c "$both"
+check "kprobe $lseek_fn $lseek_args with a filter, kretprobe \$retval" \
+    "$(printf 'entry\t4242\t0\t4242\nreturn\t4242\n%.0s' 1 2 3; printf 'return\t77\nreturn\t77')" "$(cat "$work/out")"
+
+run 'n = 0
+tick-100ms { n = n + 1 }
+trace_end { print("ticks", n) }' sleep 1
+ticks=$(awk '$1 == "ticks" {print $2}' "$work/out")
+if [ -n "$ticks" ] && [ "$ticks" -ge 5 ] && [ "$ticks" -le 15 ]; then
+    ok "tick-100ms ran $ticks times in about 1 s"
+else bad "tick-100ms ran 5..15 times in about 1 s" "$(cat "$work/out" "$work/err")"; fi
+
+timeout 120 "$work/tool/ktap" run --board "$board" --duration 1s -e 'n = 0
+trace syscalls:sys_enter_chdir { n = n + 1 }
+trace_end { printf("ended %d\n", n) }' > "$work/out" 2> "$work/err"
+check "trace_end runs when the session closes (--duration 1s)" "ended 0" "$(cat "$work/out")"
+
+# ---- bundles for other architectures ----------------------------------------------------
+for other in $others; do
+    ktapc --target "$other" -o "$work/$other.kbc" -e 'trace syscalls:sys_enter_getppid { print(1) }' ||
+        { bad "ktapc compiles for $other"; continue; }
+    timeout 120 "$work/tool/ktap" run --board "$board" "$work/$other.kbc" > "$work/out" 2> "$work/err"; rc=$?
+    if [ "$rc" -eq 21 ] && grep -q "was built for $other.*board $board is $target.*recompile it with ktapc -t $target" "$work/err"; then
+        ok "ktap refuses the $other bundle before upload: $(head -n 1 "$work/err")"
+    else bad "ktap refuses the $other bundle before upload (exit 21)" "rc=$rc $(cat "$work/err")"; fi
+    push "$work/$other.kbc" /tmp/other.kbc
+    out=$(on_board 'exec 3<>/dev/ktap; cat /tmp/other.kbc >&3 2>/dev/null; echo "rc=$?"; cat <&3')
+    case "$out" in
+        rc=1*"bundle is little-endian, this VM is big-endian"*|rc=1*"bundle is big-endian, this VM is little-endian"*|\
+        rc=1*"word size"*"this VM has"*|rc=1*"built for $other, this VM is $target"*)
+            ok "the module refuses the $other bundle: ${out#*$'\n'}" ;;
+        *) bad "the module refuses the $other bundle" "$out" ;;
+    esac
+done
+
+# ---- dropped connection -----------------------------------------------------------------
+# powerpc keeps a kprobe of its own on __kretprobe_trampoline from boot: not a session's.
+probes() { on_board 'grep -v " __kretprobe_trampoline+" /sys/kernel/debug/kprobes/list'; }
+timeout 120 "$work/tool/ktap" run --board "$board" -e 'trace probe:do_sys_openat2 { }' > /dev/null 2> "$work/drop.err" &
+client=$!
+armed=
+for _ in $(seq 1 150); do
+    if on_board 'grep -q do_sys_openat2 /sys/kernel/debug/kprobes/list'; then armed=1; break; fi
+    sleep 0.2
+done
+if [ -z "$armed" ]; then
+    bad "dropped connection: the session armed its kprobe" "$(cat "$work/drop.err")"
+else
+    # Kill the dropbear process serving the session (parent of the shell holding /dev/ktap).
+    on_board 'for p in /proc/[0-9]*; do if ls -l $p/fd 2>/dev/null | grep -q /dev/ktap; then kill -9 $(awk "{print \$4}" $p/stat); break; fi; done'
+    wait "$client"; rc=$?
+    if [ "$rc" -eq 14 ] && grep -q "lost while the session ran" "$work/drop.err"; then
+        ok "ktap reports the lost connection (exit 14)"
+    else bad "ktap reports the lost connection (exit 14)" "rc=$rc $(cat "$work/drop.err")"; fi
+    gone=
+    for _ in $(seq 1 25); do
+        if [ -z "$(probes)" ]; then gone=1; break; fi
+        sleep 0.2
+    done
+    if [ -n "$gone" ]; then ok "dropped connection: no kprobe left on the board"
+    else bad "dropped connection: no kprobe left" "$(probes)"; fi
+fi
+kill "$client" 2>/dev/null; wait "$client" 2>/dev/null
+check "no kprobe_events and no enabled trace events are left" "" \
+    "$(on_board 'cat /sys/kernel/tracing/kprobe_events; grep -l 1 /sys/kernel/tracing/events/*/*/enable 2>/dev/null | head -3')"
+check "the module's reference count is back to 0" "0" "$(on_board 'cat /sys/module/ktapvm/refcnt')"
+out=$(on_board 'rmmod ktapvm && echo unloaded')
+check "the module unloads" "unloaded" "$out"
+check "no kernel BUG/WARNING/Oops in dmesg" "" "$(on_board 'dmesg | grep -E "BUG|WARNING|Oops" | head -5')"
+
+echo "figures $board: boot to SSH-ready ${boot} s; ktap run to first output ${cold} s (deploying the module), ${warm} s warm; ktapvm.ko .text ${text} bytes"
+finish
