@@ -69,6 +69,19 @@ public class EventModelTests
     }
 
     [Theory]
+    [InlineData("x86_64", "%di", FetchType.S64)]
+    [InlineData("x86", "%ax", FetchType.S32)]
+    [InlineData("arm-v7", "+16(%r0)", FetchType.S32)]
+    [InlineData("powerpc", "+16(%gpr3)", FetchType.S32)]
+    public void An_untyped_fetch_is_one_signed_word_of_the_target(string target, string fetch, FetchType expected)
+    {
+        // Reading 8 bytes at +16(%gpr3) on a 32-bit board would take the next word too.
+        var e = Single($"trace probe:do_sys_open v={fetch} {{ }}", target);
+        Assert.Equal(expected, Assert.Single(e.FetchArgs).Type);
+        Assert.Equal(FetchType.U32, Single($"trace probe:do_sys_open v={fetch}:u32 {{ }}", target).FetchArgs[0].Type);
+    }
+
+    [Theory]
     [InlineData("x86_64", 1, FetchSource.Register, 5, 0L)]     // di
     [InlineData("x86_64", 6, FetchSource.Register, 9, 0L)]     // r9
     [InlineData("x86_64", 7, FetchSource.StackSlot, 0, 1L)]    // after the return address

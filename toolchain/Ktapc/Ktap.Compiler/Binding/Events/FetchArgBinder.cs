@@ -49,7 +49,9 @@ public sealed class FetchArgBinder(TargetProfile target, DiagnosticBag diagnosti
             if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
                 return Bad(text, start);
         }
-        var type = FetchType.S64;
+        // Untyped fetches are one signed machine word, as the kernel's kprobe tracer reads them:
+        // 8 bytes at +OFF(%REG) on a 32-bit target would read the next word too.
+        var type = target.WordSize == 4 ? FetchType.S32 : FetchType.S64;
         int typeColon = value.LastIndexOf(':');
         if (typeColon >= 0)
         {
