@@ -3,19 +3,5 @@
 # board booted end to end. Last line: RESULT passed=N failed=M (sum of the parts).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-total_p=0; total_f=0
-log=$(mktemp); trap 'rm -f "$log"' EXIT
-for t in tests/boards/kernel-trees.sh tests/boards/x86_64-smoke.sh tests/boards/arm-v7-smoke.sh tests/boards/x86-smoke.sh; do
-    [ -f "$t" ] || continue
-    echo "--- $t"
-    start=$(date +%s)
-    bash "$t" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
-    line=$(grep -E '^RESULT passed=[0-9]+ failed=[0-9]+' "$log" | tail -n 1)
-    p=$(sed -nE 's/.*passed=([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*failed=([0-9]+).*/\1/p' <<<"$line")
-    p=${p:-0}; f=${f:-0}
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    echo "--- $t: passed=$p failed=$f ($(( $(date +%s) - start )) s)"
-    total_p=$((total_p + p)); total_f=$((total_f + f))
-done
-echo "RESULT passed=$total_p failed=$total_f"
-[ "$total_f" -eq 0 ]
+source tests/lib/run-parts.sh
+run_parts tests/boards/kernel-trees.sh tests/boards/x86_64-smoke.sh tests/boards/arm-v7-smoke.sh tests/boards/x86-smoke.sh

@@ -14,19 +14,5 @@ if ! kernel=$(bash scripts/kernel-trees/build-kernel.sh --cached powerpc 2>/dev/
     exit 0
 fi
 echo "qemu-powerpc kernel: $kernel"
-total_p=0; total_f=0
-log=$(mktemp); trap 'rm -f "$log"' EXIT
-for t in "tests/boards/board-smoke.sh qemu-powerpc" "tests/boards/ktap-e2e.sh qemu-powerpc"; do
-    echo "--- $t"
-    start=$(date +%s)
-    # shellcheck disable=SC2086
-    bash $t 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
-    line=$(grep -E '^RESULT passed=[0-9]+ failed=[0-9]+' "$log" | tail -n 1)
-    p=$(sed -nE 's/.*passed=([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*failed=([0-9]+).*/\1/p' <<<"$line")
-    p=${p:-0}; f=${f:-0}
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    echo "--- $t: passed=$p failed=$f ($(( $(date +%s) - start )) s)"
-    total_p=$((total_p + p)); total_f=$((total_f + f))
-done
-echo "RESULT passed=$total_p failed=$total_f"
-[ "$total_f" -eq 0 ]
+source tests/lib/run-parts.sh
+run_parts "tests/boards/board-smoke.sh qemu-powerpc" "tests/boards/ktap-e2e.sh qemu-powerpc"
