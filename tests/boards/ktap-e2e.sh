@@ -19,8 +19,8 @@ case "$board" in
     qemu-powerpc) tree=kernel-powerpc; cc=powerpc-linux-gnu-gcc; size=powerpc-linux-gnu-size
                   target=powerpc; uid_reg=%gpr5; gid_reg=%gpr6; others="arm-v7 x86_64"
                   # ksys_lseek is inlined into sys_lseek here, which gets the syscall's
-                  # pt_regs (syscall wrapper): gpr4 at +16, gpr5 at +20. The type is given:
-                  # ktapc's default memory fetch is 8 bytes on every target.
+                  # pt_regs (syscall wrapper): gpr4 at +16, gpr5 at +20. Typed here; untyped
+                  # (one signed target word) reads the same s32 since ktapc 5cf36c3.
                   lseek_fn=sys_lseek; lseek_args="off=+16(%gpr3):s32 whence=+20(%gpr3):s32"
                   cflags=(-include "$root/tests/boards/raw-lseek.h") ;;
     qemu-x86_64)  tree=6.1-amd64; cc=gcc; size=size
