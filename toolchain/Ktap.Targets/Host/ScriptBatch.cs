@@ -1,23 +1,51 @@
+using Ktap.Bundle;
 using Ktap.Compilation;
 using Ktap.Diagnostics;
+using Ktap.Linking;
 
 namespace Ktap.Targets.Host;
 
 /// <summary>
 /// Compiles every script of one request: reports each diagnostic against the script's full
 /// path, writes each bundle atomically, and removes the stale bundle of a script that failed
-/// so that nothing outdated can be deployed.
+/// so that nothing outdated can be deployed. With a board (a saved event catalog), each
+/// compiled script's tracepoints and `args.NAME` fields are checked against it
+/// (<see cref="EventCheck"/>, the same check as `ktap run`).
 /// </summary>
 internal sealed class ScriptBatch(CompileRequest request, Func<CompileOptions, CompileResult> compile, TextWriter output)
 {
+    private EventCatalog? _catalog;
+    private string _boardName = "";
+
     public bool Run()
     {
+        if (request.Board is { } board && !LoadCatalog(board))
+        {
+            // Compiling without the check would let a build pass that was asked to check.
+            foreach (var script in request.Scripts)
+                DeleteStale(script.Output);
+            return false;
+        }
         bool allCompiled = true;
         foreach (var script in request.Scripts)
             allCompiled &= CompileOne(script);
-        if (request.Board is { } board)
-            allCompiled &= ReportBoardNotChecked(board);
         return allCompiled;
+    }
+
+    private bool LoadCatalog(string board)
+    {
+        try
+        {
+            _catalog = SavedCatalog.Load(board);
+            _boardName = SavedCatalog.DisplayName(board);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            output.WriteLine(CanonicalDiagnostic.FileError(board, "KTAPMSB101",
+                $"cannot read the event catalog named by KtapBoard: {e.Message} (KtapBoard takes the catalog folder ktap saves, ${{KTAP_STATE_DIR}}/boards/NAME/catalog/RELEASE/, or its {SavedCatalog.FormatsFile})"));
+            return false;
+        }
     }
 
     private bool CompileOne(ScriptRequest script)
@@ -48,10 +76,13 @@ internal sealed class ScriptBatch(CompileRequest request, Func<CompileOptions, C
             return false;
         }
 
-        foreach (var diagnostic in result.Diagnostics)
+        var diagnostics = result.Diagnostics.ToList();
+        if (_catalog is not null && result.Bundle is not null && !result.Diagnostics.Any(d => d.IsError))
+            diagnostics.AddRange(EventDiagnostics.From(EventCheck.Check(BundleReader.Read(result.Bundle), _catalog), fileName, source, _boardName));
+        foreach (var diagnostic in diagnostics)
             output.WriteLine(CanonicalDiagnostic.Format(diagnostic, ResolveFile(diagnostic, fileName, script.Source)));
 
-        if (result.Bundle is null || result.Diagnostics.Any(d => d.IsError))
+        if (result.Bundle is null || diagnostics.Any(d => d.IsError))
         {
             DeleteStale(script.Output);
             return false;
@@ -64,19 +95,6 @@ internal sealed class ScriptBatch(CompileRequest request, Func<CompileOptions, C
     // Diagnostics name the file as the compiler was given it; IDEs need the full path.
     private static string ResolveFile(Diagnostic diagnostic, string fileName, string fullPath) =>
         string.IsNullOrEmpty(diagnostic.File) || diagnostic.File == fileName ? fullPath : diagnostic.File;
-
-    private bool ReportBoardNotChecked(string board)
-    {
-        // Not finished: CompileOptions has no board or event catalog input yet, so say so
-        // rather than let the build look as if events had been checked.
-        var message = File.Exists(board)
-            ? $"events were not checked against this board profile or catalog: the ktap compiler in this package cannot check events yet ({request.Scripts.Count} script(s) compiled without the check)"
-            : "the board profile or event catalog named by KtapBoard does not exist";
-        output.WriteLine(File.Exists(board)
-            ? CanonicalDiagnostic.FileWarning(board, "KTAPMSB100", message)
-            : CanonicalDiagnostic.FileError(board, "KTAPMSB101", message));
-        return File.Exists(board);
-    }
 
     private static void WriteAtomically(string path, byte[] bundle)
     {

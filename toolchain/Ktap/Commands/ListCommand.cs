@@ -46,7 +46,7 @@ public static class ListCommand
         }
         if (count == 0)
         {
-            var hint = Boards.Suggest.DidYouMean(pattern, catalog.Events.Keys.Concat(catalog.Functions));
+            var hint = Suggest.DidYouMean(pattern, catalog.Events.Keys.Concat(catalog.Functions));
             ctx.Err.WriteLine($"ktap: nothing on {board.Name} matches '{pattern}'{hint}");
             return ExitCodes.ScriptError;
         }

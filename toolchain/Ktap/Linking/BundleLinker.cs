@@ -1,13 +1,11 @@
 using Ktap.Bundle;
-using Ktap.Bytecode;
-using Ktap.Tool.Boards;
 
 namespace Ktap.Tool.Linking;
 
 /// <summary>
 /// The host-side link step against one board: tracepoint names and globs and the
-/// `args.NAME` fields of their handlers are checked against the board's event catalog, and
-/// uprobe symbols are resolved to ELF file offsets (EVENTS value) from the board's files.
+/// `args.NAME` fields of their handlers are checked against the board's event catalog
+/// (<see cref="EventCheck"/>, shared with Ktap.Targets), and uprobe symbols are resolved to ELF file offsets (EVENTS value) from the board's files.
 /// </summary>
 public sealed class BundleLinker
 {
@@ -25,64 +23,25 @@ public sealed class BundleLinker
     public IReadOnlyList<string> Link(BundleModel model, string boardName)
     {
         var errors = new List<string>();
-        var fieldsByHandler = new Dictionary<int, HashSet<string>?>();
         for (var i = 0; i < model.Events.Count; i++)
         {
             var e = model.Events[i];
-            switch (e.Kind)
+            if (e.Kind is not (EventKind.Uprobe or EventKind.Uretprobe) || e.Value != 0 || e.Target is not { } path) continue;
+            var symbol = UprobeSymbol(e.Spec, path);
+            if (symbol is null) continue;
+            try
             {
-                case EventKind.Tracepoint:
-                {
-                    var pattern = e.Target ?? e.Spec;
-                    var matched = _catalog.Match(pattern);
-                    if (matched.Count == 0)
-                    {
-                        errors.Add($"{pattern}: no such tracepoint on {boardName}{Suggest.DidYouMean(pattern, _catalog.Events.Keys)} (ktap list --board {boardName} to see them)");
-                        fieldsByHandler[e.Handler] = null; // do not also report its fields
-                        break;
-                    }
-                    var fields = matched.SelectMany(m => _catalog.Events[m]).Select(f => f.Name);
-                    if (!fieldsByHandler.TryGetValue(e.Handler, out var set))
-                        fieldsByHandler[e.Handler] = new HashSet<string>(fields, StringComparer.Ordinal);
-                    else
-                        set?.UnionWith(fields);
-                    break;
-                }
-                case EventKind.Kprobe or EventKind.Kretprobe or EventKind.FtraceFunction:
-                    fieldsByHandler[e.Handler] = null; // fields are fetch-args, checked by the compiler
-                    break;
-                case EventKind.Uprobe or EventKind.Uretprobe:
-                    fieldsByHandler[e.Handler] = null;
-                    if (e.Value == 0 && e.Target is { } path)
-                    {
-                        var symbol = UprobeSymbol(e.Spec, path);
-                        if (symbol is null) break;
-                        try
-                        {
-                            var elf = Elf(path);
-                            model.Events[i] = e with { Value = elf.Find(symbol).FileOffset };
-                        }
-                        catch (ElfException x)
-                        {
-                            errors.Add($"{e.Spec}: {x.Message}");
-                        }
-                    }
-                    break;
-                default:
-                    fieldsByHandler[e.Handler] = null;
-                    break;
+                model.Events[i] = e with { Value = Elf(path).Find(symbol).FileOffset };
+            }
+            catch (ElfException x)
+            {
+                errors.Add($"{e.Spec}: {x.Message}");
             }
         }
-        foreach (var (handler, fields) in fieldsByHandler)
-        {
-            if (fields is null || handler < 0 || handler >= model.Functions.Count) continue;
-            foreach (var name in FieldsUsed(model, model.Functions[handler]))
-                if (!fields.Contains(name))
-                {
-                    var events = string.Join(", ", model.Events.Where(e => e.Handler == handler).Select(e => e.Target ?? e.Spec));
-                    errors.Add($"args.{name}: {events} on {boardName} has no field '{name}'{Suggest.DidYouMean(name, fields)} (ktap list --fields --board {boardName} {events})");
-                }
-        }
+        foreach (var p in EventCheck.Check(model, _catalog))
+            errors.Add(p.Kind == EventProblemKind.UnknownTracepoint
+                ? $"{p.Subject}: no such tracepoint on {boardName}{p.DidYouMean} (ktap list --board {boardName} to see them)"
+                : $"args.{p.Subject}: {p.Events} on {boardName} has no field '{p.Subject}'{p.DidYouMean} (ktap list --fields --board {boardName} {p.Events})");
         return errors;
     }
 
@@ -91,11 +50,6 @@ public sealed class BundleLinker
         if (!_elfCache.TryGetValue(path, out var elf)) _elfCache[path] = elf = _readElf(path);
         return elf;
     }
-
-    /// <summary>The names of `args.NAME` reads (EVFIELD) in a handler's code.</summary>
-    public static IEnumerable<string> FieldsUsed(BundleModel model, FunctionModel function) =>
-        function.Code.Where(i => Instruction.Op(i) == Opcode.EVFIELD)
-            .Select(i => model.Strings.GetText(Instruction.Bx(i))).Distinct(StringComparer.Ordinal);
 
     /// <summary>"probe:/bin/app:main%return $arg1" → main (null when the spec names an offset).</summary>
     public static string? UprobeSymbol(string spec, string path)

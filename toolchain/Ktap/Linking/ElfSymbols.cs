@@ -45,7 +45,7 @@ public sealed class ElfSymbols
         var hit = Symbols.FirstOrDefault(s => s.Name == symbol)
                   ?? Symbols.FirstOrDefault(s => s.Name.StartsWith(symbol + "@", StringComparison.Ordinal));
         if (hit is not null) return hit;
-        var hint = Boards.Suggest.DidYouMean(symbol, Symbols.Select(s => s.Name).Distinct());
+        var hint = Suggest.DidYouMean(symbol, Symbols.Select(s => s.Name).Distinct());
         throw new ElfException(Symbols.Count == 0
             ? $"{Name} has no function symbols (stripped, and no .dynsym)"
             : $"{Name} has no function '{symbol}'{hint}");

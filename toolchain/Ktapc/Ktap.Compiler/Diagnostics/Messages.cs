@@ -83,6 +83,9 @@ public static class Messages
     public static readonly MessageDescriptor ArgNumberInvalid = E("KTAP3014", "$arg{0}: argument numbers start at 1 and go up to 64");
     public static readonly MessageDescriptor EmptyEventDefinition = E("KTAP3015", "empty event definition between commas");
     public static readonly MessageDescriptor GlobNotAllowed = E("KTAP3016", "globs are not allowed in {0}");
+    // Checked against a board's saved event catalog (Ktap.Linking.EventCheck), not by a plain compile.
+    public static readonly MessageDescriptor NoSuchTracepoint = E("KTAP3017", "no such tracepoint '{0}' on {1}{2}");
+    public static readonly MessageDescriptor NoSuchBoardEventField = E("KTAP3018", "{0} on {1} has no field '{2}'{3}");
 
     // ---- 4xxx: limits of code generation
     public static readonly MessageDescriptor TooManyRegisters = E("KTAP4001", "function '{0}' needs more than {1} registers; split it into smaller functions");

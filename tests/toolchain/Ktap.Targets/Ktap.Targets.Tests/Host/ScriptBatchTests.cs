@@ -107,18 +107,91 @@ public sealed class ScriptBatchTests : IDisposable
         Assert.Equal($"{source}: error KTAPMSB013: internal compiler error: InvalidOperationException: boom", Assert.Single(lines));
     }
 
-    [Fact]
-    public void A_board_is_reported_as_not_checked_rather_than_silently_ignored()
+    // A catalog as ktap saves it: `grep -H field: */*/format` run in tracefs/events.
+    private const string Formats =
+        "sched/sched_switch/format:\tfield:char prev_comm[16];\toffset:8;\tsize:16;\tsigned:0;\n" +
+        "sched/sched_switch/format:\tfield:pid_t prev_pid;\toffset:24;\tsize:4;\tsigned:1;\n" +
+        "sched/sched_switch/format:\tfield:pid_t next_pid;\toffset:56;\tsize:4;\tsigned:1;\n" +
+        "syscalls/sys_enter_openat/format:\tfield:int dfd;\toffset:16;\tsize:8;\tsigned:0;\n";
+
+    private string Catalog()
     {
-        var source = Script("a.kp", "x");
+        var folder = Path.Combine(directory, "boards", "vexpress", "catalog", "6.1.0");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "formats.txt"), Formats);
+        return folder;
+    }
+
+    private (bool Ok, string[] Lines, string Source, string Output) CheckAgainstCatalog(string script)
+    {
+        var source = Script("a.kp", script);
+        var output = Path.Combine(directory, "a.kbc");
+        var request = new CompileRequest { Board = Catalog() };
+        request.Scripts.Add(new ScriptRequest(source, "arm-v7", output));
+        var (ok, lines) = Run(request, KtapCompiler.Compile);
+        return (ok, lines, source, output);
+    }
+
+    [Fact]
+    public void Events_and_fields_the_catalog_has_compile_without_a_diagnostic()
+    {
+        var (ok, lines, _, output) = CheckAgainstCatalog("trace sched:sched_switch { print(args.prev_pid) }\ntrace syscalls:sys_enter_* { }\n");
+
+        Assert.True(ok, string.Join("\n", lines));
+        Assert.DoesNotContain(lines, l => l.Contains("error") || l.Contains("warning"));
+        Assert.True(File.Exists(output));
+    }
+
+    [Fact]
+    public void A_misspelt_tracepoint_is_an_error_at_its_span_with_did_you_mean()
+    {
+        var (ok, lines, source, output) = CheckAgainstCatalog("# counts switches\nn = 0\ntrace sched:sched_swich { n = n + 1 }\n");
+
+        Assert.False(ok);
+        Assert.Equal($"{source}(3,7,3,24): error KTAP3017: no such tracepoint 'sched:sched_swich' on vexpress (6.1.0) (did you mean 'sched:sched_switch'?)",
+            Assert.Single(lines));
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void A_misspelt_field_is_an_error_at_the_field_name_with_did_you_mean()
+    {
+        var (ok, lines, source, _) = CheckAgainstCatalog("trace sched:sched_switch {\n    print(args.prev_pdi)\n}\n");
+
+        Assert.False(ok);
+        Assert.Equal($"{source}(2,16,2,24): error KTAP3018: sched:sched_switch on vexpress (6.1.0) has no field 'prev_pdi' (did you mean 'prev_pid'?)",
+            Assert.Single(lines));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_catalog_fails_the_batch_and_compiles_nothing()
+    {
+        var source = Script("a.kp", "trace_end { }");
+        var output = Script("a.kbc", "stale");
         var board = Script("board.yaml", "name: vexpress");
         var request = new CompileRequest { Board = board };
-        request.Scripts.Add(new ScriptRequest(source, "x86_64", Path.Combine(directory, "a.kbc")));
+        request.Scripts.Add(new ScriptRequest(source, "x86_64", output));
 
-        var (ok, lines) = Run(request, _ => new CompileResult(new byte[] { 1 }, Array.Empty<Diagnostic>()));
+        var (ok, lines) = Run(request, KtapCompiler.Compile);
 
-        Assert.True(ok);
-        Assert.Contains(lines, l => l.StartsWith($"{board}: warning KTAPMSB100: events were not checked"));
+        Assert.False(ok);
+        Assert.StartsWith($"{board}: error KTAPMSB101: cannot read the event catalog named by KtapBoard: {board} holds no tracepoint formats", Assert.Single(lines));
+        Assert.Empty(calls);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void A_catalog_folder_without_formats_is_an_error_that_says_how_to_save_one()
+    {
+        var folder = Path.Combine(directory, "empty-catalog");
+        Directory.CreateDirectory(folder);
+        var request = new CompileRequest { Board = folder };
+        request.Scripts.Add(new ScriptRequest(Script("a.kp", "trace_end { }"), "x86_64", Path.Combine(directory, "a.kbc")));
+
+        var (ok, lines) = Run(request, KtapCompiler.Compile);
+
+        Assert.False(ok);
+        Assert.Contains("error KTAPMSB101: cannot read the event catalog named by KtapBoard: the catalog folder has no formats.txt", Assert.Single(lines));
     }
 
     [Fact]

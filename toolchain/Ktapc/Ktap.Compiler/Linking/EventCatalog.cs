@@ -1,4 +1,4 @@
-namespace Ktap.Tool.Linking;
+namespace Ktap.Linking;
 
 /// <summary>One field of a tracepoint's format file.</summary>
 public sealed record EventField(string Name, string Declaration);
