@@ -5,7 +5,7 @@
  */
 #include "kvm.h"
 
-enum opfmt { F_A, F_AB, F_ABC, F_ABRC, F_ARBRC, F_ABxK, F_ABxG, F_ABxF, F_ABxS, F_ABxN,
+enum opfmt { F_A, F_AB, F_ABC, F_ABRC, F_ARBRC, F_FRKRK, F_ABxK, F_ABxG, F_ABxF, F_ABxS, F_ABxN,
 	     F_AsBx, F_ABn, F_ABnCP, F_AnBnC, F_INVALID };
 
 static const u8 op_format[OP__COUNT] = {
@@ -156,13 +156,12 @@ static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i, u32 prev)
 			err = reg(v, "A+1", a + 1, fr);
 		return err;
 	case F_ARBRC:
-		if (op == OP_EQ || op == OP_LT || op == OP_LE) {
-			if (a > 1)
-				REJ("flag operand", "A=%u must be 0 or 1", a);
-			if (v->pc + 2 >= end)
-				REJ("jump target", "skip past the end of the function");
-		} else if ((err = reg(v, "A", a, fr)))
-			return err;
+		return reg(v, "A", a, fr) ?: rk(v, "B", bb, fr) ?: rk(v, "C", c, fr);
+	case F_FRKRK:
+		if (a > 1)
+			REJ("flag operand", "A=%u must be 0 or 1", a);
+		if (v->pc + 2 >= end)
+			REJ("jump target", "skip past the end of the function");
 		return rk(v, "B", bb, fr) ?: rk(v, "C", c, fr);
 	case F_ABxK:
 		if (bx >= b->nconst)

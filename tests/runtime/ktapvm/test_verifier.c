@@ -35,6 +35,8 @@ static const struct vcase cases[] = {
 	{ "jump before the start", 4, { ASBX(OPC(JMP), 0, -2) }, 1, 0, 0, 0, "jump target: " M "0 (JMP): target -1 outside the function's 2 instructions" },
 	{ "FORLOOP registers", 4, { ASBX(OPC(FORPREP), 1, 0) }, 1, 0, 0, 0, "register operand: " M "0 (FORPREP): A+3=4 outside the frame of 4 registers" },
 	{ "EQ flag", 4, { ABC(OPC(EQ), 2, 0, 0) }, 1, 0, 0, 0, "flag operand: " M "0 (EQ): A=2 must be 0 or 1" },
+	/* A of a comparison is a flag, not a register: 1 is fine in a one-register frame */
+	{ "comparison flag is not a register", 1, { ABC(OPC(LT), 1, K(0), K(1)), ASBX(OPC(JMP), 0, 0) }, 2, 0, 0, 0, NULL },
 	{ "skip past the end", 4, { ABC(OPC(LT), 0, 0, 1) }, 1, 1, 0, 0, "jump target: " M "0 (LT): skip past the end of the function" },
 	{ "skip over the last RETURN", 4, { ABC(OPC(TEST), 0, 0, 1) }, 1, 0, 0, 0, "jump target: " M "0 (TEST): skip past the end of the function" },
 	{ "missing RETURN", 4, { ABC(OPC(MOVE), 0, 1, 0) }, 1, 1, 0, 0, "function end: " M "0 (MOVE): last instruction is not RETURN or JMP" },

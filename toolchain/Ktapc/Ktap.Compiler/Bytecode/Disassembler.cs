@@ -68,6 +68,7 @@ public static class Disassembler
             OperandFormat.ABC => $"{R(a)} {R(b)} {R(c)}",
             OperandFormat.ABRC => $"{R(a)} {R(b)} {RK(model, c, notes)}",
             OperandFormat.ARBRC => $"{R(a)} {RK(model, b, notes)} {RK(model, c, notes)}",
+            OperandFormat.FRKRK => $"{a} {RK(model, b, notes)} {RK(model, c, notes)}",
             OperandFormat.ABxK => $"{R(a)} {K(model, bx, notes)}",
             OperandFormat.ABxG => $"{R(a)} g{bx}".Also(() => notes.Add(Global(model, bx))),
             OperandFormat.ABxF => $"{R(a)} f{bx}".Also(() => notes.Add(Function(model, bx))),

@@ -25,7 +25,8 @@ public class DisassemblerTests
         Assert.DoesNotContain("out of range", text);
         // Every format shows operand A first: a register, or a raw number for AnBnC.
         var firstOperand = text[12..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-        Assert.Equal(info.Format == OperandFormat.AnBnC ? "1" : "r1", firstOperand);
+        // A is a number (count or flag) in AnBnC and FRKRK, a register everywhere else.
+        Assert.Equal(info.Format is OperandFormat.AnBnC or OperandFormat.FRKRK ? "1" : "r1", firstOperand);
     }
 
     [Fact]
