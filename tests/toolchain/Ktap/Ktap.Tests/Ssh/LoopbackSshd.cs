@@ -8,12 +8,14 @@ namespace Ktap.Tests.Ssh;
 
 /// <summary>
 /// A real OpenSSH sshd on 127.0.0.1 with its own temporary config, host key and
-/// authorized_keys, started for one test class and killed at the end. Ports come from the
-/// tool helper's range 10040-10049.
+/// authorized_keys, started for one test class and killed at the end. Ports come from
+/// 10044-10049: test classes run in parallel, and the emulated boards of EndToEnd/ listen on
+/// 10042 and 10043.
 /// </summary>
 public sealed class LoopbackSshd : IDisposable
 {
-    private static int s_nextPort = 10040;
+    private const int FirstPort = 10044, PortCount = 6;
+    private static int s_nextPort = -1;
     private Process? _sshd;
 
     public LoopbackSshd()
@@ -106,9 +108,9 @@ public sealed class LoopbackSshd : IDisposable
 
     private static int FreePort()
     {
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < PortCount; i++)
         {
-            var port = 10040 + (Interlocked.Increment(ref s_nextPort) - 10041) % 10;
+            var port = FirstPort + Interlocked.Increment(ref s_nextPort) % PortCount;
             try
             {
                 var l = new TcpListener(IPAddress.Loopback, port);
@@ -118,7 +120,7 @@ public sealed class LoopbackSshd : IDisposable
             }
             catch (SocketException) { }
         }
-        throw new InvalidOperationException("no free port in 10040-10049");
+        throw new InvalidOperationException($"no free port in {FirstPort}-{FirstPort + PortCount - 1}");
     }
 
     private static void Tool(string file, params string[] args)
