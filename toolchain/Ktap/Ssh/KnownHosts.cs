@@ -19,7 +19,7 @@ public sealed record KnownHostEntry(int LineNumber, string Hosts, string KeyType
             if (pattern.StartsWith("|1|", StringComparison.Ordinal))
                 hit = KnownHosts.HashedMatches(pattern, name);
             else
-                hit = KnownHosts.Glob(pattern.ToLowerInvariant(), name.ToLowerInvariant());
+                hit = Glob.Matches(pattern.ToLowerInvariant(), name.ToLowerInvariant());
             if (hit && negated) return false;
             if (hit) matched = true;
         }
@@ -93,18 +93,4 @@ public static class KnownHosts
     /// <summary>Hashes a host name as OpenSSH does (used by tests and by nothing that writes files).</summary>
     public static string Hash(string name, byte[] salt) =>
         $"|1|{Convert.ToBase64String(salt)}|{Convert.ToBase64String(HMACSHA1.HashData(salt, Encoding.ASCII.GetBytes(name)))}";
-
-    internal static bool Glob(string pattern, string text)
-    {
-        int p = 0, t = 0, star = -1, mark = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t])) { p++; t++; }
-            else if (p < pattern.Length && pattern[p] == '*') { star = p++; mark = t; }
-            else if (star >= 0) { p = star + 1; t = ++mark; }
-            else return false;
-        }
-        while (p < pattern.Length && pattern[p] == '*') p++;
-        return p == pattern.Length;
-    }
 }
