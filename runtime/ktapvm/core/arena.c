@@ -26,6 +26,31 @@ struct big_free {
 	u64 bytes;
 };
 
+/* With the lock held: take a reused block h, or else carve fresh bytes off the unused end;
+ * count what was taken. Returns 0 when the budget has no room. */
+static struct blk_hdr *take_locked(struct kvm_arena *a, struct blk_hdr *h, u64 bytes)
+{
+	if (!h && a->size - a->bump >= bytes) {
+		h = (struct blk_hdr *)(a->base + a->bump);
+		a->bump += bytes;
+	}
+	if (h) {
+		a->used += bytes;
+		if (a->used > a->peak)
+			a->peak = a->used;
+	}
+	return h;
+}
+
+/* Outside the lock: stamp the header and hand out zeroed memory. */
+static void *block_init(struct blk_hdr *h, u32 cls, u64 bytes)
+{
+	h->cls = cls;
+	h->magic = BLK_MAGIC;
+	kvm_memset(h + 1, 0, bytes - HDR);
+	return h + 1;
+}
+
 static void *big_alloc(struct kvm_arena *a, u64 size)
 {
 	u64 bytes = (size + HDR + PAGE - 1) & ~(u64)(PAGE - 1);
@@ -42,22 +67,10 @@ static void *big_alloc(struct kvm_arena *a, u64 size)
 		*bestp = best->next;
 		bytes = best->bytes;
 		h = (struct blk_hdr *)best;
-	} else if (a->size - a->bump >= bytes) {
-		h = (struct blk_hdr *)(a->base + a->bump);
-		a->bump += bytes;
 	}
-	if (h) {
-		a->used += bytes;
-		if (a->used > a->peak)
-			a->peak = a->used;
-	}
+	h = take_locked(a, h, bytes);
 	ktap_plat_unlock(a->lock, fl);
-	if (!h)
-		return 0;
-	h->cls = BIG_CLASS | (u32)(bytes / PAGE);
-	h->magic = BLK_MAGIC;
-	kvm_memset(h + 1, 0, bytes - HDR);
-	return h + 1;
+	return h ? block_init(h, BIG_CLASS | (u32)(bytes / PAGE), bytes) : 0;
 }
 
 static void big_free(struct kvm_arena *a, struct blk_hdr *h)
@@ -92,22 +105,10 @@ void *arena_alloc(struct ktap_session *s, u64 size)
 	if (a->free_list[cls]) {
 		h = a->free_list[cls];
 		a->free_list[cls] = *(void **)(h + 1);
-	} else if (a->size - a->bump >= bytes) {
-		h = (struct blk_hdr *)(a->base + a->bump);
-		a->bump += bytes;
 	}
-	if (h) {
-		a->used += bytes;
-		if (a->used > a->peak)
-			a->peak = a->used;
-	}
+	h = take_locked(a, h, bytes);
 	ktap_plat_unlock(a->lock, fl);
-	if (!h)
-		return 0;
-	h->cls = cls;
-	h->magic = BLK_MAGIC;
-	kvm_memset(h + 1, 0, bytes - HDR);
-	return h + 1;
+	return h ? block_init(h, cls, bytes) : 0;
 }
 
 void arena_free(struct ktap_session *s, void *p)
