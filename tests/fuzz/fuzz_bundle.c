@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	replay_ctx.ncpus = 2;
 	replay_ctx.ev = 0;
 	replay_ctx.cpu = 0;
-	s = ktap_session_load(copy, (u32)size, &target, &limits, 0, &err, msg);
+	s = ktap_session_load(copy, (u32)size, &target, &limits, NULL, 0, &err, msg);
 	free(copy);
 	if (!s)
 		return 0;

@@ -160,6 +160,7 @@ struct ktap_session {
 	struct ktap_target target;
 	void *host;
 	u64 lim[KTAP_LIMIT_COUNT];
+	struct ktap_bounds bounds; /* the host's ceilings, kept for process-context runs */
 	struct kv *globals;
 	struct ktap_lock *global_lock;
 	struct ktap_lock *intern_lock;

@@ -44,6 +44,36 @@ static struct ktap_lock *plat_lock(void)
 	return l;
 }
 
+/* The core's own ceilings: what any host gets when it sets none. */
+void ktap_default_bounds(struct ktap_bounds *out)
+{
+	kvm_memset(out, 0, sizeof(*out));
+	out->max[KTAP_LIMIT_INSNS] = 10000000;
+	out->max[KTAP_LIMIT_CALL_DEPTH] = 200;
+	out->max[KTAP_LIMIT_STRING_LEN] = 65535;
+	out->max[KTAP_LIMIT_TABLE_ENTRIES] = 1u << 20;
+	out->max[KTAP_LIMIT_MEMORY] = KTAP_MAX_MEMORY;
+	out->run_ns = 100000000; /* 100 ms */
+	out->process_insns = 100000000;
+}
+
+static void apply_bounds(struct ktap_session *s, const struct ktap_bounds *bounds)
+{
+	struct ktap_bounds d;
+	int i;
+	ktap_default_bounds(&d);
+	s->bounds = d;
+	if (!bounds)
+		return;
+	for (i = 1; i < KTAP_LIMIT_COUNT; i++)
+		if (bounds->max[i] && bounds->max[i] < d.max[i])
+			s->bounds.max[i] = bounds->max[i];
+	if (bounds->run_ns)
+		s->bounds.run_ns = bounds->run_ns;
+	if (bounds->process_insns)
+		s->bounds.process_insns = bounds->process_insns;
+}
+
 static void apply_limits(struct ktap_session *s, const struct ktap_limits *over)
 {
 	static const u64 defaults[KTAP_LIMIT_COUNT] = { 0, KTAP_DEFAULT_INSNS, KTAP_DEFAULT_CALL_DEPTH,
@@ -55,6 +85,8 @@ static void apply_limits(struct ktap_session *s, const struct ktap_limits *over)
 			s->lim[i] = s->b.limits[i];
 		if (over && over->value[i])
 			s->lim[i] = over->value[i];
+		if (s->lim[i] > s->bounds.max[i]) /* a bundle may only lower the host's ceiling */
+			s->lim[i] = s->bounds.max[i];
 	}
 }
 
@@ -118,8 +150,8 @@ nomem:
 }
 
 struct ktap_session *ktap_session_load(const void *bundle, u32 len, const struct ktap_target *target,
-				       const struct ktap_limits *limits, void *host, int *err,
-				       char *errmsg)
+				       const struct ktap_limits *limits, const struct ktap_bounds *bounds,
+				       void *host, int *err, char *errmsg)
 {
 	struct ktap_session *s = ktap_plat_alloc(sizeof(*s));
 	int e;
@@ -138,6 +170,7 @@ struct ktap_session *ktap_session_load(const void *bundle, u32 len, const struct
 	if (!e)
 		e = kvm_verify(s, errmsg);
 	if (!e) {
+		apply_bounds(s, bounds);
 		apply_limits(s, limits);
 		e = check_limits(s, errmsg);
 	}

@@ -69,6 +69,13 @@ int ktap_plat_num_online_cpus(void);
 u64 ktap_plat_time_ns(void);  /* monotonic */
 s64 ktap_plat_wall_us(void);  /* gettimeofday in microseconds */
 
+/* ---- process context [process] --------------------------------------------
+ * The main chunk and trace_end run in process context. Every few thousand instructions
+ * the core calls this: it may sleep (kernel: cond_resched) and returns nonzero when the
+ * run must stop now (kernel: a fatal signal is pending for the task). Never called from
+ * probe context. */
+int ktap_plat_yield(void);
+
 /* ---- current task [probe] ------------------------------------------------ */
 struct ktap_task_info {
 	s64 pid; /* thread group id */

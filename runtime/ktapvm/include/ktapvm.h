@@ -51,18 +51,34 @@ struct ktap_limits {
 #define KTAP_DEFAULT_MEMORY (8u << 20)
 #define KTAP_MAX_MEMORY (256u << 20)
 
+/*
+ * Ceilings the host imposes (kernel: module parameters; ktapvm-run: --max-limit). A
+ * session's budget is min(ceiling, the caller's override, else the bundle's LIMITS, else
+ * the default): a bundle may only lower them. run_ns bounds one probe-context handler run
+ * in wall-clock time; process_insns is the instruction budget of the main chunk and of
+ * trace_end, which run in process context (preemptible, stopped by ktap_plat_yield()).
+ * A zero field takes the built-in ceiling (ktap_default_bounds()).
+ */
+struct ktap_bounds {
+	u64 max[KTAP_LIMIT_COUNT]; /* indexed by enum ktap_limit_key; index 0 unused */
+	u64 run_ns;
+	u64 process_insns;
+};
+void ktap_default_bounds(struct ktap_bounds *out);
+
 struct ktap_session;
 
 /*
  * Parse, check and verify a bundle for this VM's target, apply limits (the caller's
- * override the bundle's LIMITS section, which override the defaults) and preallocate the
- * session. On failure return NULL, *err = -KTAP_E..., and errmsg (KTAP_ERRMSG_MAX bytes)
+ * override the bundle's LIMITS section, which override the defaults), cap them by bounds
+ * (NULL: ktap_default_bounds()) and preallocate the session. On failure return NULL, *err = -KTAP_E..., and errmsg (KTAP_ERRMSG_MAX bytes)
  * holds the precise message. The bytes are copied; the caller may free them.
  * host is an opaque pointer for the platform (ktap_session_host()).
  */
 struct ktap_session *ktap_session_load(const void *bundle, u32 len,
 				       const struct ktap_target *target,
-				       const struct ktap_limits *limits, void *host,
+				       const struct ktap_limits *limits,
+				       const struct ktap_bounds *bounds, void *host,
 				       int *err, char *errmsg);
 void ktap_session_free(struct ktap_session *s);
 void *ktap_session_host(const struct ktap_session *s);

@@ -76,6 +76,12 @@ int ktap_plat_num_online_cpus(void)
 	return num_online_cpus();
 }
 
+int ktap_plat_yield(void)
+{
+	cond_resched();
+	return fatal_signal_pending(current);
+}
+
 u64 ktap_plat_time_ns(void)
 {
 	return ktime_get_mono_fast_ns(); /* NMI-safe */

@@ -92,7 +92,7 @@ static int kt_session_start(struct kt_session *s)
 		ret = -ENOMEM;
 		goto fail;
 	}
-	s->vm = ktap_session_load(s->bundle, s->bundle_len, &kt_native_target, NULL, s,
+	s->vm = ktap_session_load(s->bundle, s->bundle_len, &kt_native_target, NULL, NULL, s,
 				  &err, msg);
 	if (!s->vm) {
 		kt_session_set_error(s, err ? err : -EINVAL, "%s", msg);

@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot read events %s\n", prog, events_path);
 		return 2;
 	}
-	s = ktap_session_load(bundle, (u32)blen, &target, &limits, 0, &err, msg);
+	s = ktap_session_load(bundle, (u32)blen, &target, &limits, NULL, 0, &err, msg);
 	free(bundle);
 	if (!s) {
 		fprintf(stderr, "%s: %s: %s\n", prog, bundle_path, msg);

@@ -61,6 +61,11 @@ int ktap_plat_num_online_cpus(void)
 	return replay_ctx.ncpus;
 }
 
+int ktap_plat_yield(void)
+{
+	return 0; /* the runner has no signals to honour: SIGINT simply ends the process */
+}
+
 u64 ktap_plat_time_ns(void)
 {
 	return replay_ctx.now_ns;
