@@ -362,7 +362,7 @@ static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 
 {
 	struct titer it;
 	struct kv key, val;
-	s64 lo = 0, hi = 0, step = 1;
+	s64 lo = 0, hi = 0, step = 0;
 	u64 range = 0, ustep = 1;
 	u32 nb = HIST_BUCKETS, i;
 	u64 *counts;
@@ -419,7 +419,7 @@ static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 
 	rec_begin(&w, s, c, id == BI_HIST ? REC_HIST : REC_LHIST, 0);
 	rec_u64(&w, (u64)lo);
 	rec_u64(&w, (u64)hi);
-	rec_u64(&w, (u64)step);
+	rec_u64(&w, id == BI_HIST ? 0 : (u64)step); /* HIST: three zeros (record-format.md) */
 	rec_u32(&w, nb);
 	for (i = 0; i < nb; i++)
 		rec_u64(&w, counts[i]);
