@@ -245,7 +245,7 @@ static int histogram(struct ktap_session *s, struct kvm_cpu *c, struct kv *args,
 		top_k[j] = key;
 		top_v[j] = n;
 	}
-	rec_begin(&w, s, REC_HISTOGRAM, 0);
+	rec_begin(&w, s, c, REC_HISTOGRAM, 0);
 	rec_u64(&w, (u64)sum);
 	rec_u32(&w, total);
 	rec_u32(&w, rows);
@@ -312,7 +312,7 @@ static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 
 		else
 			counts[1 + (u64)(v - lo) / (u64)step]++;
 	}
-	rec_begin(&w, s, id == BI_HIST ? REC_HIST : REC_LHIST, 0);
+	rec_begin(&w, s, c, id == BI_HIST ? REC_HIST : REC_LHIST, 0);
 	rec_u64(&w, (u64)lo);
 	rec_u64(&w, (u64)hi);
 	rec_u64(&w, (u64)step);
@@ -392,13 +392,13 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 	switch (id) {
 	case BI_PRINT:
 		*nres = 0;
-		rec_values(s, REC_PRINT, nargs, args, nargs);
+		rec_values(s, c, REC_PRINT, nargs, args, nargs);
 		return 0;
 	case BI_PRINTF:
 		*nres = 0;
 		if (args[0].t != KT_STRING)
 			return fail(msg, id, "format is not a string");
-		rec_values(s, REC_PRINTF_DYN, nargs, args, nargs);
+		rec_values(s, c, REC_PRINTF_DYN, nargs, args, nargs);
 		return 0;
 	case BI_PAIRS: {
 		struct ktab *t = table_arg(s, &args[0]);
@@ -431,7 +431,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 			tab_clear_s(s, args[0].u.tab);
 		} else if (args[0].t == KT_PTABLE) {
 			int i;
-			for (i = 0; i < s->ncpu; i++)
+			for (i = 0; i <= s->ncpu; i++)
 				tab_clear_s(s, args[0].u.ptab->percpu[i]);
 		} else {
 			return fail(msg, id, "argument is not a table");
@@ -490,7 +490,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		if (id == BI_PRINT_BACKTRACE) {
 			struct recw w;
 			*nres = 0;
-			rec_begin(&w, s, REC_BACKTRACE, 0);
+			rec_begin(&w, s, c, REC_BACKTRACE, 0);
 			rec_value(&w, &res[0]);
 			rec_finish(&w);
 		}
@@ -534,7 +534,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		} else {
 			code = id - BI_ANSI_CLEAR_SCREEN + 1;
 		}
-		rec_values(s, REC_ANSI, code, args, nargs);
+		rec_values(s, c, REC_ANSI, code, args, nargs);
 		return 0;
 	}
 	case BI_NEXT: {

@@ -17,29 +17,67 @@ const char *kvm_type_name(u32 t)
 static const char *const budget_names[KTAP_LIMIT_COUNT] = { "", "instructions per handler run",
 	"call depth", "string length", "table entries", "session memory" };
 
-/* Report a runtime error at the current instruction of the top frame: count it, emit an
- * ERROR record the first time this site fails. Returns the negative error. */
+/* Report a runtime error at the current instruction of the top frame: count it (in the
+ * slot: no lock), emit an ERROR record the first time this site fails. Returns the
+ * negative error. */
 static int rt_error(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, int code, const char *msg)
 {
 	u32 pc = nframes ? c->frames[nframes - 1].pc : 0, fn = nframes ? c->frames[nframes - 1].fn : 0;
-	unsigned long fl;
-	u32 first;
-	char buf[96];
-	if (code > RT_BUDGET_BASE) {
-		u32 key = (u32)(code - RT_BUDGET_BASE);
+	u32 key = code > RT_BUDGET_BASE ? (u32)(code - RT_BUDGET_BASE) : 0;
+	char buf[112];
+	if (code == RT_STOPPED) {
+		msg = "stopped: a fatal signal is pending for the process running the script";
+		key = KTAP_LIMIT_INSNS;
+	} else if (code == RT_BUDGET_TIME) {
+		kvm_snprintf(buf, sizeof(buf), "budget exceeded: handler run time (limit %llu ns)",
+			     (unsigned long long)s->bounds.run_ns);
+		msg = buf;
+		key = KTAP_LIMIT_INSNS;
+	} else if (code == RT_BUDGET_INSNS) {
+		kvm_snprintf(buf, sizeof(buf), "budget exceeded: %s (limit %llu)",
+			     c->process ? "instructions of the main chunk or trace_end" : budget_names[key],
+			     (unsigned long long)c->insns_limit);
+		msg = buf;
+	} else if (key) {
 		kvm_snprintf(buf, sizeof(buf), "budget exceeded: %s (limit %llu)", budget_names[key],
 			     (unsigned long long)s->lim[key]);
 		msg = buf;
 	}
-	fl = ktap_plat_lock(s->stats_lock);
-	s->stats.runtime_errors++;
-	if (code > RT_BUDGET_BASE)
-		s->stats.budget_hits[code - RT_BUDGET_BASE]++;
-	first = s->site_errors[pc]++ == 0;
-	ktap_plat_unlock(s->stats_lock, fl);
-	if (first)
-		rec_error(s, fn, pc, code, msg);
-	return code > RT_BUDGET_BASE ? -KTAP_ERANGE : -KTAP_EINVAL;
+	c->n_errors++;
+	if (key)
+		c->n_budget[key]++;
+	/* the record carries the public code (the time bound and a signal count as the
+	 * instruction budget, 101, with their own message). The first failure of a site
+	 * reports it; two CPUs failing at once both see 0 at
+	 * most once each, so a site reports at most once per CPU */
+	if (pc < s->b.ncode && __atomic_exchange_n(&s->site_errors[pc], 1, __ATOMIC_RELAXED) == 0)
+		rec_error(s, c, fn, pc, key ? RT_BUDGET_BASE + (int)key : code, msg);
+	return key ? -KTAP_ERANGE : -KTAP_EINVAL;
+}
+
+/* A chunk of the run's budget is used up: take the next one. The process slot yields
+ * here (it may sleep) and stops when a fatal signal is pending; a probe slot checks its
+ * wall-clock bound, starting the clock at its first refill so that short handlers never
+ * read it. */
+int kvm_refill(struct ktap_session *s, struct kvm_cpu *c)
+{
+	u64 take;
+	if (!c->insns_rest)
+		return RT_BUDGET_INSNS;
+	if (c->process) {
+		if (ktap_plat_yield())
+			return RT_STOPPED;
+	} else {
+		u64 now = ktap_plat_clock_ns();
+		if (!c->start_ns)
+			c->start_ns = now ? now : 1;
+		else if (now - c->start_ns > s->bounds.run_ns)
+			return RT_BUDGET_TIME;
+	}
+	take = c->insns_rest < KVM_CHUNK ? c->insns_rest : KVM_CHUNK;
+	c->insns_rest -= take;
+	c->insns_left += take;
+	return 0;
 }
 
 static int truth(const struct kv *v)
@@ -321,10 +359,13 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 #define LOAD() (pc = code + fr->pc, left = c->insns_left)
 	for (;;) {
 		u32 i = *pc++;
-		if (!left--) {
-			err = RT_BUDGET_INSNS;
-			goto error;
+		if (!left) { /* chunk used up: the slow path refills, yields or stops */
+			c->insns_left = 0;
+			if ((err = kvm_refill(s, c)))
+				goto error;
+			left = c->insns_left;
 		}
+		left--;
 		switch (INSN_OP(i)) {
 		case OP_MOVE:
 			*RA = *RB;
@@ -439,7 +480,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				CHECK(RT_NILKEY);
 			if (n->t != KT_NUMBER)
 				CHECK(RT_ARITH);
-			CHECK(ptab_add(s, RA->u.ptab, &key, n->u.n));
+			CHECK(ptab_add(s, c, RA->u.ptab, &key, n->u.n));
 			break;
 		}
 		case OP_SELF: {
@@ -627,10 +668,10 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			break;
 		}
 		case OP_PRINT:
-			rec_values(s, REC_PRINT, INSN_B(i), RA, INSN_B(i));
+			rec_values(s, c, REC_PRINT, INSN_B(i), RA, INSN_B(i));
 			break;
 		case OP_PRINTF:
-			rec_values(s, REC_PRINTF, INSN_C(i), RA, INSN_B(i));
+			rec_values(s, c, REC_PRINTF, INSN_C(i), RA, INSN_B(i));
 			break;
 		case OP_EVARG: {
 			struct ktap_evval e = { KTAP_EV_NIL, 0, 0, 0 };
@@ -699,21 +740,29 @@ int kvm_call_nested(struct ktap_session *s, struct kvm_cpu *c, const struct kv *
 	return err;
 }
 
-int kvm_execute(struct ktap_session *s, u32 fn, const struct ktap_event *ev)
+/* Run fn in slot c: a probe slot (probe context, the instruction budget of a handler run
+ * and the wall-clock bound) or the process slot (main and trace_end: the host's process
+ * budget, yielding every chunk). */
+int kvm_execute(struct ktap_session *s, struct kvm_cpu *c, u32 fn, const struct ktap_event *ev)
 {
-	struct kvm_cpu *c = kvm_this_cpu(s);
 	const struct kvm_func *f = &s->b.funcs[fn];
 	u32 j, nframes = 1;
+	u64 budget;
 	int err;
 
 	if (c->running) {
-		STAT_INC(s, skipped_reentry);
+		c->n_skipped++; /* only this CPU writes its slot's counters */
 		return 0;
 	}
 	c->running = 1;
 	c->ev = ev;
 	c->scratch_used = 0;
-	c->insns_left = s->lim[KTAP_LIMIT_INSNS];
+	budget = c->process ? s->bounds.process_insns : s->lim[KTAP_LIMIT_INSNS];
+	c->insns_limit = budget;
+	c->insns_left = budget < KVM_CHUNK ? budget : KVM_CHUNK;
+	c->insns_rest = budget - c->insns_left;
+	c->start_ns = 0;
+	c->top_serial = 0; /* no B=0 consumer may use a top from an earlier run */
 	for (j = 0; j <= f->frame; j++)
 		c->regs[j].t = KT_NIL;
 	c->regs[0].t = KT_FUNCTION;
@@ -725,6 +774,7 @@ int kvm_execute(struct ktap_session *s, u32 fn, const struct ktap_event *ev)
 	c->frames[0].want = 0;
 	c->frames[0].varg_base = 1;
 	c->frames[0].varg_count = 0;
+	c->frames[0].serial = ++c->serial;
 	err = run(s, c, nframes, 0);
 	c->ev = 0;
 	c->running = 0;

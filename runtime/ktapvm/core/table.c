@@ -210,11 +210,12 @@ struct kptab *ptab_new(struct ktap_session *s)
 	int i;
 	if (!p)
 		return 0;
-	p->percpu = arena_alloc(s, sizeof(*p->percpu) * (u64)s->ncpu);
+	/* one table per slot: every probe slot and the process slot */
+	p->percpu = arena_alloc(s, sizeof(*p->percpu) * ((u64)s->ncpu + 1));
 	p->merged = tab_new(s);
 	if (!p->percpu || !p->merged)
 		return 0;
-	for (i = 0; i < s->ncpu; i++) {
+	for (i = 0; i <= s->ncpu; i++) {
 		p->percpu[i] = tab_new(s);
 		if (!p->percpu[i])
 			return 0;
@@ -245,10 +246,10 @@ static void stat_merge(struct kstat *into, const struct kstat *from)
 	into->sum = (s64)((u64)into->sum + (u64)from->sum);
 }
 
-/* Only this CPU writes its table; the lock orders it against readers merging. */
-int ptab_add(struct ktap_session *s, struct kptab *p, const struct kv *k, s64 n)
+/* Only the slot's own runs write its table; the lock orders them against readers merging. */
+int ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, s64 n)
 {
-	struct ktab *t = p->percpu[kvm_this_cpu(s) - s->cpus];
+	struct ktab *t = p->percpu[c - s->cpus];
 	unsigned long fl = ktap_plat_lock(t->lock);
 	struct knode *nd = find(t, k);
 	int err = 0;
@@ -275,7 +276,7 @@ int ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const s
 {
 	struct kstat m = { 0, 0, 0, 0 };
 	int i;
-	for (i = 0; i < s->ncpu; i++) {
+	for (i = 0; i <= s->ncpu; i++) {
 		struct ktab *t = p->percpu[i];
 		unsigned long fl = ktap_plat_lock(t->lock);
 		struct knode *nd = find(t, k);
@@ -301,7 +302,7 @@ int ptab_merge(struct ktap_session *s, struct kptab *p)
 {
 	int i;
 	tab_clear_s(s, p->merged);
-	for (i = 0; i < s->ncpu; i++) {
+	for (i = 0; i <= s->ncpu; i++) {
 		struct ktab *t = p->percpu[i];
 		struct kv k = { 0, 0, { 0 } }, key, val;
 		unsigned long fl;

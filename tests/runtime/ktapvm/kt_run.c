@@ -5,6 +5,7 @@
 #include "../../../runtime/ktapvm/user/replay.h"
 
 int kt_pass, kt_fail;
+const struct ktap_bounds *kt_bounds; /* host ceilings for kt_load (NULL: the defaults) */
 
 struct ktap_session *kt_load(const uint8_t *p, size_t len, int arch, const struct ktap_limits *l,
 			     int *err, char *msg)
@@ -13,7 +14,7 @@ struct ktap_session *kt_load(const uint8_t *p, size_t len, int arch, const struc
 	t.arch = (u8)arch;
 	t.byte_order = arch == 4 ? KTAP_BIG_ENDIAN : KTAP_LITTLE_ENDIAN;
 	t.word_size = arch == 2 ? 8 : 4;
-	return ktap_session_load(p, (u32)len, &t, l, NULL, 0, err, msg);
+	return ktap_session_load(p, (u32)len, &t, l, kt_bounds, 0, err, msg);
 }
 
 static uint32_t g32(const uint8_t *p, int big)
