@@ -77,7 +77,7 @@ struct gen {
 	/* the function being generated */
 	struct fsig *f;
 	uint8_t ty[256];
-	uint8_t consumer[KB_MAX];
+	uint8_t noland[KB_MAX]; /* B=0 consumers and TFORLOOPs: only their predecessor may enter */
 	struct { uint32_t at; uint32_t choice; } rj[KB_MAX];
 	unsigned nrj;
 	unsigned cap; /* instruction budget of this function */
@@ -366,7 +366,7 @@ static void snip_open(struct gen *g)
 			load_kind(g, a + i, 'a');
 		if (emit_producer(g, p))
 			return;
-		g->consumer[here(g)] = 1;
+		g->noland[here(g)] = 1;
 		emit(g, ABC(KOP_RETURN, a, 0, 0));
 		return;
 	}
@@ -385,11 +385,11 @@ static void snip_open(struct gen *g)
 		return;
 	{
 		uint32_t c = chance(g, 25) ? 0 : result_c(g, a);
-		g->consumer[here(g)] = 1;
+		g->noland[here(g)] = 1;
 		emit(g, ABC(KOP_CALL, a, 0, c));
 		settle_results(g, a, c);
 		if (c == 0 && chance(g, 50)) { /* itself a producer: return f(g()) */
-			g->consumer[here(g)] = 1;
+			g->noland[here(g)] = 1;
 			emit(g, ABC(KOP_RETURN, a, 0, 0));
 		}
 	}
@@ -425,6 +425,8 @@ static void snip_numfor(struct gen *g, int depth)
 	emit(g, ASBX(KOP_FORPREP, a, 0));
 	body = here(g);
 	gen_block(g, depth + 1, 1 + pick(g, 8));
+	if (chance(g, 12)) /* the body overwrites a loop register: FORLOOP's run-time type check */
+		load_kind(g, a + pick(g, 3), "nstfSa"[pick(g, 6)]);
 	patch(g, prep, here(g));
 	emit(g, ASBX(KOP_FORLOOP, a, (int32_t)body - (int32_t)here(g) - 1));
 }
@@ -456,6 +458,7 @@ static void snip_genfor(struct gen *g, int depth)
 	gen_block(g, depth + 1, 1 + pick(g, 8));
 	patch(g, jmp, here(g));
 	emit(g, ABC(KOP_TFORCALL, a, 0, nv));
+	g->noland[here(g)] = 1;
 	emit(g, ASBX(KOP_TFORLOOP, a + 2, (int32_t)body - (int32_t)here(g) - 1));
 }
 
@@ -476,7 +479,8 @@ static void snip_if(struct gen *g, int depth)
 		emit(g, ABC(KOP_TEST, rnd_reg(g), 0, pick(g, 2)));
 		break;
 	default:
-		emit(g, ABC(KOP_TESTSET, rnd_reg(g), rnd_reg(g), pick(g, 2)));
+		/* C is a flag, but the verifier also checks it as a register (C < frame) */
+		emit(g, ABC(KOP_TESTSET, rnd_reg(g), rnd_reg(g), g->f->frame > 1 ? pick(g, 2) : 0));
 	}
 	if (chance(g, 15)) { /* a JMP anywhere in the function */
 		emit_random_jump(g, KOP_JMP, 0);
@@ -697,18 +701,24 @@ static void snip_raw(struct gen *g)
 		break;
 	case KOP_CONCAT: emit(g, ABC(op, a, b < c ? b : c, b < c ? c : b)); break;
 	case KOP_JMP: emit_random_jump(g, op, 0); break;
-	case KOP_FORPREP: case KOP_FORLOOP:
-		if (a + 4 <= fr)
-			emit_random_jump(g, op, a);
+	case KOP_FORPREP: case KOP_FORLOOP: /* the verifier pairs them: a loop on whatever a..a+2 hold */
+		if (a + 4 <= fr && room(g, 8)) {
+			uint32_t prep = here(g), body;
+			emit(g, ASBX(KOP_FORPREP, a, 0));
+			body = here(g);
+			if (chance(g, 50))
+				snip_arith(g);
+			patch(g, prep, here(g));
+			emit(g, ASBX(KOP_FORLOOP, a, (int32_t)body - (int32_t)here(g) - 1));
+		}
 		break;
-	case KOP_TFORLOOP:
-		if (a + 2 <= fr)
-			emit_random_jump(g, op, a);
-		break;
-	case KOP_TFORCALL: {
+	case KOP_TFORCALL: case KOP_TFORLOOP: { /* the pair, calling whatever R(a) holds, looping anywhere */
 		uint32_t n = 1 + pick(g, 3);
-		if (a + n + 3 <= fr)
-			emit(g, ABC(op, a, 0, n));
+		if (a + n + 3 <= fr) {
+			emit(g, ABC(KOP_TFORCALL, a, 0, n));
+			g->noland[here(g)] = 1;
+			emit_random_jump(g, KOP_TFORLOOP, a + 2);
+		}
 		break;
 	}
 	case KOP_CALL: {
@@ -773,7 +783,7 @@ static void begin_fn(struct gen *g, struct fsig *fs)
 	int i;
 	g->f = fs;
 	g->nrj = 0;
-	memset(g->consumer, 0, sizeof(g->consumer));
+	memset(g->noland, 0, sizeof(g->noland));
 	for (i = 0; i < 256; i++)
 		g->ty[i] = i < fs->params ? TY_ANY : TY_NIL;
 	/* nested snippets may pass the cap by < 100 instructions: 400 keeps clear of KB_MAX */
@@ -790,7 +800,7 @@ static void end_fn(struct gen *g)
 	if (!g->eof && here(g) + 40 < KB_MAX && chance(g, 15)) {
 		uint32_t a = rnd_reg(g);
 		if (emit_producer(g, a) == 0) {
-			g->consumer[here(g)] = 1;
+			g->noland[here(g)] = 1;
 			emit(g, ABC(KOP_RETURN, a, 0, 0));
 		}
 	}
@@ -801,7 +811,7 @@ static void end_fn(struct gen *g)
 	 * may reach it) */
 	for (j = 0; j < g->nrj; j++) {
 		uint32_t t = (uint32_t)(((uint64_t)g->rj[j].choice * f->n) >> 16);
-		while (t > 0 && g->consumer[t])
+		while (t > 0 && g->noland[t])
 			t--;
 		patch(g, g->rj[j].at, t);
 	}
