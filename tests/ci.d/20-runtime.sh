@@ -77,5 +77,25 @@ fuzz_brief() {
 }
 step "fuzz ${KTAP_FUZZ_SECONDS:-60}s, zero findings" fuzz_brief
 
+# the generator fuzzer (tests/fuzz/fuzz_gen.c): bundles the verifier accepts, run with the
+# VM's invariants checked; the stored regressions first, then a brief run from fixed seeds.
+# The generator must stay useful: at least 90% of its bundles accepted.
+fuzz_gen_brief() {
+    local corpus log=out/ci-runtime/fuzz-gen.log rc pct; corpus=$(mktemp -d)
+    make -s -C tests/fuzz -j2 || return 1
+    out/runtime/fuzzgen/fuzz_gen tests/fuzz/regressions/*.kbc > out/ci-runtime/fuzz-gen-regressions.log 2>&1 \
+        || { tail -30 out/ci-runtime/fuzz-gen-regressions.log; return 1; }
+    bash tests/fuzz/make-gen-corpus.sh "$corpus" 64 > /dev/null || return 1
+    KTAP_GEN_STATS=1 ASAN_OPTIONS=quarantine_size_mb=16 out/runtime/fuzzgen/fuzz_gen \
+        -max_total_time="${KTAP_FUZZ_SECONDS:-60}" -max_len=8192 -timeout=10 "$corpus" > "$log" 2>&1
+    rc=$?
+    rm -rf "$corpus"
+    grep -E '^Done [0-9]+ runs|accepted by the verifier' "$log"
+    [ "$rc" -eq 0 ] || { grep -m5 -E 'INVARIANT|runtime error|ERROR:' "$log"; return 1; }
+    pct=$(grep -oE 'accepted by the verifier \([0-9]+' "$log" | grep -oE '[0-9]+$')
+    [ "${pct:-0}" -ge 90 ] || { echo "only ${pct:-0}% of generated bundles accepted"; grep -A10 'accepted by the verifier' "$log"; return 1; }
+}
+step "generator fuzz ${KTAP_FUZZ_SECONDS:-60}s, zero findings, >= 90% accepted" fuzz_gen_brief
+
 echo "RESULT passed=$pass failed=$fail"
 [ "$fail" -eq 0 ]

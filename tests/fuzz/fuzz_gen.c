@@ -1,0 +1,210 @@
+/*
+ * fuzz_gen.c - libFuzzer harness that GENERATES bundles the verifier accepts (gen/gen.c
+ * reads the input as a stream of choices) and runs them under ASan+UBSan like a session:
+ * main, every probe fired twice on alternating CPUs (tick/profile without an event,
+ * the others with a synthetic sched_switch), trace_end, the summary. After every run the
+ * invariants of gen/check.c are checked (arena within budget, no scratch pointer kept, no
+ * CPU left running, well-formed records with no pointer in them); a violation aborts.
+ *
+ * An input that starts with the bundle magic "\x1bKBC" is taken as a bundle as it is
+ * (regressions are stored that way: the .kbc files of tests/fuzz/regressions), with its own
+ * LIMITS (or the defaults) under the same host bounds.
+ *
+ * Environment:
+ *   KTAP_GEN_DUMP=FILE   write the generated bundle to FILE (turns a crash input into a .kbc)
+ *   KTAP_GEN_STATS=1     count accepted bundles and rejection reasons; print them at exit
+ *   KTAP_GEN_VERBOSE=1   print the verifier's message for every rejected bundle
+ * Build: make -C tests/fuzz (out/runtime/fuzzgen/fuzz_gen).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../runtime/ktapvm/user/replay.h"
+#include "gen/gen.h"
+#include "gen/check.h"
+
+static struct replay_event fuzz_event = { .event = "sched:sched_switch", .name = "sched_switch", .ts = 1000,
+	.cpu = 1, .pid = 42, .tid = 43, .uid = 7, .comm = "fuzz", .nfields = 3,
+	.fields = { { "prev_comm", KTAP_EV_STRING, 0, "bash", 4 }, { "prev_pid", KTAP_EV_NUMBER, 42, 0, 0 },
+		    { "next_comm", KTAP_EV_STRING, 0, "swapper/0", 9 } },
+	.nstack = 2, .stack = { REPLAY_SYM_BASE, REPLAY_SYM_BASE + 16 } };
+
+static unsigned char capture[1u << 20];
+
+/* acceptance statistics (KTAP_GEN_STATS) */
+static unsigned long long n_inputs, n_accepted;
+#define NREASONS 32
+static struct { char check[48]; unsigned long long n; } reasons[NREASONS];
+static int stats_on = -1, verbose;
+
+static void print_stats(void)
+{
+	int i;
+	fprintf(stderr, "fuzz_gen: %llu generated, %llu accepted by the verifier (%.2f%%)\n", n_inputs, n_accepted,
+		n_inputs ? 100.0 * (double)n_accepted / (double)n_inputs : 0.0);
+	for (i = 0; i < NREASONS && reasons[i].n; i++)
+		fprintf(stderr, "  rejected %llu: %s\n", reasons[i].n, reasons[i].check);
+}
+
+static void count_reject(const char *msg)
+{
+	char check[48];
+	size_t n = strcspn(msg, ":");
+	int i;
+	if (n >= sizeof(check))
+		n = sizeof(check) - 1;
+	memcpy(check, msg, n);
+	check[n] = 0;
+	for (i = 0; i < NREASONS; i++) {
+		if (!reasons[i].n)
+			snprintf(reasons[i].check, sizeof(reasons[i].check), "%s", check);
+		if (!strcmp(reasons[i].check, check)) {
+			reasons[i].n++;
+			return;
+		}
+	}
+}
+
+u32 kvm_crc32(const u8 *p, u32 n, u32 skip_off);
+
+/* A stored bundle mutated by libFuzzer gets its checksum recomputed, so mutations reach the
+ * verifier and the interpreter (the checksum check has its own loader tests). */
+static void reseal(u8 *p, size_t n)
+{
+	u32 c;
+	if (n < 64)
+		return;
+	c = kvm_crc32(p, (u32)n, 32);
+	if (p[5] == 2) {
+		p[32] = (u8)(c >> 24); p[33] = (u8)(c >> 16); p[34] = (u8)(c >> 8); p[35] = (u8)c;
+	} else {
+		p[32] = (u8)c; p[33] = (u8)(c >> 8); p[34] = (u8)(c >> 16); p[35] = (u8)(c >> 24);
+	}
+}
+
+static void dump(const uint8_t *p, size_t len)
+{
+	const char *path = getenv("KTAP_GEN_DUMP");
+	FILE *f;
+	if (!path || !(f = fopen(path, "wb")))
+		return;
+	fwrite(p, 1, len, f);
+	fclose(f);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct kb b;
+	struct gen_budget bud;
+	struct ktap_target target;
+	struct ktap_limits limits;
+	struct ktap_bounds bounds;
+	struct ktap_event ev = { &replay_event_ops, &fuzz_event };
+	char msg[KTAP_ERRMSG_MAX];
+	struct ktap_session *s;
+	uint8_t *bytes;
+	size_t len;
+	int err, round, raw = 0;
+	u32 i, n;
+
+	if (stats_on < 0) {
+		stats_on = getenv("KTAP_GEN_STATS") != 0;
+		verbose = getenv("KTAP_GEN_VERBOSE") != 0;
+		if (stats_on)
+			atexit(print_stats);
+	}
+	if (size > (1u << 16))
+		return 0;
+	if (size >= 4 && !memcmp(data, "\x1b" "KBC", 4)) {
+		/* a stored bundle: the regression corpus */
+		bytes = malloc(size);
+		if (!bytes)
+			return 0;
+		memcpy(bytes, data, size);
+		len = size;
+		reseal(bytes, len);
+		raw = 1;
+	} else {
+		gen_bundle(data, size, &b, &bud);
+		if (getenv("KTAP_GEN_DUMP")) {
+			/* the dumped bundle carries the budgets in its LIMITS section, so replaying
+			 * it as a stored bundle (no caller limits) runs it the same way */
+			const uint64_t v[6] = { 0, bud.insns, bud.depth, bud.string_len, bud.table_entries, bud.memory };
+			int k;
+			for (k = 1; k <= 5; k++) {
+				b.limits[k - 1].key = (uint32_t)k;
+				b.limits[k - 1].v = v[k];
+			}
+			b.nlimit = 5;
+		}
+		bytes = kb_finish(&b, &len);
+		kb_free(&b);
+	}
+	dump(bytes, len);
+
+	ktap_native_target(&target);
+	memset(&limits, 0, sizeof(limits));
+	if (!raw) {
+		limits.value[KTAP_LIMIT_INSNS] = bud.insns;
+		limits.value[KTAP_LIMIT_CALL_DEPTH] = bud.depth;
+		limits.value[KTAP_LIMIT_STRING_LEN] = bud.string_len;
+		limits.value[KTAP_LIMIT_TABLE_ENTRIES] = bud.table_entries;
+		limits.value[KTAP_LIMIT_MEMORY] = bud.memory;
+	}
+	/* the host's ceilings: the caller's limits and the bundle's LIMITS may only lower them */
+	memset(&bounds, 0, sizeof(bounds));
+	bounds.max[KTAP_LIMIT_INSNS] = 10000;
+	bounds.max[KTAP_LIMIT_CALL_DEPTH] = 32;
+	bounds.max[KTAP_LIMIT_STRING_LEN] = 4096;
+	bounds.max[KTAP_LIMIT_TABLE_ENTRIES] = 1000;
+	bounds.max[KTAP_LIMIT_MEMORY] = 1u << 20;
+	bounds.process_insns = 20000;
+
+	memset(&replay_ctx, 0, sizeof(replay_ctx));
+	replay_ctx.target = &target;
+	replay_ctx.ncpus = 2;
+	replay_ctx.max_records = -1;
+	replay_ctx.capture = capture;
+	replay_ctx.capture_cap = sizeof(capture);
+	replay_ctx.now_ns = 1000000;
+
+	n_inputs += !raw;
+	s = ktap_session_load(bytes, (u32)len, &target, &limits, &bounds, 0, &err, msg);
+	free(bytes);
+	if (!s) {
+		if (stats_on && !raw)
+			count_reject(msg);
+		if (verbose)
+			fprintf(stderr, "rejected: %s\n", msg);
+		return 0;
+	}
+	n_accepted += !raw;
+	check_session(s, &bounds, "after load");
+
+	ktap_session_run_main(s);
+	check_session(s, &bounds, "after main");
+	n = ktap_session_probe_count(s);
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < n && !ktap_session_stopped(s); i++) {
+			struct ktap_probe pr;
+			int timer;
+			if (ktap_session_probe(s, i, &pr) || pr.kind == KTAP_PROBE_TRACE_END)
+				continue;
+			timer = pr.kind == KTAP_PROBE_TICK || pr.kind == KTAP_PROBE_PROFILE;
+			replay_ctx.cpu = (int)((i + (u32)round) & 1);
+			replay_ctx.ev = timer ? 0 : &fuzz_event;
+			replay_ctx.now_ns += 1000000;
+			ktap_session_fire(s, i, timer ? 0 : &ev);
+			check_session(s, &bounds, "after a handler");
+		}
+	replay_ctx.ev = 0;
+	replay_ctx.cpu = 0;
+	ktap_session_run_trace_end(s);
+	check_session(s, &bounds, "after trace_end");
+	ktap_session_finish(s);
+	check_records(s, capture, replay_ctx.capture_len, &fuzz_event, 1);
+	ktap_session_free(s);
+	replay_ctx.capture = 0;
+	return 0;
+}
