@@ -20,6 +20,7 @@
 #include <linux/version.h>
 
 #include "ktapvm.h"
+#include "filter.h" /* filter.c: the kernel's event filter syntax */
 
 #define KT_ERR_MAX KTAP_ERRMSG_MAX
 #define KT_RECORD_MAX 3968          /* a ring-buffer event must fit in one page */
@@ -133,10 +134,6 @@ long kt_strncpy_nofault(char *dst, unsigned long src, int max, bool user);
 void kt_fetch(const struct ktap_fetcharg *fa, struct pt_regs *regs, bool user,
 	      char *strbuf, struct ktap_evval *out);
 
-/* filter.c: the kernel's event filter syntax over the fields an event exposes */
-struct kt_filter *kt_filter_compile(const char *text, char *err, int errmax);
-bool kt_filter_match(const struct kt_filter *f, const struct ktap_event *ev);
-void kt_filter_free(struct kt_filter *f);
 
 /* session.c */
 void kt_session_set_error(struct kt_session *s, int code, const char *fmt, ...)
