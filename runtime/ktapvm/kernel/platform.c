@@ -93,6 +93,11 @@ u64 ktap_plat_time_ns(void)
 	return ktime_get_mono_fast_ns(); /* NMI-safe */
 }
 
+u64 ktap_plat_clock_ns(void)
+{
+	return ktime_get_mono_fast_ns(); /* NMI-safe; the core's wall-clock bound per run */
+}
+
 s64 ktap_plat_wall_us(void)
 {
 	return div_s64(ktime_get_real_fast_ns(), NSEC_PER_USEC);
