@@ -233,13 +233,23 @@ def prog_tick(b, p):
     b.event(10, e, "trace_end")
 
 
+def prog_tally(b, p):
+    """every event of SPEC (TARGET, KIND 1) counts into global n; trace_end prints("n", n)"""
+    main_chunk(b, [abx("LOADK", 0, b.k(0)), abx("SETGLOBAL", 0, b.g("n"))])
+    h = handler(b, "on_event", [abx("LOADK", 0, b.k(1)), abx("ADDGLOBAL", 0, b.g("n"))])
+    b.event(int(p.get("kind", 1)), h, p["spec"], p.get("target", p["spec"]), p.get("filter"))
+    e = handler(b, "trace_end", [abx("LOADK", 0, b.k("n")),
+                                 abx("GETGLOBAL", 1, b.g("n")), abc("PRINT", 0, 2)])
+    b.event(10, e, "trace_end")
+
+
 def prog_hello(b, p):
     """main prints("hello", 42): nothing armed"""
     main_chunk(b, [abx("LOADK", 0, b.k("hello")), abx("LOADK", 1, b.k(42)),
                    abc("PRINT", 0, 2)])
 
 
-PROGRAMS = {"count": prog_count, "args": prog_args, "tick": prog_tick, "hello": prog_hello,
+PROGRAMS = {"count": prog_count, "tally": prog_tally, "args": prog_args, "tick": prog_tick, "hello": prog_hello,
             "describe": prog_describe}
 
 

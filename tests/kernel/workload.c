@@ -4,14 +4,23 @@
  *   ktapwl getppid N        N getppid() system calls
  *   ktapwl getpid N         N getpid() system calls, prints the elapsed nanoseconds
  *   ktapwl lseek N OFFSET   N lseek(fd, OFFSET, SEEK_SET) on a temporary file
+ *   ktapwl now              CLOCK_MONOTONIC in nanoseconds (busybox date has no %N)
+ *   ktapwl hold BUNDLE      open /dev/ktap, write BUNDLE, print "rc=R errno=E ns=T" (the
+ *                           write's duration), then hold the session until killed
+ *   ktapwl dropwrite BUNDLE open /dev/ktap as root, drop to uid/gid 65534 and every
+ *                           capability, then write BUNDLE: prints "rc=R errno=E"
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static long long now_ns(void)
@@ -22,9 +31,68 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* The whole file, or NULL. */
+static char *slurp(const char *path, long *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	*len = ftell(f);
+	rewind(f);
+	buf = malloc(*len ? *len : 1);
+	if (!buf || fread(buf, 1, *len, f) != (size_t)*len) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Open /dev/ktap, optionally drop privileges, write the bundle in one write(). */
+static int load(const char *path, int drop, int hold)
+{
+	long len;
+	char *b = slurp(path, &len);
+	int fd = open("/dev/ktap", O_RDWR);
+	long long t0;
+	ssize_t rc;
+	int err;
+
+	if (!b || fd < 0) {
+		perror(b ? "/dev/ktap" : path);
+		return 1;
+	}
+	/* setresuid from root to another uid clears the capability sets. */
+	if (drop && (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		     setresuid(65534, 65534, 65534))) {
+		perror("dropping privileges");
+		return 1;
+	}
+	t0 = now_ns();
+	rc = write(fd, b, len);
+	err = rc < 0 ? errno : 0;
+	printf("rc=%zd errno=%d ns=%lld\n", rc, err, now_ns() - t0);
+	fflush(stdout);
+	while (hold)
+		pause();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long i, n;
+
+	if (argc == 2 && !strcmp(argv[1], "now")) {
+		printf("%lld\n", now_ns());
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return load(argv[2], 0, 1);
+	if (argc == 3 && !strcmp(argv[1], "dropwrite"))
+		return load(argv[2], 1, 0);
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: ktapwl getppid|getpid|lseek N [OFFSET]\n");
