@@ -25,8 +25,16 @@ internal sealed partial class FunctionEmitter
             {
                 int n = want < 0 ? -1 : want - i;
                 int r = AllocReg();
-                EmitMulti(v, r, n);
-                if (n < 0) return true;
+                int got = EmitMulti(v, r, n);
+                if (n < 0)
+                {
+                    if (got < 0) return true;
+                    // a built-in with an instruction of its own leaves a fixed count: the list
+                    // is closed, so no B=0 consumer follows an instruction that sets no top
+                    _freeReg = r;
+                    AllocRegs(got);
+                    return false;
+                }
                 _freeReg = a + want;
                 if (_freeReg > _maxReg) AllocRegs(0);
                 return false;
@@ -46,22 +54,29 @@ internal sealed partial class FunctionEmitter
         return false;
     }
 
-    /// <summary>A call or `...` producing <paramref name="n"/> results (-1: all) from register <paramref name="at"/>.</summary>
-    private void EmitMulti(Expr e, int at, int n)
+    /// <summary>
+    /// A call or `...` producing <paramref name="n"/> results (-1: all) from register <paramref name="at"/>.
+    /// Returns how many values it left when that count is fixed, or -1 when it is open (top marks the end).
+    /// </summary>
+    private int EmitMulti(Expr e, int at, int n)
     {
-        if (e is VarargExpr) { EmitABC(Opcode.VARARG, at, n < 0 ? 0 : n + 1, 0); return; }
-        EmitCall(e, at, n);
+        if (e is VarargExpr) { EmitABC(Opcode.VARARG, at, n < 0 ? 0 : n + 1, 0); return n; }
+        return EmitCall(e, at, n);
     }
 
-    /// <summary>Emits a call with its function at <paramref name="bas"/>; results -1 means keep all.</summary>
-    private void EmitCall(Expr e, int bas, int results)
+    /// <summary>
+    /// Emits a call with its function at <paramref name="bas"/>; results -1 means keep all. Returns the
+    /// number of values left from <paramref name="bas"/>, or -1 when they are open (CALL C=0).
+    /// </summary>
+    private int EmitCall(Expr e, int bas, int results)
     {
         int savedLine = _line;
         SetLine(e);
-        if (e is CallExpr call && Binder.CalledBuiltin(call) is { } builtin && EmitBuiltinCall(call, builtin, bas, results))
+        if (e is CallExpr call && Binder.CalledBuiltin(call) is { } builtin &&
+            EmitBuiltinCall(call, builtin, bas, results, out int produced))
         {
             _line = savedLine;
-            return;
+            return produced;
         }
         _freeReg = bas + 1;
         IReadOnlyList<Expr> args;
@@ -90,17 +105,24 @@ internal sealed partial class FunctionEmitter
         if (_freeReg > _maxReg) _maxReg = _freeReg;
         _ = argBase;
         _line = savedLine;
+        return results;
     }
 
-    /// <summary>The built-ins with instructions of their own. False: compile as an ordinary call.</summary>
-    private bool EmitBuiltinCall(CallExpr call, BuiltinInfo builtin, int bas, int results)
+    /// <summary>
+    /// The built-ins with instructions of their own. False: compile as an ordinary call. Their
+    /// result count is always fixed (<paramref name="produced"/>: print and printf none, ptable()
+    /// one, pairs(t) three), even where the caller would keep all results.
+    /// </summary>
+    private bool EmitBuiltinCall(CallExpr call, BuiltinInfo builtin, int bas, int results, out int produced)
     {
+        produced = results;
         if (builtin.Id == Builtins.Print.Id)
         {
             _freeReg = bas;
             int first = EmitSingleValues(call.Arguments);
             EmitABC(Opcode.PRINT, first, call.Arguments.Count, 0);
             NilResults(bas, results);
+            if (results < 0) produced = 0;
             return true;
         }
         if (builtin.Id == Builtins.Printf.Id && call.Arguments.Count > 0 && call.Arguments[0] is StringExpr format)
@@ -111,6 +133,7 @@ internal sealed partial class FunctionEmitter
             _model.Formats.Add(new FormatModel(FormatKind.Printf, values.Count, format.Value, _line));
             EmitABC(Opcode.PRINTF, first, values.Count, _model.Formats.Count - 1);
             NilResults(bas, results);
+            if (results < 0) produced = 0;
             return true;
         }
         if (builtin.Id == Builtins.Ptable.Id && call.Arguments.Count == 0)
@@ -119,7 +142,8 @@ internal sealed partial class FunctionEmitter
             AllocReg();
             EmitABC(Opcode.NEWPTABLE, bas, 0, 0);
             if (results > 1) { AllocRegs(results - 1); EmitABC(Opcode.LOADNIL, bas + 1, results - 1, 0); }
-            _freeReg = bas + Math.Max(results, 0);
+            if (results < 0) produced = 1;
+            _freeReg = bas + produced;
             return true;
         }
         if (builtin.Id == Builtins.Pairs.Id && call.Arguments.Count == 1)
@@ -130,7 +154,8 @@ internal sealed partial class FunctionEmitter
             EmitABx(Opcode.LOADBUILTIN, bas, Builtins.Next.Id);
             ExprToReg(call.Arguments[0], bas + 1);
             EmitABC(Opcode.LOADNIL, bas + 2, 1, 0);
-            _freeReg = bas + (results < 0 ? 3 : results);
+            if (results < 0) produced = 3;
+            _freeReg = bas + produced;
             if (results > 3) { AllocRegs(0); EmitABC(Opcode.LOADNIL, bas + 3, results - 3, 0); }
             return true;
         }

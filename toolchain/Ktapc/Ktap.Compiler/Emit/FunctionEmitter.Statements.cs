@@ -187,7 +187,8 @@ internal sealed partial class FunctionEmitter
         }
         int a = _freeReg;
         bool open = ExprListToRegs(ret.Values, -1);
-        EmitABC(Opcode.RETURN, a, open ? 0 : ret.Values.Count + 1, 0);
+        // closed: the values are a.._freeReg-1 (a fixed-count built-in last may leave 0..3 of them)
+        EmitABC(Opcode.RETURN, a, open ? 0 : _freeReg - a + 1, 0);
     }
 
     private void EmitLocal(LocalStmt l)
