@@ -976,11 +976,11 @@ static const struct row rows[] = {
 	{ "histogram and len of a ptable over two slots", b_histogram_ptable, 0, 0, 0, 0, 2,
 	  "histogram sum=4 total=3 rows=3\n3\nhistogram sum=5 total=3 rows=3\n3\nsummary lost=0 errors=0\n" },
 	/* 6. charging */
-	{ "len(p) of 2000 keys 1000 times in a handler", b_len_ptable_loop, 0, 0, 0, 0, 1,
+	{ "len(p) of 2000 keys 1000 times in a handler", b_len_ptable_loop, 0, 0, 60000000000ull, 0, 1,
 	  "error 101 line 15: budget exceeded: instructions per handler run (limit 100000)\nsummary lost=0 errors=1\n" },
-	{ "sort_pairs of 1000 entries with 10000 instructions", b_sort_big_table, 10000, 0, 0, 0, 1,
+	{ "sort_pairs of 1000 entries with 10000 instructions", b_sort_big_table, 10000, 0, 60000000000ull, 0, 1,
 	  "error 101 line 12: budget exceeded: instructions per handler run (limit 10000)\nsummary lost=0 errors=1\n" },
-	{ "printing 4 KiB 200 times with 5000 instructions (output's end)", b_print_big_string, 5000, 0, 0, 0, 1,
+	{ "printing 4 KiB 200 times with 5000 instructions (output's end)", b_print_big_string, 5000, 0, 60000000000ull, 0, 1,
 	  "...9012\nerror 101 line 28: budget exceeded: instructions per handler run (limit 5000)\nsummary lost=0 errors=1\n" },
 	/* 7. budgets */
 	{ "main JMP -1 stops at the host's process budget", b_main_spin, 0, 50000, 0, 0, 0,
