@@ -20,7 +20,7 @@ static const char *const budget_names[KTAP_LIMIT_COUNT] = { "", "instructions pe
 /* Report a runtime error at the current instruction of the top frame: count it (in the
  * slot: no lock), emit an ERROR record the first time this site fails. Returns the
  * negative error. */
-static __attribute__((noinline, cold)) int rt_error(struct ktap_session *s, struct kvm_cpu *c, u32 nframes,
+static KVM_COLD int rt_error(struct ktap_session *s, struct kvm_cpu *c, u32 nframes,
 							 int code, const char *msg)
 {
 	u32 pc = nframes ? c->frames[nframes - 1].pc : 0, fn = nframes ? c->frames[nframes - 1].fn : 0;
@@ -60,7 +60,7 @@ static __attribute__((noinline, cold)) int rt_error(struct ktap_session *s, stru
  * here (it may sleep) and stops when a fatal signal is pending; a probe slot checks its
  * wall-clock bound, starting the clock at its first refill so that short handlers never
  * read it. */
-__attribute__((noinline, cold)) int kvm_refill(struct ktap_session *s, struct kvm_cpu *c)
+KVM_COLD int kvm_refill(struct ktap_session *s, struct kvm_cpu *c)
 {
 	u64 take;
 	if (!c->insns_rest)

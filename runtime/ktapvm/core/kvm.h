@@ -8,6 +8,9 @@
 #include "../include/ktapvm.h"
 
 #define KVM_NONE 0xFFFFFFFFu
+/* slow paths kept out of the interpreter loop (the kernel defines noinline/cold as macros:
+ * the reserved spellings work in both builds) */
+#define KVM_COLD __attribute__((__noinline__, __cold__))
 
 /* ---- opcodes and built-ins, from the single definitions ---- */
 enum kvm_opcode {
