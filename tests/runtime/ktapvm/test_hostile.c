@@ -532,6 +532,41 @@ static void b_vararg_past_regstack(struct kb *b)
 	ret0(b, m);
 }
 
+/* RETURN of 3 values to a CALL that keeps 1 (lead's L2): a vararg callee called with
+ * R1, R2 as arguments; only R0 may receive a result, R1 and R2 keep their values */
+static void b_return_more_than_wanted(struct kb *b)
+{
+	uint32_t m = main_only(b, 4), f = kb_func(b, "f", 0, 1, 3, 0);
+	ks(b, f, 0, "x");
+	ks(b, f, 1, "y");
+	ks(b, f, 2, "z");
+	op(b, f, ABC(OPC(RETURN), 0, 4, 0));
+	op(b, m, ABX(OPC(LOADFN), 0, f));
+	ks(b, m, 1, "a");
+	ks(b, m, 2, "b");
+	op(b, m, ABC(OPC(CALL), 0, 3, 2));
+	op(b, m, ABC(OPC(PRINT), 0, 3, 0));
+	ret0(b, m);
+}
+
+/* 8 tables as keys of one table: iteration order follows their ids, never their
+ * addresses (fuzz F5: the order leaked address bits and changed with ASLR) */
+static void b_table_keys_order(struct kb *b)
+{
+	uint32_t m = main_only(b, 8);
+	int i;
+	op(b, m, ABC(OPC(NEWTABLE), 5, 0, 0));
+	for (i = 1; i <= 8; i++) {
+		op(b, m, ABC(OPC(NEWTABLE), 6, 0, 0));
+		op(b, m, ABC(OPC(SETTABLE), 5, 6, K(kb_knum(b, i))));
+	}
+	bi(b, m, 0, KBI_NEXT);
+	op(b, m, ABC(OPC(MOVE), 1, 5, 0));
+	op(b, m, ABC(OPC(LOADNIL), 2, 1, 0));
+	loop_print(b, m, 0, 0, 0);
+	ret0(b, m);
+}
+
 /* ==== 3. sort_pairs' comparator ==== */
 
 /* cmp(a, b) = a < b */
@@ -955,6 +990,10 @@ static const struct row rows[] = {
 	  "error 102 line 17: budget exceeded: call depth (limit 32)\nsummary lost=0 errors=1\n" },
 	{ "VARARG B=0 of 200 values high in the register stack stays inside it", b_vararg_past_regstack, 0, 0, 0, 0, 0,
 	  "200\nsummary lost=0 errors=0\n" },
+	{ "RETURN of 3 values to a CALL keeping 1", b_return_more_than_wanted, 0, 0, 0, 0, 0,
+	  "x\ta\tb\nsummary lost=0 errors=0\n" },
+	{ "tables as keys iterate in id order (fuzz F5)", b_table_keys_order, 0, 0, 0, 0, 0,
+	  "table\t2\ntable\t7\ntable\t6\ntable\t5\ntable\t4\ntable\t3\ntable\t1\ntable\t8\nsummary lost=0 errors=0\n" },
 	/* 3. sort_pairs */
 	{ "sort_pairs' comparator survives its own results", b_sort_cmp_past_frame, 0, 0, 0, 0, 0,
 	  "b\t1\nc\t2\na\t3\ne\t4\nd\t5\nsummary lost=0 errors=0\n" },
