@@ -87,7 +87,7 @@ public static class SessionRunner
         {
             // The output cannot be trusted any more, but the board's session must not stay
             // armed: end it in order (stop, then EOF), drain briefly, and only then report.
-            Abort(process, armed.IsSet, buffer);
+            Abort(process, armed.Wait(TimeSpan.FromMilliseconds(500)), buffer);
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(decodeFailure);
         }
         reading.GetAwaiter().GetResult();
