@@ -48,7 +48,7 @@ public sealed class HostileBoard : IDisposable
         Root = Directory.CreateTempSubdirectory("ktap-hostile-").FullName;
         var script = Path.Combine(Root, "board.sh");
         File.WriteAllText(script, Script.Replace("\r", "") + "\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Sshd = new LoopbackSshd(10050, 10, script);
     }
 
