@@ -155,7 +155,7 @@ public sealed class ElfSymbols
     {
         var at = offset + (ulong)i * (ulong)size; // no wrap: i, size < 65536 and offset is checked below
         if (offset > (ulong)_data.Length || at > (ulong)_data.Length || (ulong)size > (ulong)_data.Length - at)
-            throw new ElfException($"{Name}: {what} {i} lies outside the file ({_data.Length} bytes)");
+            throw new ElfException($"{Name}: truncated ELF file ({_data.Length} bytes): {what} {i} lies outside it");
         return (int)at;
     }
 

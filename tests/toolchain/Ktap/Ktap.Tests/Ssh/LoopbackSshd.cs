@@ -22,7 +22,7 @@ public sealed class LoopbackSshd : IDisposable
 
     /// <param name="forceCommand">A program sshd runs instead of every command the client sends
     /// (it sees that command in $SSH_ORIGINAL_COMMAND): the hostile board's answers.</param>
-    public LoopbackSshd(int firstPort, int portCount, string? forceCommand)
+    internal LoopbackSshd(int firstPort, int portCount, string? forceCommand)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("ktap-sshd-").FullName;
         HostKey = Path.Combine(Directory, "host_ed25519");
