@@ -1,6 +1,7 @@
 using System.Text;
 using Ktap.Bundle;
 using Ktap.Bytecode;
+using Ktap.Linking;
 using Ktap.Output;
 using Ktap.Profiles;
 using Ktap.Tool;
@@ -129,7 +130,20 @@ public static class Targets
         }
     }
 
+    // Raw, and again with total_size and the checksum repaired (little-endian bundles), so
+    // mutations get past the header checks into the sections.
     private static void Bundle(byte[] data)
+    {
+        BundleOnce(data);
+        if (data.Length < BundleLayout.HeaderSize || data[5] != 1) return;
+        var fixedUp = (byte[])data.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(fixedUp.AsSpan(BundleLayout.OffTotalSize), (uint)fixedUp.Length);
+        fixedUp.AsSpan(BundleLayout.OffChecksum, 4).Clear();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(fixedUp.AsSpan(BundleLayout.OffChecksum), Crc32.Compute(fixedUp));
+        BundleOnce(fixedUp);
+    }
+
+    private static void BundleOnce(byte[] data)
     {
         BundleModel model;
         try { model = BundleReader.Read(data); }
