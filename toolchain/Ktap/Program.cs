@@ -25,7 +25,32 @@ namespace Ktap.Tool
             return root;
         }
 
-        public static int Run(string[] args, TextWriter output, TextWriter error)
+        /// <summary>
+        /// THE top-level handler: everything a verb does not report itself (its
+        /// KtapException) ends here as one line and a bug-report hint, exit code 70; never a
+        /// stack trace unless --debug or KTAP_DEBUG=1.
+        /// </summary>
+        public static int Run(string[] args, TextWriter output, TextWriter error, Func<string, string?>? env = null)
+        {
+            env ??= Environment.GetEnvironmentVariable;
+            try
+            {
+                return RunUnguarded(args, output, error, env);
+            }
+            catch (Exception e)
+            {
+                var failure = Ktap.Output.UnexpectedFailure.Unwrap(e);
+                if (failure is KtapException k)
+                {
+                    error.WriteLine($"ktap: error: {Ktap.Output.TerminalText.Escape(k.Message, keepNewline: true)}");
+                    return k.ExitCode;
+                }
+                Ktap.Output.UnexpectedFailure.Report("ktap", failure, error, Ktap.Output.UnexpectedFailure.DebugRequested(args, env));
+                return Ktap.Output.UnexpectedFailure.ExitCode;
+            }
+        }
+
+        private static int RunUnguarded(string[] args, TextWriter output, TextWriter error, Func<string, string?> env)
         {
             using var interrupt = new CancellationTokenSource();
             // Ctrl-C ends a running session in order (RunCommand watches the token); a second one kills.
@@ -35,7 +60,9 @@ namespace Ktap.Tool
                 e.Cancel = true;
                 interrupt.Cancel();
             };
-            var root = Build(() => CommandContext.FromProcess(output, error, interrupt.Token));
+            var root = Build(() => CommandContext.FromProcess(output, error, interrupt.Token, env));
+            // --debug: an unexpected failure prints its stack trace (every verb accepts it)
+            root.Options.Add(new Option<bool>("--debug") { Description = "On an internal error, print its stack trace", Recursive = true });
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
             {
@@ -43,7 +70,7 @@ namespace Ktap.Tool
                 error.WriteLine("ktap: see 'ktap --help'");
                 return ExitCodes.Usage;
             }
-            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Ktap.Output;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -39,7 +40,17 @@ public sealed partial class BoardProfileReader
     [GeneratedRegex(@"^SHA256:[A-Za-z0-9+/]{43}=?$")]
     private static partial Regex Sha256Fingerprint();
 
-    public BoardProfile Read(string file) => Parse(file, File.ReadAllText(file));
+    public BoardProfile Read(string file)
+    {
+        _file = file;
+        _errors.Clear();
+        if (new FileInfo(file).Length > HostLimits.ProfileBytes)
+        {
+            Error(Mark.Empty, $"a board profile is at most {HostLimits.ProfileBytes} bytes");
+            throw new BoardProfileException(_errors.ToList());
+        }
+        return Parse(file, File.ReadAllText(file));
+    }
 
     /// <summary>Parses <paramref name="text"/> as the contents of <paramref name="file"/>; throws <see cref="BoardProfileException"/>.</summary>
     public BoardProfile Parse(string file, string text)
@@ -49,11 +60,19 @@ public sealed partial class BoardProfileReader
         var stream = new YamlStream();
         try
         {
+            if (text.Length > HostLimits.ProfileBytes) throw new YamlException($"a board profile is at most {HostLimits.ProfileBytes} bytes");
+            CheckDepth(text);
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
         {
             Error(e.Start, $"not valid YAML: {e.InnerException?.Message ?? e.Message}");
+            throw new BoardProfileException(_errors.ToList());
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet reports some damage (an unclosed '[' at the end) with these.
+            Error(Mark.Empty, $"not valid YAML: {e.Message}");
             throw new BoardProfileException(_errors.ToList());
         }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -105,6 +124,24 @@ public sealed partial class BoardProfileReader
         var stateDir = Path.Combine(PathExpander.StateDirectory(_env), "boards", name!.Value);
         return new BoardProfile(name.Value, target!.Value, host!.Value, port, portFile, user, identity!, hostKey!,
             modulePathNode?.Value ?? DefaultModulePath, moduleFile, kernel, emulated, boardFolder?.Value, stateDir, file);
+    }
+
+    // YamlStream builds its nodes recursively: a profile nested 200,000 deep would overflow
+    // the stack (which no handler can catch). The parser's events are flat, so the depth is
+    // counted on them first and a deep file is refused before any node is built.
+    private static void CheckDepth(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            if (parser.Current is YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart)
+            {
+                if (++depth > HostLimits.ProfileDepth)
+                    throw new YamlException(parser.Current.Start, parser.Current.End, $"nested deeper than {HostLimits.ProfileDepth} levels");
+            }
+            else if (parser.Current is YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd) depth--;
+        }
     }
 
     private Dictionary<string, YamlNode> ReadMapping(YamlMappingNode map, IEnumerable<string> allowed, string what)

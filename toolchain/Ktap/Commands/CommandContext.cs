@@ -25,9 +25,9 @@ public sealed class CommandContext
     /// <summary>Cancelled by Ctrl-C (SIGINT): a running session then ends in order.</summary>
     public CancellationToken Interrupt { get; init; }
 
-    public static CommandContext FromProcess(TextWriter output, TextWriter error, CancellationToken interrupt = default)
+    public static CommandContext FromProcess(TextWriter output, TextWriter error, CancellationToken interrupt = default, Func<string, string?>? env = null)
     {
-        Func<string, string?> env = Environment.GetEnvironmentVariable;
+        env ??= Environment.GetEnvironmentVariable;
         return new CommandContext(output, error, env, BoardCatalog.FromEnvironment(env)) { Interrupt = interrupt };
     }
 
@@ -36,7 +36,11 @@ public sealed class CommandContext
     public BoardConnection Connect(BoardProfile board, SshSettings settings) =>
         BoardConnection.Open(SshEndpoint.From(board), settings, Err);
 
-    /// <summary>Runs a command body: a <see cref="KtapException"/> becomes its message and exit code.</summary>
+    /// <summary>
+    /// Runs a command body: a <see cref="KtapException"/> becomes its message and exit code.
+    /// The message may quote the board: it is escaped for the terminal (newlines kept, they
+    /// separate a profile's errors). Anything else goes to the one top-level handler (KtapCli.Run).
+    /// </summary>
     public int Guard(Func<int> body)
     {
         try
@@ -45,7 +49,7 @@ public sealed class CommandContext
         }
         catch (KtapException e)
         {
-            Err.WriteLine($"ktap: error: {e.Message}");
+            Err.WriteLine($"ktap: error: {Ktap.Output.TerminalText.Escape(e.Message, keepNewline: true)}");
             return e.ExitCode;
         }
     }

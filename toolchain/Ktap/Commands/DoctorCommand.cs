@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ktap.Output;
 using Ktap.Tool.Remote;
 using Ktap.Tool.Ssh;
 
@@ -24,8 +25,9 @@ public static class DoctorCommand
         foreach (var c in checks)
         {
             var mark = c.Status switch { CheckStatus.Ok => "ok  ", CheckStatus.Warning => "warn", _ => "FAIL" };
-            ctx.Out.WriteLine($"  {mark} {c.Name,-20} {c.Found}");
-            if (c.Status != CheckStatus.Ok && c.Fix is not null) ctx.Out.WriteLine($"       {"",-20} fix: {c.Fix}");
+            // facts come from the board: escaped for the terminal and cut
+            ctx.Out.WriteLine($"  {mark} {c.Name,-20} {TerminalText.Quote(c.Found)}");
+            if (c.Status != CheckStatus.Ok && c.Fix is not null) ctx.Out.WriteLine($"       {"",-20} fix: {TerminalText.Quote(c.Fix)}");
         }
         var failed = checks.Count(c => c.Status == CheckStatus.Failed);
         ctx.Out.WriteLine(failed == 0 ? "no problems found" : $"{failed} problem(s) found");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ktap.Output;
 using Ktap.Tool.Linking;
 using Ktap.Tool.Remote;
 using Ktap.Tool.Ssh;
@@ -23,16 +24,17 @@ public static class ListCommand
     {
         var board = ctx.Board(boardName);
         using var connection = ctx.Connect(board, settings);
-        var release = connection.RunText("uname -r").Trim();
+        var release = KernelRelease.Check(connection.RunText("uname -r").Trim(), connection.Endpoint.Host);
         var catalog = CatalogStore.Load(connection, board, release, refresh, withFunctions: !fields);
         var pattern = glob ?? "*";
         var events = catalog.Match(pattern.StartsWith("probe:", StringComparison.Ordinal) ? "\0" : pattern);
         foreach (var e in events)
         {
-            ctx.Out.WriteLine(e);
+            // names and declarations come from the board: escaped for the terminal
+            ctx.Out.WriteLine(TerminalText.Line(e));
             if (fields)
                 foreach (var f in catalog.Events[e])
-                    ctx.Out.WriteLine($"    {f.Declaration};");
+                    ctx.Out.WriteLine($"    {TerminalText.Line(f.Declaration)};");
         }
         var count = events.Count;
         if (!fields)
@@ -40,14 +42,14 @@ public static class ListCommand
             var fnPattern = pattern.StartsWith("probe:", StringComparison.Ordinal) ? pattern["probe:".Length..] : pattern;
             foreach (var f in catalog.Functions.Where(f => Glob.Matches(fnPattern, f)))
             {
-                ctx.Out.WriteLine($"probe:{f}");
+                ctx.Out.WriteLine($"probe:{TerminalText.Line(f)}");
                 count++;
             }
         }
         if (count == 0)
         {
             var hint = Suggest.DidYouMean(pattern, catalog.Events.Keys.Concat(catalog.Functions));
-            ctx.Err.WriteLine($"ktap: nothing on {board.Name} matches '{pattern}'{hint}");
+            ctx.Err.WriteLine($"ktap: nothing on {board.Name} matches '{pattern}'{TerminalText.Quote(hint)}");
             return ExitCodes.ScriptError;
         }
         return ExitCodes.Success;

@@ -28,8 +28,8 @@ public sealed record RunRequest(
 /// </summary>
 public static class RunCommand
 {
-    /// <summary>Makes the live decoder of a session's records (Ktap.Output).</summary>
-    public static Func<BundleModel, OutputFormat, TextWriter, TextWriter, ISessionOutput> OutputFactory { get; set; } = (b, f, o, d) => new RecordOutput(b, f, o, d);
+    /// <summary>Makes the live decoder of a session's records (Ktap.Output); the flag: the bundle was compiled in this run (its printf formats are the user's own text).</summary>
+    public static Func<BundleModel, OutputFormat, TextWriter, TextWriter, bool, ISessionOutput> OutputFactory { get; set; } = (b, f, o, d, trusted) => new RecordOutput(b, f, o, d, trusted);
 
     public static Command Create(CommonOptions options, Func<CommandContext> context)
     {
@@ -132,7 +132,8 @@ public static class RunCommand
             throw new KtapException(ExitCodes.ModuleMissing, $"the ktapvm module is not loaded on {board.Name} (/dev/ktap is missing): ktap deploy --board {board.Name}");
         var bundle = BundleWriter.Write(model);
         stage("linked");
-        var output = OutputFactory(model, request.Format, writer, ctx.Err);
+        var compiledHere = request.Script is not { } path || !path.EndsWith(".kbc", StringComparison.OrdinalIgnoreCase);
+        var output = OutputFactory(model, request.Format, writer, ctx.Err, compiledHere);
         if (ctx.Env("KTAP_TIMING") == "1") output = new FirstOutputTimer(output, () => stage("first records"));
         return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
             expect: factsFromCache ? (facts.Release, facts.Machine) : null);
@@ -159,6 +160,10 @@ public static class RunCommand
             BundleModel model;
             try { model = BundleReader.Read(ReadFile(path)); }
             catch (BundleFormatException x) { throw new KtapException(ExitCodes.ScriptError, $"{path}: {x.Message}"); }
+            catch (Exception x) when (x is OverflowException or ArgumentException or IndexOutOfRangeException)
+            {
+                throw new KtapException(ExitCodes.ScriptError, $"{path}: damaged bundle ({x.GetType().Name})");
+            }
             if (model.Target.Arch != target.Arch || model.Target.ByteOrder != target.ByteOrder)
                 throw new KtapException(ExitCodes.TargetMismatch,
                     $"{path} was built for {model.Target.Name} ({QuickFacts.Describe(model.Target.ByteOrder)}), board {board.Name} is {target.Name} ({QuickFacts.Describe(target.ByteOrder)}): recompile it with ktapc -t {target.Name}");
@@ -185,9 +190,9 @@ public static class RunCommand
         var catalog = needsCatalog
             ? CatalogStore.Load(connection, board, release, refresh, withFunctions: false)
             : new EventCatalog(new Dictionary<string, IReadOnlyList<EventField>>(), []);
-        var linker = new BundleLinker(catalog, path => new ElfSymbols(connection.Download(path), path));
+        var linker = new BundleLinker(catalog, path => new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path));
         var errors = linker.Link(model, board.Name);
-        foreach (var e in errors) ctx.Err.WriteLine($"ktap: error: {e}");
+        foreach (var e in errors) ctx.Err.WriteLine($"ktap: error: {TerminalText.Line(e)}");
         if (errors.Count > 0) throw new KtapException(ExitCodes.ScriptError, $"the script does not link against {board.Name}; nothing was run");
     }
 

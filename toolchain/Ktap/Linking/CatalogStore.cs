@@ -1,4 +1,6 @@
+using Ktap.Output;
 using Ktap.Tool.Boards;
+using Ktap.Tool.Remote;
 using Ktap.Tool.Ssh;
 
 namespace Ktap.Tool.Linking;
@@ -15,8 +17,9 @@ public static class CatalogStore
         "T=; for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do [ -e \"$d/available_events\" ] && T=$d && break; done; " +
         "[ -n \"$T\" ] || { echo 'tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)' >&2; exit 3; }; ";
 
+    /// <summary>The cache folder of one kernel release; the release comes from the board and is checked first (<see cref="KernelRelease"/>).</summary>
     public static string Directory(BoardProfile board, string release) =>
-        Path.Combine(board.StateDirectory, "catalog", release);
+        Path.Combine(board.StateDirectory, "catalog", KernelRelease.Check(release, board.Name));
 
     public static EventCatalog Load(BoardConnection connection, BoardProfile board, string release, bool refresh, bool withFunctions)
     {
@@ -29,15 +32,23 @@ public static class CatalogStore
         if (withFunctions && (refresh || !File.Exists(functions)))
             WriteAtomically(functions, Fetch(connection, "cat \"$T/available_filter_functions\""));
         return new EventCatalog(
-            EventCatalog.ParseFormats(File.ReadAllText(formats)),
-            withFunctions ? EventCatalog.ParseFunctions(File.ReadAllText(functions)) : Array.Empty<string>());
+            EventCatalog.ParseFormats(ReadCached(formats)),
+            withFunctions ? EventCatalog.ParseFunctions(ReadCached(functions)) : Array.Empty<string>());
+    }
+
+    // A cached file is only as trustworthy as the board that sent it: same cap as the answer.
+    private static string ReadCached(string file)
+    {
+        if (new FileInfo(file).Length > HostLimits.CatalogBytes)
+            throw new KtapException(ExitCodes.Failure, $"{file} is over the catalog limit of {HostLimits.CatalogBytes} bytes (delete it, or use --refresh)");
+        return File.ReadAllText(file);
     }
 
     private static string Fetch(BoardConnection connection, string command)
     {
-        var r = connection.Run(TracefsFind + command);
+        var r = connection.Run(TracefsFind + command, maxOutput: HostLimits.CatalogBytes);
         if (r.ExitStatus != 0)
-            throw new KtapException(ExitCodes.Failure, $"cannot read the event catalog of {connection.Endpoint.Host}: {r.Error.Trim()}");
+            throw new KtapException(ExitCodes.Failure, $"cannot read the event catalog of {connection.Endpoint.Host}: {TerminalText.Quote(r.Error.Trim())}");
         return r.Text;
     }
 

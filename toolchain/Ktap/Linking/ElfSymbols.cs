@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Ktap.Output;
 
 namespace Ktap.Tool.Linking;
 
@@ -16,20 +17,39 @@ public sealed class ElfSymbols
     private const int EmArm = 40, SttFunc = 2, SttGnuIfunc = 10, ShtSymtab = 2, ShtDynsym = 11, PtLoad = 1;
 
     private readonly byte[] _data;
-    private readonly bool _is64, _big;
+    private bool _is64, _big;
     private readonly List<(ulong Vaddr, ulong Offset, ulong FileSize)> _loads = new();
 
+    /// <summary>
+    /// Reads <paramref name="data"/> (a file from the board: untrusted). Every offset, count
+    /// and size is checked against the file before use; any failure is an
+    /// <see cref="ElfException"/> with the file's name.
+    /// </summary>
     public ElfSymbols(byte[] data, string name)
     {
         _data = data;
         Name = name;
+        try
+        {
+            (_is64, _big, Machine, Symbols) = Parse(data, name);
+        }
+        catch (Exception e) when (e is not ElfException)
+        {
+            // A check this reader lacks: still the file's fault, never a crash of ktap.
+            throw new ElfException($"{name}: damaged ELF file ({e.GetType().Name}: {e.Message})");
+        }
+    }
+
+    private (bool, bool, int, IReadOnlyList<ElfSymbol>) Parse(byte[] data, string name)
+    {
+        if (data.Length > HostLimits.ElfBytes) throw new ElfException($"{name} is over the limit of {HostLimits.ElfBytes} bytes");
         if (data.Length < 52 || data[0] != 0x7f || data[1] != (byte)'E' || data[2] != (byte)'L' || data[3] != (byte)'F')
             throw new ElfException($"{name} is not an ELF file");
         _is64 = data[4] switch { 1 => false, 2 => true, _ => throw new ElfException($"{name}: unknown ELF class {data[4]}") };
         _big = data[5] switch { 1 => false, 2 => true, _ => throw new ElfException($"{name}: unknown ELF byte order {data[5]}") };
-        Machine = U16(18);
+        var machine = U16(18);
         ReadProgramHeaders();
-        Symbols = ReadSymbols();
+        return (_is64, _big, machine, ReadSymbols(machine));
     }
 
     public string Name { get; }
@@ -45,7 +65,7 @@ public sealed class ElfSymbols
         var hit = Symbols.FirstOrDefault(s => s.Name == symbol)
                   ?? Symbols.FirstOrDefault(s => s.Name.StartsWith(symbol + "@", StringComparison.Ordinal));
         if (hit is not null) return hit;
-        var hint = Suggest.DidYouMean(symbol, Symbols.Select(s => s.Name).Distinct());
+        var hint = TerminalText.Quote(Suggest.DidYouMean(symbol, Symbols.Select(s => s.Name).Distinct()));
         throw new ElfException(Symbols.Count == 0
             ? $"{Name} has no function symbols (stripped, and no .dynsym)"
             : $"{Name} has no function '{symbol}'{hint}");
@@ -55,7 +75,7 @@ public sealed class ElfSymbols
     public ulong FileOffset(ulong vaddr)
     {
         foreach (var (v, off, size) in _loads)
-            if (vaddr >= v && vaddr < v + size) return vaddr - v + off;
+            if (vaddr >= v && vaddr - v < size) return vaddr - v + off; // (v + size may wrap)
         throw new ElfException($"{Name}: address 0x{vaddr:x} is in no loadable segment");
     }
 
@@ -65,23 +85,21 @@ public sealed class ElfSymbols
         int phentsize = U16(_is64 ? 54 : 42), phnum = U16(_is64 ? 56 : 44);
         for (var i = 0; i < phnum; i++)
         {
-            var p = checked((int)phoff + i * phentsize);
-            Need(p, phentsize);
+            var p = At(phoff, i, phentsize, "program header");
             if (U32(p) != PtLoad) continue;
             if (_is64) _loads.Add((U64(p + 16), U64(p + 8), U64(p + 32)));
             else _loads.Add((U32(p + 8), U32(p + 4), U32(p + 16)));
         }
     }
 
-    private List<ElfSymbol> ReadSymbols()
+    private List<ElfSymbol> ReadSymbols(int machine)
     {
         var shoff = Word(_is64 ? 40 : 32);
         int shentsize = U16(_is64 ? 58 : 46), shnum = U16(_is64 ? 60 : 48);
         var sections = new List<(uint Type, ulong Offset, ulong Size, uint Link, ulong EntSize)>();
         for (var i = 0; i < shnum; i++)
         {
-            var s = checked((int)shoff + i * shentsize);
-            Need(s, shentsize);
+            var s = At(shoff, i, shentsize, "section header");
             sections.Add(_is64
                 ? (U32(s + 4), U64(s + 24), U64(s + 32), U32(s + 40), U64(s + 56))
                 : (U32(s + 4), U32(s + 16), U32(s + 20), U32(s + 24), U32(s + 36)));
@@ -92,19 +110,26 @@ public sealed class ElfSymbols
         var result = new List<ElfSymbol>();
         if (table < 0) return result;
         var (_, off, size, link, entsize) = sections[table];
-        if (entsize == 0 || (int)link >= sections.Count) throw new ElfException($"{Name}: damaged symbol table");
+        var length = (ulong)_data.Length;
+        if (entsize < (_is64 ? 24UL : 16UL) || entsize > 4096 || link >= (uint)sections.Count || off > length || size > length - off)
+            throw new ElfException($"{Name}: damaged symbol table");
         var strings = sections[(int)link];
-        for (ulong at = off; at + entsize <= off + size; at += entsize)
+        if (strings.Offset > length || strings.Size > length - strings.Offset)
+            throw new ElfException($"{Name}: damaged string table");
+        // Many symbols may share one name (or a hostile file may point 100,000 at one huge
+        // name): each name offset is decoded once.
+        var names = new Dictionary<uint, string>();
+        for (ulong at = off; size - (at - off) >= entsize; at += entsize)
         {
-            var e = checked((int)at);
+            var e = (int)at;
             Need(e, (int)entsize);
             uint nameIndex; byte info; ushort shndx; ulong value, symSize;
             if (_is64) { nameIndex = U32(e); info = _data[e + 4]; shndx = U16(e + 6); value = U64(e + 8); symSize = U64(e + 16); }
             else { nameIndex = U32(e); value = U32(e + 4); symSize = U32(e + 8); info = _data[e + 12]; shndx = U16(e + 14); }
             var type = info & 0xf;
             if ((type != SttFunc && type != SttGnuIfunc) || shndx == 0 || value == 0) continue;
-            if (Machine == EmArm) value &= ~1UL; // bit 0 marks Thumb code, not part of the address
-            var name = CString(checked((int)(strings.Offset + nameIndex)));
+            if (machine == EmArm) value &= ~1UL; // bit 0 marks Thumb code, not part of the address
+            if (!names.TryGetValue(nameIndex, out var name)) names[nameIndex] = name = CString(strings.Offset, strings.Size, nameIndex);
             if (name.Length == 0) continue;
             ulong fileOffset;
             try { fileOffset = FileOffset(value); }
@@ -114,17 +139,29 @@ public sealed class ElfSymbols
         return result;
     }
 
-    private string CString(int at)
+    // A name inside its string table; one longer than HostLimits.SymbolNameBytes is skipped ("").
+    private string CString(ulong table, ulong tableSize, uint index)
     {
-        Need(at, 1);
-        var end = Array.IndexOf(_data, (byte)0, at);
-        if (end < 0) throw new ElfException($"{Name}: unterminated symbol name");
+        if (index >= tableSize) throw new ElfException($"{Name}: symbol name {index} outside its string table");
+        var at = (int)(table + index);
+        var span = Math.Min((int)(tableSize - index), HostLimits.SymbolNameBytes + 1);
+        var end = Array.IndexOf(_data, (byte)0, at, span);
+        if (end < 0) return span > HostLimits.SymbolNameBytes ? "" : throw new ElfException($"{Name}: unterminated symbol name");
         return Encoding.UTF8.GetString(_data, at, end - at);
+    }
+
+    // The offset of entry i of a table at `offset` with entries of `size` bytes, inside the file.
+    private int At(ulong offset, int i, int size, string what)
+    {
+        var at = offset + (ulong)i * (ulong)size; // no wrap: i, size < 65536 and offset is checked below
+        if (offset > (ulong)_data.Length || at > (ulong)_data.Length || (ulong)size > (ulong)_data.Length - at)
+            throw new ElfException($"{Name}: truncated ELF file ({_data.Length} bytes): {what} {i} lies outside it");
+        return (int)at;
     }
 
     private void Need(int at, int count)
     {
-        if (at < 0 || count < 0 || at + count > _data.Length)
+        if (at < 0 || count < 0 || (long)at + count > _data.Length)
             throw new ElfException($"{Name}: truncated ELF file ({_data.Length} bytes, needs {at + count})");
     }
 

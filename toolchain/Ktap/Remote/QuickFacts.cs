@@ -1,3 +1,4 @@
+using Ktap.Output;
 using Ktap.Profiles;
 using Ktap.Tool.Boards;
 using Ktap.Tool.Ssh;
@@ -13,9 +14,9 @@ public sealed record QuickFacts(string Release, string Machine, ByteOrder? ByteO
     public static QuickFacts Read(BoardConnection connection)
     {
         var lines = connection.RunText(Script).Split('\n', StringSplitOptions.TrimEntries);
-        if (lines.Length < 4) throw new KtapException(ExitCodes.Failure, $"unexpected answer from {connection.Endpoint.Host} to uname: {string.Join(" | ", lines)}");
+        if (lines.Length < 4) throw new KtapException(ExitCodes.Failure, $"unexpected answer from {connection.Endpoint.Host} to uname: {TerminalText.Quote(string.Join(" | ", lines))}");
         ByteOrder? order = lines[2] switch { "1" => Profiles.ByteOrder.Little, "2" => Profiles.ByteOrder.Big, _ => null };
-        return new QuickFacts(lines[0], lines[1], order, lines[3] == "dev");
+        return new QuickFacts(KernelRelease.Check(lines[0], connection.Endpoint.Host), TerminalText.Quote(lines[1]), order, lines[3] == "dev");
     }
 
     /// <summary>Remembers the facts (not /dev/ktap, which the session checks itself) for the next run.</summary>
@@ -30,8 +31,9 @@ public sealed record QuickFacts(string Release, string Machine, ByteOrder? ByteO
     {
         try
         {
+            if (!File.Exists(file) || new FileInfo(file).Length > 4096) return null;
             var lines = File.ReadAllLines(file);
-            if (lines.Length < 3 || lines[0].Length == 0 || lines[1].Length == 0) return null;
+            if (lines.Length < 3 || !KernelRelease.IsValid(lines[0]) || lines[1].Length == 0) return null;
             ByteOrder? order = lines[2] switch { "1" => Profiles.ByteOrder.Little, "2" => Profiles.ByteOrder.Big, _ => null };
             return new QuickFacts(lines[0], lines[1], order, true);
         }

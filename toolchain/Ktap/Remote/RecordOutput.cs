@@ -7,7 +7,10 @@ namespace Ktap.Tool.Remote;
 /// <summary>
 /// Decodes a session's record stream live with Ktap.Output's decoder: bytes arrive in any
 /// chunking, each complete record (its length is the first u32, in the bundle's byte order)
-/// is printed as soon as it is whole.
+/// is printed as soon as it is whole. The stream comes from the board, so a record's length
+/// is checked before anything is buffered for it: the buffer never holds more than one
+/// record of at most <see cref="HostLimits.RecordBytes"/> plus the chunk being read, and
+/// bytes are moved only once per record.
 /// </summary>
 public sealed class RecordOutput : ISessionOutput
 {
@@ -18,49 +21,83 @@ public sealed class RecordOutput : ISessionOutput
     private int _count;
     private SummaryRecord? _summary;
 
-    public RecordOutput(BundleModel bundle, OutputFormat format, TextWriter output, TextWriter diagnostics)
+    public RecordOutput(BundleModel bundle, OutputFormat format, TextWriter output, TextWriter diagnostics, bool trustedFormats = false)
     {
-        _decoder = new OutputDecoder(bundle);
+        _decoder = new OutputDecoder(bundle) { TrustedFormats = trustedFormats };
         _format = format;
         _output = output;
         _diagnostics = diagnostics;
     }
 
+    /// <summary>The most bytes held at once (for tests of the bound).</summary>
+    public int BufferSize => _pending.Length;
+
     public void Write(ReadOnlySpan<byte> data)
     {
-        if (_count + data.Length > _pending.Length) Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _count + data.Length));
-        data.CopyTo(_pending.AsSpan(_count));
-        _count += data.Length;
-        var used = 0;
-        while (_count - used >= RecordReader.HeaderSize)
+        while (data.Length > 0)
         {
-            var span = _pending.AsSpan(used);
-            var length = (int)(_decoder.BigEndian ? BinaryPrimitives.ReadUInt32BigEndian(span) : BinaryPrimitives.ReadUInt32LittleEndian(span));
-            if (length < RecordReader.HeaderSize)
-                throw new KtapException(ExitCodes.Failure, $"the board sent a damaged record (length {length})");
-            if (_count - used < length) break;
-            Decode(_pending.AsSpan(used, length).ToArray());
-            used += length;
+            // Complete the record in the buffer first (or at least its header).
+            if (_count > 0)
+            {
+                var need = (_count < RecordReader.HeaderSize ? RecordReader.HeaderSize : Length(_pending)) - _count;
+                var take = Math.Min(need, data.Length);
+                Reserve(_count + take);
+                data[..take].CopyTo(_pending.AsSpan(_count));
+                _count += take;
+                data = data[take..];
+                if (_count >= RecordReader.HeaderSize && _count == Length(_pending))
+                {
+                    Decode(_pending.AsSpan(0, _count));
+                    _count = 0;
+                }
+                continue;
+            }
+            // Whole records straight from the chunk, no copy.
+            if (data.Length >= RecordReader.HeaderSize && Length(data) is var length && data.Length >= length)
+            {
+                Decode(data[..length]);
+                data = data[length..];
+                continue;
+            }
+            // The start of a record: keep it (the header is checked once it is whole).
+            var first = Math.Min(data.Length, data.Length >= RecordReader.HeaderSize ? Length(data) : RecordReader.HeaderSize);
+            Reserve(first);
+            data[..first].CopyTo(_pending);
+            _count = first;
+            data = data[first..];
         }
-        _pending.AsSpan(used, _count - used).CopyTo(_pending);
-        _count -= used;
         _output.Flush();
     }
 
-    private void Decode(byte[] record)
+    // The record length of a header, checked against the limits before it is trusted.
+    private int Length(ReadOnlySpan<byte> header)
+    {
+        var length = _decoder.BigEndian ? BinaryPrimitives.ReadUInt32BigEndian(header) : BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if (length < RecordReader.HeaderSize || length % 4 != 0 || length > HostLimits.RecordBytes)
+            throw new KtapException(ExitCodes.Failure,
+                $"cannot decode the board's output: a record of {length} bytes (records are 12 to {HostLimits.RecordBytes} bytes, a multiple of 4)");
+        return (int)length;
+    }
+
+    private void Reserve(int size)
+    {
+        if (size > _pending.Length) Array.Resize(ref _pending, Math.Min(HostLimits.RecordBytes, Math.Max(size, _pending.Length * 2)));
+    }
+
+    private void Decode(ReadOnlySpan<byte> record)
     {
         try
         {
-            foreach (var r in RecordReader.ReadAll(record, _decoder.BigEndian))
+            foreach (var r in RecordReader.ReadAll(record.ToArray(), _decoder.BigEndian))
             {
                 if (r is SummaryRecord s) _summary = s;
                 if (_format == OutputFormat.Json) _output.Write(_decoder.Json(r) + "\n");
                 else _decoder.Text(r, _output, _diagnostics);
             }
         }
-        catch (Exception e) when (e is RecordFormatException or PrintfException)
+        catch (Exception e) when (e is RecordFormatException or PrintfException or OverflowException or ArgumentException or FormatException)
         {
-            throw new KtapException(ExitCodes.Failure, $"cannot decode the board's output: {e.Message}");
+            throw new KtapException(ExitCodes.Failure, $"cannot decode the board's output: {TerminalText.Quote(e.Message)}");
         }
     }
 

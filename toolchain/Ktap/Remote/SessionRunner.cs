@@ -1,4 +1,5 @@
-using System.Text;
+using System.Globalization;
+using Ktap.Output;
 using Ktap.Tool.Ssh;
 
 namespace Ktap.Tool.Remote;
@@ -21,18 +22,24 @@ public static class SessionRunner
         var armed = new ManualResetEventSlim();
         string? refused = null, noDevice = null;
         int? workloadExit = null;
+        // Everything on stderr comes from the board: lines are bounded, markers are parsed
+        // without trusting them, and what is shown is escaped (TerminalText).
         var stderr = Task.Run(() =>
         {
-            using var reader = new StreamReader(process.ErrorOutput, Encoding.UTF8);
+            var reader = new BoundedLines(process.ErrorOutput);
             string? line;
             while ((line = reader.ReadLine()) is not null)
             {
                 if (line == SessionScript.Armed) armed.Set();
                 else if (line == SessionScript.NoDevice || line == SessionScript.FactsChanged) noDevice ??= line;
                 else if (line.StartsWith(SessionScript.Refused, StringComparison.Ordinal)) refused = line[SessionScript.Refused.Length..];
-                else if (refused is not null) refused += "\n" + line;
-                else if (line.StartsWith(SessionScript.WorkloadExit, StringComparison.Ordinal)) workloadExit = int.Parse(line[SessionScript.WorkloadExit.Length..]);
-                else lock (err) err.WriteLine(line); // the workload's output and the board's messages
+                else if (refused is not null) { if (refused.Length < HostLimits.MessageChars) refused += "\n" + line; }
+                else if (line.StartsWith(SessionScript.WorkloadExit, StringComparison.Ordinal))
+                {
+                    if (int.TryParse(line.AsSpan(SessionScript.WorkloadExit.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var code)) workloadExit = code;
+                    else lock (err) err.WriteLine($"ktap: the board sent a bad workload exit status: {TerminalText.Quote(line)}");
+                }
+                else lock (err) err.WriteLine(TerminalText.Line(line)); // the workload's output and the board's messages
             }
         });
 
@@ -64,13 +71,25 @@ public static class SessionRunner
         using var timer = duration is { } d ? new Timer(_ => Stop(), null, d, Timeout.InfiniteTimeSpan) : null;
 
         var buffer = new byte[64 * 1024];
+        Exception? decodeFailure = null;
         var reading = Task.Run(() =>
         {
             int n;
-            while ((n = process.Output.Read(buffer)) > 0) output.Write(buffer.AsSpan(0, n));
+            while ((n = process.Output.Read(buffer)) > 0)
+            {
+                try { output.Write(buffer.AsSpan(0, n)); }
+                catch (Exception e) { decodeFailure = e; return; }
+            }
         });
         while (!reading.Wait(200))
             if (connection.LostReason is { } lost) throw SshFailures.Lost(connection.Endpoint, "the session ran", lost);
+        if (decodeFailure is not null)
+        {
+            // The output cannot be trusted any more, but the board's session must not stay
+            // armed: end it in order (stop, then EOF), drain briefly, and only then report.
+            Abort(process, armed.Wait(TimeSpan.FromMilliseconds(500)), buffer);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(decodeFailure);
+        }
         reading.GetAwaiter().GetResult();
         // stderr to its end before Wait: SshCommand.EndExecute drains what is left into its
         // Error property, which would race this reader for the last lines.
@@ -83,7 +102,7 @@ public static class SessionRunner
             throw new KtapException(ExitCodes.ModuleMissing, $"/dev/ktap is missing on {connection.Endpoint.Host}: the ktapvm module is not loaded (ktap deploy --board NAME)");
         if (status == SessionScript.RefusedStatus)
         {
-            var message = (refused ?? "no message").Trim();
+            var message = TerminalText.Quote((refused ?? "no message").Trim());
             var mismatch = message.Contains("architecture", StringComparison.OrdinalIgnoreCase) || message.Contains("byte order", StringComparison.OrdinalIgnoreCase)
                            || message.Contains("runtime ABI", StringComparison.OrdinalIgnoreCase) || message.Contains("word size", StringComparison.OrdinalIgnoreCase);
             throw new KtapException(mismatch ? ExitCodes.TargetMismatch : ExitCodes.ScriptError, $"the board refused the bundle: {message}");
@@ -93,6 +112,30 @@ public static class SessionRunner
         if (status != 0)
             throw new KtapException(ExitCodes.Failure, $"the session on {connection.Endpoint.Host} ended with status {status}");
         return new SessionResult(output.Complete(), workloadExit, stopOnce != 0);
+    }
+
+    /// <summary>How long an aborted session may take to end after "stop" before it is killed.</summary>
+    public static TimeSpan AbortGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    // Ends a session whose output ktap gave up on: "stop" when armed (the module disarms in
+    // order), then EOF (the session script kills its reader: the device is closed, and the
+    // module removes the probes itself); the rest of the output is read and dropped so the
+    // board is not blocked writing it; a board that does not end is signalled.
+    private static void Abort(RemoteProcess process, bool armed, byte[] buffer)
+    {
+        try
+        {
+            if (armed) process.Input.Write("stop\n"u8);
+            process.Input.Flush();
+        }
+        catch (Exception) { /* the session already ended */ }
+        process.CloseInput();
+        var drain = Task.Run(() =>
+        {
+            try { while (process.Output.Read(buffer) > 0) { } }
+            catch (Exception) { /* the channel closed */ }
+        });
+        if (!drain.Wait(AbortGrace)) process.Signal(kill: true);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Ktap.Output;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 
@@ -72,16 +73,16 @@ public sealed class BoardConnection : IDisposable
         return new BoardConnection(client, endpoint, settings);
     }
 
-    /// <summary>Runs a command and collects its output; a timeout or a dropped connection throws.</summary>
-    public RemoteResult Run(string command, TimeSpan? timeout = null)
+    /// <summary>Runs a command and collects its output; a timeout, a dropped connection or an answer over <paramref name="maxOutput"/> bytes throws.</summary>
+    public RemoteResult Run(string command, TimeSpan? timeout = null, int maxOutput = HostLimits.CommandAnswerBytes)
     {
         using var cmd = _client.CreateCommand(command);
         cmd.CommandTimeout = timeout ?? Settings.CommandTimeout;
         try
         {
             var ar = cmd.BeginExecute();
-            var output = Collect(cmd, ar, cmd.CommandTimeout);
-            return Finish(cmd, output, command);
+            var (output, error) = Collect(cmd, ar, cmd.CommandTimeout, maxOutput);
+            return Finish(cmd, output, error, command);
         }
         catch (SshOperationTimeoutException e)
         {
@@ -95,21 +96,26 @@ public sealed class BoardConnection : IDisposable
     }
 
     /// <summary>Runs a command that must succeed; returns its standard output as text.</summary>
-    public string RunText(string command, TimeSpan? timeout = null)
+    public string RunText(string command, TimeSpan? timeout = null, int maxOutput = HostLimits.CommandAnswerBytes)
     {
-        var r = Run(command, timeout);
+        var r = Run(command, timeout, maxOutput);
         if (r.ExitStatus != 0)
             throw new KtapException(ExitCodes.Failure,
-                $"command on {Endpoint.Host} failed (exit {r.ExitStatus}): {command}{(r.Error.Length > 0 ? ": " + r.Error.Trim() : "")}");
+                $"command on {Endpoint.Host} failed (exit {r.ExitStatus}): {command}{(r.Error.Length > 0 ? ": " + TerminalText.Quote(r.Error.Trim()) : "")}");
         return r.Text;
     }
 
-    // Reads stdout to its end before EndExecute: EndExecute would drain the stream into
-    // SshCommand.Result as text, racing a reader and mangling binary data.
-    private byte[] Collect(SshCommand cmd, IAsyncResult running, TimeSpan timeout)
+    // Reads stdout and stderr to their ends before EndExecute (EndExecute would drain them
+    // into SshCommand.Result as text, racing a reader and mangling binary data). Both come
+    // from the board: stdout is refused beyond maxOutput bytes (the command is cancelled),
+    // stderr is kept up to HostLimits.CommandErrorBytes and the rest dropped.
+    private (byte[] Output, string Error) Collect(SshCommand cmd, IAsyncResult running, TimeSpan timeout, int maxOutput)
     {
         var output = new MemoryStream();
-        var copy = Task.Run(() => cmd.OutputStream.CopyTo(output));
+        var error = new MemoryStream();
+        var tooLong = false;
+        var copy = Task.Run(() => tooLong = !CopyBounded(cmd.OutputStream, output, maxOutput, stopAtLimit: true));
+        var copyError = Task.Run(() => CopyBounded(cmd.ExtendedOutputStream, error, HostLimits.CommandErrorBytes, stopAtLimit: false));
         var deadline = timeout == Timeout.InfiniteTimeSpan ? DateTime.MaxValue : DateTime.UtcNow + timeout;
         while (!copy.Wait(100))
         {
@@ -120,16 +126,53 @@ public sealed class BoardConnection : IDisposable
                 throw new SshOperationTimeoutException("command timed out");
             }
         }
+        if (tooLong)
+        {
+            try { cmd.CancelAsync(true, 500); } catch (Exception) { /* best effort */ }
+            throw new KtapException(ExitCodes.Failure,
+                $"the answer of {Endpoint.Host} to '{Brief(cmd.CommandText)}' is over the limit of {maxOutput} bytes; nothing of it was used");
+        }
+        copyError.Wait(TimeSpan.FromSeconds(2));
         cmd.EndExecute(running);
-        return output.ToArray();
+        lock (error) return (output.ToArray(), System.Text.Encoding.UTF8.GetString(error.GetBuffer(), 0, (int)error.Length));
     }
 
-    private RemoteResult Finish(SshCommand cmd, byte[] output, string command)
+    // Copies up to limit bytes; returns false when the stream had more (then stops reading
+    // when stopAtLimit, else reads and drops the rest so the sender is not blocked).
+    private static bool CopyBounded(Stream from, MemoryStream to, int limit, bool stopAtLimit)
     {
-        if (cmd.ExitStatus is { } status) return new RemoteResult(status, output, cmd.Error);
+        var buffer = new byte[32 * 1024];
+        var within = true;
+        int n;
+        try
+        {
+            while ((n = from.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                var keep = (int)Math.Min(n, Math.Max(0, limit - to.Length));
+                if (keep > 0) lock (to) to.Write(buffer, 0, keep);
+                if (keep < n)
+                {
+                    within = false;
+                    if (stopAtLimit) return false;
+                }
+            }
+        }
+        catch (Exception e) when (e is SshException or ObjectDisposedException or IOException) { /* the channel closed */ }
+        return within;
+    }
+
+    private static string Brief(string command)
+    {
+        var line = command.Split('\n')[0];
+        return line.Length > 80 ? line[..80] + "..." : line;
+    }
+
+    private RemoteResult Finish(SshCommand cmd, byte[] output, string error, string command)
+    {
+        if (cmd.ExitStatus is { } status) return new RemoteResult(status, output, error);
         if (_lost is not null || !_client.IsConnected) throw SshFailures.Lost(Endpoint, $"running '{command}'", _lost);
         // Killed by a signal: report it as the shell would (128 + n is unknown here; use 255).
-        return new RemoteResult(255, output, cmd.Error + (cmd.ExitSignal is { } sig ? $"killed by SIG{sig}" : ""));
+        return new RemoteResult(255, output, error + (cmd.ExitSignal is { } sig ? $"killed by SIG{sig}" : ""));
     }
 
     /// <summary>Writes <paramref name="data"/> to <paramref name="remotePath"/> through `cat >`, then checks the size written.</summary>
@@ -155,11 +198,12 @@ public sealed class BoardConnection : IDisposable
                     sent += n;
                 }
             }
-            var r = Finish(cmd, Collect(cmd, ar, cmd.CommandTimeout), command);
+            var (output, error) = Collect(cmd, ar, cmd.CommandTimeout, HostLimits.CommandAnswerBytes);
+            var r = Finish(cmd, output, error, command);
             if (r.ExitStatus != 0)
-                throw new KtapException(ExitCodes.Failure, $"cannot write {remotePath} on {Endpoint.Host}: {r.Error.Trim()}");
+                throw new KtapException(ExitCodes.Failure, $"cannot write {remotePath} on {Endpoint.Host}: {TerminalText.Quote(r.Error.Trim())}");
             if (!long.TryParse(r.Text.Trim(), out var written) || written != sent)
-                throw new KtapException(ExitCodes.Failure, $"upload of {remotePath} to {Endpoint.Host} incomplete: sent {sent} bytes, the board has {r.Text.Trim()}");
+                throw new KtapException(ExitCodes.Failure, $"upload of {remotePath} to {Endpoint.Host} incomplete: sent {sent} bytes, the board has {TerminalText.Quote(r.Text.Trim())}");
         }
         catch (SshOperationTimeoutException e)
         {
@@ -171,12 +215,12 @@ public sealed class BoardConnection : IDisposable
         }
     }
 
-    /// <summary>Reads a file of the board through `cat`.</summary>
-    public byte[] Download(string remotePath)
+    /// <summary>Reads a file of the board through `cat`, refusing more than <paramref name="maxBytes"/>.</summary>
+    public byte[] Download(string remotePath, int maxBytes = HostLimits.CommandAnswerBytes)
     {
-        var r = Run($"cat {Shell.Quote(remotePath)}");
+        var r = Run($"cat {Shell.Quote(remotePath)}", maxOutput: maxBytes);
         if (r.ExitStatus != 0)
-            throw new KtapException(ExitCodes.Failure, $"cannot read {remotePath} on {Endpoint.Host}: {r.Error.Trim()}");
+            throw new KtapException(ExitCodes.Failure, $"cannot read {remotePath} on {Endpoint.Host}: {TerminalText.Quote(r.Error.Trim())}");
         return r.Output;
     }
 
@@ -218,6 +262,13 @@ public sealed class RemoteProcess : IDisposable
     public Stream Input => _input ??= _command.CreateInputStream();
 
     public bool IsCompleted => _running.IsCompleted;
+
+    /// <summary>Sends EOF on the command's standard input (once; later calls do nothing).</summary>
+    public void CloseInput()
+    {
+        try { Input.Dispose(); }
+        catch (Exception) { /* the channel is already closed */ }
+    }
 
     /// <summary>Waits for the command to end; returns its exit status or throws when the connection dropped.</summary>
     public int Wait()

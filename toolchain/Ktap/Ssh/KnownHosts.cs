@@ -62,8 +62,13 @@ public static class KnownHosts
         return entries;
     }
 
-    public static IReadOnlyList<KnownHostEntry> Load(string file) =>
-        File.Exists(file) ? Parse(File.ReadAllText(file)) : Array.Empty<KnownHostEntry>();
+    public static IReadOnlyList<KnownHostEntry> Load(string file)
+    {
+        if (!File.Exists(file)) return Array.Empty<KnownHostEntry>();
+        if (new FileInfo(file).Length > Ktap.Output.HostLimits.KnownHostsBytes)
+            throw new KtapException(ExitCodes.Failure, $"{file} is over the known_hosts limit of {Ktap.Output.HostLimits.KnownHostsBytes} bytes");
+        return Parse(File.ReadAllText(file));
+    }
 
     /// <summary>Appends a line for host:port, hashing nothing (like ssh with HashKnownHosts no).</summary>
     public static void Append(string file, string host, int port, string keyType, byte[] key)

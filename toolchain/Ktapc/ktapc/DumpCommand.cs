@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ktap.Bundle;
 using Ktap.Bytecode;
+using Ktap.Output;
 
 namespace Ktap.Cli;
 
@@ -40,26 +41,33 @@ public static class DumpCommand
         }
         else source = FindSource(bundlePath, model.SourceName, context);
 
-        context.Out.WriteLine($"bundle {bundlePath}: {data.Length} bytes, target {model.Target.Name}");
-        BundleDescriber.Describe(data, model, context.Out);
-        BundleDescriber.DescribeTables(model, context.Out);
-        context.Out.WriteLine();
-        Disassembler.Disassemble(model, context.Out, source);
+        // Every string of the bundle is untrusted text: control characters are escaped.
+        var output = new TerminalWriter(context.Out);
+        output.WriteLine($"bundle {bundlePath}: {data.Length} bytes, target {model.Target.Name}");
+        BundleDescriber.Describe(data, model, output);
+        BundleDescriber.DescribeTables(model, output);
+        output.WriteLine();
+        Disassembler.Disassemble(model, output, source);
+        output.Flush();
         return ExitCodes.Ok;
     }
 
-    // The source named in the bundle, next to the bundle or in the current directory; lines
-    // are shown only when it is there (the bundle never depends on host paths).
+    // The bundle's source_name is untrusted text, never a path to open: only a script file
+    // (.kp) of that plain name right beside the bundle is read, so a bundle cannot make dump
+    // print lines of another local file (--source names any file explicitly).
     private static string? FindSource(string bundlePath, string? sourceName, CliContext context)
     {
-        if (sourceName is null || sourceName.StartsWith('<')) return null;
+        if (sourceName is null || !IsPlainScriptName(Path.GetFileName(sourceName))) return null;
         var bundleDir = Path.GetDirectoryName(context.FullPath(bundlePath)) ?? context.CurrentDirectory;
-        foreach (var candidate in new[] { Path.Combine(bundleDir, Path.GetFileName(sourceName)), context.FullPath(sourceName) })
-            if (File.Exists(candidate))
-            {
-                try { return File.ReadAllText(candidate); }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-            }
-        return null;
+        var candidate = Path.Combine(bundleDir, Path.GetFileName(sourceName));
+        if (!File.Exists(candidate) || new FileInfo(candidate).Length > SourceLimit) return null;
+        try { return File.ReadAllText(candidate); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
+
+    private const int SourceLimit = 16 << 20;
+
+    private static bool IsPlainScriptName(string name) =>
+        name.EndsWith(".kp", StringComparison.Ordinal) && name.Length > 3 && name.Length <= 255 && name != ".kp"
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+');
 }

@@ -10,5 +10,8 @@ public static class ExitCodes
     /// <summary>Bad command line, unknown target, or a file that cannot be read or written.</summary>
     public const int Usage = 2;
 
-    public const string HelpText = "Exit codes: 0 ok, 1 script errors (or an invalid bundle for dump), 2 usage or I/O error.";
+    /// <summary>An internal error (a bug in ktapc): one line and a report hint; --debug shows the stack trace.</summary>
+    public const int Internal = Ktap.Output.UnexpectedFailure.ExitCode;
+
+    public const string HelpText = "Exit codes: 0 ok, 1 script errors (or an invalid bundle for dump), 2 usage or I/O error, 70 internal error.";
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using Ktap.Bundle;
+using Ktap.Output;
 
 namespace Ktap.Cli;
 
@@ -10,12 +11,30 @@ public static class KtapcCli
     public static string VersionText =>
         $"ktapc {typeof(KtapcCli).Assembly.GetName().Version?.ToString(3)} (bundle format {BundleLayout.FormatVersion}, runtime ABI {BundleLayout.RuntimeAbi})";
 
+    /// <summary>
+    /// THE top-level handler: anything a verb does not report itself ends as one line and a
+    /// bug-report hint with exit code 70, never a stack trace unless --debug or KTAP_DEBUG=1.
+    /// </summary>
     public static int Run(string[] args, CliContext context)
+    {
+        try
+        {
+            return RunUnguarded(args, context);
+        }
+        catch (Exception e)
+        {
+            UnexpectedFailure.Report("ktapc", UnexpectedFailure.Unwrap(e), context.Error, UnexpectedFailure.DebugRequested(args, Environment.GetEnvironmentVariable));
+            return UnexpectedFailure.ExitCode;
+        }
+    }
+
+    private static int RunUnguarded(string[] args, CliContext context)
     {
         var root = new RootCommand("ktapc: compile ktap scripts into bytecode bundles (.kbc) for a target board.\n" + ExitCodes.HelpText);
         CompileCommand.Configure(root, context);
         root.Add(DumpCommand.Create(context));
         root.Add(TargetsCommand.Create(context));
+        root.Options.Add(new Option<bool>("--debug") { Description = "On an internal error, print its stack trace", Recursive = true });
         foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new PrintVersion(context);
 
         var parse = root.Parse(args);

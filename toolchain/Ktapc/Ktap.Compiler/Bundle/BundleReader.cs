@@ -16,6 +16,19 @@ public static class BundleReader
 
     public static BundleModel Read(ReadOnlySpan<byte> data)
     {
+        try
+        {
+            return ReadChecked(data);
+        }
+        catch (Exception e) when (e is not BundleFormatException)
+        {
+            // A check this reader lacks: still the file's fault, reported as a damaged bundle.
+            throw new BundleFormatException($"damaged bundle ({e.GetType().Name}: {e.Message})");
+        }
+    }
+
+    private static BundleModel ReadChecked(ReadOnlySpan<byte> data)
+    {
         var target = ReadHeader(data);
         var r = new EndianReader(data, target.ByteOrder);
         var total = data.Length;
@@ -160,6 +173,7 @@ public static class BundleReader
             for (int i = 0; i < globals.Length; i++) _m.Globals.Add(Text($"GLOBALS item {i}", globals[i]));
             Events(r);
             Formats(r);
+            Operands();
             if (_s.ContainsKey(SectionId.Args))
             {
                 var args = Words(r, SectionId.Args);
@@ -324,6 +338,31 @@ public static class BundleReader
                 if (kind == (int)FormatKind.Printf && format >= StringCount) Fail(E.StringIndex($"{what} format", format, StringCount));
                 if (r.U32(at + 12) != 0) Fail(E.ReservedItem(what));
                 _m.Formats.Add(new FormatModel((FormatKind)kind, args, format == L.None ? null : _m.Strings[(int)format], (int)r.U32(at + 8)));
+            }
+        }
+
+        // Every table index an instruction carries, checked once the tables are read: the
+        // host resolves some of them itself (EVFIELD's field name for the event check, the
+        // disassembler's notes), so a bundle that passes here never sends them out of range.
+        private void Operands()
+        {
+            for (int f = 0; f < _m.Functions.Count; f++)
+            {
+                var code = _m.Functions[f].Code;
+                for (int pc = 0; pc < code.Count; pc++)
+                {
+                    var word = code[pc];
+                    var format = OpcodeTable.All[(int)Instruction.Op(word)].Format;
+                    int bx = Instruction.Bx(word), c = Instruction.C(word);
+                    var what = $"FUNCTIONS item {f} instruction {pc} ({Instruction.Op(word)})";
+                    switch (format)
+                    {
+                        case OperandFormat.ABxS when bx >= StringCount: Fail(E.StringIndex(what, bx, StringCount)); break;
+                        case OperandFormat.ABxK when bx >= _m.Constants.Count: Fail(E.BadValue($"{what} constant index", bx)); break;
+                        case OperandFormat.ABxF when bx >= _m.Functions.Count: Fail(E.FunctionIndex(what, bx, _m.Functions.Count)); break;
+                        case OperandFormat.ABnCP when c >= _m.Formats.Count: Fail(E.BadValue($"{what} format index", c)); break;
+                    }
+                }
             }
         }
 

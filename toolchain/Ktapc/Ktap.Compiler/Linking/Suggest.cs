@@ -8,13 +8,17 @@ public static class Suggest
     {
         string? best = null;
         var bestDistance = int.MaxValue;
+        var allowed = Math.Max(1, word.Length / 3);
         foreach (var c in candidates)
         {
+            // The distance is at least the length difference: skip far ones unmeasured, so a
+            // catalog or ELF file with huge names costs nothing here.
+            if (Math.Abs(c.Length - word.Length) > allowed) continue;
             var d = Distance(word, c);
             if (d < bestDistance) { bestDistance = d; best = c; }
         }
         // Only suggest what is plausibly a typo: at most a third of the word changed.
-        return best is not null && bestDistance <= Math.Max(1, word.Length / 3) ? best : null;
+        return best is not null && bestDistance <= allowed ? best : null;
     }
 
     public static string DidYouMean(string word, IEnumerable<string> candidates) =>

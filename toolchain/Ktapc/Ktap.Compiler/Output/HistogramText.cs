@@ -24,7 +24,7 @@ public static class HistogramText
         {
             if (shown == ShowRows - 1) break;
             shown++;
-            int ratio = h.Sum == 0 ? 0 : (int)Math.Clamp(count * BarWidth / h.Sum, 0, BarWidth);
+            int ratio = Bar(count, h.Sum, BarWidth);
             string dist = new string('@', ratio) + new string(' ', BarWidth - ratio);
             string k = key.Tag == ValueTag.Stack ? ValueText.Stack(key).Replace(" => ", "").Replace('\n', ',') : ValueText.Of(key);
             string num = count.ToString(CultureInfo.InvariantCulture).PadRight(7);
@@ -52,7 +52,7 @@ public static class HistogramText
         long max = b.Counts.Max();
         for (int i = first; i <= last; i++)
         {
-            int bar = max == 0 ? 0 : (int)(b.Counts[i] * 52 / max);
+            int bar = Bar(b.Counts[i], max, HostLimits.BarWidth);
             sb.Append(labels[i].PadRight(16))
               .Append(b.Counts[i].ToString(CultureInfo.InvariantCulture).PadLeft(8))
               .Append(" |").Append(new string('@', bar)).Append(new string(' ', 52 - bar)).Append("|\n");
@@ -60,12 +60,20 @@ public static class HistogramText
         return sb.ToString();
     }
 
+    /// <summary>
+    /// value/whole of width, in 0..width: counts come from the board and may be negative or
+    /// near long.MaxValue, so the product is taken in 128 bits and the result clamped.
+    /// </summary>
+    public static int Bar(long value, long whole, int width) =>
+        whole <= 0 || value <= 0 ? 0 : (int)Int128.Clamp((Int128)value * width / whole, 0, width);
+
     /// <summary>Bucket 0: negative values; 1: zero; k >= 2: [2^(k-2), 2^(k-1)).</summary>
     private static string Pow2Label(int i)
     {
         if (i == 0) return "(..., 0)";
         if (i == 1) return "[0]";
         if (i == 2) return "[1]";
+        if (i - 2 >= 64) return $"[2^{i - 2}, ...)"; // more buckets than a u64 has bits: only a damaged record
         ulong lo = 1UL << (i - 2), hi = i - 1 >= 64 ? 0 : 1UL << (i - 1);
         return $"[{Size(lo)}, {(hi == 0 ? "..." : Size(hi))})";
     }
@@ -75,7 +83,7 @@ public static class HistogramText
         int n = b.Counts.Count;
         if (i == 0) return $"(..., {b.Min})";
         if (i == n - 1) return $"[{b.Max}, ...)";
-        long lo = b.Min + (i - 1) * b.Step, hi = Math.Min(lo + b.Step, b.Max);
+        Int128 lo = b.Min + (Int128)(i - 1) * b.Step, hi = Int128.Min(lo + b.Step, b.Max);
         return $"[{lo}, {hi})";
     }
 

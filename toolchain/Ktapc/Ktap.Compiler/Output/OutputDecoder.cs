@@ -19,8 +19,16 @@ public sealed class OutputDecoder(BundleModel bundle)
     private static readonly string[] AnsiNames = { "", "clear_screen", "set_color", "reset_color", "new_line" };
 
     public BundleModel Bundle { get; } = bundle;
+
+    /// <summary>
+    /// Whether the bundle's printf formats are the user's own text (the host compiled the
+    /// script in this run). A bundle read from a file is untrusted input like the board:
+    /// then text output escapes control characters of the format text too.
+    /// </summary>
+    public bool TrustedFormats { get; init; }
     public bool BigEndian => Bundle.Target.ByteOrder == Ktap.Profiles.ByteOrder.Big;
     private string Source => Bundle.SourceName ?? "<script>";
+    private string SafeSource => TerminalText.Quote(Source);
 
     /// <summary>Decodes the whole stream; returns the summary record if the stream had one.</summary>
     public SummaryRecord? Decode(byte[] records, OutputFormat format, TextWriter output, TextWriter diagnostics)
@@ -40,7 +48,7 @@ public sealed class OutputDecoder(BundleModel bundle)
         switch (r)
         {
             case ErrorRecord e:
-                diagnostics.Write($"{Source}:{e.Line}: runtime error: {e.Message}\n");
+                diagnostics.Write($"{SafeSource}:{e.Line}: runtime error: {TerminalText.Quote(e.Message)}\n");
                 break;
             case SummaryRecord s:
                 if (s.Lost > 0) diagnostics.Write($"ktap: {s.Lost} output records lost\n");
@@ -50,19 +58,39 @@ public sealed class OutputDecoder(BundleModel bundle)
                 if (s.SkippedReentry > 0) diagnostics.Write($"ktap: {s.SkippedReentry} nested handler runs skipped\n");
                 break;
             default:
-                output.Write(RenderText(r));
+                output.Write(RenderText(r, terminal: true));
                 break;
         }
     }
 
-    /// <summary>The text a script output record prints (print, printf, histograms, ansi, backtrace).</summary>
-    public string RenderText(Record r) => r switch
+    /// <summary>
+    /// The text a script output record prints (print, printf, histograms, ansi, backtrace).
+    /// With <paramref name="terminal"/> every board-supplied character that could steer a
+    /// terminal is escaped (<see cref="TerminalText"/>); only ansi records and the host's own
+    /// layout, and the format text of a bundle compiled in this run, stay as they are. JSON
+    /// keeps the raw text (its writer escapes control characters).
+    /// </summary>
+    public string RenderText(Record r, bool terminal = false)
+    {
+        Func<string, string>? escape = terminal ? TerminalText.Output : null;
+        string Safe(string text) => terminal ? TerminalText.Output(text) : text;
+        return r switch
+        {
+            PrintRecord or HistogramRecord or BucketRecord or BacktraceRecord => Safe(Layout(r)),
+            PrintfRecord p => TrustedFormats
+                ? PrintfFormatter.Format(FormatBytes(p.FormatIndex), p.Values, escape)
+                : Safe(PrintfFormatter.Format(FormatBytes(p.FormatIndex), p.Values)),
+            DynamicPrintfRecord d => d.Values.Count > 0 && d.Values[0].Tag == ValueTag.String
+                ? Safe(PrintfFormatter.Format(d.Values[0].Bytes!, d.Values.Skip(1).ToList()))
+                : throw new PrintfException("printf format is not a string"),
+            AnsiRecord a => Ansi(a),
+            _ => "",
+        };
+    }
+
+    private static string Layout(Record r) => r switch
     {
         PrintRecord p => string.Join("\t", p.Values.Select(ValueText.Of)) + "\n",
-        PrintfRecord p => PrintfFormatter.Format(FormatBytes(p.FormatIndex), p.Values),
-        DynamicPrintfRecord d => d.Values.Count > 0 && d.Values[0].Tag == ValueTag.String
-            ? PrintfFormatter.Format(d.Values[0].Bytes!, d.Values.Skip(1).ToList())
-            : throw new PrintfException("printf format is not a string"),
         HistogramRecord h => HistogramText.Histogram(h),
         BucketRecord b => HistogramText.Buckets(b),
         BacktraceRecord b => ValueText.Stack(b.Stack) + "\n",

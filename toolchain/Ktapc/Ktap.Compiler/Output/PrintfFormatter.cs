@@ -14,7 +14,8 @@ public sealed class PrintfException(string message) : Exception(message);
 /// </summary>
 public static class PrintfFormatter
 {
-    public static string Format(byte[] format, IReadOnlyList<RecordValue> values)
+    /// <param name="escape">Applied to each converted value (board-supplied text on a terminal: <see cref="TerminalText.Output"/>).</param>
+    public static string Format(byte[] format, IReadOnlyList<RecordValue> values, Func<string, string>? escape = null)
     {
         var sb = new StringBuilder();
         string fmt = Encoding.UTF8.GetString(format);
@@ -36,22 +37,36 @@ public static class PrintfFormatter
                 else break;
             }
             int width = 0, precision = -1;
-            while (i < fmt.Length && char.IsAsciiDigit(fmt[i])) width = width * 10 + (fmt[i++] - '0');
+            width = Number(fmt, ref i, "width");
             if (i < fmt.Length && fmt[i] == '.')
             {
                 i++;
                 precision = 0;
-                while (i < fmt.Length && char.IsAsciiDigit(fmt[i])) precision = precision * 10 + (fmt[i++] - '0');
+                precision = Number(fmt, ref i, "precision");
             }
             while (i < fmt.Length && (fmt[i] == 'l' || fmt[i] == 'h')) i++;
             if (i >= fmt.Length) throw new PrintfException("format ends inside a conversion");
             char conv = fmt[i++];
             if (vi >= values.Count) throw new PrintfException($"format has more conversions than the {values.Count} values");
             var v = values[vi++];
-            sb.Append(Convert(conv, v, left, zero, plus, space, alt, width, precision));
+            var text = Convert(conv, v, left, zero, plus, space, alt, width, precision);
+            sb.Append(escape is null ? text : escape(text));
         }
         if (vi != values.Count) throw new PrintfException($"format has {vi} conversions for {values.Count} values");
         return sb.ToString();
+    }
+
+    // A width or precision; the format may come from the board (dynamic printf, a bundle
+    // from disk), so it is bounded before it can ask for a huge padding string.
+    private static int Number(string fmt, ref int i, string what)
+    {
+        var n = 0;
+        while (i < fmt.Length && char.IsAsciiDigit(fmt[i]))
+        {
+            n = n * 10 + (fmt[i++] - '0');
+            if (n > HostLimits.PrintfWidth) throw new PrintfException($"printf {what} over the limit of {HostLimits.PrintfWidth}");
+        }
+        return n;
     }
 
     private static string Convert(char conv, RecordValue v, bool left, bool zero, bool plus, bool space, bool alt,

@@ -25,7 +25,7 @@ public static class RecordReader
                 throw new RecordFormatException($"{data.Length - pos} bytes left, a record header needs {HeaderSize}", pos);
             var span = data.AsSpan(pos);
             uint len = U32(span, bigEndian);
-            if (len < HeaderSize || len % 4 != 0 || len > data.Length - pos)
+            if (len < HeaderSize || len % 4 != 0 || len > HostLimits.RecordBytes || len > data.Length - pos)
                 throw new RecordFormatException($"bad record length {len}", pos);
             var kind = (RecordKind)U16(span[4..], bigEndian);
             uint a = U32(span[8..], bigEndian);
@@ -53,8 +53,11 @@ public static class RecordReader
             case RecordKind.Histogram:
             {
                 long sum = c.S64();
-                int total = (int)c.U32(), rows = (int)c.U32();
-                var list = new List<(RecordValue, long)>();
+                int total = (int)c.U32();
+                uint rows = c.U32();
+                // a row is at least a tag and an i64: count it against the record before allocating
+                if (rows > HostLimits.HistogramRows || rows * 9L > c.Remaining) throw new RecordFormatException($"{rows} histogram rows", at);
+                var list = new List<(RecordValue, long)>((int)rows);
                 for (int i = 0; i < rows; i++) list.Add((c.Value(), c.S64()));
                 return new HistogramRecord(sum, total, list);
             }
@@ -62,8 +65,8 @@ public static class RecordReader
             case RecordKind.Lhist:
             {
                 long min = c.S64(), max = c.S64(), step = c.S64();
-                int n = (int)c.U32();
-                if (n > 100_000) throw new RecordFormatException($"{n} buckets", at);
+                uint n = c.U32();
+                if (n > HostLimits.HistBuckets || n * 8L > c.Remaining) throw new RecordFormatException($"{n} buckets", at);
                 var counts = new long[n];
                 for (int i = 0; i < n; i++) counts[i] = c.S64();
                 return new BucketRecord(kind, min, max, step, counts);
@@ -103,7 +106,7 @@ public static class RecordReader
 
         private ReadOnlySpan<byte> Take(int n)
         {
-            if (end - _pos < n) throw new RecordFormatException($"value runs past the record end", _pos);
+            if (n < 0 || end - _pos < n) throw new RecordFormatException($"value runs past the record end", _pos);
             var s = data.AsSpan(_pos, n);
             _pos += n;
             return s;
@@ -111,7 +114,12 @@ public static class RecordReader
 
         public uint U32() => RecordReader.U32(Take(4), big);
         public long S64() => big ? BinaryPrimitives.ReadInt64BigEndian(Take(8)) : BinaryPrimitives.ReadInt64LittleEndian(Take(8));
-        public byte[] Blob() { int n = (int)U32(); if (n < 0) throw new RecordFormatException("bad length", _pos); return Take(n).ToArray(); }
+        public byte[] Blob()
+        {
+            uint n = U32();
+            if (n > Remaining) throw new RecordFormatException($"a length of {n} runs past the record end", _pos);
+            return Take((int)n).ToArray();
+        }
 
         public List<RecordValue> Values(int n)
         {
@@ -135,9 +143,9 @@ public static class RecordReader
                     return new RecordValue(tag, Count: S64(), Sum: S64(), Min: S64(), Max: S64());
                 case ValueTag.Stack:
                 {
-                    int n = (int)U32();
-                    if (n > 64) throw new RecordFormatException($"stack of {n} frames", _pos);
-                    var frames = new List<StackFrame>();
+                    uint n = U32();
+                    if (n > HostLimits.StackFrames) throw new RecordFormatException($"stack of {n} frames", _pos);
+                    var frames = new List<StackFrame>((int)n);
                     for (int i = 0; i < n; i++)
                     {
                         ulong addr = (ulong)S64();

@@ -18,7 +18,11 @@ public sealed class LoopbackSshd : IDisposable
     private static int s_nextPort = -1;
     private Process? _sshd;
 
-    public LoopbackSshd()
+    public LoopbackSshd() : this(FirstPort, PortCount, null) { }
+
+    /// <param name="forceCommand">A program sshd runs instead of every command the client sends
+    /// (it sees that command in $SSH_ORIGINAL_COMMAND): the hostile board's answers.</param>
+    internal LoopbackSshd(int firstPort, int portCount, string? forceCommand)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("ktap-sshd-").FullName;
         HostKey = Path.Combine(Directory, "host_ed25519");
@@ -29,7 +33,7 @@ public sealed class LoopbackSshd : IDisposable
         File.Copy(ClientKey + ".pub", Path.Combine(Directory, "authorized_keys"));
         HostKeyBlob = Convert.FromBase64String(File.ReadAllText(HostKey + ".pub").Split(' ')[1]);
         System.IO.Directory.CreateDirectory("/run/sshd"); // sshd's privilege separation directory
-        Port = FreePort();
+        Port = FreePort(firstPort, portCount);
         File.WriteAllText(Path.Combine(Directory, "sshd_config"), $"""
             Port {Port}
             ListenAddress 127.0.0.1
@@ -43,6 +47,7 @@ public sealed class LoopbackSshd : IDisposable
             PubkeyAuthentication yes
             PermitRootLogin yes
             LogLevel ERROR
+            {(forceCommand is null ? "" : "ForceCommand " + forceCommand)}
             """);
         Start();
     }
@@ -106,11 +111,11 @@ public sealed class LoopbackSshd : IDisposable
         try { System.IO.Directory.Delete(Directory, true); } catch (IOException) { }
     }
 
-    private static int FreePort()
+    private static int FreePort(int firstPort, int portCount)
     {
-        for (var i = 0; i < PortCount; i++)
+        for (var i = 0; i < portCount; i++)
         {
-            var port = FirstPort + Interlocked.Increment(ref s_nextPort) % PortCount;
+            var port = firstPort + (Interlocked.Increment(ref s_nextPort) & int.MaxValue) % portCount;
             try
             {
                 var l = new TcpListener(IPAddress.Loopback, port);
@@ -120,7 +125,7 @@ public sealed class LoopbackSshd : IDisposable
             }
             catch (SocketException) { }
         }
-        throw new InvalidOperationException($"no free port in {FirstPort}-{FirstPort + PortCount - 1}");
+        throw new InvalidOperationException($"no free port in {firstPort}-{firstPort + portCount - 1}");
     }
 
     private static void Tool(string file, params string[] args)
