@@ -134,6 +134,10 @@ public sealed class BoardProfileReaderTests
     [InlineData("qemu-arm-v7", "arm-v7", 10023)]
     [InlineData("qemu-x86", "x86", 10024)]
     [InlineData("qemu-powerpc", "powerpc", 10025)]
+    [InlineData("qemu-arm64", "arm64", 10160)]
+    [InlineData("qemu-x86_64-rt", "x86_64", 10161)]
+    [InlineData("qemu-x86_64-5.10", "x86_64", 10162)]
+    [InlineData("qemu-x86_64-6.12", "x86_64", 10163)]
     public void ShippedProfilesAreValidAndUseTheBoardState(string name, string target, int port)
     {
         var file = Path.Combine(KtapPaths.ShippedBoards()!, name + ".yaml");
