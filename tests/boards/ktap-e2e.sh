@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Usage: ktap-e2e.sh <board>   (qemu-x86_64, qemu-arm-v7, qemu-x86, qemu-powerpc)
+# Usage: ktap-e2e.sh <board>   (qemu-x86_64, qemu-arm-v7, qemu-x86, qemu-powerpc, qemu-arm64,
+#                                qemu-x86_64-rt, qemu-x86_64-5.10, qemu-x86_64-6.12)
 # The same end-to-end checks on any emulated board, through `ktap run --board <board>`
 # with scripts compiled for that board's target: exact syscall counts of a static
 # workload, kprobe arguments through the portable $argN and the target's own registers,
@@ -23,9 +24,24 @@ case "$board" in
                   # (one signed target word) reads the same s32 since ktapc 5cf36c3.
                   lseek_fn=sys_lseek; lseek_args="off=+16(%gpr3):s32 whence=+20(%gpr3):s32"
                   cflags=(-include "$root/tests/boards/raw-lseek.h") ;;
-    qemu-x86_64)  tree=6.1-amd64; cc=gcc; size=size
+    qemu-x86_64|qemu-x86_64-rt|qemu-x86_64-5.10|qemu-x86_64-6.12)
+                  # The same machine and userland architecture with Debian's other kernels:
+                  # the module is built against each kernel's own headers.
+                  case "$board" in
+                      qemu-x86_64) tree=6.1-amd64 ;;          qemu-x86_64-rt) tree=6.1-rt-amd64 ;;
+                      qemu-x86_64-5.10) tree=5.10-amd64 ;;    qemu-x86_64-6.12) tree=6.12-amd64 ;;
+                  esac
+                  cc=gcc; size=size
                   target=x86_64; uid_reg=%dx; gid_reg=%cx; others="arm-v7 powerpc"
                   lseek_fn=ksys_lseek; lseek_args="off=%si whence=%dx"
+                  cflags=() ;;
+    qemu-arm64)   tree=6.1-arm64; cc=aarch64-linux-gnu-gcc; size=aarch64-linux-gnu-size
+                  # x86_64 agrees in byte order and word size: only the arch number refuses it.
+                  target=arm64; uid_reg=%x2; gid_reg=%x3; others="x86_64 arm-v7"
+                  # ksys_lseek is inlined into __arm64_sys_lseek, which gets the system
+                  # call's pt_regs in x0 (syscall wrapper): x1 (the offset) at +8, x2
+                  # (whence) at +16; untyped is one signed 64-bit word here.
+                  lseek_fn=__arm64_sys_lseek; lseek_args="off=+8(%x0) whence=+16(%x0)"
                   cflags=() ;;
     qemu-arm-v7)  tree=6.1-armmp; cc=arm-linux-gnueabihf-gcc; size=arm-linux-gnueabihf-size
                   target=arm-v7; uid_reg=%r2; gid_reg=%r3; others="x86 powerpc"
