@@ -115,6 +115,11 @@ fi
 stage=$board_dir/stage
 rm -rf "$stage"; mkdir -p "$stage"
 cp -a "$userland/root/." "$stage/"
+# Merged-/usr userlands (trixie) ship only usr/bin, usr/lib...: make the top-level links a
+# Debian system gets from base-files (/init is bin/busybox, dropbear's loader /lib64/...).
+for d in bin sbin lib lib64; do
+    if [ -d "$stage/usr/$d" ] && [ ! -e "$stage/$d" ]; then ln -s "usr/$d" "$stage/$d"; fi
+done
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,var,root/.ssh,etc/dropbear,etc/ktap}
 mkdir -p "$stage/lib/modules/ktap"
 ln -sfn ../run "$stage/var/run"
