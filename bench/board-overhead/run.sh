@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: bench/board-overhead/run.sh <board>   (qemu-powerpc, qemu-x86_64)
+# Usage: bench/board-overhead/run.sh <board>   (any boards/qemu-*: qemu-x86_64, qemu-powerpc, qemu-arm64...)
 # bench/kernel/run.sh's measurement on any emulated board, with a bundle that ktapc
 # compiles for the board's target (bench/kernel/run.sh is x86_64-only): N getpid() calls
 # timed inside the static workload (tests/kernel/workload.c) with no probe, under
@@ -14,11 +14,9 @@ export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 port=${KTAP_BENCH_PORT:-10058}
 n=${KTAP_BENCH_N:-100000}
 runs=${KTAP_BENCH_RUNS:-3}
-case "$board" in
-    qemu-powerpc) tree=kernel-powerpc ;;
-    qemu-x86_64)  tree=6.1-amd64 ;;
-    *) echo "run.sh: no settings for board '$board'" >&2; exit 2 ;;
-esac
+# The modules are built against the board's own kernel tree (board.sh's board_tree).
+[ -f "$root/boards/$board/board.sh" ] || { echo "run.sh: no board '$board' (boards/<board>/board.sh)" >&2; exit 2; }
+tree=$(source "$root/boards/$board/board.sh" && echo "$board_tree")
 e2e=$root/out/tests/e2e-$board     # ktap and the workload, built by tests/boards/ktap-e2e.sh
 [ -x "$e2e/tool/ktap" ] && [ -f "$e2e/ktapwl" ] ||
     { echo "run.sh: run tests/boards/ktap-e2e.sh $board first (builds ktap and the workload)" >&2; exit 1; }

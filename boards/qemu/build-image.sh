@@ -46,6 +46,11 @@ else
         deb=$(ls "$debs/linux-image-${release}_${version}_"*.deb | head -n 1)
         rm -rf "$kernel_root"; mkdir -p "$kernel_root"
         dpkg-deb -x "$deb" "$kernel_root"
+        # trixie's packages (merged /usr) put the modules under usr/lib/modules; depmod -b
+        # and this script look under lib/modules.
+        if [ ! -d "$kernel_root/lib/modules" ] && [ -d "$kernel_root/usr/lib/modules" ]; then
+            mkdir -p "$kernel_root/lib" && ln -s ../usr/lib/modules "$kernel_root/lib/modules"
+        fi
         # Debian generates modules.dep at install time; do it for the unpacked tree.
         depmod -b "$kernel_root" "$release"
         touch "$kernel_root/ready"
@@ -110,6 +115,11 @@ fi
 stage=$board_dir/stage
 rm -rf "$stage"; mkdir -p "$stage"
 cp -a "$userland/root/." "$stage/"
+# Merged-/usr userlands (trixie) ship only usr/bin, usr/lib...: make the top-level links a
+# Debian system gets from base-files (/init is bin/busybox, dropbear's loader /lib64/...).
+for d in bin sbin lib lib64; do
+    if [ -d "$stage/usr/$d" ] && [ ! -e "$stage/$d" ]; then ln -s "usr/$d" "$stage/$d"; fi
+done
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,var,root/.ssh,etc/dropbear,etc/ktap}
 mkdir -p "$stage/lib/modules/ktap"
 ln -sfn ../run "$stage/var/run"
@@ -143,7 +153,9 @@ visit() {
     ordered+=("$rel")
 }
 for name in $board_modules; do
-    rel=$(awk -v n="/$name.ko" '{m = substr($1, 1, length($1) - 1)} substr(m, length(m) - length(n) + 1) == n {print m; exit}' "$moddir/modules.dep")
+    # trixie compresses its modules (.ko.xz): compare the name without that suffix.
+    rel=$(awk -v n="/$name.ko" '{m = substr($1, 1, length($1) - 1); b = m; sub(/\.(xz|zst|gz)$/, "", b)}
+        substr(b, length(b) - length(n) + 1) == n {print m; exit}' "$moddir/modules.dep")
     if [ -z "$rel" ]; then
         # Built into the kernel: nothing to load.
         grep -q "/$name.ko\$" "$moddir/modules.builtin" || ktap_die "module $name is not in kernel $release"
@@ -154,7 +166,13 @@ done
 : > "$stage/etc/ktap/modules"
 for rel in "${ordered[@]}"; do
     mkdir -p "$stage/lib/modules/$release/$(dirname "$rel")"
-    cp "$moddir/$rel" "$stage/lib/modules/$release/$rel"
+    # Compressed modules are unpacked here: the board's busybox insmod takes plain .ko files.
+    case "$rel" in
+        *.ko.xz)  xz -dc "$moddir/$rel" > "$stage/lib/modules/$release/${rel%.xz}"; rel=${rel%.xz} ;;
+        *.ko.zst) zstd -qdc "$moddir/$rel" > "$stage/lib/modules/$release/${rel%.zst}"; rel=${rel%.zst} ;;
+        *.ko.gz)  gzip -dc "$moddir/$rel" > "$stage/lib/modules/$release/${rel%.gz}"; rel=${rel%.gz} ;;
+        *)        cp "$moddir/$rel" "$stage/lib/modules/$release/$rel" ;;
+    esac
     echo "/lib/modules/$release/$rel" >> "$stage/etc/ktap/modules"
 done
 for m in "${modules[@]}"; do cp "$m" "$stage/lib/modules/ktap/"; done

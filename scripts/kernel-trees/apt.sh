@@ -3,13 +3,15 @@
 # and downloaded without touching the host's sources, lists or dpkg database.
 #   ktap_apt <suite> apt-get|apt-cache ARGS...   runs the command against that suite's lists
 #   ktap_apt_fetch <suite> <dest-dir> PKG[=VER]...  downloads .deb files into dest-dir (cached)
+# bookworm lists amd64, armhf, i386 and arm64 (the qemu-arm64 board's kernel, headers and
+# userland); the other suites amd64 only (the x86_64 boards of their kernels).
 
 KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 KTAP_DEBIAN_MIRROR=${KTAP_DEBIAN_MIRROR:-http://deb.debian.org}
 
 ktap_apt_archs() {
     case "$1" in
-        bookworm) echo "amd64 armhf i386" ;;
+        bookworm) echo "amd64 armhf i386 arm64" ;;
         *) echo "amd64" ;;
     esac
 }
@@ -18,7 +20,12 @@ ktap_apt_setup() {
     local suite=$1 dir=$KTAP_STATE_DIR/apt/$1
     local archs keyring=/usr/share/keyrings/debian-archive-keyring.gpg
     archs=$(ktap_apt_archs "$suite")
-    [ -f "$dir/apt.conf" ] && return 0
+    # A configuration made for another set of architectures (a cache from before arm64 was
+    # listed) is remade, and its lists updated on next use.
+    if [ -f "$dir/apt.conf" ]; then
+        [ "$(cat "$dir/archs" 2>/dev/null)" = "$archs" ] && return 0
+        rm -f "$dir/apt.conf" "$dir/updated"
+    fi
     mkdir -p "$dir"/{etc/apt.conf.d,etc/preferences.d,etc/sources.list.d,lists/partial,cache/archives/partial,state}
     : > "$dir/state/status"
     local a=${archs// /,}
@@ -49,6 +56,7 @@ SRC
         echo "Acquire::Languages \"none\";"
         echo "APT::Sandbox::User \"root\";"
     } > "$dir/apt.conf.tmp"
+    echo "$archs" > "$dir/archs"
     mv "$dir/apt.conf.tmp" "$dir/apt.conf"
 }
 
@@ -74,6 +82,7 @@ ktap_apt_update() {
 # Updates the suite's lists when they are missing or older than a day.
 ktap_apt_fresh() {
     local suite=$1 dir=$KTAP_STATE_DIR/apt/$1 now
+    ktap_apt_setup "$suite"
     now=$(date +%s)
     if [ ! -f "$dir/updated" ] || [ $((now - $(cat "$dir/updated"))) -gt 86400 ]; then
         ktap_apt_update "$suite"

@@ -4,7 +4,7 @@
 # of the same version), unpacks them with dpkg-deb -x under
 # $KTAP_STATE_DIR/headers/<flavour>/, points their Makefile at the unpacked tree and prints
 # the directory to pass to `make -C`. Cached: a second run only prints the directory.
-# Flavours: 6.1-amd64 6.1-rt-amd64 5.10-amd64 6.12-amd64 6.1-armmp 6.1-686
+# Flavours: 6.1-amd64 6.1-rt-amd64 5.10-amd64 6.12-amd64 6.1-armmp 6.1-686 6.1-arm64
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/apt.sh"
@@ -17,7 +17,8 @@ case "$flavour" in
     6.12-amd64)   suite=trixie;   meta=linux-headers-amd64 ;;
     6.1-armmp)    suite=bookworm; meta=linux-headers-armmp:armhf ;;
     6.1-686)      suite=bookworm; meta=linux-headers-686:i386 ;;
-    *) echo "headers.sh: unknown flavour '${flavour}'; known: 6.1-amd64 6.1-rt-amd64 5.10-amd64 6.12-amd64 6.1-armmp 6.1-686" >&2
+    6.1-arm64)    suite=bookworm; meta=linux-headers-arm64:arm64 ;;
+    *) echo "headers.sh: unknown flavour '${flavour}'; known: 6.1-amd64 6.1-rt-amd64 5.10-amd64 6.12-amd64 6.1-armmp 6.1-686 6.1-arm64" >&2
        exit 2 ;;
 esac
 
@@ -120,7 +121,8 @@ fi
 # Extra make arguments for this tree (make-module.sh passes them): the cross compiler.
 make_args=
 case "$flavour" in *armmp) make_args="ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-" ;;
-                   *686) make_args="ARCH=x86 CROSS_COMPILE=i686-linux-gnu-" ;; esac
+                   *686) make_args="ARCH=x86 CROSS_COMPILE=i686-linux-gnu-" ;;
+                   *arm64) make_args="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;; esac
 echo "$make_args" > "$dir/make-args"
 ln -sfn "$build" "$dir/build"
 echo "$version" > "$dir/version"

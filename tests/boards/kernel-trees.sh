@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compile check of the hello module against every kernel tree ktapvm is built for: Debian's
-# headers (6.1 generic and rt, 5.10, 6.12, armmp) and the configured 6.1 source trees
+# headers (6.1 generic and rt, 5.10, 6.12, armmp, arm64) and the configured 6.1 source trees
 # (i386, multi_v7, pmac32). Checks each .ko's ELF machine and vermagic.
 # Last line: RESULT passed=N failed=M.
 set -uo pipefail
@@ -33,6 +33,7 @@ done <<'TREES'
 6.12-amd64   x86-64        6.12.
 6.1-armmp    ARM,          6.1.0-
 6.1-686      80386         6.1.0-*-686 SMP
+6.1-arm64    aarch64       6.1.0-*-arm64 SMP
 src-x86      80386         6.1.
 src-arm      ARM,          6.1.
 src-powerpc  PowerPC       6.1.

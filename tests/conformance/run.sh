@@ -2,9 +2,9 @@
 # The conformance suite: compile every case with ktapc for one target, replay its events in
 # that target's user-space VM (under qemu-user for the cross builds), decode the records
 # with `ktap replay`, and compare with the case's expected output, which is the same on all
-# four targets. Also checks that a bundle for another target is refused with its message,
+# five targets. Also checks that a bundle for another target is refused with its message,
 # and that the cases together use every opcode and every built-in.
-#   tests/conformance/run.sh [native|i686|arm-v7|powerpc] [--update]
+#   tests/conformance/run.sh [native|i686|arm-v7|powerpc|arm64] [--update]
 # Needs: out/runtime/<variant>/ktapvm-run (make -C runtime/ktapvm/user VARIANT=...), dotnet.
 # Last line: RESULT passed=N failed=M. A case that cannot run is a failure, never a skip.
 set -uo pipefail
@@ -17,7 +17,9 @@ case $variant in
     i686)    target=x86;     qemu=qemu-i386-static; other=x86_64 ;;
     arm-v7)  target=arm-v7;  qemu=qemu-arm-static;  other=x86 ;;
     powerpc) target=powerpc; qemu=qemu-ppc-static;  other=arm-v7 ;;
-    *) echo "usage: $0 [native|i686|arm-v7|powerpc] [--update]"; exit 2 ;;
+    # arm64 and x86_64 agree on byte order and word size: only the arch number differs.
+    arm64)   target=arm64;   qemu=qemu-aarch64-static; other=x86_64 ;;
+    *) echo "usage: $0 [native|i686|arm-v7|powerpc|arm64] [--update]"; exit 2 ;;
 esac
 pass=0; fail=0
 ok()  { pass=$((pass + 1)); }
@@ -84,8 +86,8 @@ done
 # a bundle for another target is refused with the precise message
 dotnet "$ktapc_dll" --target "$other" op_print.kp -o "$work/other.kbc" 2>/dev/null
 msg=$(cd "$work" && $qemu "$runner" other.kbc --events "$here/events/default.jsonl" 2>&1 >/dev/null)
-declare -A order=([x86]=little-endian [x86_64]=little-endian [arm-v7]=little-endian [powerpc]=big-endian)
-declare -A word=([x86]=4 [x86_64]=8 [arm-v7]=4 [powerpc]=4)
+declare -A order=([x86]=little-endian [x86_64]=little-endian [arm-v7]=little-endian [powerpc]=big-endian [arm64]=little-endian)
+declare -A word=([x86]=4 [x86_64]=8 [arm-v7]=4 [powerpc]=4 [arm64]=8)
 if [ "${order[$other]}" != "${order[$target]}" ]; then want="bundle is ${order[$other]}, this VM is ${order[$target]}"
 elif [ "${word[$other]}" != "${word[$target]}" ]; then want="bundle word size ${word[$other]}, this VM has ${word[$target]}"
 else want="bundle built for $other, this VM is $target"; fi

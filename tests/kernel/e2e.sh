@@ -8,7 +8,10 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-board=qemu-x86_64
+# KTAP_KERNEL_BOARD: another x86_64 board (qemu-x86_64-rt, -5.10, -6.12: Debian's other
+# kernels); the module is built against that board's kernel tree.
+board=${KTAP_KERNEL_BOARD:-qemu-x86_64}
+tree=$(source "$root/boards/$board/board.sh" && echo "$board_tree")
 # The first free port of the kernel range (10030-10039) unless KTAP_KERNEL_PORT is given:
 # other sessions may share the machine.
 port=${KTAP_KERNEL_PORT:-}
@@ -40,9 +43,9 @@ session() {
 
 # ---- build and boot ------------------------------------------------------------------
 ko=${KTAP_KERNEL_KO:-}  # a prebuilt module, for development
-[ -n "$ko" ] || ko=$(bash "$root/scripts/build-module.sh" 6.1-amd64) ||
-    { bad "module builds against 6.1-amd64 headers"; finish; }
-ok "module builds against 6.1-amd64 headers"
+[ -n "$ko" ] || ko=$(bash "$root/scripts/build-module.sh" "$tree") ||
+    { bad "module builds against $tree headers"; finish; }
+ok "module builds against $tree headers"
 gcc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$here/workload.c" ||
     { bad "workload builds"; finish; }
 bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }

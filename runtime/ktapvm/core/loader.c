@@ -41,6 +41,7 @@ const char *ktap_arch_name(int arch)
 	case KTAP_ARCH_X86_64: return "x86_64";
 	case KTAP_ARCH_ARM_V7: return "arm-v7";
 	case KTAP_ARCH_POWERPC: return "powerpc";
+	case KTAP_ARCH_ARM64: return "arm64";
 	}
 	return "unknown";
 }
@@ -52,7 +53,7 @@ static const char *order_name(int o)
 
 static int arch_word(int arch)
 {
-	return arch == KTAP_ARCH_X86_64 ? 8 : 4;
+	return arch == KTAP_ARCH_X86_64 || arch == KTAP_ARCH_ARM64 ? 8 : 4;
 }
 
 static int arch_order(int arch)
@@ -82,7 +83,7 @@ static int check_header(struct ktap_session *s, const u8 *p, u32 len, struct rd 
 		FAIL("bundle word size %u, this VM has %u", p[6], t->word_size);
 	if (p[6] != t->word_size)
 		FAILX("bundle word size %u, this VM has %u", p[6], t->word_size);
-	if (p[7] < KTAP_ARCH_X86 || p[7] > KTAP_ARCH_POWERPC)
+	if (p[7] < KTAP_ARCH_X86 || p[7] > KTAP_ARCH_ARM64)
 		FAIL("bundle built for unknown architecture %u, this VM is %s", p[7], ktap_arch_name(t->arch));
 	if (p[7] != t->arch)
 		FAILX("bundle built for %s, this VM is %s", ktap_arch_name(p[7]), ktap_arch_name(t->arch));

@@ -14,6 +14,8 @@ void ktap_native_target(struct ktap_target *out)
 	out->arch = KTAP_ARCH_X86;
 #elif defined(__arm__)
 	out->arch = KTAP_ARCH_ARM_V7;
+#elif defined(__aarch64__)
+	out->arch = KTAP_ARCH_ARM64;
 #elif defined(__powerpc__) && !defined(__powerpc64__)
 	out->arch = KTAP_ARCH_POWERPC;
 #else

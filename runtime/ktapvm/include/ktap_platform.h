@@ -32,6 +32,7 @@ enum ktap_arch {
 	KTAP_ARCH_X86_64 = 2,
 	KTAP_ARCH_ARM_V7 = 3,
 	KTAP_ARCH_POWERPC = 4,
+	KTAP_ARCH_ARM64 = 5,
 };
 
 enum ktap_byte_order { KTAP_LITTLE_ENDIAN = 1, KTAP_BIG_ENDIAN = 2 };

@@ -109,6 +109,7 @@ static int parse_target(const char *name, struct ktap_target *t)
 	else if (!strcmp(name, "x86_64")) { t->arch = KTAP_ARCH_X86_64; t->byte_order = KTAP_LITTLE_ENDIAN; t->word_size = 8; }
 	else if (!strcmp(name, "arm-v7")) { t->arch = KTAP_ARCH_ARM_V7; t->byte_order = KTAP_LITTLE_ENDIAN; t->word_size = 4; }
 	else if (!strcmp(name, "powerpc")) { t->arch = KTAP_ARCH_POWERPC; t->byte_order = KTAP_BIG_ENDIAN; t->word_size = 4; }
+	else if (!strcmp(name, "arm64")) { t->arch = KTAP_ARCH_ARM64; t->byte_order = KTAP_LITTLE_ENDIAN; t->word_size = 8; }
 	else return -1;
 	return 0;
 }

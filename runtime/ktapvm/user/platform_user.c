@@ -175,6 +175,7 @@ const char *ktap_plat_arch_name(void)
 	case KTAP_ARCH_X86_64: return "x86_64";
 	case KTAP_ARCH_ARM_V7: return "arm";
 	case KTAP_ARCH_POWERPC: return "powerpc";
+	case KTAP_ARCH_ARM64: return "aarch64"; /* uname -m, as the module's arch() */
 	}
 	return "unknown";
 }

@@ -143,7 +143,7 @@ uint8_t *kb_finish(struct kb *b, size_t *len)
 	put(&w, 0x1b, 1); put(&w, 'K', 1); put(&w, 'B', 1); put(&w, 'C', 1);
 	put(&w, 1, 1);
 	put(&w, b->big ? 2 : 1, 1);
-	put(&w, b->arch == 2 ? 8 : 4, 1);
+	put(&w, b->arch == 2 || b->arch == 5 ? 8 : 4, 1);
 	put(&w, (uint64_t)b->arch, 1);
 	put(&w, 0x4B544150u, 4);
 	put(&w, 1, 2);

@@ -30,7 +30,7 @@ struct kb {
 	uint32_t main_fn;
 };
 
-void kb_init(struct kb *b, int arch); /* arch: 1 x86, 2 x86_64, 3 arm-v7, 4 powerpc */
+void kb_init(struct kb *b, int arch); /* arch: 1 x86, 2 x86_64, 3 arm-v7, 4 powerpc, 5 arm64 */
 uint32_t kb_str(struct kb *b, const char *s);
 uint32_t kb_knum(struct kb *b, int64_t v);  /* constant index */
 uint32_t kb_kstr(struct kb *b, const char *s);

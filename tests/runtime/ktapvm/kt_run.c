@@ -13,7 +13,7 @@ struct ktap_session *kt_load(const uint8_t *p, size_t len, int arch, const struc
 	struct ktap_target t;
 	t.arch = (u8)arch;
 	t.byte_order = arch == 4 ? KTAP_BIG_ENDIAN : KTAP_LITTLE_ENDIAN;
-	t.word_size = arch == 2 ? 8 : 4;
+	t.word_size = arch == 2 || arch == 5 ? 8 : 4;
 	return ktap_session_load(p, (u32)len, &t, l, kt_bounds, 0, err, msg);
 }
 

@@ -35,6 +35,7 @@ static void m_order(uint8_t *p, size_t *len) { (void)len; p[5] = 3; }
 static void m_word_bad(uint8_t *p, size_t *len) { (void)len; p[6] = 5; }
 static void m_word(uint8_t *p, size_t *len) { (void)len; p[6] = 4; }
 static void m_arch_bad(uint8_t *p, size_t *len) { (void)len; p[7] = 9; }
+static void m_arch_next(uint8_t *p, size_t *len) { (void)len; p[7] = 6; } /* one past arm64 */
 static void m_endian(uint8_t *p, size_t *len) { (void)len; set32(p + 8, 0x50544B41); }
 static void m_abi(uint8_t *p, size_t *len) { (void)len; p[12] = 2; }
 static void m_hsize(uint8_t *p, size_t *len) { (void)len; p[14] = 60; }
@@ -71,6 +72,7 @@ static const struct loader_case cases[] = {
 	{ "word size value", m_word_bad, SEAL, "bundle word size 5, this VM has 8" },
 	{ "word size", m_word, SEAL, "bundle word size 4, this VM has 8" },
 	{ "arch value", m_arch_bad, SEAL, "bundle built for unknown architecture 9, this VM is x86_64" },
+	{ "arch one past the last", m_arch_next, SEAL, "bundle built for unknown architecture 6, this VM is x86_64" },
 	{ "endian check", m_endian, SEAL, "byte order field disagrees with the data" },
 	{ "runtime abi", m_abi, SEAL, "bundle needs runtime ABI 2, this VM has 1" },
 	{ "header size", m_hsize, SEAL, "bad header size 60" },
@@ -116,12 +118,12 @@ static void base(struct kb *b, int arch)
 
 static void matrix(void)
 {
-	static const char *const names[] = { "", "x86", "x86_64", "arm-v7", "powerpc" };
-	static const char *const order[] = { "", "little-endian", "little-endian", "little-endian", "big-endian" };
-	static const int words[] = { 0, 4, 8, 4, 4 };
+	static const char *const names[] = { "", "x86", "x86_64", "arm-v7", "powerpc", "arm64" };
+	static const char *const order[] = { "", "little-endian", "little-endian", "little-endian", "big-endian", "little-endian" };
+	static const int words[] = { 0, 4, 8, 4, 4, 8 };
 	int bundle_arch, vm_arch;
-	for (bundle_arch = 1; bundle_arch <= 4; bundle_arch++)
-		for (vm_arch = 1; vm_arch <= 4; vm_arch++) {
+	for (bundle_arch = 1; bundle_arch <= 5; bundle_arch++)
+		for (vm_arch = 1; vm_arch <= 5; vm_arch++) {
 			struct kb b;
 			size_t len;
 			uint8_t *p;

@@ -10,7 +10,7 @@ public static class KnownTargets
 
     public static TargetProfile? Resolve(string name) => TargetProfiles.Find(name);
 
-    /// <summary>`uname -m` of a board → the profile it runs (ppc and armv7l are profile aliases).</summary>
+    /// <summary>`uname -m` of a board → the profile it runs (ppc, armv7l and aarch64 are profile aliases).</summary>
     public static TargetProfile? FromUname(string machine) => machine switch
     {
         "i486" or "i586" => TargetProfiles.X86,

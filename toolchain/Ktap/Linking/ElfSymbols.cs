@@ -55,7 +55,7 @@ public sealed class ElfSymbols
     public string Name { get; }
     public bool Is64 => _is64;
     public bool BigEndian => _big;
-    /// <summary>e_machine: 3 x86, 62 x86_64, 40 ARM, 20 PowerPC.</summary>
+    /// <summary>e_machine: 3 x86, 62 x86_64, 40 ARM, 20 PowerPC, 183 AArch64.</summary>
     public int Machine { get; }
     public IReadOnlyList<ElfSymbol> Symbols { get; }
 

@@ -24,7 +24,7 @@ public sealed record ModuleFile(string Path, byte[] Data, int Machine, bool Is64
 
     public static int MachineOf(TargetArch arch) => arch switch
     {
-        TargetArch.X86 => 3, TargetArch.X86_64 => 62, TargetArch.ArmV7 => 40, TargetArch.PowerPC => 20, _ => -1,
+        TargetArch.X86 => 3, TargetArch.X86_64 => 62, TargetArch.ArmV7 => 40, TargetArch.PowerPC => 20, TargetArch.Arm64 => 183, _ => -1,
     };
 
     /// <summary>Refuses a module for another architecture, word size, byte order or kernel release.</summary>

@@ -9,7 +9,7 @@ public class CompileTests
     private const string Script = "var n = 0\ntrace syscalls:sys_enter_read {\n    n += 1\n}\ntrace_end {\n    printf(\"%d reads\\n\", n)\n}\n";
 
     [Theory]
-    [InlineData("arm-v7", TargetArch.ArmV7), InlineData("ppc", TargetArch.PowerPC), InlineData("i686", TargetArch.X86), InlineData("x86_64", TargetArch.X86_64)]
+    [InlineData("arm-v7", TargetArch.ArmV7), InlineData("ppc", TargetArch.PowerPC), InlineData("i686", TargetArch.X86), InlineData("x86_64", TargetArch.X86_64), InlineData("aarch64", TargetArch.Arm64)]
     public void A_script_compiles_to_the_default_output_for_its_target(string target, TargetArch arch)
     {
         using var cli = new CliRun();

@@ -50,8 +50,26 @@ public static class TargetProfiles
             Notes: "PowerPC 32 ABI: has socketcall, ipc and the direct socket calls; open is present"),
     };
 
+    public static readonly TargetProfile Arm64 = new(
+        "arm64", new[] { "aarch64", "arm64-v8", "armv8" }, TargetArch.Arm64, ByteOrder.Little, 8, "arm64",
+        "64-bit ARM (AArch64), little-endian")
+    {
+        Syscalls = new(
+            // arm64 uses the generic table (include/uapi/asm-generic/unistd.h): only the *at,
+            // *2/*4, p* and rt_* forms of the old calls exist, no multiplexers, no 32-bit variants.
+            Absent: Set("open", "creat", "stat", "lstat", "access", "mkdir", "rmdir", "unlink", "rename",
+                "link", "symlink", "readlink", "chmod", "chown", "lchown", "mknod", "utime", "utimes",
+                "futimesat", "pipe", "dup2", "poll", "select", "epoll_create", "epoll_wait", "inotify_init",
+                "eventfd", "signalfd", "fork", "vfork", "getpgrp", "pause", "time", "alarm", "getdents",
+                "uselib", "ustat", "sysfs", "socketcall", "ipc", "waitpid", "llseek", "mmap_pgoff",
+                "stat64", "lstat64", "fstat64", "fstatat64", "fcntl64", "sigprocmask", "sigaction",
+                "sigsuspend", "sigpending", "send", "recv", "nice", "sgetmask", "ssetmask", "signal",
+                "oldumount", "old_readdir", "old_select", "old_mmap", "arch_prctl"),
+            Notes: "arm64 (asm-generic) ABI: no open/stat/fork/pipe/poll: openat, newfstatat, clone, pipe2, ppoll; direct socket calls"),
+    };
+
     /// <summary>Every target, in architecture-number order.</summary>
-    public static IReadOnlyList<TargetProfile> All { get; } = new[] { X86, X86_64, ArmV7, PowerPC };
+    public static IReadOnlyList<TargetProfile> All { get; } = new[] { X86, X86_64, ArmV7, PowerPC, Arm64 };
 
     /// <summary>The profile named or aliased <paramref name="nameOrAlias"/> (case-insensitive), or null.</summary>
     public static TargetProfile? Find(string nameOrAlias) =>

@@ -71,7 +71,7 @@ public sealed class BoardProfileReaderTests
 
     [Fact]
     public void UnknownTargetSuggestsTheClosest() =>
-        Assert.Equal(["boards/board1.yaml:2:9: error: unknown target 'arm-v8' (did you mean 'arm-v7'?) (known: x86, x86_64, arm-v7, powerpc)"],
+        Assert.Equal(["boards/board1.yaml:2:9: error: unknown target 'arm-v8' (did you mean 'arm-v7'?) (known: x86, x86_64, arm-v7, powerpc, arm64)"],
             Errors(Good.Replace("arm-v7", "arm-v8")));
 
     [Fact]
@@ -134,6 +134,10 @@ public sealed class BoardProfileReaderTests
     [InlineData("qemu-arm-v7", "arm-v7", 10023)]
     [InlineData("qemu-x86", "x86", 10024)]
     [InlineData("qemu-powerpc", "powerpc", 10025)]
+    [InlineData("qemu-arm64", "arm64", 10160)]
+    [InlineData("qemu-x86_64-rt", "x86_64", 10161)]
+    [InlineData("qemu-x86_64-5.10", "x86_64", 10162)]
+    [InlineData("qemu-x86_64-6.12", "x86_64", 10163)]
     public void ShippedProfilesAreValidAndUseTheBoardState(string name, string target, int port)
     {
         var file = Path.Combine(KtapPaths.ShippedBoards()!, name + ".yaml");

@@ -73,6 +73,7 @@ public class EventModelTests
     [InlineData("x86", "%ax", FetchType.S32)]
     [InlineData("arm-v7", "+16(%r0)", FetchType.S32)]
     [InlineData("powerpc", "+16(%gpr3)", FetchType.S32)]
+    [InlineData("arm64", "+16(%x0)", FetchType.S64)]
     public void An_untyped_fetch_is_one_signed_word_of_the_target(string target, string fetch, FetchType expected)
     {
         // Reading 8 bytes at +16(%gpr3) on a 32-bit board would take the next word too.
@@ -94,6 +95,9 @@ public class EventModelTests
     [InlineData("powerpc", 1, FetchSource.Register, 3, 0L)]    // gpr3
     [InlineData("powerpc", 8, FetchSource.Register, 10, 0L)]   // gpr10
     [InlineData("powerpc", 9, FetchSource.StackSlot, 0, 2L)]
+    [InlineData("arm64", 1, FetchSource.Register, 0, 0L)]      // x0
+    [InlineData("arm64", 8, FetchSource.Register, 7, 0L)]      // x7
+    [InlineData("arm64", 9, FetchSource.StackSlot, 0, 0L)]     // lr (x30) holds the return address
     public void Portable_argN_goes_to_the_targets_argument_register_or_stack_slot(string target, int n, FetchSource source, int register, long offset)
     {
         var r = TestCompiler.Model($"trace probe:f a=$arg{n} {{ }}", target);
@@ -125,6 +129,9 @@ public class EventModelTests
         Assert.True(TestCompiler.Model("trace probe:f a=%r0 b=%lr c=%sp { }", "arm-v7").Success);
         Assert.True(TestCompiler.Model("trace probe:f a=%gpr3 b=%gpr31 { }", "powerpc").Success);
         Assert.True(TestCompiler.Model("trace probe:f a=%ax b=%dx c=%cx { }", "x86").Success);
+        Assert.True(TestCompiler.Model("trace probe:f a=%x0 b=%x30 c=%sp d=%pc e=%pstate { }", "arm64").Success);
+        Assert.False(TestCompiler.Model("trace probe:f a=%x31 { }", "arm64").Success);
+        Assert.False(TestCompiler.Model("trace probe:f a=%r0 { }", "arm64").Success);
         Assert.False(TestCompiler.Model("trace probe:f a=%r8 { }", "x86").Success);
     }
 }

@@ -23,7 +23,7 @@ public class ReaderRobustnessTests
         return b;
     }
 
-    [Theory, InlineData("x86_64"), InlineData("powerpc")]
+    [Theory, InlineData("x86_64"), InlineData("powerpc"), InlineData("arm64")]
     public void Every_truncation_is_refused_with_a_format_error(string target)
     {
         var b = BundleWriter.Write(SampleBundles.Create(TargetProfiles.Find(target)!));
@@ -31,7 +31,7 @@ public class ReaderRobustnessTests
             Assert.Throws<BundleFormatException>(() => BundleReader.Read(b.AsSpan(0, n)));
     }
 
-    [Theory, InlineData("x86_64", 1), InlineData("powerpc", 2), InlineData("arm-v7", 3), InlineData("x86", 4)]
+    [Theory, InlineData("x86_64", 1), InlineData("powerpc", 2), InlineData("arm-v7", 3), InlineData("x86", 4), InlineData("arm64", 5)]
     public void Random_damage_never_escapes_as_another_exception(string target, int seed)
     {
         var t = TargetProfiles.Find(target)!;

@@ -14,7 +14,7 @@ namespace Ktap.Compiler.Tests.Compilation;
 public class RobustnessTests
 {
     private static readonly TimeSpan PerInputLimit = TimeSpan.FromSeconds(10);
-    private static readonly string[] Targets = { "x86", "x86_64", "arm-v7", "powerpc" };
+    private static readonly string[] Targets = { "x86", "x86_64", "arm-v7", "powerpc", "arm64" };
 
     private static readonly string[] Fragments =
     {
