@@ -6,20 +6,15 @@
 # no BUG/WARNING/KASAN/lockdep/soft lockup/hung task/RCU stall line since the suite began.
 #
 # Runs on any x86_64 board of boards/ (a KASAN+lockdep one too):
-#   KTAP_HOSTILE_BOARD   board name (qemu-x86_64)
-#   KTAP_KERNEL_PORT     SSH port when the suite boots the board (first free of 10130-10139)
-#   KTAP_KERNEL_KO       the module to test (else built against KTAP_HOSTILE_TREE, 6.1-amd64)
+#   KTAP_HOSTILE_BOARD, KTAP_KERNEL_PORT, KTAP_KERNEL_KO: see tests/kernel/board-lib.sh
 #   KTAP_HOSTILE_LOCKDOWN=0  skip the lockdown case (it locks the running board down for
 #                        good: it runs last, and the suite stops a board it booted itself)
 #   KTAP_HOSTILE_TEARDOWN_S  the bound for 690 tracepoints gone after kill -9 (30: the
 #                        figure is printed; docs/kernel-module.md has what it was)
-# A board already running is used as it is and left running.
 # Last line: RESULT passed=N failed=M.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-board=${KTAP_HOSTILE_BOARD:-qemu-x86_64}
-tree=${KTAP_HOSTILE_TREE:-6.1-amd64}
 teardown_bound=${KTAP_HOSTILE_TEARDOWN_S:-30}
 work=$root/out/tests/kernel-hostile
 mkdir -p "$work"
@@ -27,43 +22,10 @@ pass=0; fail=0
 ok() { echo "ok   - $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
 finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
-kbc() { python3 "$here/kbc.py" "$@"; }
-on_board() { timeout 180 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
-push() { on_board "cat > $2" < "$1"; }
-# The board answers within 30 s (after each case).
-answers() {
-    if timeout 30 bash "$root/boards/qemu/ssh.sh" "$board" true; then
-        ok "$1: the board answers SSH"
-    else
-        bad "$1: the board answers SSH"; finish
-    fi
-}
-# field NAME "a=1 b=2" -> value of NAME
-field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
-ms() { awk -v n="$1" 'BEGIN {printf "%.0f", n / 1e6}'; }
+source "$here/board-lib.sh"
 
 # ---- board, module, helpers --------------------------------------------------------
-ko=${KTAP_KERNEL_KO:-}
-[ -n "$ko" ] || ko=$(bash "$root/scripts/build-module.sh" "$tree") ||
-    { bad "module builds against $tree"; finish; }
-gcc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$here/workload.c" ||
-    { bad "workload builds"; finish; }
-if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
-    echo "# using the running board $board"
-else
-    port=${KTAP_KERNEL_PORT:-}
-    if [ -z "$port" ]; then
-        for p in $(seq 10130 10139); do
-            (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }
-        done
-    fi
-    bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
-    bash "$root/boards/qemu/start.sh" "$board" --port "${port:-10130}" >/dev/null ||
-        { bad "board boots"; finish; }
-    trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
-fi
-push "$ko" /tmp/ktapvm.ko && push "$work/ktapwl" /tmp/ktapwl && on_board 'chmod +x /tmp/ktapwl' ||
-    { bad "module and workload pushed to $board"; finish; }
+board_up
 out=$(on_board 'rmmod ktapvm 2>/dev/null; echo "ktap-hostile: suite starts" > /dev/kmsg
                 insmod /tmp/ktapvm.ko && ls /dev/ktap' 2>&1)
 [ "$out" = /dev/ktap ] || { bad "insmod creates /dev/ktap" "$out"; finish; }

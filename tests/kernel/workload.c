@@ -4,6 +4,7 @@
  *   ktapwl getppid N        N getppid() system calls
  *   ktapwl getpid N         N getpid() system calls, prints the elapsed nanoseconds
  *   ktapwl lseek N OFFSET   N lseek(fd, OFFSET, SEEK_SET) on a temporary file
+ *   ktapwl mix N            N times: getppid(), a 1 ms nanosleep(), ~1 ms of computing
  *   ktapwl now              CLOCK_MONOTONIC in nanoseconds (busybox date has no %N)
  *   ktapwl hold BUNDLE      open /dev/ktap, write BUNDLE, print "rc=R errno=E ns=T" (the
  *                           write's duration), then hold the session until killed
@@ -171,6 +172,18 @@ int main(int argc, char **argv)
 		for (i = 0; i < n; i++)
 			syscall(SYS_getpid);
 		printf("%lld\n", now_ns() - t0);
+	} else if (!strcmp(argv[1], "mix")) {
+		struct timespec ms = { 0, 1000000 };
+
+		for (i = 0; i < n; i++) {
+			long long until;
+
+			syscall(SYS_getppid);
+			nanosleep(&ms, NULL);
+			until = now_ns() + 1000000;
+			while (now_ns() < until)
+				;
+		}
 	} else if (!strcmp(argv[1], "lseek") && argc == 4) {
 		char path[] = "/tmp/ktapwl.XXXXXX";
 		int fd = mkstemp(path);
