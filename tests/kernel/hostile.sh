@@ -23,6 +23,14 @@ ok() { echo "ok   - $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
 finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
 source "$here/board-lib.sh"
+# The board answers within 30 s (after each case); if not, nothing more can be checked.
+answers() {
+    if timeout 30 bash "$root/boards/qemu/ssh.sh" "$board" true; then
+        ok "$1: the board answers SSH"
+    else
+        bad "$1: the board answers SSH"; finish
+    fi
+}
 
 # ---- board, module, helpers --------------------------------------------------------
 board_up
