@@ -134,7 +134,7 @@ static int iter_next(struct ktap_session *s, struct kvm_cpu *c, struct titer *it
 		return 1;
 	}
 	r = tab_next(it->t, &it->k, key, val, &it->cell, &scanned);
-	if ((err = kvm_charge(s, c, scanned)))
+	if ((err = kvm_charge(s, c, 4 + scanned))) /* the lookup, the lock, the slots scanned */
 		return -err;
 	if (r == 1)
 		it->k = *key;
@@ -163,7 +163,7 @@ static int before(struct sorter *so, const struct kv *a, const struct kv *b)
 	int e;
 	if (so->err)
 		return 0;
-	if ((e = kvm_charge(so->s, so->c, 1))) { /* one comparison */
+	if ((e = kvm_charge(so->s, so->c, 2))) { /* one comparison */
 		so->err = e;
 		return 0;
 	}
@@ -362,7 +362,7 @@ static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 
 {
 	struct titer it;
 	struct kv key, val;
-	s64 lo = 0, hi = 0, step = 1;
+	s64 lo = 0, hi = 0, step = 0;
 	u64 range = 0, ustep = 1;
 	u32 nb = HIST_BUCKETS, i;
 	u64 *counts;
@@ -419,7 +419,7 @@ static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 
 	rec_begin(&w, s, c, id == BI_HIST ? REC_HIST : REC_LHIST, 0);
 	rec_u64(&w, (u64)lo);
 	rec_u64(&w, (u64)hi);
-	rec_u64(&w, (u64)step);
+	rec_u64(&w, id == BI_HIST ? 0 : (u64)step); /* HIST: three zeros (record-format.md) */
 	rec_u32(&w, nb);
 	for (i = 0; i < nb; i++)
 		rec_u64(&w, counts[i]);
@@ -655,9 +655,13 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 					return err;
 				r = psnap_next(ps, &args[1], &at);
 			} else {
-				for (ps = c->snaps, r = -1; ps; ps = ps->next)
+				u32 looked = 0;
+				int err;
+				for (ps = c->snaps, r = -1; ps; ps = ps->next, looked++)
 					if (ps->p == args[0].u.ptab && (r = psnap_next(ps, &args[1], &at)) >= 0)
 						break;
+				if ((err = kvm_charge(s, c, looked)))
+					return err;
 			}
 			if (r < 0)
 				return fail(msg, id, "key not in the table (changed during the loop?)");
@@ -670,7 +674,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 			u32 scanned = 0;
 			int err;
 			r = tab_next(args[0].u.tab, &args[1], &res[0], &res[1], &cell, &scanned);
-			if ((err = kvm_charge(s, c, scanned)))
+			if ((err = kvm_charge(s, c, 4 + scanned)))
 				return err;
 			if (r < 0)
 				return fail(msg, id, "key not in the table (changed during the loop?)");

@@ -1,9 +1,12 @@
 /*
  * verifier.c - runs once on a loaded bundle, before anything executes. Every check has a
  * name; a rejection says "CHECK: function N 'name' instruction I (OP): detail".
- * The operand rules come from the format column of ktap_opcodes.def.
+ * Order: the function table (layout, main, handlers), then per function every
+ * instruction's operands (the rules come from the format column of ktap_opcodes.def),
+ * then its control flow (verifier_flow.c). docs/vm.md lists what each check proves for
+ * the interpreter and what is left to run time.
  */
-#include "kvm.h"
+#include "verifier.h"
 
 enum opfmt { F_A, F_AB, F_ABC, F_ABRC, F_ARBRC, F_FRKRK, F_ABxK, F_ABxG, F_ABxF, F_ABxS, F_ABxN,
 	     F_AsBx, F_ABn, F_ABnCP, F_AnBnC, F_INVALID };
@@ -18,26 +21,13 @@ static const char *const op_names[OP__COUNT] = {
 #include "../ktap_opcodes.def"
 #undef KTAP_OP
 };
-static const s8 bi_min[BI__COUNT] = {
-#define KTAP_BUILTIN(id, ident, name, mn, mx, flags, meaning) [id] = mn,
-#include "../ktap_builtins.def"
-#undef KTAP_BUILTIN
-};
 
 const char *kvm_op_name(u32 op)
 {
 	return op < OP__COUNT ? op_names[op] : "?";
 }
 
-struct vctx {
-	struct ktap_session *s;
-	char *msg;
-	u32 fn;
-	u32 pc; /* relative to the function */
-	u32 insn;
-};
-
-static int reject(struct vctx *v, const char *check, const char *detail)
+int kvm_vreject(struct vctx *v, const char *check, const char *detail)
 {
 	const struct kvm_bundle *b = &v->s->b;
 	const struct kvm_func *f = &b->funcs[v->fn];
@@ -48,9 +38,6 @@ static int reject(struct vctx *v, const char *check, const char *detail)
 		     check, v->fn, name, v->pc, op < OP__COUNT ? op_names[op] : "?", detail);
 	return -KTAP_EINVAL;
 }
-
-#define REJ(check, ...) do { char _d[160]; kvm_snprintf(_d, sizeof(_d), __VA_ARGS__); \
-	return reject(v, check, _d); } while (0)
 
 static int reg(struct vctx *v, const char *which, u32 r, u32 frame)
 {
@@ -120,14 +107,7 @@ static int count_conversions(const struct kstr *f, u32 *bad_at)
 	return n;
 }
 
-/* A B=0 operand takes values "up to top": only a multi-result op may precede it. */
-static int sets_top(u32 prev)
-{
-	return (INSN_OP(prev) == OP_CALL && INSN_C(prev) == 0) ||
-	       (INSN_OP(prev) == OP_VARARG && INSN_B(prev) == 0);
-}
-
-static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i, u32 prev)
+static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i)
 {
 	struct kvm_bundle *b = &v->s->b;
 	u32 op = INSN_OP(i), a = INSN_A(i), bb = INSN_B(i), c = INSN_C(i), bx = INSN_BX(i);
@@ -234,13 +214,9 @@ static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i, u32 prev)
 			if (v->pc + 2 >= end)
 				REJ("jump target", "skip past the end of the function");
 			return 0;
-		case OP_CALL:
-			if (bb == 0 && !sets_top(prev))
-				REJ("open range", "B=0 needs a preceding multi-result CALL or VARARG");
+		case OP_CALL: /* B=0, C=0: the open range is verifier_flow.c's */
 			return range(v, "B", a, bb, fr) ?: (c >= 2 ? range(v, "C", a, c - 1, fr) : 0);
 		case OP_RETURN:
-			if (bb == 0 && !sets_top(prev))
-				REJ("open range", "B=0 needs a preceding multi-result CALL or VARARG");
 			return bb >= 2 ? range(v, "B", a, bb - 1, fr) : 0;
 		case OP_TFORCALL:
 			if (c < 1)
@@ -264,71 +240,83 @@ static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i, u32 prev)
 	REJ("known opcode", "opcode %u has no operand format", op);
 }
 
-static int fn_reject(struct ktap_session *s, char *msg, u32 fn, const char *detail)
+static int fn_reject(char *msg, u32 fn, const char *detail)
 {
 	kvm_snprintf(msg, KTAP_ERRMSG_MAX, "function layout: function %u: %s", fn, detail);
-	(void)s;
 	return -KTAP_EINVAL;
 }
 
-int kvm_verify(struct ktap_session *s, char *msg)
+/*
+ * One function's entry in FUNCTIONS. Its instructions are marked in `owned` (a bit per
+ * instruction of CODE); finding one already marked means it overlaps an earlier function.
+ * Marking stops there, so all functions together cost at most ncode + nfunc steps (the
+ * pairwise comparison this replaces was quadratic: 65536 functions, 2^31 steps).
+ */
+static int layout_one(struct ktap_session *s, char *msg, u32 fn, u8 *owned)
 {
-	struct kvm_bundle *b = &s->b;
-	struct vctx v;
-	u64 covered = 0;
-	u32 fn, e, mains = 0;
+	const struct kvm_bundle *b = &s->b;
+	const struct kvm_func *f = &b->funcs[fn];
+	u32 x, j;
 	char d[128];
-
-	for (fn = 0; fn < b->nfunc; fn++) {
-		const struct kvm_func *f = &b->funcs[fn];
-		u32 j, prev = 0, last;
-		if (f->code_count < 1)
-			return fn_reject(s, msg, fn, "no instructions");
-		if (f->code_start >= b->ncode || b->ncode - f->code_start < f->code_count) {
-			kvm_snprintf(d, sizeof(d), "code %u..+%u outside CODE (%u instructions)",
-				     f->code_start, f->code_count, b->ncode);
-			return fn_reject(s, msg, fn, d);
+	if (f->code_count < 1)
+		return fn_reject(msg, fn, "no instructions");
+	if (f->code_start >= b->ncode || b->ncode - f->code_start < f->code_count) {
+		kvm_snprintf(d, sizeof(d), "code %u..+%u outside CODE (%u instructions)",
+			     f->code_start, f->code_count, b->ncode);
+		return fn_reject(msg, fn, d);
+	}
+	if (f->frame < 1 || f->frame > 250 || f->frame < f->params) {
+		kvm_snprintf(d, sizeof(d), "frame size %u must be 1..250 and >= %u parameters",
+			     f->frame, f->params);
+		return fn_reject(msg, fn, d);
+	}
+	if (f->vararg > 1 || (f->flags & ~3u)) {
+		kvm_snprintf(d, sizeof(d), "bad is_vararg %u or flags 0x%x", f->vararg, f->flags);
+		return fn_reject(msg, fn, d);
+	}
+	for (x = f->code_start; x < f->code_start + f->code_count; x++) {
+		if (!(owned[x >> 3] & (1u << (x & 7)))) {
+			owned[x >> 3] |= (u8)(1u << (x & 7));
+			continue;
 		}
-		if (f->frame < 1 || f->frame > 250 || f->frame < f->params) {
-			kvm_snprintf(d, sizeof(d), "frame size %u must be 1..250 and >= %u parameters",
-				     f->frame, f->params);
-			return fn_reject(s, msg, fn, d);
-		}
-		if (f->vararg > 1 || (f->flags & ~3u)) {
-			kvm_snprintf(d, sizeof(d), "bad is_vararg %u or flags 0x%x", f->vararg, f->flags);
-			return fn_reject(s, msg, fn, d);
-		}
-		/* ranges must not overlap: compare with every earlier function (bundles are small) */
+		/* name the lowest-numbered function it overlaps: one scan, then stop */
 		for (j = 0; j < fn; j++) {
 			const struct kvm_func *g = &b->funcs[j];
 			if (f->code_start < g->code_start + g->code_count &&
-			    g->code_start < f->code_start + f->code_count) {
-				kvm_snprintf(d, sizeof(d), "code overlaps function %u", j);
-				return fn_reject(s, msg, fn, d);
-			}
+			    g->code_start < f->code_start + f->code_count)
+				break;
 		}
-		covered += f->code_count;
-		if (f->flags & 1)
-			mains++;
-		last = b->code[f->code_start + f->code_count - 1];
-		v.s = s;
-		v.msg = msg;
-		v.fn = fn;
-		for (j = 0; j < f->code_count; j++) {
-			int err;
-			v.pc = j;
-			v.insn = b->code[f->code_start + j];
-			err = check_insn(&v, f, v.insn, prev);
-			if (err)
-				return err;
-			prev = v.insn;
-		}
-		if (INSN_OP(last) != OP_RETURN && INSN_OP(last) != OP_JMP) {
-			v.pc = f->code_count - 1;
-			v.insn = last;
-			return reject(&v, "function end", "last instruction is not RETURN or JMP");
-		}
+		kvm_snprintf(d, sizeof(d), "code overlaps function %u", j);
+		return fn_reject(msg, fn, d);
 	}
+	return 0;
+}
+
+/* FUNCTIONS as a whole: a tiling of CODE, one main chunk, handlers where EVENTS say. */
+static int check_layout(struct ktap_session *s, char *msg, u32 *longest)
+{
+	struct kvm_bundle *b = &s->b;
+	u64 covered = 0;
+	u32 fn, e, mains = 0;
+	int err = 0;
+	u8 *owned = ktap_plat_alloc(b->ncode / 8 + 1);
+
+	if (!owned) {
+		kvm_snprintf(msg, KTAP_ERRMSG_MAX, "verifier: out of memory");
+		return -KTAP_ENOMEM;
+	}
+	*longest = 0;
+	for (fn = 0; fn < b->nfunc && !err; fn++) {
+		err = layout_one(s, msg, fn, owned);
+		covered += b->funcs[fn].code_count;
+		if (b->funcs[fn].code_count > *longest)
+			*longest = b->funcs[fn].code_count;
+		if (b->funcs[fn].flags & 1)
+			mains++;
+	}
+	ktap_plat_free(owned);
+	if (err)
+		return err;
 	if (covered != b->ncode) {
 		kvm_snprintf(msg, KTAP_ERRMSG_MAX,
 			     "function layout: functions cover %llu of %u instructions",
@@ -350,6 +338,42 @@ int kvm_verify(struct ktap_session *s, char *msg)
 			return -KTAP_EINVAL;
 		}
 	}
-	(void)bi_min;
 	return 0;
+}
+
+/*
+ * The layout first (cheap, and it sizes the work array), then each function: every
+ * instruction's operands, then its control flow (verifier_flow.c). Linear in the size of
+ * the bundle; memory: one byte per instruction of the longest function, freed here.
+ */
+int kvm_verify(struct ktap_session *s, char *msg)
+{
+	struct kvm_bundle *b = &s->b;
+	struct vctx v;
+	u32 fn, j, longest;
+	u8 *work;
+	int err = check_layout(s, msg, &longest);
+
+	if (err)
+		return err;
+	work = ktap_plat_alloc(longest);
+	if (!work) {
+		kvm_snprintf(msg, KTAP_ERRMSG_MAX, "verifier: out of memory");
+		return -KTAP_ENOMEM;
+	}
+	v.s = s;
+	v.msg = msg;
+	for (fn = 0; fn < b->nfunc && !err; fn++) {
+		const struct kvm_func *f = &b->funcs[fn];
+		v.fn = fn;
+		for (j = 0; j < f->code_count && !err; j++) {
+			v.pc = j;
+			v.insn = b->code[f->code_start + j];
+			err = check_insn(&v, f, v.insn);
+		}
+		if (!err)
+			err = kvm_verify_flow(&v, f, work);
+	}
+	ktap_plat_free(work);
+	return err;
 }

@@ -52,6 +52,13 @@ void kb_op(struct kb *b, uint32_t fn, uint32_t insn)
 	f->code[f->n++] = insn;
 }
 
+void kb_func_layout(struct kb *b, uint32_t fn, uint32_t start, uint32_t count)
+{
+	b->funcs[fn].layout = 1;
+	b->funcs[fn].start = start;
+	b->funcs[fn].count = count;
+}
+
 uint32_t kb_event(struct kb *b, int kind, uint32_t handler, const char *spec, const char *target, uint64_t value)
 {
 	unsigned i = b->nevent++;
@@ -182,7 +189,9 @@ uint8_t *kb_finish(struct kb *b, size_t *len)
 		case 3:
 			for (i = 0; i < b->nfunc; i++) {
 				struct kb_func *f = &b->funcs[i];
-				put(&w, f->name, 4); put(&w, code_total, 4); put(&w, f->n, 4);
+				put(&w, f->name, 4);
+				put(&w, f->layout ? f->start : code_total, 4);
+				put(&w, f->layout ? f->count : f->n, 4);
 				put(&w, f->params, 2); put(&w, f->vararg, 1); put(&w, f->frame, 1);
 				put(&w, 10, 4); put(&w, 10 + f->n, 4); put(&w, f->flags, 4); put(&w, 0, 4);
 				code_total += f->n;

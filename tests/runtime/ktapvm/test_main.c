@@ -1,10 +1,13 @@
 /* test_main.c - runs the C unit tests of the VM core; last line "RESULT passed=N failed=M". */
 #include "ktest.h"
 
+void test_verifier_table(void); /* verifier_table.c */
+
 int main(void)
 {
 	test_loader();
 	test_verifier();
+	test_verifier_table();
 	test_interp();
 	test_hostile();
 	printf("RESULT passed=%d failed=%d\n", kt_pass, kt_fail);
