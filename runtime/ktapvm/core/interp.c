@@ -667,6 +667,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			break;
 		case OP_FORLOOP: {
 			s64 step, limit, prev, v;
+			int go;
 			/* no FORPREP need precede it: the registers are checked here too (a
 			 * string or table there would leak its address or forge a pointer) */
 			if (!NUM3(RA))
@@ -676,7 +677,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			prev = RA[0].u.n;
 			v = (s64)((u64)prev + (u64)step);
 			/* stop on wrap-around too: the loop must not run past the limit */
-			int go = step > 0 ? (v <= limit && v > prev) : (v >= limit && v < prev);
+			go = step > 0 ? (v <= limit && v > prev) : (v >= limit && v < prev);
 			RA[0].u.n = v;
 			if (go) {
 				pc += INSN_SBX(i);

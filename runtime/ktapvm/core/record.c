@@ -123,8 +123,8 @@ void rec_value(struct recw *w, const struct kv *v)
 		rec_u32(w, n);
 		for (i = 0; i < n && !w->overflow; i++) {
 			u64 addr;
-			w->cost += 16; /* a symbol lookup */
 			int len;
+			w->cost += 16; /* a symbol lookup */
 			kvm_memcpy(&addr, v->u.s->data + 8 * i, 8);
 			len = ktap_plat_symbolize(addr, w->c->text, 128);
 			rec_u64(w, addr);

@@ -32,7 +32,7 @@ static ulong run_ns = 20000000;
 module_param(run_ns, ulong, 0644);
 MODULE_PARM_DESC(run_ns, "wall-clock nanoseconds of one probe handler run");
 
-static ulong process_insns = 50000000;
+static ulong process_insns = 20000000;
 module_param(process_insns, ulong, 0644);
 MODULE_PARM_DESC(process_insns, "instructions of the main chunk and of trace_end (each run)");
 

@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/cpumask.h>
 #include <linux/workqueue.h>
+#include <linux/sched/signal.h>
 #include "kt.h"
 
 static void kt_perf_profile_fn(struct perf_event *event, struct perf_sample_data *data,
@@ -47,6 +48,7 @@ int kt_perf_open(struct kt_probe *p, struct perf_event_attr *attr,
 struct kt_perf_batch {
 	struct work_struct work;
 	struct kt_session *s;
+	struct task_struct *writer;     /* creating: stop when it gets a fatal signal */
 	int cpu;
 	bool release;
 	int err;
@@ -71,6 +73,11 @@ static void kt_perf_batch_fn(struct work_struct *w)
 				perf_event_release_kernel(p->perf[b->cpu]);
 			p->perf[b->cpu] = NULL;
 		} else {
+			if (fatal_signal_pending(b->writer)) {
+				b->err = -EINTR;
+				b->failed = i;
+				return;
+			}
 			e = perf_event_create_kernel_counter(&p->attr, b->cpu, NULL, p->handler, p);
 			if (IS_ERR(e)) {
 				b->err = PTR_ERR(e);
@@ -107,6 +114,7 @@ static int kt_perf_batches(struct kt_session *s, bool release, u32 *failed)
 		b[cpu].s = s;
 		b[cpu].cpu = cpu;
 		b[cpu].release = release;
+		b[cpu].writer = current; /* waits in flush_work below: alive throughout */
 		INIT_WORK(&b[cpu].work, kt_perf_batch_fn);
 		queue_work_on(cpu, system_highpri_wq, &b[cpu].work);
 	}

@@ -263,8 +263,10 @@ static int kt_probes_prepare(struct kt_session *s)
 		if (IS_ERR(p->filter)) {
 			ret = PTR_ERR(p->filter);
 			p->filter = NULL;
-			kt_session_set_error(s, ret, "probe %s: bad filter \"%s\": %s",
-					     kt_probe_label(p), p->def.filter, msg);
+			/* the reason first: a hostile filter's text would crowd it out */
+			kt_session_set_error(s, ret, "probe %s: bad filter: %s (filter \"%.40s%s\")",
+					     kt_probe_label(p), msg, p->def.filter,
+					     strlen(p->def.filter) > 40 ? "..." : "");
 			return ret;
 		}
 	}

@@ -153,7 +153,10 @@ static int kt_session_start(struct kt_session *s)
 	s->bundle = NULL;
 	ret = ktap_session_run_main(s->vm);
 	if (ret) {
-		kt_session_set_error(s, ret, "the main chunk failed (error %d)", ret);
+		kt_session_set_error(s, ret, "the main chunk failed: %s (error %d; its ERROR "
+				     "record says where)",
+				     fatal_signal_pending(current) ? "killed" :
+				     ret == -ERANGE ? "budget exceeded" : "runtime error", ret);
 		goto fail;
 	}
 	ret = kt_probes_arm(s);

@@ -14,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/version.h>
 #include <linux/trace_events.h>
+#include <linux/sched/signal.h>
 #include "kt.h"
 
 #define KT_TP_NAME_MAX 64
@@ -375,6 +376,12 @@ int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_prob
 		nev = kt_list_dirs(dir, evglob, x->ev, ARRAY_SIZE(x->ev));
 		for (j = 0; j < nev && !ret; j++) {
 			struct kt_probe *p;
+
+			if (fatal_signal_pending(current)) { /* the writer gave up */
+				kt_session_set_error(s, -EINTR, "probe %s: interrupted", def->spec);
+				ret = -EINTR;
+				break;
+			}
 
 			if (matched >= KT_TP_MAX_MATCHES) {
 				kt_session_set_error(s, -E2BIG, "probe %s: more than %d events match",
