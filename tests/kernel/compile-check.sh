@@ -6,7 +6,7 @@
 # Last line: RESULT passed=N failed=M.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-trees=${KTAP_KERNEL_TREES:-"6.1-amd64 6.1-rt-amd64 5.10-amd64 6.12-amd64 6.1-armmp 6.1-686 src-x86_64 src-x86 src-arm src-powerpc"}
+trees=${KTAP_KERNEL_TREES:-"6.1-amd64 6.1-rt-amd64 5.10-amd64 6.12-amd64 6.1-armmp 6.1-686 6.1-arm64 src-x86_64 src-x86 src-arm src-powerpc"}
 pass=0; fail=0
 printf '%-14s %10s %8s %s\n' tree text data result
 for t in $trees; do
