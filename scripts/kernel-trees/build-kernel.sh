@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Usage: build-kernel.sh [--cached] powerpc
-# Builds a bootable kernel for a board Debian ships no kernel for (32-bit powerpc, qemu
-# mac99) from Debian's linux-source-6.1: pmac32_defconfig plus the tracing options and the
-# pmac serial console, without what the qemu board never uses. Cached by the
+# Usage: build-kernel.sh [--cached] powerpc|x86_64-debug
+# Builds a bootable kernel that Debian does not ship, from Debian's linux-source-6.1:
+#  powerpc       32-bit powerpc (qemu mac99): pmac32_defconfig plus the tracing options and
+#                the pmac serial console, without what the qemu board never uses;
+#  x86_64-debug  the debug board (qemu pc): x86_64_defconfig plus the tracing options and
+#                the kernel's own bug detectors (KASAN, lockdep, atomic-sleep, soft/hard
+#                lockup and hung-task detectors, list debugging), so that a module bug
+#                shows up as a report in the kernel log instead of as silent corruption.
+# Cached by the
 # configuration's hash (source version, architecture, options, recipe) under
 # $KTAP_STATE_DIR/kernels/6.1-<arch>-<hash>/ (vmlinux, Module.symvers, prepared for
 # out-of-tree modules, build-seconds); prints that directory. Cold: about 14 minutes of
@@ -15,24 +20,57 @@ source "$here/apt.sh"
 cached_only=
 [ "${1:-}" = --cached ] && { cached_only=1; shift; }
 arch=${1:-}
-case "$arch" in
-    powerpc) karch=powerpc; defconfig=pmac32_defconfig; cross=powerpc-linux-gnu- ;;
-    *) echo "build-kernel.sh: unknown architecture '${arch}'; known: powerpc" >&2; exit 2 ;;
-esac
 # Bump when the build steps below change what ends up in the directory.
 recipe=2
-options_on="MODULES MODULE_UNLOAD KPROBES KRETPROBES UPROBES PERF_EVENTS FTRACE FUNCTION_TRACER
+# What every kernel built here needs for ktap (the tracing options, modules, an initramfs).
+options_ktap="MODULES MODULE_UNLOAD KPROBES KRETPROBES UPROBES PERF_EVENTS FTRACE FUNCTION_TRACER
     DYNAMIC_FTRACE KPROBE_EVENTS UPROBE_EVENTS EVENT_TRACING FTRACE_SYSCALLS DEBUG_FS
     DEVTMPFS DEVTMPFS_MOUNT
-    BLK_DEV_INITRD RD_GZIP SERIAL_PMACZILOG SERIAL_PMACZILOG_CONSOLE
-    VIRTIO_MENU VIRTIO_PCI VIRTIO_NET HW_RANDOM HW_RANDOM_VIRTIO"
-# Off: what a qemu mac99 board with a serial console and an initramfs never uses (frame
-# buffers, disks, file systems, sound, USB, wireless, firewall, the xmon debugger): a
-# shorter cold build and a faster boot.
-options_off="MODVERSIONS MODULE_SIG DEBUG_INFO_BTF DRM FB SOUND USB_SUPPORT SCSI ATA MD
-    NETFILTER PPP WLAN WIRELESS BT CFG80211 NFS_FS NFSD EXT2_FS EXT4_FS ISO9660_FS
-    NETWORK_FILESYSTEMS HIBERNATION CPU_FREQ XMON HID INPUT_JOYSTICK INPUT_TABLET
-    INPUT_TOUCHSCREEN XFRM_USER NET_KEY INET_AH INET_ESP PCNET32 MACE BMAC"
+    BLK_DEV_INITRD RD_GZIP"
+case "$arch" in
+    powerpc)
+        # The powerpc lists must keep their words and order: they are hashed, and a change
+        # would orphan the cached powerpc kernel.
+        karch=powerpc; defconfig=pmac32_defconfig; cross=powerpc-linux-gnu-
+        tree_arch=powerpc; targets="vmlinux modules_prepare"; image=vmlinux
+        options_on="$options_ktap SERIAL_PMACZILOG SERIAL_PMACZILOG_CONSOLE
+            VIRTIO_MENU VIRTIO_PCI VIRTIO_NET HW_RANDOM HW_RANDOM_VIRTIO"
+        # Off: what a qemu mac99 board with a serial console and an initramfs never uses
+        # (frame buffers, disks, file systems, sound, USB, wireless, firewall, the xmon
+        # debugger): a shorter cold build and a faster boot.
+        options_off="MODVERSIONS MODULE_SIG DEBUG_INFO_BTF DRM FB SOUND USB_SUPPORT SCSI ATA MD
+            NETFILTER PPP WLAN WIRELESS BT CFG80211 NFS_FS NFSD EXT2_FS EXT4_FS ISO9660_FS
+            NETWORK_FILESYSTEMS HIBERNATION CPU_FREQ XMON HID INPUT_JOYSTICK INPUT_TABLET
+            INPUT_TOUCHSCREEN XFRM_USER NET_KEY INET_AH INET_ESP PCNET32 MACE BMAC" ;;
+    x86_64-debug)
+        karch=x86; defconfig=x86_64_defconfig; cross=
+        tree_arch=x86_64; targets="bzImage modules_prepare"; image=arch/x86/boot/bzImage
+        # The board's devices built in (no .ko in the image): virtio over PCI for the
+        # network and the entropy dropbear needs, the 8250 serial console. Full kallsyms so
+        # that a report names the module's functions.
+        # The detectors: generic KASAN (inline: faster under TCG than outline calls) with
+        # vmalloc shadow (the module's arenas are vmalloc'ed), lockdep with its proofs,
+        # sleeping in atomic context, soft and hard lockups, hung tasks, list corruption.
+        # HARDLOCKUP_DETECTOR needs a perf NMI; qemu's TCG has no PMU, so on the emulated
+        # board it is built but reports itself disabled at boot (docs/boards.md).
+        options_on="$options_ktap KALLSYMS KALLSYMS_ALL DEBUG_INFO_NONE
+            PCI VIRTIO_MENU VIRTIO VIRTIO_PCI VIRTIO_NET HW_RANDOM HW_RANDOM_VIRTIO
+            SERIAL_8250 SERIAL_8250_CONSOLE
+            DEBUG_KERNEL KASAN KASAN_GENERIC KASAN_INLINE KASAN_VMALLOC
+            PROVE_LOCKING LOCKDEP DEBUG_SPINLOCK DEBUG_MUTEXES DEBUG_ATOMIC_SLEEP
+            LOCKUP_DETECTOR SOFTLOCKUP_DETECTOR HARDLOCKUP_DETECTOR DETECT_HUNG_TASK DEBUG_LIST"
+        # Off: what a qemu pc board with a serial console and an initramfs never uses.
+        # No debug info: kallsyms names the functions in a report, and DWARF would double
+        # the build and its disk space. Reports must not panic the board (its log is read).
+        options_off="MODVERSIONS MODULE_SIG DEBUG_INFO_BTF DRM FB SOUND USB_SUPPORT SCSI ATA MD
+            NETFILTER PPP WLAN WIRELESS BT CFG80211 NFS_FS NFSD EXT4_FS ISO9660_FS
+            NETWORK_FILESYSTEMS HIBERNATION CPU_FREQ HID INPUT_JOYSTICK INPUT_TABLET
+            INPUT_TOUCHSCREEN XFRM_USER NET_KEY INET_AH INET_ESP AGP
+            ETHERNET USB_NET_DRIVERS WIRELESS_EXT RFKILL
+            PANIC_ON_OOPS BOOTPARAM_SOFTLOCKUP_PANIC BOOTPARAM_HARDLOCKUP_PANIC
+            BOOTPARAM_HUNG_TASK_PANIC" ;;
+    *) echo "build-kernel.sh: unknown configuration '${arch}'; known: powerpc x86_64-debug" >&2; exit 2 ;;
+esac
 
 not_built() {
     echo "build-kernel.sh: the $arch kernel for this configuration is not built ($1)" >&2
@@ -56,7 +94,7 @@ exec 9> "$out.lock"
 flock 9
 if [ -f "$out/ready" ]; then echo "$out"; exit 0; fi
 
-"$here/source-tree.sh" "$arch" >/dev/null     # unpacks linux-source-6.1 once
+"$here/source-tree.sh" "$tree_arch" >/dev/null     # unpacks linux-source-6.1 once
 src=$KTAP_STATE_DIR/src/linux-source-$version
 rm -rf "$out"; mkdir -p "$out"
 mk() { make -s -C "$src" O="$out" ARCH="$karch" CROSS_COMPILE="$cross" -j2 "$@"; }
@@ -70,12 +108,15 @@ for o in $options_on; do
         { echo "build-kernel.sh: $arch: CONFIG_$o did not stay enabled" >&2; exit 1; }
 done
 start=$(date +%s)
-mk vmlinux modules_prepare >"$out/build.log" 2>&1 ||
+# shellcheck disable=SC2086  # targets is a word list
+mk $targets >"$out/build.log" 2>&1 ||
     { tail -n 30 "$out/build.log" >&2; echo "build-kernel.sh: $arch: build failed" >&2; exit 1; }
 # ppc32 modules link against crtsavres.o.
 [ "$arch" = powerpc ] && mk arch/powerpc/lib/crtsavres.o >>"$out/build.log" 2>&1
 cp "$out/vmlinux.symvers" "$out/Module.symvers" 2>/dev/null || true
 echo "ARCH=$karch CROSS_COMPILE=$cross" > "$out/make-args"
+# The boot image under one name for every configuration (boards name it board_kernel_file).
+[ "$image" = vmlinux ] || cp "$out/$image" "$out/$(basename "$image")"
 echo "$(( $(date +%s) - start ))" > "$out/build-seconds"
 touch "$out/ready"
 echo "$out"
