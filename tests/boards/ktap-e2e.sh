@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: ktap-e2e.sh <board>   (qemu-x86_64, qemu-arm-v7, qemu-x86, qemu-powerpc)
+# Usage: ktap-e2e.sh <board>   (qemu-x86_64, qemu-x86_64-debug, qemu-arm-v7, qemu-x86, qemu-powerpc)
 # The same end-to-end checks on any emulated board, through `ktap run --board <board>`
 # with scripts compiled for that board's target: exact syscall counts of a static
 # workload, kprobe arguments through the portable $argN and the target's own registers,
@@ -23,7 +23,10 @@ case "$board" in
                   # (one signed target word) reads the same s32 since ktapc 5cf36c3.
                   lseek_fn=sys_lseek; lseek_args="off=+16(%gpr3):s32 whence=+20(%gpr3):s32"
                   cflags=(-include "$root/tests/boards/raw-lseek.h") ;;
-    qemu-x86_64)  tree=6.1-amd64; cc=gcc; size=size
+    qemu-x86_64|qemu-x86_64-debug)
+                  # The debug board runs its own kernel (build-kernel.sh x86_64-debug).
+                  tree=6.1-amd64; [ "$board" = qemu-x86_64-debug ] && tree=kernel-x86_64-debug
+                  cc=gcc; size=size
                   target=x86_64; uid_reg=%dx; gid_reg=%cx; others="arm-v7 powerpc"
                   lseek_fn=ksys_lseek; lseek_args="off=%si whence=%dx"
                   cflags=() ;;
