@@ -3,17 +3,17 @@
 # Builds a bootable kernel that Debian does not ship, from Debian's linux-source-6.1:
 #  powerpc       32-bit powerpc (qemu mac99): pmac32_defconfig plus the tracing options and
 #                the pmac serial console, without what the qemu board never uses;
-#  x86_64-debug  the debug board (qemu pc): x86_64_defconfig plus the tracing options and
-#                the kernel's own bug detectors (KASAN, lockdep, atomic-sleep, soft/hard
-#                lockup and hung-task detectors, list debugging), so that a module bug
-#                shows up as a report in the kernel log instead of as silent corruption.
-# Cached by the
-# configuration's hash (source version, architecture, options, recipe) under
-# $KTAP_STATE_DIR/kernels/6.1-<arch>-<hash>/ (vmlinux, Module.symvers, prepared for
-# out-of-tree modules, build-seconds); prints that directory. Cold: about 14 minutes of
-# make -j2 on 2 idle cores (docs/boards.md has the measured times).
+#  x86_64-debug  the debug board (qemu pc): tinyconfig plus the tracing options, the
+#                board's devices and the kernel's bug detectors (KASAN, lockdep,
+#                atomic-sleep, soft/hard lockup and hung-task detectors, list debugging),
+#                so that a module bug shows up as a report in the kernel log instead of
+#                as silent corruption.
+# Cached by the configuration's hash (source version, architecture, options, recipe) under
+# $KTAP_STATE_DIR/kernels/6.1-<arch>-<hash>/ (vmlinux or bzImage, Module.symvers,
+# prepared for out-of-tree modules, build-seconds); prints that directory. Cold (make -j2):
+# powerpc about 14 minutes on 2 idle cores; docs/boards.md has the measured times.
 # --cached: build nothing; print the directory and exit 0 when it is built, else say so
-# on stderr and exit 3 (tests/ci.d/38-powerpc.sh runs the board only when it is warm).
+# on stderr and exit 3 (tests/ci.d/38-powerpc.sh and 39-debug-board.sh run a board only when it is warm).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/apt.sh"
@@ -43,30 +43,36 @@ case "$arch" in
             NETWORK_FILESYSTEMS HIBERNATION CPU_FREQ XMON HID INPUT_JOYSTICK INPUT_TABLET
             INPUT_TOUCHSCREEN XFRM_USER NET_KEY INET_AH INET_ESP PCNET32 MACE BMAC" ;;
     x86_64-debug)
-        karch=x86; defconfig=x86_64_defconfig; cross=
+        # tinyconfig plus what the board needs, not x86_64_defconfig: a third of the objects
+        # to compile, and every KASAN-instrumented object compiles slowly. ARCH=x86_64 so
+        # that tinyconfig is 64-bit (with ARCH=x86 it is i386).
+        karch=x86_64; defconfig=tinyconfig; cross=
         tree_arch=x86_64; targets="bzImage modules_prepare"; image=arch/x86/boot/bzImage
-        # The board's devices built in (no .ko in the image): virtio over PCI for the
-        # network and the entropy dropbear needs, the 8250 serial console. Full kallsyms so
-        # that a report names the module's functions.
+        # Boot: 64-bit SMP on qemu pc without ACPI (SeaBIOS's MP table lists the CPUs),
+        # virtio over PCI with MSI-X for the network and the entropy dropbear needs, the
+        # 8250 serial console, an initramfs with busybox init, dropbear over TCP with ptys,
+        # proc/sys/tmpfs/devtmpfs, the sysctls the suite reads, /proc/config.gz. -O2 as in
+        # Debian's kernels, so the same functions are inlined (the e2e probes ksys_lseek).
+        # Full kallsyms so that a report names the module's functions.
         # The detectors: generic KASAN (inline: faster under TCG than outline calls) with
-        # vmalloc shadow (the module's arenas are vmalloc'ed), lockdep with its proofs,
-        # sleeping in atomic context, soft and hard lockups, hung tasks, list corruption.
-        # HARDLOCKUP_DETECTOR needs a perf NMI; qemu's TCG has no PMU, so on the emulated
-        # board it is built but reports itself disabled at boot (docs/boards.md).
-        options_on="$options_ktap KALLSYMS KALLSYMS_ALL DEBUG_INFO_NONE
-            PCI VIRTIO_MENU VIRTIO VIRTIO_PCI VIRTIO_NET HW_RANDOM HW_RANDOM_VIRTIO
-            SERIAL_8250 SERIAL_8250_CONSOLE
-            DEBUG_KERNEL KASAN KASAN_GENERIC KASAN_INLINE KASAN_VMALLOC
-            PROVE_LOCKING LOCKDEP DEBUG_SPINLOCK DEBUG_MUTEXES DEBUG_ATOMIC_SLEEP
+        # vmalloc shadow, lockdep with its proofs (and RCU's), sleeping in atomic context,
+        # full preemption with DEBUG_PREEMPT (smp_processor_id() in preemptible code), soft
+        # and hard lockups, hung tasks, list corruption. HARDLOCKUP_DETECTOR needs a perf
+        # NMI; qemu's TCG has no PMU, so it is built but cannot arm (docs/boards.md).
+        options_on="$options_ktap 64BIT SMP X86_MPPARSE CPU_SUP_INTEL CPU_SUP_AMD
+            CC_OPTIMIZE_FOR_PERFORMANCE PRINTK PRINTK_TIME EARLY_PRINTK BUG BASE_FULL
+            MULTIUSER FUTEX EPOLL SIGNALFD TIMERFD EVENTFD SHMEM POSIX_TIMERS FILE_LOCKING
+            RSEQ HIGH_RES_TIMERS BINFMT_ELF BINFMT_SCRIPT PROC_FS PROC_SYSCTL SYSFS TMPFS
+            IKCONFIG IKCONFIG_PROC KALLSYMS KALLSYMS_ALL
+            TTY UNIX98_PTYS SERIAL_8250 SERIAL_8250_CONSOLE
+            NET UNIX INET PCI PCI_MSI NETDEVICES NET_CORE
+            VIRTIO_MENU VIRTIO VIRTIO_PCI VIRTIO_NET HW_RANDOM HW_RANDOM_VIRTIO
+            SLUB DEBUG_KERNEL DEBUG_BUGVERBOSE KASAN KASAN_GENERIC KASAN_INLINE KASAN_VMALLOC
+            PROVE_LOCKING PROVE_RCU DEBUG_ATOMIC_SLEEP PREEMPT DEBUG_PREEMPT
             LOCKUP_DETECTOR SOFTLOCKUP_DETECTOR HARDLOCKUP_DETECTOR DETECT_HUNG_TASK DEBUG_LIST"
-        # Off: what a qemu pc board with a serial console and an initramfs never uses.
-        # No debug info: kallsyms names the functions in a report, and DWARF would double
-        # the build and its disk space. Reports must not panic the board (its log is read).
-        options_off="MODVERSIONS MODULE_SIG DEBUG_INFO_BTF DRM FB SOUND USB_SUPPORT SCSI ATA MD
-            NETFILTER PPP WLAN WIRELESS BT CFG80211 NFS_FS NFSD EXT4_FS ISO9660_FS
-            NETWORK_FILESYSTEMS HIBERNATION CPU_FREQ HID INPUT_JOYSTICK INPUT_TABLET
-            INPUT_TOUCHSCREEN XFRM_USER NET_KEY INET_AH INET_ESP AGP
-            ETHERNET USB_NET_DRIVERS WIRELESS_EXT RFKILL
+        # Off: the other choices, and anything that would turn a report into a panic (the
+        # suite reads the log after the run).
+        options_off="MODVERSIONS MODULE_SIG DEBUG_INFO_BTF CC_OPTIMIZE_FOR_SIZE SLOB PREEMPT_NONE
             PANIC_ON_OOPS BOOTPARAM_SOFTLOCKUP_PANIC BOOTPARAM_HARDLOCKUP_PANIC
             BOOTPARAM_HUNG_TASK_PANIC" ;;
     *) echo "build-kernel.sh: unknown configuration '${arch}'; known: powerpc x86_64-debug" >&2; exit 2 ;;
