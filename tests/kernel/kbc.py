@@ -9,7 +9,12 @@ programs ktapc cannot compile yet and for deliberately damaged bundles.
   kbc.py build PROGRAM [key=value...] > OUT.kbc            assemble a test program
   kbc.py corrupt IN OUT                                     flip one code byte (CRC stays)
   kbc.py retarget IN OUT ARCH                               set the arch byte, fix the CRC
-  kbc.py records FILE                                       print PRINT records, one line each
+  kbc.py records FILE                                       print records, one line each
+                                                            (PRINT values; ERROR code and
+                                                            message; SUMMARY counters)
+  kbc.py mutants IN DIR N SEED                              N copies of IN with random bytes
+                                                            changed, CRC fixed (DIR/m0000..)
+  Any program takes limits=KEY:VALUE,... (the LIMITS section).
 """
 import os
 import re
@@ -62,6 +67,7 @@ class Bundle:
         self.arch = arch
         self.strings, self.consts, self.funcs, self.code = [], [], [], []
         self.events, self.fetchargs, self.formats, self.globals = [], [], [], []
+        self.limits = []  # (key, value): the LIMITS section
 
     def s(self, text):
         if text not in self.strings:
@@ -130,6 +136,9 @@ class Bundle:
                     (5, lines, len(self.code)), (6, events, len(self.events)),
                     (7, fas, len(self.fetchargs)), (8, b"", 0),
                     (9, globs, len(self.globals))]
+        if self.limits:
+            sections.append((11, b"".join(struct.pack("<IIQ", k, 0, v) for k, v in self.limits),
+                             len(self.limits)))
         off = 64 + 16 * len(sections)
         table, body = b"", b""
         for sid, data, count in sections:
@@ -233,13 +242,49 @@ def prog_tick(b, p):
     b.event(10, e, "trace_end")
 
 
+def prog_tally(b, p):
+    """every event of SPEC (TARGET, KIND 1) counts into global n; trace_end prints("n", n)"""
+    main_chunk(b, [abx("LOADK", 0, b.k(0)), abx("SETGLOBAL", 0, b.g("n"))])
+    h = handler(b, "on_event", [abx("LOADK", 0, b.k(1)), abx("ADDGLOBAL", 0, b.g("n"))])
+    b.event(int(p.get("kind", 1)), h, p["spec"], p.get("target", p["spec"]), p.get("filter"))
+    e = handler(b, "trace_end", [abx("LOADK", 0, b.k("n")),
+                                 abx("GETGLOBAL", 1, b.g("n")), abc("PRINT", 0, 2)])
+    b.event(10, e, "trace_end")
+
+
+def prog_spin(b, p):
+    """an endless loop (JMP -1) in main (WHERE=main) or in the handler of SPEC (TARGET);
+    trace_end prints("end", 1) when it gets to run"""
+    loop = [asbx("JMP", 0, -1)]
+    if p.get("where", "handler") == "main":
+        main_chunk(b, loop)
+    else:
+        main_chunk(b, [])
+        h = handler(b, "on_event", loop)
+        b.event(int(p.get("kind", 1)), h, p["spec"], p.get("target", p["spec"]))
+    e = handler(b, "trace_end", [abx("LOADK", 0, b.k("end")), abx("LOADK", 1, b.k(1)),
+                                 abc("PRINT", 0, 2)])
+    b.event(10, e, "trace_end")
+
+
+def prog_endspin(b, p):
+    """the handler of SPEC calls exit() (EXIT=1) or does nothing; trace_end loops for ever"""
+    main_chunk(b, [])
+    body = [abx("LOADBUILTIN", 0, BUILTINS["exit"]), abc("CALL", 0, 1, 1)] \
+        if p.get("exit", "1") == "1" else []
+    h = handler(b, "on_event", body)
+    b.event(1, h, p["spec"], p.get("target", p["spec"]))
+    e = handler(b, "trace_end", [asbx("JMP", 0, -1)])
+    b.event(10, e, "trace_end")
+
+
 def prog_hello(b, p):
     """main prints("hello", 42): nothing armed"""
     main_chunk(b, [abx("LOADK", 0, b.k("hello")), abx("LOADK", 1, b.k(42)),
                    abc("PRINT", 0, 2)])
 
 
-PROGRAMS = {"count": prog_count, "args": prog_args, "tick": prog_tick, "hello": prog_hello,
+PROGRAMS = {"count": prog_count, "tally": prog_tally, "spin": prog_spin, "endspin": prog_endspin, "args": prog_args, "tick": prog_tick, "hello": prog_hello,
             "describe": prog_describe}
 
 
@@ -251,6 +296,15 @@ def records(data):
         if length < 12 or pos + length > len(data):
             raise ValueError(f"bad record at {pos}: length {length}")
         body, vals, q = data[pos + 12:pos + length], [], 0
+        if kind == 4:  # ERROR: function, instruction, line, message
+            n = struct.unpack_from("<I", body, 12)[0]
+            yield kind, a, [a, body[16:16 + n].decode(errors="replace")]
+            pos += length
+            continue
+        if kind == 10:  # SUMMARY: lost, errors, skips, runs, 5 budget hits, peak memory
+            yield kind, a, list(struct.unpack_from("<10Q", body, 0))
+            pos += length
+            continue
         while q < len(body):
             tag = body[q]
             q += 1
@@ -274,6 +328,8 @@ def main(argv):
     if len(argv) >= 3 and argv[0] == "build":
         params = dict(x.split("=", 1) for x in argv[2:] if "=" in x)
         b = Bundle(int(params.get("arch", 2)))
+        if "limits" in params:  # KEY:VALUE,... (docs/bundle-format.md LIMITS keys)
+            b.limits = [tuple(int(v, 0) for v in kv.split(":")) for kv in params["limits"].split(",")]
         PROGRAMS[argv[1]](b, params)
         sys.stdout.buffer.write(b.bytes())
     elif len(argv) == 3 and argv[0] == "corrupt":
@@ -287,6 +343,19 @@ def main(argv):
         struct.pack_into("<I", blob, 32, 0)
         struct.pack_into("<I", blob, 32, zlib.crc32(bytes(blob)) & 0xFFFFFFFF)
         open(argv[2], "wb").write(blob)
+    elif len(argv) == 5 and argv[0] == "mutants":
+        import random
+        rnd = random.Random(int(argv[4]))
+        blob = open(argv[1], "rb").read()
+        os.makedirs(argv[2], exist_ok=True)
+        for i in range(int(argv[3])):
+            m = bytearray(blob)
+            for _ in range(rnd.randint(1, 8)):  # past the header's magic and size
+                at = rnd.randrange(36, len(m))
+                m[at] = rnd.choice([0, 0xFF, 0x7F, 0x80, rnd.randrange(256), m[at] ^ 1])
+            struct.pack_into("<I", m, 32, 0)
+            struct.pack_into("<I", m, 32, zlib.crc32(bytes(m)) & 0xFFFFFFFF)
+            open(os.path.join(argv[2], "m%04d" % i), "wb").write(m)
     elif len(argv) == 2 and argv[0] == "records":
         for kind, a, vals in records(open(argv[1], "rb").read()):
             print(kind, *vals, sep="\t")

@@ -4,14 +4,31 @@
  *   ktapwl getppid N        N getppid() system calls
  *   ktapwl getpid N         N getpid() system calls, prints the elapsed nanoseconds
  *   ktapwl lseek N OFFSET   N lseek(fd, OFFSET, SEEK_SET) on a temporary file
+ *   ktapwl mix N            N times: getppid(), a 1 ms nanosleep(), ~1 ms of computing
+ *   ktapwl now              CLOCK_MONOTONIC in nanoseconds (busybox date has no %N)
+ *   ktapwl hold BUNDLE      open /dev/ktap, write BUNDLE, print "rc=R errno=E ns=T" (the
+ *                           write's duration), then hold the session until killed
+ *   ktapwl dropwrite BUNDLE open /dev/ktap as root, drop to uid/gid 65534 and every
+ *                           capability, then write BUNDLE: prints "rc=R errno=E ns=T"
+ *   ktapwl load BUNDLE      write BUNDLE to a new session, print "rc=R errno=E ns=T" and,
+ *                           when refused, "msg=" and the session's message; then close
+ *   ktapwl loadmany FILE... load each FILE as above, one line "FILE rc=R errno=E" each
+ *   ktapwl stats N          N KTAP_IOC_STATS on fd 3 (a session the shell opened), then
+ *                           print the last: "state= probes= lost= reentry= runs= errors=
+ *                           memory= nmi_skips= lock_skips="
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static long long now_ns(void)
@@ -22,9 +39,124 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* The whole file, or NULL. */
+static char *slurp(const char *path, long *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	*len = ftell(f);
+	rewind(f);
+	buf = malloc(*len ? *len : 1);
+	if (!buf || fread(buf, 1, *len, f) != (size_t)*len) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* kernel/ktap_ioctl.h, restated: the workload builds with the C library's headers only. */
+struct ktap_ioc_stats {
+	unsigned int state, probes;
+	unsigned long long lost_records, reentry_skips, handler_runs, runtime_errors, memory_used;
+	unsigned long long nmi_skips, lock_skips;
+};
+#define KTAP_IOC_STATS _IOR('k', 2, struct ktap_ioc_stats)
+
+static int stats(long n)
+{
+	struct ktap_ioc_stats st;
+	long i;
+
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < n; i++)
+		if (ioctl(3, KTAP_IOC_STATS, &st)) {
+			perror("KTAP_IOC_STATS");
+			return 1;
+		}
+	printf("state=%u probes=%u lost=%llu reentry=%llu runs=%llu errors=%llu memory=%llu "
+	       "nmi_skips=%llu lock_skips=%llu\n", st.state, st.probes, st.lost_records,
+	       st.reentry_skips, st.handler_runs, st.runtime_errors, st.memory_used, st.nmi_skips,
+	       st.lock_skips);
+	return 0;
+}
+
+/* Open /dev/ktap, optionally drop privileges, write the bundle in one write(). */
+static int load(const char *path, int drop, int hold)
+{
+	long len;
+	char *b = slurp(path, &len);
+	int fd = open("/dev/ktap", O_RDWR);
+	long long t0;
+	ssize_t rc;
+	int err;
+
+	if (!b || fd < 0) {
+		perror(b ? "/dev/ktap" : path);
+		return 1;
+	}
+	/* setresuid from root to another uid clears the capability sets. */
+	if (drop && (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		     setresuid(65534, 65534, 65534))) {
+		perror("dropping privileges");
+		return 1;
+	}
+	t0 = now_ns();
+	rc = write(fd, b, len);
+	err = rc < 0 ? errno : 0;
+	printf("rc=%zd errno=%d ns=%lld\n", rc, err, now_ns() - t0);
+	if (rc < 0 && !drop && !hold) {
+		char msg[600];
+		ssize_t n = read(fd, msg, sizeof(msg) - 1);
+
+		msg[n > 0 ? n : 0] = 0;
+		printf("msg=%s", msg);
+	}
+	fflush(stdout);
+	while (hold)
+		pause();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long i, n;
+
+	if (argc == 2 && !strcmp(argv[1], "now")) {
+		printf("%lld\n", now_ns());
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return load(argv[2], 0, 1);
+	if (argc == 3 && !strcmp(argv[1], "dropwrite"))
+		return load(argv[2], 1, 0);
+	if (argc == 3 && !strcmp(argv[1], "load"))
+		return load(argv[2], 0, 0);
+	if (argc >= 3 && !strcmp(argv[1], "loadmany")) {
+		for (i = 2; i < argc; i++) {
+			long len;
+			char *b = slurp(argv[i], &len);
+			int fd = open("/dev/ktap", O_RDWR);
+			ssize_t rc;
+
+			if (!b || fd < 0) {
+				perror(b ? "/dev/ktap" : argv[i]);
+				return 1;
+			}
+			rc = write(fd, b, len);
+			printf("%s rc=%zd errno=%d\n", argv[i], rc, rc < 0 ? errno : 0);
+			fflush(stdout);
+			close(fd);
+			free(b);
+		}
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "stats"))
+		return stats(atol(argv[2]));
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: ktapwl getppid|getpid|lseek N [OFFSET]\n");
@@ -40,6 +172,18 @@ int main(int argc, char **argv)
 		for (i = 0; i < n; i++)
 			syscall(SYS_getpid);
 		printf("%lld\n", now_ns() - t0);
+	} else if (!strcmp(argv[1], "mix")) {
+		struct timespec ms = { 0, 1000000 };
+
+		for (i = 0; i < n; i++) {
+			long long until;
+
+			syscall(SYS_getppid);
+			nanosleep(&ms, NULL);
+			until = now_ns() + 1000000;
+			while (now_ns() < until)
+				;
+		}
 	} else if (!strcmp(argv[1], "lseek") && argc == 4) {
 		char path[] = "/tmp/ktapwl.XXXXXX";
 		int fd = mkstemp(path);

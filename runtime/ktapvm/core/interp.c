@@ -17,29 +17,67 @@ const char *kvm_type_name(u32 t)
 static const char *const budget_names[KTAP_LIMIT_COUNT] = { "", "instructions per handler run",
 	"call depth", "string length", "table entries", "session memory" };
 
-/* Report a runtime error at the current instruction of the top frame: count it, emit an
- * ERROR record the first time this site fails. Returns the negative error. */
+/* Report a runtime error at the current instruction of the top frame: count it (in the
+ * slot: no lock), emit an ERROR record the first time this site fails. Returns the
+ * negative error. */
 static int rt_error(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, int code, const char *msg)
 {
 	u32 pc = nframes ? c->frames[nframes - 1].pc : 0, fn = nframes ? c->frames[nframes - 1].fn : 0;
-	unsigned long fl;
-	u32 first;
-	char buf[96];
-	if (code > RT_BUDGET_BASE) {
-		u32 key = (u32)(code - RT_BUDGET_BASE);
+	u32 key = code > RT_BUDGET_BASE ? (u32)(code - RT_BUDGET_BASE) : 0;
+	char buf[112];
+	if (code == RT_STOPPED) {
+		msg = "stopped: a fatal signal is pending for the process running the script";
+		key = KTAP_LIMIT_INSNS;
+	} else if (code == RT_BUDGET_TIME) {
+		kvm_snprintf(buf, sizeof(buf), "budget exceeded: handler run time (limit %llu ns)",
+			     (unsigned long long)s->bounds.run_ns);
+		msg = buf;
+		key = KTAP_LIMIT_INSNS;
+	} else if (code == RT_BUDGET_INSNS) {
+		kvm_snprintf(buf, sizeof(buf), "budget exceeded: %s (limit %llu)",
+			     c->process ? "instructions of the main chunk or trace_end" : budget_names[key],
+			     (unsigned long long)c->insns_limit);
+		msg = buf;
+	} else if (key) {
 		kvm_snprintf(buf, sizeof(buf), "budget exceeded: %s (limit %llu)", budget_names[key],
 			     (unsigned long long)s->lim[key]);
 		msg = buf;
 	}
-	fl = ktap_plat_lock(s->stats_lock);
-	s->stats.runtime_errors++;
-	if (code > RT_BUDGET_BASE)
-		s->stats.budget_hits[code - RT_BUDGET_BASE]++;
-	first = s->site_errors[pc]++ == 0;
-	ktap_plat_unlock(s->stats_lock, fl);
-	if (first)
-		rec_error(s, fn, pc, code, msg);
-	return code > RT_BUDGET_BASE ? -KTAP_ERANGE : -KTAP_EINVAL;
+	c->n_errors++;
+	if (key)
+		c->n_budget[key]++;
+	/* the record carries the public code (the time bound and a signal count as the
+	 * instruction budget, 101, with their own message). The first failure of a site
+	 * reports it; two CPUs failing at once both see 0 at
+	 * most once each, so a site reports at most once per CPU */
+	if (pc < s->b.ncode && __atomic_exchange_n(&s->site_errors[pc], 1, __ATOMIC_RELAXED) == 0)
+		rec_error(s, c, fn, pc, key ? RT_BUDGET_BASE + (int)key : code, msg);
+	return key ? -KTAP_ERANGE : -KTAP_EINVAL;
+}
+
+/* A chunk of the run's budget is used up: take the next one. The process slot yields
+ * here (it may sleep) and stops when a fatal signal is pending; a probe slot checks its
+ * wall-clock bound, starting the clock at its first refill so that short handlers never
+ * read it. */
+int kvm_refill(struct ktap_session *s, struct kvm_cpu *c)
+{
+	u64 take;
+	if (!c->insns_rest)
+		return RT_BUDGET_INSNS;
+	if (c->process) {
+		if (ktap_plat_yield())
+			return RT_STOPPED;
+	} else {
+		u64 now = ktap_plat_clock_ns();
+		if (!c->start_ns)
+			c->start_ns = now ? now : 1;
+		else if (now - c->start_ns > s->bounds.run_ns)
+			return RT_BUDGET_TIME;
+	}
+	take = c->insns_rest < KVM_CHUNK ? c->insns_rest : KVM_CHUNK;
+	c->insns_rest -= take;
+	c->insns_left += take;
+	return 0;
 }
 
 static int truth(const struct kv *v)
@@ -127,6 +165,7 @@ static int concat(struct ktap_session *s, struct kvm_cpu *c, struct kv *r, u32 f
 {
 	u64 total = 0;
 	u32 i;
+	int err;
 	struct kstr *k;
 	char num[24];
 	for (i = from; i <= to; i++) {
@@ -139,6 +178,8 @@ static int concat(struct ktap_session *s, struct kvm_cpu *c, struct kv *r, u32 f
 	}
 	if (total > s->lim[KTAP_LIMIT_STRING_LEN])
 		return RT_BUDGET_STRING;
+	if ((err = kvm_charge(s, c, total / 64))) /* the bytes copied */
+		return err;
 	k = str_scratch(s, c, 0, (u32)total);
 	if (!k)
 		return RT_BUDGET_MEMORY;
@@ -159,8 +200,10 @@ static int concat(struct ktap_session *s, struct kvm_cpu *c, struct kv *r, u32 f
 	return 0;
 }
 
-/* A stat cell read out of a table is copied so a later overwrite cannot change it. */
-static int own_value(struct kvm_cpu *c, struct kv *v)
+/* A statistics cell read out of a table or global (already copied under its lock into a
+ * local) is copied into the slot's scratch: a register never points at a table's cell,
+ * which another CPU may free. */
+int kv_own(struct kvm_cpu *c, struct kv *v)
 {
 	if (v->t == KT_STAT) {
 		struct kstat *st;
@@ -178,11 +221,14 @@ int kvm_index(struct ktap_session *s, struct kvm_cpu *c, const struct kv *t, con
 	      struct kv *out)
 {
 	if (t->t == KT_TABLE) {
-		tab_get(t->u.tab, k, out);
-		return own_value(c, out);
+		struct kstat cell;
+		tab_get(t->u.tab, k, out, &cell);
+		return kv_own(c, out);
 	}
-	if (t->t == KT_PTABLE)
-		return ptab_get(s, c, t->u.ptab, k, out);
+	if (t->t == KT_PTABLE) {
+		int err = kvm_charge(s, c, (u64)s->ncpu + 1); /* one lookup per slot */
+		return err ? err : ptab_get(s, c, t->u.ptab, k, out);
+	}
 	return RT_INDEX;
 }
 
@@ -215,14 +261,21 @@ static void ev_value(struct ktap_session *s, struct kvm_cpu *c, const struct kta
 	}
 }
 
+static void msg_for(char *buf, int err, const char *what);
+
 /* Set up a call of the script function fv whose value sits at absolute register fa, with
  * nargs arguments after it. Returns 0 with the new frame pushed, or an RT_ code. */
 static int push_frame(struct ktap_session *s, struct kvm_cpu *c, u32 *nframes, u32 fa, u32 nargs,
 		      s32 want)
 {
-	const struct kvm_func *f = &s->b.funcs[c->regs[fa].aux];
+	const struct kvm_func *f;
 	struct kvm_frame *fr;
 	u32 base = fa + 1, i;
+	/* function values come only from LOADFN (verified) or copies of them; checked
+	 * anyway, with the frame flags: main and handlers are never called */
+	if (c->regs[fa].aux >= s->b.nfunc || (s->b.funcs[c->regs[fa].aux].flags & 3))
+		return RT_CALL;
+	f = &s->b.funcs[c->regs[fa].aux];
 	if (*nframes >= s->lim[KTAP_LIMIT_CALL_DEPTH])
 		return RT_BUDGET_DEPTH;
 	if (f->vararg)
@@ -246,21 +299,29 @@ static int push_frame(struct ktap_session *s, struct kvm_cpu *c, u32 *nframes, u
 	}
 	fr->base = base;
 	fr->pc = f->code_start;
+	fr->serial = ++c->serial;
 	(*nframes)++;
 	return 0;
 }
 
-static void fill_results(struct kvm_cpu *c, u32 dst, const struct kv *src, u32 n, s32 want)
+/* A built-in's results into R(dst)...: want >= 0 lies in the frame (verified); all of
+ * them (want < 0) may reach past it, so the end of the register stack is checked. */
+static int fill_results(struct kvm_cpu *c, u32 dst, const struct kv *src, u32 n, s32 want, u64 serial)
 {
 	u32 i, lim = want < 0 ? n : (u32)want;
+	if (want < 0 && (u64)dst + n > KVM_REGSTACK)
+		return RT_BUDGET_DEPTH;
 	for (i = 0; i < lim; i++) {
 		if (i < n)
 			c->regs[dst + i] = src[i];
 		else
 			c->regs[dst + i].t = KT_NIL;
 	}
-	if (want < 0)
+	if (want < 0) {
 		c->top = dst + n;
+		c->top_serial = serial;
+	}
+	return 0;
 }
 
 static int call_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 id, u32 args,
@@ -271,14 +332,18 @@ static int call_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, 
 	int err;
 	c->tmp[0] = 0;
 	c->nframes = nframes;
+	c->args_end = args + nargs; /* a nested call's frame goes above the arguments */
 	err = kvm_builtin(s, c, id, &c->regs[args], nargs, res, &nres, c->tmp);
 	if (err < 0)
 		return err; /* a nested script call failed and was reported */
+	if (!err)
+		err = fill_results(c, dst, res, nres, want, c->frames[nframes - 1].serial);
 	if (err) {
+		if (!c->tmp[0])
+			msg_for(c->tmp, err, 0);
 		c->frames[nframes - 1].pc--; /* report the CALL itself; the handler stops here */
 		return rt_error(s, c, nframes, err, c->tmp);
 	}
-	fill_results(c, dst, res, nres, want);
 	return 0;
 }
 
@@ -289,6 +354,8 @@ static int call_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, 
 #define FAIL(code, ...) do { kvm_snprintf(c->tmp, 256, __VA_ARGS__); \
 	err = (code); goto error; } while (0)
 #define CHECK(expr) do { err = (expr); if (err) { msg_for(c->tmp, err, 0); goto error; } } while (0)
+/* an operation that charges work to the budget: the local count is written back first */
+#define CHARGED(expr) do { SAVE(); err = (expr); LOAD(); if (err) { msg_for(c->tmp, err, 0); goto error; } } while (0)
 
 static void msg_for(char *buf, int err, const char *what)
 {
@@ -319,12 +386,16 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 
 #define SAVE() (fr->pc = (u32)(pc - code), c->insns_left = left)
 #define LOAD() (pc = code + fr->pc, left = c->insns_left)
+#define NUM3(v) ((((v)[0].t ^ KT_NUMBER) | ((v)[1].t ^ KT_NUMBER) | ((v)[2].t ^ KT_NUMBER)) == 0)
 	for (;;) {
 		u32 i = *pc++;
-		if (!left--) {
-			err = RT_BUDGET_INSNS;
-			goto error;
+		if (!left) { /* chunk used up: the slow path refills, yields or stops */
+			c->insns_left = 0;
+			if ((err = kvm_refill(s, c)))
+				goto error;
+			left = c->insns_left;
 		}
+		left--;
 		switch (INSN_OP(i)) {
 		case OP_MOVE:
 			*RA = *RB;
@@ -352,10 +423,15 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			RA->aux = INSN_BX(i);
 			break;
 		case OP_GETGLOBAL: {
+			struct kstat cell;
 			unsigned long fl = ktap_plat_lock(s->global_lock);
 			*RA = s->globals[INSN_BX(i)];
+			if (RA->t == KT_STAT) { /* copied under the lock: SETGLOBAL frees it */
+				cell = *RA->u.st;
+				RA->u.st = &cell;
+			}
 			ktap_plat_unlock(s->global_lock, fl);
-			CHECK(own_value(c, RA));
+			CHECK(kv_own(c, RA));
 			break;
 		}
 		case OP_SETGLOBAL: {
@@ -407,7 +483,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 		}
 		case OP_GETTABLE: {
 			struct kv out;
-			CHECK(kvm_index(s, c, RB, RKC, &out));
+			CHARGED(kvm_index(s, c, RB, RKC, &out));
 			*RA = out;
 			break;
 		}
@@ -439,12 +515,12 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				CHECK(RT_NILKEY);
 			if (n->t != KT_NUMBER)
 				CHECK(RT_ARITH);
-			CHECK(ptab_add(s, RA->u.ptab, &key, n->u.n));
+			CHECK(ptab_add(s, c, RA->u.ptab, &key, n->u.n));
 			break;
 		}
 		case OP_SELF: {
 			struct kv t = *RB, out;
-			CHECK(kvm_index(s, c, &t, RKC, &out));
+			CHARGED(kvm_index(s, c, &t, RKC, &out));
 			RA[1] = t;
 			*RA = out;
 			break;
@@ -474,9 +550,11 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				n = RB->u.s->len;
 			else if (RB->t == KT_TABLE)
 				n = RB->u.tab->count;
-			else if (RB->t == KT_PTABLE)
-				n = ptab_len(s, RB->u.ptab);
-			else
+			else if (RB->t == KT_PTABLE) {
+				u32 cnt = 0;
+				CHARGED(kvm_ptab_len(s, c, RB->u.ptab, &cnt));
+				n = cnt;
+			} else
 				FAIL(RT_ARGS, "attempt to get the length of a %s value", kvm_type_name(RB->t));
 			RA->t = KT_NUMBER;
 			RA->u.n = n;
@@ -484,7 +562,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 		}
 		case OP_CONCAT: {
 			struct kv out;
-			CHECK(concat(s, c, r, base + INSN_B(i), base + INSN_C(i), &out));
+			CHARGED(concat(s, c, r, base + INSN_B(i), base + INSN_C(i), &out));
 			*RA = out;
 			break;
 		}
@@ -514,8 +592,13 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			break;
 		case OP_CALL: {
 			u32 fa = base + INSN_A(i);
-			u32 nargs = INSN_B(i) ? INSN_B(i) - 1 : c->top - fa - 1;
+			u32 nargs = INSN_B(i) - 1;
 			s32 want = (s32)INSN_C(i) - 1;
+			if (!INSN_B(i)) { /* up to top: set by a producer of this very frame, above A */
+				if (c->top_serial != fr->serial || c->top < fa + 1 || c->top > KVM_REGSTACK)
+					FAIL(RT_CALL, "open argument list without a value count from this frame");
+				nargs = c->top - fa - 1;
+			}
 			if (r[fa].t == KT_BUILTIN) {
 				SAVE();
 				err = call_builtin(s, c, nframes, r[fa].aux, fa + 1, nargs, fa, want);
@@ -537,9 +620,14 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 		}
 		case OP_RETURN: {
 			u32 from = base + INSN_A(i);
-			u32 n = INSN_B(i) ? INSN_B(i) - 1 : c->top - from;
+			u32 n = INSN_B(i) - 1;
 			u32 dst = fr->func_slot, j;
 			s32 want = fr->want;
+			if (!INSN_B(i)) {
+				if (c->top_serial != fr->serial || c->top < from || c->top > KVM_REGSTACK)
+					FAIL(RT_CALL, "open result list without a value count from this frame");
+				n = c->top - from;
+			}
 			nframes--;
 			if (nframes == floor) {
 				for (j = 0; j < n && j < 1; j++)
@@ -553,23 +641,31 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				r[dst + j] = r[from + j];
 			for (; want >= 0 && j < (u32)want; j++)
 				r[dst + j].t = KT_NIL;
-			if (want < 0)
-				c->top = dst + n;
 			fr = &c->frames[nframes - 1];
+			if (want < 0) {
+				c->top = dst + n;
+				c->top_serial = fr->serial;
+			}
 			base = fr->base;
 			pc = code + fr->pc;
 			break;
 		}
 		case OP_FORPREP:
-			if (RA[0].t != KT_NUMBER || RA[1].t != KT_NUMBER || RA[2].t != KT_NUMBER ||
-			    RA[2].u.n == 0)
+			if (!NUM3(RA) || RA[2].u.n == 0)
 				CHECK(RT_FOR);
 			RA[0].u.n = (s64)((u64)RA[0].u.n - (u64)RA[2].u.n);
 			pc += INSN_SBX(i);
 			break;
 		case OP_FORLOOP: {
-			s64 step = RA[2].u.n, limit = RA[1].u.n, prev = RA[0].u.n;
-			s64 v = (s64)((u64)prev + (u64)step);
+			s64 step, limit, prev, v;
+			/* no FORPREP need precede it: the registers are checked here too (a
+			 * string or table there would leak its address or forge a pointer) */
+			if (!NUM3(RA))
+				CHECK(RT_FOR);
+			step = RA[2].u.n;
+			limit = RA[1].u.n;
+			prev = RA[0].u.n;
+			v = (s64)((u64)prev + (u64)step);
 			/* stop on wrap-around too: the loop must not run past the limit */
 			int go = step > 0 ? (v <= limit && v > prev) : (v >= limit && v < prev);
 			RA[0].u.n = v;
@@ -622,15 +718,17 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				else
 					r[a + j].t = KT_NIL;
 			}
-			if (!INSN_B(i))
+			if (!INSN_B(i)) {
 				c->top = a + n;
+				c->top_serial = fr->serial;
+			}
 			break;
 		}
 		case OP_PRINT:
-			rec_values(s, REC_PRINT, INSN_B(i), RA, INSN_B(i));
+			CHARGED(rec_values(s, c, REC_PRINT, INSN_B(i), RA, INSN_B(i)));
 			break;
 		case OP_PRINTF:
-			rec_values(s, REC_PRINTF, INSN_C(i), RA, INSN_B(i));
+			CHARGED(rec_values(s, c, REC_PRINTF, INSN_C(i), RA, INSN_B(i)));
 			break;
 		case OP_EVARG: {
 			struct ktap_evval e = { KTAP_EV_NIL, 0, 0, 0 };
@@ -677,11 +775,15 @@ int kvm_call_nested(struct ktap_session *s, struct kvm_cpu *c, const struct kv *
 {
 	u32 nframes = c->nframes, fa, j;
 	int err;
-	if (c->running > 1 || nframes == 0)
-		return RT_CALL; /* a comparator's own comparator: refused, C stays bounded */
+	if (c->running > 1 || nframes == 0) { /* a comparator's own comparator: C stays bounded */
+		kvm_snprintf(c->tmp, 256, "sort_pairs: a comparator cannot sort with a comparator");
+		return RT_CALL;
+	}
 	{
 		const struct kvm_frame *top = &c->frames[nframes - 1];
 		fa = top->base + s->b.funcs[top->fn].frame;
+		if (fa < c->args_end) /* arguments up to top may reach past the frame */
+			fa = c->args_end;
 	}
 	if ((u64)fa + 1 + nargs >= KVM_REGSTACK)
 		return RT_BUDGET_DEPTH;
@@ -699,21 +801,29 @@ int kvm_call_nested(struct ktap_session *s, struct kvm_cpu *c, const struct kv *
 	return err;
 }
 
-int kvm_execute(struct ktap_session *s, u32 fn, const struct ktap_event *ev)
+/* Run fn in slot c: a probe slot (probe context, the instruction budget of a handler run
+ * and the wall-clock bound) or the process slot (main and trace_end: the host's process
+ * budget, yielding every chunk). */
+int kvm_execute(struct ktap_session *s, struct kvm_cpu *c, u32 fn, const struct ktap_event *ev)
 {
-	struct kvm_cpu *c = kvm_this_cpu(s);
 	const struct kvm_func *f = &s->b.funcs[fn];
 	u32 j, nframes = 1;
+	u64 budget;
 	int err;
 
 	if (c->running) {
-		STAT_INC(s, skipped_reentry);
+		c->n_skipped++; /* only this CPU writes its slot's counters */
 		return 0;
 	}
 	c->running = 1;
 	c->ev = ev;
 	c->scratch_used = 0;
-	c->insns_left = s->lim[KTAP_LIMIT_INSNS];
+	budget = c->process ? s->bounds.process_insns : s->lim[KTAP_LIMIT_INSNS];
+	c->insns_limit = budget;
+	c->insns_left = budget < KVM_CHUNK ? budget : KVM_CHUNK;
+	c->insns_rest = budget - c->insns_left;
+	c->start_ns = 0;
+	c->top_serial = 0; /* no B=0 consumer may use a top from an earlier run */
 	for (j = 0; j <= f->frame; j++)
 		c->regs[j].t = KT_NIL;
 	c->regs[0].t = KT_FUNCTION;
@@ -725,7 +835,13 @@ int kvm_execute(struct ktap_session *s, u32 fn, const struct ktap_event *ev)
 	c->frames[0].want = 0;
 	c->frames[0].varg_base = 1;
 	c->frames[0].varg_count = 0;
+	c->frames[0].serial = ++c->serial;
 	err = run(s, c, nframes, 0);
+	while (c->snaps) { /* the run's ptable snapshots: nothing can point at them now */
+		struct psnap *n = c->snaps->next;
+		arena_free(s, c->snaps);
+		c->snaps = n;
+	}
 	c->ev = 0;
 	c->running = 0;
 	c->runs++; /* summed by ktap_session_stats: no shared counter on the hot path */

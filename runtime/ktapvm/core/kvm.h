@@ -8,7 +8,6 @@
 #include "../include/ktapvm.h"
 
 #define KVM_NONE 0xFFFFFFFFu
-#define KVM_MAX_CPUS 256
 
 /* ---- opcodes and built-ins, from the single definitions ---- */
 enum kvm_opcode {
@@ -94,8 +93,17 @@ struct ktab {
 };
 struct kptab {
 	u32 id;
-	struct ktab **percpu; /* one table of KT_STAT values per possible CPU */
-	struct ktab *merged;  /* snapshot for pairs/histogram */
+	struct ktab **percpu; /* one table of KT_STAT values per slot (CPUs + process) */
+};
+/* a run's private merged copy of a ptable (table.c); freed when the run ends */
+struct psnap {
+	struct psnap *next; /* the slot's list */
+	struct kptab *p;
+	u32 n, cap, mask;
+	struct kv *pairs;    /* 2*cap: key, value (KT_STAT pointing into cells) */
+	struct kstat *cells; /* cap */
+	u32 *seen;           /* cap: 1 + the slot table a key was last merged from */
+	u32 *index;          /* mask+1: position + 1 of a key, 0 = empty */
 };
 
 /* ---- bundle as loaded ---- */
@@ -135,23 +143,50 @@ struct kvm_frame {
 	u32 func_slot;/* where results go (caller's R(A)) */
 	s32 want;     /* results wanted, -1 = all */
 	u32 varg_base, varg_count;
+	u64 serial;   /* unique per call in this slot: says which frame set `top` */
 };
 #define KVM_REGSTACK 4096
+/*
+ * Instructions (and charged built-in work) run in chunks of KVM_CHUNK: when a chunk is
+ * used up the slow path (kvm_refill) takes the next one from the run's budget and, for
+ * the process slot, calls ktap_plat_yield(); for a probe slot, it checks the wall-clock
+ * bound. The hot path stays one decrement and one test.
+ */
+#define KVM_CHUNK 4096u
+/*
+ * One execution slot: a register stack, frames, scratch and a record buffer. There is one
+ * per possible CPU for probe-context runs (kvm_this_cpu) and one more, the process slot,
+ * for the main chunk and trace_end: those run preemptible and may migrate between CPUs,
+ * so they must never use a CPU's slot. Everything on a run's path uses the slot it was
+ * given, never kvm_this_cpu(). The counters are written only by the slot's own runs
+ * (and a re-entry skip on the same CPU), so no lock is taken to count.
+ */
 struct kvm_cpu {
 	int running;
+	int process; /* 1 for the process slot */
 	struct kv *regs; /* KVM_REGSTACK values */
 	struct kvm_frame *frames;
 	u8 *scratch;
 	u32 scratch_size, scratch_used;
 	const struct ktap_event *ev;
-	u64 insns_left;
+	u64 insns_left; /* what is left of the current chunk */
+	u64 insns_rest; /* the run's budget beyond the current chunk */
+	u64 insns_limit; /* the run's whole budget, for the message */
+	u64 start_ns;   /* wall clock at the first refill of a probe run; 0 before */
 	u32 nframes; /* frames in use when a built-in runs */
-	u64 runs; /* handler runs on this CPU */
 	u32 top; /* absolute register index after the last multi-result op */
+	u64 top_serial; /* serial of the frame whose producer set top; 0 = none this run */
+	u64 serial;     /* last frame serial handed out */
+	u32 args_end;   /* first register above the running built-in's arguments */
+	struct psnap *snaps; /* this run's ptable snapshots, freed when it ends */
 	char *tmp; /* 512-byte message buffer */
 	char *text; /* 512-byte buffer for rendered events and symbols */
 	u8 *out; /* record under construction */
 	u32 out_size;
+	/* counters, summed by ktap_session_stats (racy reads of u64 on 32-bit are fine) */
+	u64 runs; /* handler runs in this slot */
+	u64 n_errors, n_lost, n_skipped;
+	u64 n_budget[KTAP_LIMIT_COUNT];
 };
 
 struct ktap_session {
@@ -165,14 +200,12 @@ struct ktap_session {
 	struct ktap_lock *global_lock;
 	struct ktap_lock *intern_lock;
 	struct kstr **intern; u32 intern_cap, intern_count;
-	int ncpu;
+	int ncpu; /* probe slots: cpus[0..ncpu-1]; cpus[ncpu] is the process slot */
 	struct kvm_cpu *cpus;
 	u32 *site_errors; /* per instruction */
 	u32 next_id;
 	volatile int stopped;
 	int trace_end_done;
-	struct ktap_lock *stats_lock;
-	struct ktap_stats stats;
 };
 
 /* ---- helpers (no libc) ---- */
@@ -199,16 +232,17 @@ u32 kv_hash(const struct kv *v);
 
 struct ktab *tab_new(struct ktap_session *s);
 struct kptab *ptab_new(struct ktap_session *s);
-int tab_get(struct ktab *t, const struct kv *k, struct kv *out);
+int tab_get(struct ktab *t, const struct kv *k, struct kv *out, struct kstat *cell);
 int tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, const struct kv *v);
 int tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, struct kv *old);
-int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout);
+int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout, struct kstat *cell,
+	     u32 *scanned);
 void tab_clear_s(struct ktap_session *s, struct ktab *t);
 struct ktap_lock *lock_new(struct ktap_session *s);
-int ptab_add(struct ktap_session *s, struct kptab *p, const struct kv *k, s64 n);
+int ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, s64 n);
 int ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, struct kv *out);
-int ptab_merge(struct ktap_session *s, struct kptab *p);
-u32 ptab_len(struct ktap_session *s, struct kptab *p);
+int ptab_snapshot(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, struct psnap **out);
+int psnap_next(const struct psnap *ps, const struct kv *k, u32 *at);
 
 /* runtime errors: codes are the ERROR record's codes (docs/record-format.md) */
 enum kvm_rterr {
@@ -217,10 +251,27 @@ enum kvm_rterr {
 	RT_CALL, RT_AGGREGATE, RT_FOR, RT_ARGS, RT_STORE, RT_PTABLE_WRITE,
 	RT_BUDGET_INSNS = 101, RT_BUDGET_DEPTH, RT_BUDGET_STRING, RT_BUDGET_TABLE,
 	RT_BUDGET_MEMORY,
+	/* internal: reported as RT_BUDGET_INSNS with their own message */
+	RT_BUDGET_TIME = 120, RT_STOPPED,
 };
 #define RT_BUDGET_BASE 100
 
-int kvm_execute(struct ktap_session *s, u32 fn, const struct ktap_event *ev);
+int kvm_execute(struct ktap_session *s, struct kvm_cpu *c, u32 fn, const struct ktap_event *ev);
+/* Charge n units of work (instructions, elements, bytes) to the running slot's budget:
+ * 0, or an RT_ code when the budget, the wall-clock bound or a signal stops the run. */
+int kvm_refill(struct ktap_session *s, struct kvm_cpu *c);
+static inline int kvm_charge(struct ktap_session *s, struct kvm_cpu *c, u64 n)
+{
+	while (n > c->insns_left) {
+		int err;
+		n -= c->insns_left;
+		c->insns_left = 0;
+		if ((err = kvm_refill(s, c)))
+			return err;
+	}
+	c->insns_left -= n;
+	return 0;
+}
 int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *args, u32 nargs,
 		struct kv *res, u32 *nres, char *msg);
 
@@ -235,21 +286,29 @@ struct recw {
 	u8 *buf;
 	u32 cap, len;
 	int overflow;
+	u32 cost; /* work beyond the bytes (symbol lookups, rendering), charged by rec_finish */
 };
-void rec_begin(struct recw *w, struct ktap_session *s, u32 kind, u32 a);
+void rec_begin(struct recw *w, struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a);
 void rec_u32(struct recw *w, u32 v);
 void rec_u64(struct recw *w, u64 v);
 void rec_value(struct recw *w, const struct kv *v);
 int rec_end(struct recw *w);
-int rec_finish(struct recw *w); /* pad, patch the length, emit: 0 or -KTAP_ENOSPC */
-int rec_values(struct ktap_session *s, u32 kind, u32 a, const struct kv *v, u32 n);
-void rec_error(struct ktap_session *s, u32 fn, u32 pc, int code, const char *msg);
-void rec_summary(struct ktap_session *s);
+/* pad, patch the length, emit (a record the transport refuses is counted as lost), charge
+ * the bytes to the run: 0 or an RT_ budget code */
+int rec_finish(struct recw *w);
+int rec_values(struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a, const struct kv *v, u32 n); /* as rec_finish */
+void rec_error(struct ktap_session *s, struct kvm_cpu *c, u32 fn, u32 pc, int code, const char *msg);
+void rec_summary(struct ktap_session *s, struct kvm_cpu *c);
+/* This CPU's probe slot, or NULL when the platform's CPU number is out of range. Only the
+ * probe entry point (ktap_session_fire) calls it. */
 struct kvm_cpu *kvm_this_cpu(struct ktap_session *s);
+static inline struct kvm_cpu *kvm_process_slot(struct ktap_session *s) { return &s->cpus[s->ncpu]; }
 int kvm_num_to_str(s64 n, char *buf);
 const char *kvm_type_name(u32 t);
 int kvm_index(struct ktap_session *s, struct kvm_cpu *c, const struct kv *t, const struct kv *k,
 	      struct kv *out);
+int kv_own(struct kvm_cpu *c, struct kv *v);
+int kvm_ptab_len(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, u32 *out);
 int kvm_call_nested(struct ktap_session *s, struct kvm_cpu *c, const struct kv *fn,
 		    const struct kv *args, u32 nargs, struct kv *result);
 
@@ -268,9 +327,5 @@ static inline u64 bswap64(u64 x)
 {
 	return ((u64)bswap32((u32)x) << 32) | bswap32((u32)(x >> 32));
 }
-
-#define STAT_INC(s, field) \
-	do { unsigned long _f = ktap_plat_lock((s)->stats_lock); (s)->stats.field++; \
-	     ktap_plat_unlock((s)->stats_lock, _f); } while (0)
 
 #endif

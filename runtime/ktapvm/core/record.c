@@ -8,8 +8,9 @@
 struct kvm_cpu *kvm_this_cpu(struct ktap_session *s)
 {
 	int cpu = ktap_plat_cpu();
-	/* the platform's CPU is below its possible count; the check only keeps memory safe */
-	return &s->cpus[(unsigned)cpu < (unsigned)s->ncpu ? cpu : 0];
+	/* the platform's CPU is below its possible count; the check keeps memory safe and
+	 * never hands two CPUs one slot */
+	return (unsigned)cpu < (unsigned)s->ncpu ? &s->cpus[cpu] : 0;
 }
 
 static void put(struct recw *w, const void *p, u32 n)
@@ -47,15 +48,16 @@ static void rec_bytes(struct recw *w, const char *p, u32 n)
 	put(w, p, n);
 }
 
-void rec_begin(struct recw *w, struct ktap_session *s, u32 kind, u32 a)
+void rec_begin(struct recw *w, struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a)
 {
 	u16 k = (u16)kind, z = 0;
 	w->s = s;
-	w->c = kvm_this_cpu(s);
+	w->c = c;
 	w->buf = w->c->out;
 	w->cap = w->c->out_size;
 	w->len = 0;
 	w->overflow = 0;
+	w->cost = 0;
 	rec_u32(w, 0); /* length, patched by rec_end */
 	if (s->b.swap)
 		k = bswap16(k);
@@ -105,6 +107,7 @@ void rec_value(struct recw *w, const struct kv *v)
 	case KT_EVENT: {
 		int n = 0;
 		rec_u8(w, 10);
+		w->cost += 16; /* rendering the event */
 		if (w->c->ev)
 			n = w->c->ev->ops->render(w->c->ev, w->c->text, 512);
 		if (n < 0)
@@ -118,8 +121,9 @@ void rec_value(struct recw *w, const struct kv *v)
 		u32 i, n = v->u.s->len / 8;
 		rec_u8(w, 11);
 		rec_u32(w, n);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && !w->overflow; i++) {
 			u64 addr;
+			w->cost += 16; /* a symbol lookup */
 			int len;
 			kvm_memcpy(&addr, v->u.s->data + 8 * i, 8);
 			len = ktap_plat_symbolize(addr, w->c->text, 128);
@@ -139,9 +143,7 @@ int rec_end(struct recw *w)
 	while (!w->overflow && (w->len & 3))
 		rec_u8(w, 0);
 	if (w->overflow || ktap_plat_emit(w->s, w->buf, w->len) != 0) {
-		unsigned long fl = ktap_plat_lock(w->s->stats_lock);
-		w->s->stats.lost_records++;
-		ktap_plat_unlock(w->s->stats_lock, fl);
+		w->c->n_lost++;
 		return -KTAP_ENOSPC;
 	}
 	(void)len;
@@ -160,27 +162,30 @@ static int finish(struct recw *w)
 	return rec_end(w);
 }
 
-int rec_values(struct ktap_session *s, u32 kind, u32 a, const struct kv *v, u32 n)
+/* Formatting is charged to the run: one unit per 64 bytes of record (a record the
+ * transport drops costs the same: the work was done). */
+int rec_values(struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a, const struct kv *v, u32 n)
 {
 	struct recw w;
 	u32 i;
-	rec_begin(&w, s, kind, a);
+	rec_begin(&w, s, c, kind, a);
 	if (kind == REC_PRINTF)
 		rec_u32(&w, n);
 	for (i = 0; i < n; i++)
 		rec_value(&w, &v[i]);
-	return finish(&w);
+	return rec_finish(&w);
 }
 
 int rec_finish(struct recw *w)
 {
-	return finish(w);
+	finish(w);
+	return kvm_charge(w->s, w->c, w->len / 64 + w->cost);
 }
 
-void rec_error(struct ktap_session *s, u32 fn, u32 pc, int code, const char *msg)
+void rec_error(struct ktap_session *s, struct kvm_cpu *c, u32 fn, u32 pc, int code, const char *msg)
 {
 	struct recw w;
-	rec_begin(&w, s, REC_ERROR, (u32)code);
+	rec_begin(&w, s, c, REC_ERROR, (u32)code);
 	rec_u32(&w, fn);
 	rec_u32(&w, pc);
 	rec_u32(&w, pc < s->b.ncode ? s->b.lines[pc] : 0);
@@ -188,13 +193,13 @@ void rec_error(struct ktap_session *s, u32 fn, u32 pc, int code, const char *msg
 	finish(&w);
 }
 
-void rec_summary(struct ktap_session *s)
+void rec_summary(struct ktap_session *s, struct kvm_cpu *c)
 {
 	struct recw w;
 	struct ktap_stats st;
 	int i;
 	ktap_session_stats(s, &st);
-	rec_begin(&w, s, REC_SUMMARY, 0);
+	rec_begin(&w, s, c, REC_SUMMARY, 0);
 	rec_u64(&w, st.lost_records);
 	rec_u64(&w, st.runtime_errors);
 	rec_u64(&w, st.skipped_reentry);

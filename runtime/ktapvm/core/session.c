@@ -113,24 +113,29 @@ static int check_limits(struct ktap_session *s, char *msg)
 static int setup(struct ktap_session *s, char *msg)
 {
 	u32 scratch = 4 * (u32)s->lim[KTAP_LIMIT_STRING_LEN] + SCRATCH_MIN;
-	int i;
+	int i, ncpu = ktap_plat_num_possible_cpus();
 	s->arena.size = s->lim[KTAP_LIMIT_MEMORY];
 	s->arena.base = ktap_plat_alloc((size_t)s->arena.size);
 	s->arena.lock = plat_lock();
 	s->global_lock = plat_lock();
 	s->intern_lock = plat_lock();
-	s->stats_lock = plat_lock();
-	s->ncpu = ktap_plat_num_possible_cpus();
-	if (s->ncpu < 1 || s->ncpu > KVM_MAX_CPUS)
-		s->ncpu = 1;
-	s->cpus = ktap_plat_alloc(sizeof(*s->cpus) * (size_t)s->ncpu);
+	/* one slot per possible CPU, sized from the platform without a cap (a shared slot
+	 * would be two CPUs on one register stack), plus the process slot */
+	if (ncpu < 1 || ncpu > (1 << 20)) {
+		kvm_snprintf(msg, KTAP_ERRMSG_MAX, "cannot size per-CPU state for %d possible CPUs", ncpu);
+		return -KTAP_EINVAL;
+	}
+	s->cpus = ktap_plat_alloc(sizeof(*s->cpus) * ((size_t)ncpu + 1));
+	if (s->cpus)
+		s->ncpu = ncpu;
 	s->globals = ktap_plat_alloc(sizeof(struct kv) * (s->b.nglobal + 1));
 	s->site_errors = ktap_plat_alloc(4 * (size_t)(s->b.ncode + 1));
 	if (!s->arena.base || !s->arena.lock || !s->global_lock || !s->intern_lock ||
-	    !s->stats_lock || !s->cpus || !s->globals || !s->site_errors)
+	    !s->cpus || !s->globals || !s->site_errors)
 		goto nomem;
-	for (i = 0; i < s->ncpu; i++) {
+	for (i = 0; i <= s->ncpu; i++) {
 		struct kvm_cpu *c = &s->cpus[i];
+		c->process = i == s->ncpu;
 		c->regs = ktap_plat_alloc(sizeof(struct kv) * KVM_REGSTACK);
 		c->frames = ktap_plat_alloc(sizeof(struct kvm_frame) * (s->lim[KTAP_LIMIT_CALL_DEPTH] + 1));
 		c->scratch = ktap_plat_alloc(scratch);
@@ -144,8 +149,8 @@ static int setup(struct ktap_session *s, char *msg)
 	}
 	return 0;
 nomem:
-	kvm_snprintf(msg, KTAP_ERRMSG_MAX, "out of memory preallocating the session (%llu bytes of arena)",
-		     (unsigned long long)s->arena.size);
+	kvm_snprintf(msg, KTAP_ERRMSG_MAX, "out of memory preallocating the session (%llu bytes of arena, %d CPUs)",
+		     (unsigned long long)s->arena.size, ncpu);
 	return -KTAP_ENOMEM;
 }
 
@@ -207,7 +212,7 @@ void ktap_session_free(struct ktap_session *s)
 	ktap_plat_free(b->formats);
 	ktap_plat_free(b->args);
 	if (s->cpus)
-		for (i = 0; i < (u32)s->ncpu; i++) {
+		for (i = 0; i <= (u32)s->ncpu; i++) {
 			struct kvm_cpu *c = &s->cpus[i];
 			ktap_plat_free(c->regs);
 			ktap_plat_free(c->frames);
@@ -223,13 +228,14 @@ void ktap_session_free(struct ktap_session *s)
 	ktap_plat_free(s->arena.lock);
 	ktap_plat_free(s->global_lock);
 	ktap_plat_free(s->intern_lock);
-	ktap_plat_free(s->stats_lock);
 	ktap_plat_free(s);
 }
 
+/* The main chunk and trace_end: process context, the process slot, its own budget. The
+ * host calls these one at a time for a session (never concurrently with each other). */
 int ktap_session_run_main(struct ktap_session *s)
 {
-	return kvm_execute(s, s->b.main_fn, 0);
+	return kvm_execute(s, kvm_process_slot(s), s->b.main_fn, 0);
 }
 
 u32 ktap_session_probe_count(const struct ktap_session *s)
@@ -247,9 +253,13 @@ int ktap_session_probe(const struct ktap_session *s, u32 i, struct ktap_probe *o
 
 int ktap_session_fire(struct ktap_session *s, u32 probe, const struct ktap_event *ev)
 {
+	struct kvm_cpu *c;
 	if (probe >= s->b.nevent || s->stopped)
 		return -KTAP_EINVAL;
-	return kvm_execute(s, s->b.probes[probe].handler, ev);
+	c = kvm_this_cpu(s);
+	if (!c) /* a CPU number the platform did not count as possible: never share a slot */
+		return -KTAP_EINVAL;
+	return kvm_execute(s, c, s->b.probes[probe].handler, ev);
 }
 
 int ktap_session_run_trace_end(struct ktap_session *s)
@@ -261,7 +271,7 @@ int ktap_session_run_trace_end(struct ktap_session *s)
 	s->trace_end_done = 1;
 	for (i = 0; i < s->b.nevent; i++)
 		if (s->b.probes[i].kind == KTAP_PROBE_TRACE_END) {
-			int e = kvm_execute(s, s->b.probes[i].handler, 0);
+			int e = kvm_execute(s, kvm_process_slot(s), s->b.probes[i].handler, 0);
 			if (e && !ret)
 				ret = e;
 		}
@@ -270,7 +280,7 @@ int ktap_session_run_trace_end(struct ktap_session *s)
 
 void ktap_session_finish(struct ktap_session *s)
 {
-	rec_summary(s);
+	rec_summary(s, kvm_process_slot(s));
 }
 
 int ktap_session_stopped(const struct ktap_session *s)
@@ -280,13 +290,18 @@ int ktap_session_stopped(const struct ktap_session *s)
 
 void ktap_session_stats(const struct ktap_session *s, struct ktap_stats *out)
 {
-	int i;
-	unsigned long fl = ktap_plat_lock(s->stats_lock);
-	*out = s->stats;
-	ktap_plat_unlock(s->stats_lock, fl);
-	out->handler_runs = 0;
-	for (i = 0; i < s->ncpu; i++)
-		out->handler_runs += s->cpus[i].runs;
+	int i, k;
+	kvm_memset(out, 0, sizeof(*out));
+	/* every slot counts its own runs and errors: no lock a handler could wait on */
+	for (i = 0; i <= s->ncpu; i++) {
+		const struct kvm_cpu *c = &s->cpus[i];
+		out->handler_runs += c->runs;
+		out->runtime_errors += c->n_errors;
+		out->lost_records += c->n_lost;
+		out->skipped_reentry += c->n_skipped;
+		for (k = 1; k < KTAP_LIMIT_COUNT; k++)
+			out->budget_hits[k] += c->n_budget[k];
+	}
 	out->memory_used = s->arena.used;
 	out->memory_peak = s->arena.peak;
 }

@@ -66,7 +66,11 @@ int ktap_plat_num_possible_cpus(void); /* size of per-CPU arrays; fixed for a se
 int ktap_plat_num_online_cpus(void);
 
 /* ---- time [probe] -------------------------------------------------------- */
-u64 ktap_plat_time_ns(void);  /* monotonic */
+u64 ktap_plat_time_ns(void);  /* monotonic; the replay runner returns the event's time */
+/* A real monotonic clock, NMI-safe (kernel: ktime_get_mono_fast_ns): the core bounds a
+ * probe-context run in wall-clock time with it. Read only every few thousand
+ * instructions, never on a short handler's path. */
+u64 ktap_plat_clock_ns(void);
 s64 ktap_plat_wall_us(void);  /* gettimeofday in microseconds */
 
 /* ---- process context [process] --------------------------------------------

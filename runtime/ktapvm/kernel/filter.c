@@ -8,7 +8,12 @@
  *   unary  := '!' unary | '(' expr ')' | FIELD OP VALUE
  *   OP     := == != < <= > >= & ~        (~ is a glob match on strings)
  *   VALUE  := integer (decimal, 0x hex, negative) | "string" | bare-word
- * Compiled once at load into a node array; evaluated without allocating.
+ * The text comes from a bundle, so nothing about it is trusted: at most
+ * KT_FILTER_TEXT_MAX bytes, KT_FILTER_DEPTH_MAX nested '(' or '!' (the parser recurses
+ * once per level, so this bounds its stack), KT_FILTER_NODES nodes. Over-long names and
+ * strings are refused rather than cut (a cut name could name another field).
+ * Compiled once at load into a node array in which every node comes after its children,
+ * so evaluation in probe context is one loop over the array: no recursion, no allocation.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -16,24 +21,26 @@
 #include <linux/glob.h>
 #include <linux/ctype.h>
 #include <linux/err.h>
-#include "kt.h"
+#include "filter.h"
 
-#define KT_FILTER_NODES 64
+#define KT_FILTER_FIELD 32
 #define KT_FILTER_STR 64
 
 enum kt_fop { F_OR, F_AND, F_NOT, F_EQ, F_NE, F_LT, F_LE, F_GT, F_GE, F_BAND, F_GLOB };
 
+_Static_assert(KT_FILTER_NODES <= 64, "kt_filter_match keeps one bit per node in a u64");
+
 struct kt_fnode {
 	u8 op;
 	u8 is_str;
-	s16 left, right;            /* children for OR/AND/NOT */
-	char field[32];
+	s16 left, right;            /* children for OR/AND/NOT: always lower indices */
+	char field[KT_FILTER_FIELD];
 	s64 num;
 	char str[KT_FILTER_STR];
 };
 
 struct kt_filter {
-	int root, count;
+	int count;                  /* the root is the last node */
 	struct kt_fnode n[KT_FILTER_NODES];
 };
 
@@ -42,6 +49,7 @@ struct kt_parser {
 	struct kt_filter *f;
 	char *err;
 	int errmax;
+	int depth;
 	bool failed;
 };
 
@@ -67,18 +75,27 @@ static bool kt_eat(struct kt_parser *ps, const char *tok)
 	return true;
 }
 
-static int kt_node(struct kt_parser *ps, u8 op)
+/* A new node; -1 (and the parser failed) when the filter has too many. */
+static int kt_node(struct kt_parser *ps, u8 op, int left, int right)
 {
+	struct kt_fnode *n;
+
+	if (ps->failed)
+		return -1;
 	if (ps->f->count >= KT_FILTER_NODES) {
-		kt_perr(ps, "filter too long");
-		return 0;
+		kt_perr(ps, "filter has more than 64 terms");
+		return -1;
 	}
-	ps->f->n[ps->f->count].op = op;
+	n = &ps->f->n[ps->f->count];
+	n->op = op;
+	n->left = left;
+	n->right = right;
 	return ps->f->count++;
 }
 
 static int kt_expr(struct kt_parser *ps);
 
+/* FIELD OP VALUE: a leaf, so it has no children to come before it. */
 static int kt_compare(struct kt_parser *ps)
 {
 	static const struct { const char *tok; u8 op; } ops[] = {
@@ -90,18 +107,20 @@ static int kt_compare(struct kt_parser *ps)
 	u8 op = 0xff;
 
 	kt_skip(ps);
-	idx = kt_node(ps, F_EQ);
-	if (ps->failed)
-		return 0;
+	idx = kt_node(ps, F_EQ, -1, -1);
+	if (idx < 0)
+		return -1;
 	n = &ps->f->n[idx];
 	while (isalnum(*ps->p) || *ps->p == '_') {
-		if (len < (int)sizeof(n->field) - 1)
-			n->field[len++] = *ps->p;
-		ps->p++;
+		if (len == KT_FILTER_FIELD - 1) {
+			kt_perr(ps, "field name longer than 31 bytes");
+			return -1;
+		}
+		n->field[len++] = *ps->p++;
 	}
 	if (!len) {
 		kt_perr(ps, "expected a field name");
-		return 0;
+		return -1;
 	}
 	kt_skip(ps);
 	for (i = 0; i < ARRAY_SIZE(ops); i++)
@@ -111,7 +130,7 @@ static int kt_compare(struct kt_parser *ps)
 		}
 	if (op == 0xff) {
 		kt_perr(ps, "expected == != < <= > >= & or ~");
-		return 0;
+		return -1;
 	}
 	n->op = op;
 	kt_skip(ps);
@@ -119,13 +138,15 @@ static int kt_compare(struct kt_parser *ps)
 	if (*ps->p == '"') {
 		ps->p++;
 		while (*ps->p && *ps->p != '"') {
-			if (len < KT_FILTER_STR - 1)
-				n->str[len++] = *ps->p;
-			ps->p++;
+			if (len == KT_FILTER_STR - 1) {
+				kt_perr(ps, "string longer than 63 bytes");
+				return -1;
+			}
+			n->str[len++] = *ps->p++;
 		}
 		if (*ps->p != '"') {
 			kt_perr(ps, "unterminated string");
-			return 0;
+			return -1;
 		}
 		ps->p++;
 		n->is_str = 1;
@@ -134,14 +155,16 @@ static int kt_compare(struct kt_parser *ps)
 
 		while (*ps->p && !isspace(*ps->p) && *ps->p != ')' && *ps->p != '&' &&
 		       *ps->p != '|') {
-			if (len < KT_FILTER_STR - 1)
-				word[len++] = *ps->p;
-			ps->p++;
+			if (len == KT_FILTER_STR - 1) {
+				kt_perr(ps, "value longer than 63 bytes");
+				return -1;
+			}
+			word[len++] = *ps->p++;
 		}
 		word[len] = 0;
 		if (!len) {
 			kt_perr(ps, "expected a value");
-			return 0;
+			return -1;
 		}
 		if (kstrtoll(word, 0, &n->num)) {
 			strscpy(n->str, word, sizeof(n->str));
@@ -152,66 +175,78 @@ static int kt_compare(struct kt_parser *ps)
 		kt_perr(ps, "strings compare only with == != ~");
 	if (!n->is_str && op == F_GLOB)
 		kt_perr(ps, "~ needs a string");
-	return idx;
+	return ps->failed ? -1 : idx;
 }
 
 static int kt_unary(struct kt_parser *ps)
 {
-	int idx;
+	int idx = -1;
 
 	kt_skip(ps);
-	if (ps->p[0] == '!' && ps->p[1] != '=') {
-		ps->p++;
-		idx = kt_node(ps, F_NOT);
-		ps->f->n[idx].left = kt_unary(ps);
-		return idx;
-	}
-	if (kt_eat(ps, "(")) {
-		idx = kt_expr(ps);
-		if (!kt_eat(ps, ")"))
-			kt_perr(ps, "expected )");
-		return idx;
+	if ((ps->p[0] == '!' && ps->p[1] != '=') || ps->p[0] == '(') {
+		/* The only recursion: one level per '!' or '(', so bounded here. */
+		if (++ps->depth > KT_FILTER_DEPTH_MAX) {
+			kt_perr(ps, "filter nests deeper than 32 levels of ( or !");
+			return -1;
+		}
+		if (ps->p[0] == '!') {
+			ps->p++;
+			idx = kt_unary(ps);
+			idx = kt_node(ps, F_NOT, idx, -1);
+		} else {
+			ps->p++;
+			idx = kt_expr(ps);
+			if (!ps->failed && !kt_eat(ps, ")"))
+				kt_perr(ps, "expected )");
+		}
+		ps->depth--;
+		return ps->failed ? -1 : idx;
 	}
 	return kt_compare(ps);
 }
 
 static int kt_and(struct kt_parser *ps)
 {
-	int left = kt_unary(ps), idx;
+	int left = kt_unary(ps), right;
 
 	while (!ps->failed && kt_eat(ps, "&&")) {
-		idx = kt_node(ps, F_AND);
-		ps->f->n[idx].left = left;
-		ps->f->n[idx].right = kt_unary(ps);
-		left = idx;
+		right = kt_unary(ps);
+		left = kt_node(ps, F_AND, left, right); /* after both children */
 	}
-	return left;
+	return ps->failed ? -1 : left;
 }
 
 static int kt_expr(struct kt_parser *ps)
 {
-	int left = kt_and(ps), idx;
+	int left = kt_and(ps), right;
 
 	while (!ps->failed && kt_eat(ps, "||")) {
-		idx = kt_node(ps, F_OR);
-		ps->f->n[idx].left = left;
-		ps->f->n[idx].right = kt_and(ps);
-		left = idx;
+		right = kt_and(ps);
+		left = kt_node(ps, F_OR, left, right);
 	}
-	return left;
+	return ps->failed ? -1 : left;
 }
 
 struct kt_filter *kt_filter_compile(const char *text, char *err, int errmax)
 {
 	struct kt_parser ps = { .p = text, .err = err, .errmax = errmax };
+	int root;
 
 	ps.f = kzalloc(sizeof(*ps.f), GFP_KERNEL);
 	if (!ps.f)
 		return ERR_PTR(-ENOMEM);
-	ps.f->root = kt_expr(&ps);
+	root = kt_expr(&ps);
 	kt_skip(&ps);
 	if (!ps.failed && *ps.p)
 		kt_perr(&ps, "unexpected text");
+	/* Every node is built after its children, so the root is the last one. */
+	if (!ps.failed && root != ps.f->count - 1)
+		kt_perr(&ps, "internal: filter root is not the last node");
+	/* After parsing (linear in the text), so that a deep nest gets the precise message. */
+	if (!ps.failed && strnlen(text, KT_FILTER_TEXT_MAX + 1) > KT_FILTER_TEXT_MAX) {
+		snprintf(err, errmax, "filter longer than %d bytes", KT_FILTER_TEXT_MAX);
+		ps.failed = true;
+	}
 	if (ps.failed) {
 		kfree(ps.f);
 		return ERR_PTR(-EINVAL);
@@ -219,21 +254,12 @@ struct kt_filter *kt_filter_compile(const char *text, char *err, int errmax)
 	return ps.f;
 }
 
-static bool kt_eval(const struct kt_filter *f, int i, const struct ktap_event *ev, int depth)
+/* [probe] One comparison against the event's field. */
+static bool kt_leaf(const struct kt_fnode *n, const struct ktap_event *ev)
 {
-	const struct kt_fnode *n = &f->n[i];
 	struct ktap_evval v;
 
-	if (depth > KT_FILTER_NODES)
-		return false;
-	switch (n->op) {
-	case F_OR:
-		return kt_eval(f, n->left, ev, depth + 1) || kt_eval(f, n->right, ev, depth + 1);
-	case F_AND:
-		return kt_eval(f, n->left, ev, depth + 1) && kt_eval(f, n->right, ev, depth + 1);
-	case F_NOT:
-		return !kt_eval(f, n->left, ev, depth + 1);
-	}
+	v.kind = KTAP_EV_NIL;
 	ev->ops->field(ev, n->field, strlen(n->field), &v);
 	if (n->is_str) {
 		char buf[KT_FILTER_STR * 2];
@@ -264,10 +290,38 @@ static bool kt_eval(const struct kt_filter *f, int i, const struct ktap_event *e
 	return false;
 }
 
-/* [probe] */
+/*
+ * [probe] Children come before parents, so one pass in index order computes every node
+ * (bit i of val). Every leaf is read, even one a && or || would not need: reading a
+ * field has no side effect, and a filter has at most 64 nodes.
+ */
 bool kt_filter_match(const struct kt_filter *f, const struct ktap_event *ev)
 {
-	return kt_eval(f, f->root, ev, 0);
+	u64 val = 0;
+	int i;
+
+	for (i = 0; i < f->count; i++) {
+		const struct kt_fnode *n = &f->n[i];
+		bool r;
+
+		switch (n->op) {
+		case F_OR:
+			r = (val >> n->left & 1) || (val >> n->right & 1);
+			break;
+		case F_AND:
+			r = (val >> n->left & 1) && (val >> n->right & 1);
+			break;
+		case F_NOT:
+			r = !(val >> n->left & 1);
+			break;
+		default:
+			r = kt_leaf(n, ev);
+			break;
+		}
+		if (r)
+			val |= 1ull << i;
+	}
+	return f->count && (val >> (f->count - 1) & 1);
 }
 
 void kt_filter_free(struct kt_filter *f)

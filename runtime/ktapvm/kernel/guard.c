@@ -17,6 +17,7 @@
 #define KT_SCRATCH_BUFFERS 4  /* strings one handler run may hold at once */
 
 struct kt_guard {
+	int locks;                      /* VM locks this CPU holds (ktap_plat_lock) */
 	int busy[KT_CONTEXTS];
 	int next[KT_CONTEXTS];
 	char scratch[KT_CONTEXTS][KT_SCRATCH_BUFFERS][KT_STRING_MAX];
@@ -66,4 +67,26 @@ char *kt_guard_scratch(int slot)
 	int i = g->next[slot]++ % KT_SCRATCH_BUFFERS;
 
 	return g->scratch[slot][i];
+}
+
+/*
+ * The VM's locks are raw spinlocks taken with interrupts off, also by the main chunk and
+ * trace_end in process context. A handler that fires on the same CPU while one is held
+ * (a kprobe on a function the core calls under the lock, an NMI) would spin on it for
+ * ever: kt_fire() asks first and skips. With interrupts off the count cannot change
+ * under the caller, nor the CPU.
+ */
+void kt_guard_lock_taken(void)
+{
+	this_cpu_inc(kt_guards.locks);
+}
+
+void kt_guard_lock_released(void)
+{
+	this_cpu_dec(kt_guards.locks);
+}
+
+bool kt_guard_lock_held(void)
+{
+	return this_cpu_read(kt_guards.locks) != 0;
 }

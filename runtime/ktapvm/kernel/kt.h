@@ -20,6 +20,7 @@
 #include <linux/version.h>
 
 #include "ktapvm.h"
+#include "filter.h" /* filter.c: the kernel's event filter syntax */
 
 #define KT_ERR_MAX KTAP_ERRMSG_MAX
 #define KT_RECORD_MAX 3968          /* a ring-buffer event must fit in one page */
@@ -57,6 +58,8 @@ struct kt_probe {
 #endif
 	struct ftrace_ops fops;
 	struct perf_event **perf;       /* per possible CPU, or NULL */
+	struct perf_event_attr attr;    /* perf: what kt_perf_arm_all creates */
+	perf_overflow_handler_t handler;
 	struct kt_tp_format *format;    /* tracepoint field layout (tracepoint.c) */
 	const char *event_name;         /* tracepoint: "subsys:event" matched */
 	u64 value_id;                   /* tracepoint: its perf id */
@@ -82,11 +85,14 @@ struct kt_session {
 	struct trace_buffer *ring;
 	atomic64_t lost;                /* records the ring refused */
 	atomic64_t reentry_skips;       /* handlers skipped by the recursion guard */
+	atomic64_t nmi_skips;           /* handlers not run: NMI context */
+	atomic64_t lock_skips;          /* handlers not run: this CPU holds a VM lock */
 	struct kt_pending *pending;     /* record partly copied to the reader */
 
 	wait_queue_head_t readers;
 	struct irq_work wake;           /* wakes readers from any context */
-	struct work_struct exit_work;   /* exit() in a handler: stop from process context */
+	struct irq_work exit_irq;       /* exit() in a handler: queues exit_work from any */
+	struct work_struct exit_work;   /* context but NMI; exit_work stops in a kworker */
 	bool running;                   /* handlers may run (checked in probe context) */
 };
 
@@ -97,8 +103,11 @@ int kt_ring_write(struct kt_session *s, const void *bytes, u32 len);
 ssize_t kt_ring_read(struct kt_session *s, char __user *buf, size_t count);
 bool kt_ring_empty(struct kt_session *s);
 
-/* guard.c: per-CPU, per-context recursion guard */
+/* guard.c: per-CPU, per-context recursion guard; per-CPU count of VM locks held */
 int kt_guard_enter(void);               /* context slot, or -1: already inside */
+void kt_guard_lock_taken(void);         /* irqs off: counts this CPU's held VM locks */
+void kt_guard_lock_released(void);
+bool kt_guard_lock_held(void);          /* this CPU holds a VM lock: a handler here would spin */
 void kt_guard_exit(int slot);
 char *kt_guard_scratch(int slot);       /* KT_STRING_MAX bytes owned by this slot */
 
@@ -117,6 +126,8 @@ int kt_perf_arm_profile(struct kt_probe *p);
 void kt_perf_disarm(struct kt_probe *p);
 int kt_perf_open(struct kt_probe *p, struct perf_event_attr *attr,
 		 perf_overflow_handler_t handler);
+int kt_perf_arm_all(struct kt_session *s);
+void kt_perf_release_all(struct kt_session *s);
 int kt_uprobe_arm(struct kt_probe *p);
 void kt_uprobe_disarm(struct kt_probe *p);
 int kt_ftrace_arm(struct kt_probe *p);
@@ -133,10 +144,23 @@ long kt_strncpy_nofault(char *dst, unsigned long src, int max, bool user);
 void kt_fetch(const struct ktap_fetcharg *fa, struct pt_regs *regs, bool user,
 	      char *strbuf, struct ktap_evval *out);
 
-/* filter.c: the kernel's event filter syntax over the fields an event exposes */
-struct kt_filter *kt_filter_compile(const char *text, char *err, int errmax);
-bool kt_filter_match(const struct kt_filter *f, const struct ktap_event *ev);
-void kt_filter_free(struct kt_filter *f);
+
+/*
+ * Expedited grace periods while many probes are armed or disarmed (probes.c). Exported
+ * (GPL) since 3.19 but declared only in kernel/rcu/rcu.h; Tiny RCU has neither.
+ */
+#ifdef CONFIG_TINY_RCU
+static inline void kt_rcu_expedite(void) { }
+static inline void kt_rcu_unexpedite(void) { }
+#else
+void rcu_expedite_gp(void);
+void rcu_unexpedite_gp(void);
+static inline void kt_rcu_expedite(void) { rcu_expedite_gp(); }
+static inline void kt_rcu_unexpedite(void) { rcu_unexpedite_gp(); }
+#endif
+
+/* params.c: the module's ceilings (module parameters) */
+void kt_bounds(struct ktap_bounds *b);
 
 /* session.c */
 void kt_session_set_error(struct kt_session *s, int code, const char *fmt, ...)

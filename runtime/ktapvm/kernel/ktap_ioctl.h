@@ -20,6 +20,8 @@ struct ktap_ioc_stats {
 	__u64 handler_runs;
 	__u64 runtime_errors;
 	__u64 memory_used;
+	__u64 nmi_skips;      /* handlers not run: NMI context (docs/kernel-module.md) */
+	__u64 lock_skips;     /* handlers not run: their CPU held a VM lock */
 };
 #define KTAP_IOC_STATS _IOR('k', 2, struct ktap_ioc_stats)
 

@@ -52,13 +52,19 @@ unsigned long ktap_plat_lock(struct ktap_lock *l)
 {
 	unsigned long flags;
 
-	raw_spin_lock_irqsave((raw_spinlock_t *)l, flags);
+	/* Counted before it is taken and until it is released, so that no instant
+	 * exists at which this CPU holds the lock uncounted (kt_guard_lock_held). */
+	local_irq_save(flags);
+	kt_guard_lock_taken();
+	raw_spin_lock((raw_spinlock_t *)l);
 	return flags;
 }
 
 void ktap_plat_unlock(struct ktap_lock *l, unsigned long flags)
 {
-	raw_spin_unlock_irqrestore((raw_spinlock_t *)l, flags);
+	raw_spin_unlock((raw_spinlock_t *)l);
+	kt_guard_lock_released();
+	local_irq_restore(flags);
 }
 
 int ktap_plat_cpu(void)
@@ -85,6 +91,11 @@ int ktap_plat_yield(void)
 u64 ktap_plat_time_ns(void)
 {
 	return ktime_get_mono_fast_ns(); /* NMI-safe */
+}
+
+u64 ktap_plat_clock_ns(void)
+{
+	return ktime_get_mono_fast_ns(); /* NMI-safe; the core's wall-clock bound per run */
 }
 
 s64 ktap_plat_wall_us(void)

@@ -9,6 +9,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/kallsyms.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/hardirq.h>
 #include "kt.h"
 
 /* ---- events built from pt_regs and fetch-args (kprobes, uprobes, ftrace) ---- */
@@ -116,18 +119,36 @@ static const struct ktap_event_ops kt_regs_ops = {
 	.render = kt_regs_render,
 };
 
-/* [probe] Run probe p's handler for ev, unless a handler already runs in this context. */
+/*
+ * [probe] Run probe p's handler for ev, unless a handler already runs in this context.
+ * Never in NMI context: an NMI may arrive while this CPU holds one of the VM's locks
+ * (raw spinlocks, taken with interrupts off by handlers and by main/trace_end), and a
+ * handler there would spin on it for ever; it is skipped and counted instead
+ * (KTAP_IOC_STATS nmi_skips). For the same reason a handler on a CPU that holds a VM lock
+ * (a kprobe on a function the core calls under it) is skipped (lock_skips).
+ * exit() is handed on through irq_work, which is safe in any context; its callback
+ * queues the work item (schedule_work() takes the workqueue's pool lock, which the
+ * probed code may hold: a handler on workqueue:workqueue_queue_work).
+ */
 void kt_fire(struct kt_probe *p, const struct ktap_event *ev)
 {
 	struct kt_session *s = p->sess;
 
 	if (!READ_ONCE(s->running))
 		return;
+	if (unlikely(in_nmi())) {
+		atomic64_inc(&s->nmi_skips);
+		return;
+	}
+	if (unlikely(kt_guard_lock_held())) {
+		atomic64_inc(&s->lock_skips);
+		return;
+	}
 	if (p->filter && ev && !kt_filter_match(p->filter, ev))
 		return;
 	ktap_session_fire(s->vm, p->index, ev);
 	if (unlikely(ktap_session_stopped(s->vm)) && READ_ONCE(s->running))
-		schedule_work(&s->exit_work);
+		irq_work_queue(&s->exit_irq);
 }
 
 /* [probe] kprobe/kretprobe/uprobe/ftrace entry: builds the event around regs. */
@@ -242,8 +263,10 @@ static int kt_probes_prepare(struct kt_session *s)
 		if (IS_ERR(p->filter)) {
 			ret = PTR_ERR(p->filter);
 			p->filter = NULL;
-			kt_session_set_error(s, ret, "probe %s: bad filter \"%s\": %s",
-					     kt_probe_label(p), p->def.filter, msg);
+			/* the reason first: a hostile filter's text would crowd it out */
+			kt_session_set_error(s, ret, "probe %s: bad filter: %s (filter \"%.40s%s\")",
+					     kt_probe_label(p), msg, p->def.filter,
+					     strlen(p->def.filter) > 40 ? "..." : "");
 			return ret;
 		}
 	}
@@ -264,32 +287,60 @@ int kt_probes_arm(struct kt_session *s)
 		kt_probes_disarm(s); /* nothing is armed yet: releases filters and events */
 		return ret;
 	}
+	/* Arming a tracepoint may wait for a grace period (a 1->0->1 transition): see
+	 * kt_probes_disarm. */
+	kt_rcu_expedite();
 	for (i = 0; i < s->probe_count; i++) {
 		struct kt_probe *p = &s->probes[i];
 
-		ret = kt_arm_one(p);
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR; /* thousands of probes: the writer may give up */
+			kt_session_set_error(s, ret, "interrupted while arming probe %s",
+					     kt_probe_label(p));
+		} else {
+			ret = kt_arm_one(p);
+		}
 		if (ret) {
 			if (!s->err_len)
 				kt_session_set_error(s, ret, "cannot arm probe %s: error %d",
 						     kt_probe_label(p), ret);
+			kt_rcu_unexpedite();
 			kt_probes_disarm(s);
 			return ret;
 		}
 		p->armed = true;
+		cond_resched();
 	}
-	return 0;
+	ret = kt_perf_arm_all(s); /* the perf counters of every probe at once */
+	kt_rcu_unexpedite();
+	if (ret)
+		kt_probes_disarm(s);
+	return ret;
 }
 
-/* Disarm everything (idempotent). When this returns no handler of s runs any more. */
+/*
+ * Disarm everything (idempotent). When this returns no handler of s runs any more.
+ * Releasing a perf tracepoint counter waits for the tracepoint's grace periods (SRCU and
+ * RCU: tracepoint_synchronize_unregister) when it is the event's last perf user, under
+ * the kernel's event_mutex, so one event at a time: 690 syscall events took 15-45 s.
+ * While disarming, grace periods are expedited (rcu_expedite_gp(): the same guarantee,
+ * reached by IPIs instead of waiting for every CPU to pass a quiescent state), which
+ * brings 690 down to well under a second (docs/kernel-module.md).
+ */
 void kt_probes_disarm(struct kt_session *s)
 {
 	u32 i;
 
 	WRITE_ONCE(s->running, false);
-	for (i = 0; i < s->probe_count; i++)
+	kt_rcu_expedite();
+	kt_perf_release_all(s);
+	for (i = 0; i < s->probe_count; i++) {
 		kt_disarm_one(&s->probes[i]);
+		cond_resched();
+	}
 	/* Handlers that passed the running check before it was cleared are done after this. */
 	synchronize_rcu();
+	kt_rcu_unexpedite();
 	for (i = 0; i < s->probe_count; i++) {
 		kt_filter_free(s->probes[i].filter);
 		s->probes[i].filter = NULL;

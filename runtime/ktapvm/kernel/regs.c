@@ -7,6 +7,7 @@
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
 #include <linux/ptrace.h>
+#include <linux/thread_info.h>
 #include <asm/ptrace.h>
 #include "kt.h"
 #include "ktap_arch.h"
@@ -105,6 +106,18 @@ long kt_strncpy_nofault(char *dst, unsigned long src, int max, bool user)
 	return done;
 }
 
+/*
+ * addr..addr+word lies in the THREAD_SIZE-aligned kernel stack that regs' stack pointer
+ * is on: the test of the kernel's regs_within_kernel_stack(), which arm does not export.
+ */
+static bool kt_on_kernel_stack(struct pt_regs *regs, unsigned long addr)
+{
+	unsigned long base = kernel_stack_pointer(regs) & ~(THREAD_SIZE - 1);
+
+	return addr >= kernel_stack_pointer(regs) && (addr & ~(THREAD_SIZE - 1)) == base &&
+	       ((addr + sizeof(long) - 1) & ~(THREAD_SIZE - 1)) == base;
+}
+
 static int kt_read_mem(unsigned long addr, void *dst, int size, bool user)
 {
 	if (user)
@@ -141,14 +154,21 @@ static int kt_fetch_base(const struct ktap_fetcharg *fa, struct pt_regs *regs, b
 	case FA_STACK:
 		*out = user ? user_stack_pointer(regs) : kernel_stack_pointer(regs);
 		return 0;
-	case FA_STACKN:
+	case FA_STACKN: {
+		unsigned long at;
+
 		if (fa->offset < 0 || fa->offset > 4096)
 			return -EINVAL;
-		/* Read fault-safe rather than with regs_get_kernel_stack_nth (not
-		 * exported on every architecture). */
-		return kt_read_mem((user ? user_stack_pointer(regs)
-					 : kernel_stack_pointer(regs)) +
-				   fa->offset * sizeof(long), out, sizeof(long), user);
+		if (user) /* any user address is read fault-safe */
+			return kt_read_mem(user_stack_pointer(regs) + fa->offset * sizeof(long),
+					   out, sizeof(long), true);
+		/* A kernel stack slot must lie on the stack the registers were saved on: not
+		 * past its end into whatever memory follows. */
+		at = kernel_stack_pointer(regs) + fa->offset * sizeof(long);
+		if (!kt_on_kernel_stack(regs, at))
+			return -EFAULT;
+		return kt_read_mem(at, out, sizeof(long), false);
+	}
 	case FA_RETVAL:
 		*out = regs_return_value(regs);
 		return 0;

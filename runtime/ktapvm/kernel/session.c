@@ -18,11 +18,16 @@
 #include <linux/uaccess.h>
 #include <linux/capability.h>
 #include <linux/sched/signal.h>
+#include <linux/security.h>
+#include <linux/version.h>
 #include "kt.h"
 #include "ktap_ioctl.h"
 
 #define KT_BUNDLE_MAX (16u << 20)
 #define KT_HEADER_PREFIX 28 /* through total_size */
+/* The core's per-CPU slots (core/kvm.h KVM_MAX_CPUS): with more possible CPUs it would
+ * share one slot between CPUs, so such a kernel is refused. */
+#define KT_MAX_CPUS 256
 
 void kt_session_set_error(struct kt_session *s, int code, const char *fmt, ...)
 {
@@ -59,6 +64,14 @@ static void kt_session_stop(struct kt_session *s)
 	wake_up_interruptible(&s->readers);
 }
 
+/* exit() in a handler, any context but NMI: queue the stop for a kworker. */
+static void kt_exit_irq(struct irq_work *w)
+{
+	struct kt_session *s = container_of(w, struct kt_session, exit_irq);
+
+	schedule_work(&s->exit_work);
+}
+
 static void kt_exit_work(struct work_struct *w)
 {
 	struct kt_session *s = container_of(w, struct kt_session, exit_work);
@@ -76,12 +89,46 @@ static void kt_session_fail(struct kt_session *s, int code)
 	wake_up_interruptible(&s->readers);
 }
 
+/*
+ * Lockdown (security/lockdown): ktap reads kernel memory and plants kprobes, which the
+ * kernel's own tracers refuse when locked down for confidentiality; so does this module,
+ * before anything is loaded. (An "integrity" lockdown allows kprobe events, and ktap.)
+ */
+static int kt_locked_down(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 13, 0)
+	const enum lockdown_reason read_reason = LOCKDOWN_BPF_READ_KERNEL;
+#else
+	const enum lockdown_reason read_reason = LOCKDOWN_BPF_READ;
+#endif
+	int ret = security_locked_down(LOCKDOWN_KPROBES);
+
+	if (!ret)
+		ret = security_locked_down(read_reason);
+	if (!ret)
+		ret = security_locked_down(LOCKDOWN_PERF);
+	return ret;
+}
+
 /* The whole bundle is here: load, verify, run main, arm. Session lock held. */
 static int kt_session_start(struct kt_session *s)
 {
+	struct ktap_bounds bounds;
 	char *msg;
 	int err = 0, ret;
 
+	ret = kt_locked_down();
+	if (ret) {
+		kt_session_set_error(s, ret, "the kernel is locked down: ktap's kprobes, perf "
+				     "events and kernel reads are refused (man kernel_lockdown.7)");
+		goto fail;
+	}
+	if (nr_cpu_ids > KT_MAX_CPUS) {
+		ret = -EOPNOTSUPP;
+		kt_session_set_error(s, ret, "this kernel has %u possible CPUs; the VM supports %d",
+				     nr_cpu_ids, KT_MAX_CPUS);
+		goto fail;
+	}
 	ret = kt_ring_init(s);
 	if (ret) {
 		kt_session_set_error(s, ret, "out of memory for the ring buffer");
@@ -92,7 +139,8 @@ static int kt_session_start(struct kt_session *s)
 		ret = -ENOMEM;
 		goto fail;
 	}
-	s->vm = ktap_session_load(s->bundle, s->bundle_len, &kt_native_target, NULL, NULL, s,
+	kt_bounds(&bounds); /* the module parameters: a bundle's LIMITS only lower them */
+	s->vm = ktap_session_load(s->bundle, s->bundle_len, &kt_native_target, NULL, &bounds, s,
 				  &err, msg);
 	if (!s->vm) {
 		kt_session_set_error(s, err ? err : -EINVAL, "%s", msg);
@@ -105,7 +153,10 @@ static int kt_session_start(struct kt_session *s)
 	s->bundle = NULL;
 	ret = ktap_session_run_main(s->vm);
 	if (ret) {
-		kt_session_set_error(s, ret, "the main chunk failed (error %d)", ret);
+		kt_session_set_error(s, ret, "the main chunk failed: %s (error %d; its ERROR "
+				     "record says where)",
+				     fatal_signal_pending(current) ? "killed" :
+				     ret == -ERANGE ? "budget exceeded" : "runtime error", ret);
 		goto fail;
 	}
 	ret = kt_probes_arm(s);
@@ -134,8 +185,9 @@ static ssize_t kt_collect(struct kt_session *s, const char __user *buf, size_t c
 	size_t taken = 0;
 	int ret;
 
+	/* The header prefix first; once total_size is known (and sane), exactly that. */
 	if (!s->bundle) {
-		s->bundle = kvmalloc(KT_BUNDLE_MAX, GFP_KERNEL);
+		s->bundle = kvmalloc(KT_HEADER_PREFIX, GFP_KERNEL);
 		if (!s->bundle)
 			return -ENOMEM;
 	}
@@ -153,8 +205,17 @@ static ssize_t kt_collect(struct kt_session *s, const char __user *buf, size_t c
 
 			/* A header the loader will refuse: let it say why, now. */
 			if (memcmp(s->bundle, "\x1b" "KBC", 4) || total < 64 ||
-			    total > KT_BUNDLE_MAX)
+			    total > KT_BUNDLE_MAX) {
 				total = s->bundle_len;
+			} else {
+				u8 *whole = kvmalloc(total, GFP_KERNEL);
+
+				if (!whole)
+					return -ENOMEM;
+				memcpy(whole, s->bundle, s->bundle_len);
+				kvfree(s->bundle);
+				s->bundle = whole;
+			}
 			s->bundle_total = total;
 		}
 		if (s->bundle_total && s->bundle_len == s->bundle_total) {
@@ -183,9 +244,19 @@ static ssize_t kt_write(struct file *file, const char __user *buf, size_t count,
 	char cmd[16];
 	ssize_t ret;
 
-	mutex_lock(&s->lock);
+	if (mutex_lock_killable(&s->lock))
+		return -EINTR;
 	switch (s->state) {
 	case KT_COLLECTING:
+		/*
+		 * Loading needs CAP_SYS_ADMIN in the writer too, not only in the opener: an
+		 * fd handed to (or kept across a privilege drop by) an unprivileged process
+		 * must not load bundles.
+		 */
+		if (!capable(CAP_SYS_ADMIN)) {
+			ret = -EPERM;
+			break;
+		}
 		ret = kt_collect(s, buf, count);
 		if (ret < 0 && s->state != KT_FAILED)
 			kt_session_fail(s, ret);
@@ -226,7 +297,9 @@ static ssize_t kt_read(struct file *file, char __user *buf, size_t count, loff_t
 	ssize_t ret;
 
 	for (;;) {
-		mutex_lock(&s->lock);
+		/* The writer holds the lock while main runs: a reader waits killably. */
+		if (mutex_lock_interruptible(&s->lock))
+			return -ERESTARTSYS;
 		if (s->state == KT_FAILED) {
 			size_t n = min_t(size_t, count, s->err_len - s->err_pos);
 
@@ -273,7 +346,8 @@ static long kt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct ktap_stats vs;
 	long ret = 0;
 
-	mutex_lock(&s->lock);
+	if (mutex_lock_interruptible(&s->lock))
+		return -ERESTARTSYS;
 	switch (cmd) {
 	case KTAP_IOC_STOP:
 		if (s->state == KT_RUNNING)
@@ -285,6 +359,8 @@ static long kt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		st.state = s->state;
 		st.lost_records = atomic64_read(&s->lost);
 		st.reentry_skips = atomic64_read(&s->reentry_skips);
+		st.nmi_skips = atomic64_read(&s->nmi_skips);
+		st.lock_skips = atomic64_read(&s->lock_skips);
 		st.probes = s->probe_count;
 		if (s->vm) {
 			ktap_session_stats(s->vm, &vs);
@@ -314,9 +390,12 @@ static int kt_open(struct inode *inode, struct file *file)
 	mutex_init(&s->lock);
 	init_waitqueue_head(&s->readers);
 	init_irq_work(&s->wake, kt_wake_fn);
+	init_irq_work(&s->exit_irq, kt_exit_irq);
 	INIT_WORK(&s->exit_work, kt_exit_work);
 	atomic64_set(&s->lost, 0);
 	atomic64_set(&s->reentry_skips, 0);
+	atomic64_set(&s->nmi_skips, 0);
+	atomic64_set(&s->lock_skips, 0);
 	s->state = KT_COLLECTING;
 	file->private_data = s;
 	return stream_open(inode, file); /* no seeking, no file position */
@@ -332,6 +411,9 @@ static int kt_release(struct inode *inode, struct file *file)
 		kt_probes_disarm(s);
 	s->state = KT_STOPPED;
 	mutex_unlock(&s->lock);
+	/* Disarmed: no handler queues these any more. The irq_work before the work item
+	 * it may queue. */
+	irq_work_sync(&s->exit_irq);
 	cancel_work_sync(&s->exit_work);
 	irq_work_sync(&s->wake);
 	if (s->vm)

@@ -14,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/version.h>
 #include <linux/trace_events.h>
+#include <linux/sched/signal.h>
 #include "kt.h"
 
 #define KT_TP_NAME_MAX 64
@@ -376,6 +377,12 @@ int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_prob
 		for (j = 0; j < nev && !ret; j++) {
 			struct kt_probe *p;
 
+			if (fatal_signal_pending(current)) { /* the writer gave up */
+				kt_session_set_error(s, -EINTR, "probe %s: interrupted", def->spec);
+				ret = -EINTR;
+				break;
+			}
+
 			if (matched >= KT_TP_MAX_MATCHES) {
 				kt_session_set_error(s, -E2BIG, "probe %s: more than %d events match",
 						     def->spec, KT_TP_MAX_MATCHES);
@@ -415,6 +422,14 @@ out:
 	return ret;
 }
 
+/*
+ * One event, one handler run. Some tracepoints give perf a weight, not 1
+ * (__perf_count(runtime) in sched_stat_runtime, the delay in sched_stat_wait/sleep/...):
+ * a counter with period 1 then overflows once per unit of weight, hundreds of handler
+ * runs for one event. With PERF_SAMPLE_PERIOD requested and a fixed period,
+ * perf_swevent_event() takes the weight as the sample's period and overflows exactly
+ * once (kernel/events/core.c, since 2.6.36).
+ */
 int kt_tracepoint_arm(struct kt_probe *p)
 {
 	struct perf_event_attr attr = {
@@ -422,14 +437,10 @@ int kt_tracepoint_arm(struct kt_probe *p)
 		.size = sizeof(attr),
 		.config = p->value_id,
 		.sample_period = 1,
-		.sample_type = PERF_SAMPLE_RAW,
+		.freq = 0,
+		.sample_type = PERF_SAMPLE_RAW | PERF_SAMPLE_PERIOD,
 	};
-	int ret = kt_perf_open(p, &attr, kt_tp_overflow);
-
-	if (ret)
-		kt_session_set_error(p->sess, ret, "cannot arm probe %s: event %s (error %d)",
-				     p->def.spec, p->event_name, ret);
-	return ret;
+	return kt_perf_open(p, &attr, kt_tp_overflow); /* created by kt_perf_arm_all */
 }
 
 void kt_tracepoint_free(struct kt_probe *p)

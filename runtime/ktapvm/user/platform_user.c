@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "replay.h"
 
 struct replay_context replay_ctx = { .ncpus = 4, .max_records = -1 };
@@ -63,12 +64,22 @@ int ktap_plat_num_online_cpus(void)
 
 int ktap_plat_yield(void)
 {
-	return 0; /* the runner has no signals to honour: SIGINT simply ends the process */
+	/* the runner has no signals to honour (SIGINT simply ends the process); tests make
+	 * it report one to check that the core stops */
+	replay_ctx.yields++;
+	return replay_ctx.stop_at_yield && replay_ctx.yields >= replay_ctx.stop_at_yield;
 }
 
 u64 ktap_plat_time_ns(void)
 {
 	return replay_ctx.now_ns;
+}
+
+u64 ktap_plat_clock_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000u + (u64)ts.tv_nsec;
 }
 
 s64 ktap_plat_wall_us(void)

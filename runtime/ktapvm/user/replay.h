@@ -47,6 +47,9 @@ struct replay_context {
 	const struct ktap_target *target;
 	unsigned char *capture; /* tests: records go here instead of stdout */
 	size_t capture_len, capture_cap;
+	/* tests: ktap_plat_yield() counts its calls and returns nonzero ("a signal is
+	 * pending") from call number stop_at_yield on (0: never) */
+	long yields, stop_at_yield;
 };
 extern struct replay_context replay_ctx;
 extern const struct ktap_event_ops replay_event_ops;

@@ -5,6 +5,7 @@
 #include "../../../runtime/ktapvm/user/replay.h"
 
 int kt_pass, kt_fail;
+const struct ktap_bounds *kt_bounds; /* host ceilings for kt_load (NULL: the defaults) */
 
 struct ktap_session *kt_load(const uint8_t *p, size_t len, int arch, const struct ktap_limits *l,
 			     int *err, char *msg)
@@ -13,7 +14,7 @@ struct ktap_session *kt_load(const uint8_t *p, size_t len, int arch, const struc
 	t.arch = (u8)arch;
 	t.byte_order = arch == 4 ? KTAP_BIG_ENDIAN : KTAP_LITTLE_ENDIAN;
 	t.word_size = arch == 2 ? 8 : 4;
-	return ktap_session_load(p, (u32)len, &t, l, NULL, 0, err, msg);
+	return ktap_session_load(p, (u32)len, &t, l, kt_bounds, 0, err, msg);
 }
 
 static uint32_t g32(const uint8_t *p, int big)
@@ -79,6 +80,16 @@ static void decode(const uint8_t *p, size_t len, int big, char *out, size_t outs
 		case 5:
 			o += (size_t)snprintf(out + o, outsz - o, "histogram sum=%lld total=%u rows=%u\n",
 					      (long long)g64(b, big), g32(b + 8, big), g32(b + 12, big));
+			break;
+		case 6: case 7: /* lo, hi, step, buckets and the non-zero counts */
+			n = g32(b + 24, big);
+			o += (size_t)snprintf(out + o, outsz - o, "%s %lld %lld %lld n=%u", kind == 6 ? "hist" : "lhist",
+					      (long long)g64(b, big), (long long)g64(b + 8, big), (long long)g64(b + 16, big), n);
+			for (i = 0; i < n && 28 + 8 * (size_t)i + 8 <= rl - 12 && o < outsz; i++)
+				if (g64(b + 28 + 8 * i, big))
+					o += (size_t)snprintf(out + o, outsz - o, " %u:%llu", i,
+							      (unsigned long long)g64(b + 28 + 8 * i, big));
+			o += (size_t)snprintf(out + o, outsz - o, "\n");
 			break;
 		case 10:
 			o += (size_t)snprintf(out + o, outsz - o, "summary lost=%llu errors=%llu\n",

@@ -11,6 +11,8 @@ extern int kt_pass, kt_fail;
 #define KT_CHECK(cond, ...) do { if (cond) kt_pass++; else { kt_fail++; \
 	printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } while (0)
 
+/* Host ceilings kt_load passes to ktap_session_load (NULL: ktap_default_bounds). */
+extern const struct ktap_bounds *kt_bounds;
 /* Load bytes for the target of arch (1..4); NULL + msg on refusal. */
 struct ktap_session *kt_load(const uint8_t *p, size_t len, int arch, const struct ktap_limits *l,
 			     int *err, char *msg);
@@ -21,5 +23,6 @@ int kt_run(struct kb *b, const struct ktap_limits *l, int fires, char *out, size
 void test_loader(void);
 void test_verifier(void);
 void test_interp(void);
+void test_hostile(void);
 
 #endif

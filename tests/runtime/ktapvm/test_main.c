@@ -6,6 +6,7 @@ int main(void)
 	test_loader();
 	test_verifier();
 	test_interp();
+	test_hostile();
 	printf("RESULT passed=%d failed=%d\n", kt_pass, kt_fail);
 	return kt_fail ? 1 : 0;
 }

@@ -1,0 +1,8 @@
+/* User-space stand-in for <linux/slab.h> (fuzzing only). */
+#ifndef SHIM_LINUX_SLAB_H
+#define SHIM_LINUX_SLAB_H
+#include <stdlib.h>
+#define GFP_KERNEL 0
+#define kzalloc(size, gfp) calloc(1, (size))
+#define kfree(p) free(p)
+#endif
