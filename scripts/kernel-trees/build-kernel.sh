@@ -51,7 +51,8 @@ case "$arch" in
         # Boot: 64-bit SMP on qemu pc without ACPI (SeaBIOS's MP table lists the CPUs),
         # virtio over PCI with MSI-X for the network and the entropy dropbear needs, the
         # 8250 serial console, an initramfs with busybox init, dropbear over TCP with ptys,
-        # proc/sys/tmpfs/devtmpfs, the sysctls the suite reads, /proc/config.gz. -O2 as in
+        # proc/sys/tmpfs/devtmpfs, the sysctls the suite reads, /proc/config.gz, sysrq (the
+        # hostile suite's NMI-context events are sysrq-l's backtrace NMIs). -O2 as in
         # Debian's kernels, so the same functions are inlined (the e2e probes ksys_lseek).
         # Full kallsyms so that a report names the module's functions.
         # The detectors: generic KASAN (inline: faster under TCG than outline calls) with
@@ -63,7 +64,7 @@ case "$arch" in
             CC_OPTIMIZE_FOR_PERFORMANCE PRINTK PRINTK_TIME EARLY_PRINTK BUG BASE_FULL
             MULTIUSER FUTEX EPOLL SIGNALFD TIMERFD EVENTFD SHMEM POSIX_TIMERS FILE_LOCKING
             RSEQ HIGH_RES_TIMERS BINFMT_ELF BINFMT_SCRIPT PROC_FS PROC_SYSCTL SYSFS TMPFS
-            IKCONFIG IKCONFIG_PROC KALLSYMS KALLSYMS_ALL
+            IKCONFIG IKCONFIG_PROC KALLSYMS KALLSYMS_ALL MAGIC_SYSRQ
             TTY UNIX98_PTYS SERIAL_8250 SERIAL_8250_CONSOLE
             NET UNIX INET PCI PCI_MSI NETDEVICES NET_CORE
             VIRTIO_MENU VIRTIO VIRTIO_PCI VIRTIO_NET HW_RANDOM HW_RANDOM_VIRTIO
@@ -103,6 +104,15 @@ if [ -f "$out/ready" ]; then echo "$out"; exit 0; fi
 "$here/source-tree.sh" "$tree_arch" >/dev/null     # unpacks linux-source-6.1 once
 src=$KTAP_STATE_DIR/src/linux-source-$version
 rm -rf "$out"; mkdir -p "$out"
+# A ready build of the same configuration name with other options seeds this one: kbuild
+# records each object's CONFIG_ dependencies and recompiles only what the changed options
+# touch (the debug kernel is about an hour of make cold on the shared machine).
+seed=$(ls -dt "$KTAP_STATE_DIR/kernels/6.1-$arch-"*/ready 2>/dev/null | head -n 1 || true)
+if [ -n "$seed" ]; then
+    cp -a "$(dirname "$seed")/." "$out/"
+    rm -f "$out/ready" "$out/build-seconds"
+    basename "$(dirname "$seed")" > "$out/seeded-from"
+fi
 mk() { make -s -C "$src" O="$out" ARCH="$karch" CROSS_COMPILE="$cross" -j2 "$@"; }
 mk "$defconfig" >/dev/null
 on_args=(); for o in $options_on; do on_args+=(-e "$o"); done
