@@ -66,7 +66,8 @@ part detectors env KTAP_DEBUG_PORT="$(free_port)" bash tests/boards/debug-detect
 part e2e env KTAP_E2E_PORT="$(free_port)" bash tests/boards/ktap-e2e.sh "$board"
 clean_log e2e
 if [ -f tests/kernel/hostile.sh ]; then
-    part hostile env KTAP_HOSTILE_PORT="$(free_port)" bash tests/kernel/hostile.sh "$board"
+    part hostile env KTAP_HOSTILE_BOARD="$board" KTAP_HOSTILE_TREE=kernel-x86_64-debug \
+        KTAP_KERNEL_PORT="$(free_port)" bash tests/kernel/hostile.sh
     clean_log hostile
 else
     echo "FAIL - tests/kernel/hostile.sh is missing: the hostile-bundle suite cannot run"
