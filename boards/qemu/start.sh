@@ -3,7 +3,8 @@
 # Boots the board's image (build-image.sh) in qemu under TCG in the background: serial
 # console to console.log, SSH forwarded from 127.0.0.1:<port> only. Waits until SSH with
 # the board's key works, prints the port and exits 0; on a failed or timed-out boot
-# (KTAP_BOARD_TIMEOUT, 90 s) stops qemu, prints the console's tail and exits 1.
+# (KTAP_BOARD_TIMEOUT, else board.sh's board_boot_timeout, else 90 s) stops qemu, prints
+# the console's tail and exits 1. board.sh's board_kernel_args are added to the command line.
 # Already running: says so, prints the port, exits 0.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -16,14 +17,14 @@ while [ $# -gt 0 ]; do
                 [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge 1024 ] && [ "$2" -le 65535 ] ||
                     ktap_die "--port $2: not a port number in 1024..65535"
                 port=$2; shift 2 ;;
-        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
         -*) ktap_die "unknown option $1" ;;
         *) [ -z "$board_arg" ] || ktap_die "one board only (got '$board_arg' and '$1')"
            board_arg=$1; shift ;;
     esac
 done
 ktap_board_load "$board_arg"
-timeout_s=${KTAP_BOARD_TIMEOUT:-90}
+timeout_s=${KTAP_BOARD_TIMEOUT:-${board_boot_timeout:-90}}
 
 if pid=$(ktap_board_pid); then
     echo "$board: already running (pid $pid, port $(cat "$board_dir/port"))"
@@ -44,7 +45,7 @@ started=$(date +%s.%N)
 # shellcheck disable=SC2046
 "$board_qemu" $(board_qemu_args "$port") \
     -kernel "$board_dir/vmlinuz" -initrd "$board_dir/initramfs.cpio.gz" \
-    -append "console=$board_console panic=-1 quiet" \
+    -append "console=$board_console panic=-1 quiet ${board_kernel_args:-}" \
     -display none -monitor none -serial "file:$board_dir/console.log" -no-reboot \
     -daemonize -pidfile "$board_dir/qemu.pid" ||
     ktap_die "$board_qemu failed to start"

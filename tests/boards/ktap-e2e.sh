@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: ktap-e2e.sh <board>   (qemu-x86_64, qemu-arm-v7, qemu-x86, qemu-powerpc, qemu-arm64,
-#                                qemu-x86_64-rt, qemu-x86_64-5.10, qemu-x86_64-6.12)
+#                                qemu-x86_64-rt, qemu-x86_64-5.10, qemu-x86_64-6.12, qemu-x86_64-debug)
 # The same end-to-end checks on any emulated board, through `ktap run --board <board>`
 # with scripts compiled for that board's target: exact syscall counts of a static
 # workload, kprobe arguments through the portable $argN and the target's own registers,
@@ -24,12 +24,13 @@ case "$board" in
                   # (one signed target word) reads the same s32 since ktapc 5cf36c3.
                   lseek_fn=sys_lseek; lseek_args="off=+16(%gpr3):s32 whence=+20(%gpr3):s32"
                   cflags=(-include "$root/tests/boards/raw-lseek.h") ;;
-    qemu-x86_64|qemu-x86_64-rt|qemu-x86_64-5.10|qemu-x86_64-6.12)
+    qemu-x86_64|qemu-x86_64-rt|qemu-x86_64-5.10|qemu-x86_64-6.12|qemu-x86_64-debug)
                   # The same machine and userland architecture with Debian's other kernels:
                   # the module is built against each kernel's own headers.
                   case "$board" in
                       qemu-x86_64) tree=6.1-amd64 ;;          qemu-x86_64-rt) tree=6.1-rt-amd64 ;;
                       qemu-x86_64-5.10) tree=5.10-amd64 ;;    qemu-x86_64-6.12) tree=6.12-amd64 ;;
+                      qemu-x86_64-debug) tree=kernel-x86_64-debug ;; # build-kernel.sh x86_64-debug
                   esac
                   cc=gcc; size=size
                   target=x86_64; uid_reg=%dx; gid_reg=%cx; others="arm-v7 powerpc"
