@@ -31,14 +31,14 @@ struct snap {
 #define HIST_BUCKETS 66
 #define LHIST_MAX_BUCKETS 1000
 
-static void *scratch_alloc(struct kvm_cpu *c, u32 n)
+static void *scratch_alloc(struct kvm_cpu *c, u64 n)
 {
 	void *p;
-	n = (n + 7) & ~7u;
+	n = (n + 7) & ~(u64)7;
 	if (c->scratch_size - c->scratch_used < n)
 		return 0;
 	p = c->scratch + c->scratch_used;
-	c->scratch_used += n;
+	c->scratch_used += (u32)n;
 	return p;
 }
 
@@ -77,14 +77,68 @@ static int kv_order(const struct kv *a, const struct kv *b)
 	return 0;
 }
 
-/* Table values the aggregation built-ins read: numbers, or statistics cells. */
-static struct ktab *table_arg(struct ktap_session *s, const struct kv *v)
+/*
+ * Reading a table or a ptable element by element, for the aggregation built-ins. A table
+ * is read live, each value copied under its lock (a statistics value into it->cell); a
+ * ptable through a snapshot of this run (snap_take), which nothing else can free. Every
+ * element and every slot scanned is charged to the run.
+ */
+struct titer {
+	struct ktab *t;
+	struct psnap *ps;
+	struct kv k; /* the table's last key */
+	u32 pos;     /* the snapshot's next element */
+	struct kstat cell;
+};
+
+static int snap_take(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, struct psnap **out)
 {
-	if (v->t == KT_TABLE)
-		return v->u.tab;
-	if (v->t == KT_PTABLE && ptab_merge(s, v->u.ptab) == 0)
-		return v->u.ptab->merged;
-	return 0;
+	int err = ptab_snapshot(s, c, p, out);
+	if (!err) {
+		(*out)->next = c->snaps; /* freed when the run ends */
+		c->snaps = *out;
+	}
+	return err;
+}
+
+/* 0, -1 when v is not a table or ptable, or an RT_ code */
+static int iter_start(struct ktap_session *s, struct kvm_cpu *c, const struct kv *v, struct titer *it)
+{
+	it->t = 0;
+	it->ps = 0;
+	it->k.t = KT_NIL;
+	it->pos = 0;
+	if (v->t == KT_TABLE) {
+		it->t = v->u.tab;
+		return 0;
+	}
+	if (v->t == KT_PTABLE)
+		return snap_take(s, c, v->u.ptab, &it->ps);
+	return -1;
+}
+
+/* 1 with the next key and value (a statistics value points at it->cell or into the
+ * snapshot, valid until the next call), 0 at the end, or -RT_ code */
+static int iter_next(struct ktap_session *s, struct kvm_cpu *c, struct titer *it, struct kv *key, struct kv *val)
+{
+	int r, err;
+	u32 scanned = 0;
+	if (it->ps) {
+		if (it->pos >= it->ps->n)
+			return 0;
+		if ((err = kvm_charge(s, c, 1)))
+			return -err;
+		*key = it->ps->pairs[2 * it->pos];
+		*val = it->ps->pairs[2 * it->pos + 1];
+		it->pos++;
+		return 1;
+	}
+	r = tab_next(it->t, &it->k, key, val, &it->cell, &scanned);
+	if ((err = kvm_charge(s, c, 4 + scanned))) /* the lookup, the lock, the slots scanned */
+		return -err;
+	if (r == 1)
+		it->k = *key;
+	return r < 0 ? 0 : r; /* the last key was deleted meanwhile: the walk ends */
 }
 
 static int fail(char *msg, u32 id, const char *what)
@@ -97,7 +151,8 @@ static int fail(char *msg, u32 id, const char *what)
 struct sorter {
 	struct ktap_session *s;
 	struct kvm_cpu *c;
-	const struct kv *cmp;
+	struct kv cmp; /* by value: the arguments' registers are not ours to keep */
+	int has_cmp;
 	int err;
 };
 
@@ -108,13 +163,17 @@ static int before(struct sorter *so, const struct kv *a, const struct kv *b)
 	int e;
 	if (so->err)
 		return 0;
-	if (!so->cmp) {
+	if ((e = kvm_charge(so->s, so->c, 2))) { /* one comparison */
+		so->err = e;
+		return 0;
+	}
+	if (!so->has_cmp) {
 		int d = kv_order(&a[1], &b[1]);
 		return d ? d < 0 : kv_order(&a[0], &b[0]) < 0;
 	}
 	args[0] = a[1];
 	args[1] = b[1];
-	e = kvm_call_nested(so->s, so->c, so->cmp, args, 2, &res);
+	e = kvm_call_nested(so->s, so->c, &so->cmp, args, 2, &res);
 	if (e) {
 		so->err = e;
 		return 0;
@@ -149,34 +208,52 @@ static void sift(struct sorter *so, struct kv *p, u32 root, u32 n)
 static int sort_pairs(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 nargs,
 		      struct kv *res, char *msg)
 {
-	struct ktab *t = table_arg(s, &args[0]);
 	struct snap *sn;
-	struct kv k = { 0, 0, { 0 } }, key, val;
-	struct sorter so = { s, c, 0, 0 };
-	u32 n = 0, i;
-	if (!t)
-		return fail(msg, BI_SORT_PAIRS, "argument is not a table");
+	struct kstat *cells;
+	struct kv key, val;
+	struct sorter so;
+	struct titer it;
+	u32 n = 0, cap, i;
+	int r;
+	so.s = s;
+	so.c = c;
+	so.has_cmp = 0;
+	so.err = 0;
 	if (nargs > 1 && args[1].t != KT_NIL) {
 		if (args[1].t != KT_FUNCTION)
 			return fail(msg, BI_SORT_PAIRS, "comparator is not a script function");
-		so.cmp = &args[1];
+		so.cmp = args[1];
+		so.has_cmp = 1;
 	}
-	sn = scratch_alloc(c, (u32)(sizeof(*sn) + 2 * sizeof(struct kv) * (u64)t->count));
+	r = iter_start(s, c, &args[0], &it);
+	if (r < 0)
+		return fail(msg, BI_SORT_PAIRS, "argument is not a table");
+	if (r)
+		return r;
+	/* the size is read once: the copy stops there even if the table grows meanwhile */
+	cap = it.ps ? it.ps->n : it.t->count;
+	sn = scratch_alloc(c, sizeof(*sn) + (2 * sizeof(struct kv) + sizeof(struct kstat)) * (u64)cap);
 	if (!sn)
 		return RT_BUDGET_MEMORY;
-	while (tab_next(t, &k, &key, &val) == 1 && n < t->count) {
-		k = key;
+	cells = (struct kstat *)(sn->pairs + 2 * (u64)cap);
+	while (n < cap && (r = iter_next(s, c, &it, &key, &val)) == 1) {
 		sn->pairs[2 * n] = key;
+		if (val.t == KT_STAT) { /* the snapshot owns its cells */
+			cells[n] = *val.u.st;
+			val.u.st = &cells[n];
+		}
 		sn->pairs[2 * n + 1] = val;
 		n++;
 	}
-	if (!so.cmp)
+	if (r < 0)
+		return -r;
+	if (!so.has_cmp)
 		for (i = 0; i < n; i++)
 			if (sn->pairs[2 * i + 1].t != KT_NUMBER && sn->pairs[2 * i + 1].t != KT_STRING &&
 			    sn->pairs[2 * i + 1].t != KT_STAT)
 				return fail(msg, BI_SORT_PAIRS, "values must be numbers, strings or statistics without a comparator");
 	/* heapsort for "before" order: build a heap with the last element on top */
-	for (i = n / 2; i-- > 0;)
+	for (i = n / 2; i-- > 0 && !so.err;)
 		sift(&so, sn->pairs, i, n);
 	for (i = n; i-- > 1 && !so.err;) {
 		swap_pair(sn->pairs, 0, i);
@@ -208,22 +285,24 @@ static int hist_value(const struct kv *v, s64 *out)
 
 static int histogram(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, char *msg)
 {
-	struct ktab *t = table_arg(s, &args[0]);
-	struct kv k = { 0, 0, { 0 } }, key, val;
+	struct titer it;
+	struct kv key, val;
 	struct kv *top_k;
 	s64 *top_v, sum = 0;
 	u32 rows = 0, total = 0, i;
 	struct recw w;
-	if (!t)
+	int r = iter_start(s, c, &args[0], &it);
+	if (r < 0)
 		return fail(msg, BI_HISTOGRAM, "argument is not a table");
+	if (r)
+		return r;
 	top_k = scratch_alloc(c, sizeof(struct kv) * HIST_TOP);
 	top_v = scratch_alloc(c, sizeof(s64) * HIST_TOP);
 	if (!top_k || !top_v)
 		return RT_BUDGET_MEMORY;
-	while (tab_next(t, &k, &key, &val) == 1) {
+	while ((r = iter_next(s, c, &it, &key, &val)) == 1) {
 		s64 n;
 		u32 j;
-		k = key;
 		if (hist_value(&val, &n))
 			return fail(msg, BI_HISTOGRAM, "values must be numbers or statistics");
 		sum = (s64)((u64)sum + (u64)n);
@@ -245,6 +324,8 @@ static int histogram(struct ktap_session *s, struct kvm_cpu *c, struct kv *args,
 		top_k[j] = key;
 		top_v[j] = n;
 	}
+	if (r < 0)
+		return -r;
 	rec_begin(&w, s, c, REC_HISTOGRAM, 0);
 	rec_u64(&w, (u64)sum);
 	rec_u32(&w, total);
@@ -253,8 +334,7 @@ static int histogram(struct ktap_session *s, struct kvm_cpu *c, struct kv *args,
 		rec_value(&w, &top_k[i]);
 		rec_u64(&w, (u64)top_v[i]);
 	}
-	rec_finish(&w);
-	return 0;
+	return rec_finish(&w);
 }
 
 static u32 pow2_bucket(s64 v)
@@ -270,57 +350,80 @@ static u32 pow2_bucket(s64 v)
 	return b;
 }
 
+/* a statistics cell's mean, safe for any count */
+static s64 stat_avg(const struct kstat *st)
+{
+	if (st->count == 0 || (st->count == -1 && st->sum == (s64)((u64)1 << 63)))
+		return 0;
+	return st->sum / st->count;
+}
+
 static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 id, char *msg)
 {
-	struct ktab *t = table_arg(s, &args[0]);
-	struct kv k = { 0, 0, { 0 } }, key, val;
-	s64 lo = 0, hi = 0, step = 1;
+	struct titer it;
+	struct kv key, val;
+	s64 lo = 0, hi = 0, step = 0;
+	u64 range = 0, ustep = 1;
 	u32 nb = HIST_BUCKETS, i;
 	u64 *counts;
 	struct recw w;
-	if (!t)
-		return fail(msg, id, "argument is not a table");
+	int r;
 	if (id == BI_LHIST) {
+		u64 inner;
 		if (args[1].t != KT_NUMBER || args[2].t != KT_NUMBER || args[3].t != KT_NUMBER)
 			return fail(msg, id, "min, max and step must be numbers");
 		lo = args[1].u.n;
 		hi = args[2].u.n;
 		step = args[3].u.n;
-		if (step <= 0 || hi <= lo || (u64)(hi - lo) / (u64)step >= LHIST_MAX_BUCKETS)
+		if (step <= 0 || hi <= lo)
 			return fail(msg, id, "needs min < max, step > 0 and at most 1000 buckets");
-		nb = (u32)(((u64)(hi - lo) + (u64)step - 1) / (u64)step) + 2;
+		/* in u64: hi - lo of any two s64 with lo < hi fits, without overflow */
+		range = (u64)hi - (u64)lo;
+		ustep = (u64)step;
+		inner = range / ustep + (range % ustep != 0);
+		if (inner > LHIST_MAX_BUCKETS)
+			return fail(msg, id, "needs min < max, step > 0 and at most 1000 buckets");
+		nb = (u32)inner + 2; /* below lo, the inner buckets, at or above hi */
 	}
-	counts = scratch_alloc(c, 8 * nb);
+	r = iter_start(s, c, &args[0], &it);
+	if (r < 0)
+		return fail(msg, id, "argument is not a table");
+	if (r)
+		return r;
+	counts = scratch_alloc(c, 8 * (u64)nb);
 	if (!counts)
 		return RT_BUDGET_MEMORY;
 	kvm_memset(counts, 0, 8 * (u64)nb);
-	while (tab_next(t, &k, &key, &val) == 1) {
+	while ((r = iter_next(s, c, &it, &key, &val)) == 1) {
 		s64 v;
-		k = key;
+		u64 b;
 		if (val.t == KT_STAT)
-			v = val.u.st->count ? val.u.st->sum / val.u.st->count : 0;
+			v = stat_avg(val.u.st);
 		else if (val.t == KT_NUMBER)
 			v = val.u.n;
 		else
 			return fail(msg, id, "values must be numbers or statistics");
 		if (id == BI_HIST)
-			counts[pow2_bucket(v)]++;
+			b = pow2_bucket(v);
 		else if (v < lo)
-			counts[0]++;
+			b = 0;
 		else if (v >= hi)
-			counts[nb - 1]++;
+			b = nb - 1;
 		else
-			counts[1 + (u64)(v - lo) / (u64)step]++;
+			b = 1 + ((u64)v - (u64)lo) / ustep; /* < 1 + inner */
+		if (b < nb) /* always true; kept so no arithmetic slip can write past counts */
+			counts[b]++;
 	}
+	if (r < 0)
+		return -r;
 	rec_begin(&w, s, c, id == BI_HIST ? REC_HIST : REC_LHIST, 0);
 	rec_u64(&w, (u64)lo);
 	rec_u64(&w, (u64)hi);
-	rec_u64(&w, (u64)step);
+	rec_u64(&w, id == BI_HIST ? 0 : (u64)step); /* HIST: three zeros (record-format.md) */
 	rec_u32(&w, nb);
 	for (i = 0; i < nb; i++)
 		rec_u64(&w, counts[i]);
-	rec_finish(&w);
-	return 0;
+	return rec_finish(&w);
 }
 
 static int stat_field(u32 id, const struct kv *v, struct kv *res, char *msg)
@@ -336,7 +439,7 @@ static int stat_field(u32 id, const struct kv *v, struct kv *res, char *msg)
 	switch (id) {
 	case BI_COUNT: set_num(res, st->count); break;
 	case BI_SUM: set_num(res, st->sum); break;
-	case BI_AVG: set_num(res, st->count ? st->sum / st->count : 0); break;
+	case BI_AVG: set_num(res, stat_avg(st)); break;
 	case BI_MIN: set_num(res, st->min); break;
 	default: set_num(res, st->max); break;
 	}
@@ -392,47 +495,50 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 	switch (id) {
 	case BI_PRINT:
 		*nres = 0;
-		rec_values(s, c, REC_PRINT, nargs, args, nargs);
-		return 0;
+		return rec_values(s, c, REC_PRINT, nargs, args, nargs);
 	case BI_PRINTF:
 		*nres = 0;
 		if (args[0].t != KT_STRING)
 			return fail(msg, id, "format is not a string");
-		rec_values(s, c, REC_PRINTF_DYN, nargs, args, nargs);
-		return 0;
-	case BI_PAIRS: {
-		struct ktab *t = table_arg(s, &args[0]);
-		if (!t)
+		return rec_values(s, c, REC_PRINTF_DYN, nargs, args, nargs);
+	case BI_PAIRS: /* (next, t, nil): next takes a ptable's snapshot when it starts */
+		if (args[0].t != KT_TABLE && args[0].t != KT_PTABLE)
 			return fail(msg, id, "argument is not a table");
 		res[0].t = KT_BUILTIN;
 		res[0].aux = BI_NEXT;
-		res[1].t = KT_TABLE;
-		res[1].u.tab = t;
+		res[1] = args[0];
 		res[2].t = KT_NIL;
 		*nres = 3;
 		return 0;
-	}
 	case BI_SORT_PAIRS:
 		*nres = 3;
 		return sort_pairs(s, c, args, nargs, res, msg);
 	case BI_LEN:
-		if (args[0].t == KT_STRING)
+		if (args[0].t == KT_STRING) {
 			set_num(res, args[0].u.s->len);
-		else if (args[0].t == KT_TABLE)
+		} else if (args[0].t == KT_TABLE) {
 			set_num(res, args[0].u.tab->count);
-		else if (args[0].t == KT_PTABLE)
-			set_num(res, ptab_len(s, args[0].u.ptab));
-		else
+		} else if (args[0].t == KT_PTABLE) {
+			u32 n = 0;
+			int err = kvm_ptab_len(s, c, args[0].u.ptab, &n);
+			if (err)
+				return err;
+			set_num(res, n);
+		} else {
 			return fail(msg, id, "argument is not a string or table");
+		}
 		return 0;
 	case BI_DELETE:
 		*nres = 0;
 		if (args[0].t == KT_TABLE) {
 			tab_clear_s(s, args[0].u.tab);
 		} else if (args[0].t == KT_PTABLE) {
-			int i;
-			for (i = 0; i <= s->ncpu; i++)
+			int i, err;
+			for (i = 0; i <= s->ncpu; i++) {
+				if ((err = kvm_charge(s, c, 1 + args[0].u.ptab->percpu[i]->cap / 16)))
+					return err;
 				tab_clear_s(s, args[0].u.ptab->percpu[i]);
+			}
 		} else {
 			return fail(msg, id, "argument is not a table");
 		}
@@ -492,7 +598,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 			*nres = 0;
 			rec_begin(&w, s, c, REC_BACKTRACE, 0);
 			rec_value(&w, &res[0]);
-			rec_finish(&w);
+			return rec_finish(&w);
 		}
 		(void)i;
 		return 0;
@@ -534,21 +640,49 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		} else {
 			code = id - BI_ANSI_CLEAR_SCREEN + 1;
 		}
-		rec_values(s, c, REC_ANSI, code, args, nargs);
-		return 0;
+		return rec_values(s, c, REC_ANSI, code, args, nargs);
 	}
 	case BI_NEXT: {
 		int r;
-		struct ktab *t;
-		/* a ptable iterates over its merged snapshot, taken when the loop starts */
-		if (args[0].t == KT_PTABLE && args[1].t == KT_NIL && ptab_merge(s, args[0].u.ptab))
-			return RT_BUDGET_MEMORY;
-		t = args[0].t == KT_PTABLE ? args[0].u.ptab->merged : args[0].t == KT_TABLE ? args[0].u.tab : 0;
-		if (!t)
+		if (args[0].t == KT_PTABLE) {
+			/* a ptable walks a snapshot of this run: taken when the walk starts (nil
+			 * key), found again by its key on the next steps */
+			struct psnap *ps = 0;
+			u32 at = 0;
+			if (args[1].t == KT_NIL) {
+				int err = snap_take(s, c, args[0].u.ptab, &ps);
+				if (err)
+					return err;
+				r = psnap_next(ps, &args[1], &at);
+			} else {
+				u32 looked = 0;
+				int err;
+				for (ps = c->snaps, r = -1; ps; ps = ps->next, looked++)
+					if (ps->p == args[0].u.ptab && (r = psnap_next(ps, &args[1], &at)) >= 0)
+						break;
+				if ((err = kvm_charge(s, c, looked)))
+					return err;
+			}
+			if (r < 0)
+				return fail(msg, id, "key not in the table (changed during the loop?)");
+			if (r) {
+				res[0] = ps->pairs[2 * at];
+				res[1] = ps->pairs[2 * at + 1];
+			}
+		} else if (args[0].t == KT_TABLE) {
+			struct kstat cell;
+			u32 scanned = 0;
+			int err;
+			r = tab_next(args[0].u.tab, &args[1], &res[0], &res[1], &cell, &scanned);
+			if ((err = kvm_charge(s, c, 4 + scanned)))
+				return err;
+			if (r < 0)
+				return fail(msg, id, "key not in the table (changed during the loop?)");
+			if (r && (err = kv_own(c, &res[1])))
+				return err;
+		} else {
 			return fail(msg, id, "argument is not a table");
-		r = tab_next(t, &args[1], &res[0], &res[1]);
-		if (r < 0)
-			return fail(msg, id, "key not in the table (changed during the loop?)");
+		}
 		*nres = r ? 2 : 1;
 		if (!r)
 			res[0].t = KT_NIL;

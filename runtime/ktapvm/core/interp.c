@@ -165,6 +165,7 @@ static int concat(struct ktap_session *s, struct kvm_cpu *c, struct kv *r, u32 f
 {
 	u64 total = 0;
 	u32 i;
+	int err;
 	struct kstr *k;
 	char num[24];
 	for (i = from; i <= to; i++) {
@@ -177,6 +178,8 @@ static int concat(struct ktap_session *s, struct kvm_cpu *c, struct kv *r, u32 f
 	}
 	if (total > s->lim[KTAP_LIMIT_STRING_LEN])
 		return RT_BUDGET_STRING;
+	if ((err = kvm_charge(s, c, total / 64))) /* the bytes copied */
+		return err;
 	k = str_scratch(s, c, 0, (u32)total);
 	if (!k)
 		return RT_BUDGET_MEMORY;
@@ -197,8 +200,10 @@ static int concat(struct ktap_session *s, struct kvm_cpu *c, struct kv *r, u32 f
 	return 0;
 }
 
-/* A stat cell read out of a table is copied so a later overwrite cannot change it. */
-static int own_value(struct kvm_cpu *c, struct kv *v)
+/* A statistics cell read out of a table or global (already copied under its lock into a
+ * local) is copied into the slot's scratch: a register never points at a table's cell,
+ * which another CPU may free. */
+int kv_own(struct kvm_cpu *c, struct kv *v)
 {
 	if (v->t == KT_STAT) {
 		struct kstat *st;
@@ -216,11 +221,14 @@ int kvm_index(struct ktap_session *s, struct kvm_cpu *c, const struct kv *t, con
 	      struct kv *out)
 {
 	if (t->t == KT_TABLE) {
-		tab_get(t->u.tab, k, out);
-		return own_value(c, out);
+		struct kstat cell;
+		tab_get(t->u.tab, k, out, &cell);
+		return kv_own(c, out);
 	}
-	if (t->t == KT_PTABLE)
-		return ptab_get(s, c, t->u.ptab, k, out);
+	if (t->t == KT_PTABLE) {
+		int err = kvm_charge(s, c, (u64)s->ncpu + 1); /* one lookup per slot */
+		return err ? err : ptab_get(s, c, t->u.ptab, k, out);
+	}
 	return RT_INDEX;
 }
 
@@ -253,14 +261,21 @@ static void ev_value(struct ktap_session *s, struct kvm_cpu *c, const struct kta
 	}
 }
 
+static void msg_for(char *buf, int err, const char *what);
+
 /* Set up a call of the script function fv whose value sits at absolute register fa, with
  * nargs arguments after it. Returns 0 with the new frame pushed, or an RT_ code. */
 static int push_frame(struct ktap_session *s, struct kvm_cpu *c, u32 *nframes, u32 fa, u32 nargs,
 		      s32 want)
 {
-	const struct kvm_func *f = &s->b.funcs[c->regs[fa].aux];
+	const struct kvm_func *f;
 	struct kvm_frame *fr;
 	u32 base = fa + 1, i;
+	/* function values come only from LOADFN (verified) or copies of them; checked
+	 * anyway, with the frame flags: main and handlers are never called */
+	if (c->regs[fa].aux >= s->b.nfunc || (s->b.funcs[c->regs[fa].aux].flags & 3))
+		return RT_CALL;
+	f = &s->b.funcs[c->regs[fa].aux];
 	if (*nframes >= s->lim[KTAP_LIMIT_CALL_DEPTH])
 		return RT_BUDGET_DEPTH;
 	if (f->vararg)
@@ -284,21 +299,29 @@ static int push_frame(struct ktap_session *s, struct kvm_cpu *c, u32 *nframes, u
 	}
 	fr->base = base;
 	fr->pc = f->code_start;
+	fr->serial = ++c->serial;
 	(*nframes)++;
 	return 0;
 }
 
-static void fill_results(struct kvm_cpu *c, u32 dst, const struct kv *src, u32 n, s32 want)
+/* A built-in's results into R(dst)...: want >= 0 lies in the frame (verified); all of
+ * them (want < 0) may reach past it, so the end of the register stack is checked. */
+static int fill_results(struct kvm_cpu *c, u32 dst, const struct kv *src, u32 n, s32 want, u64 serial)
 {
 	u32 i, lim = want < 0 ? n : (u32)want;
+	if (want < 0 && (u64)dst + n > KVM_REGSTACK)
+		return RT_BUDGET_DEPTH;
 	for (i = 0; i < lim; i++) {
 		if (i < n)
 			c->regs[dst + i] = src[i];
 		else
 			c->regs[dst + i].t = KT_NIL;
 	}
-	if (want < 0)
+	if (want < 0) {
 		c->top = dst + n;
+		c->top_serial = serial;
+	}
+	return 0;
 }
 
 static int call_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 id, u32 args,
@@ -309,14 +332,18 @@ static int call_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, 
 	int err;
 	c->tmp[0] = 0;
 	c->nframes = nframes;
+	c->args_end = args + nargs; /* a nested call's frame goes above the arguments */
 	err = kvm_builtin(s, c, id, &c->regs[args], nargs, res, &nres, c->tmp);
 	if (err < 0)
 		return err; /* a nested script call failed and was reported */
+	if (!err)
+		err = fill_results(c, dst, res, nres, want, c->frames[nframes - 1].serial);
 	if (err) {
+		if (!c->tmp[0])
+			msg_for(c->tmp, err, 0);
 		c->frames[nframes - 1].pc--; /* report the CALL itself; the handler stops here */
 		return rt_error(s, c, nframes, err, c->tmp);
 	}
-	fill_results(c, dst, res, nres, want);
 	return 0;
 }
 
@@ -327,6 +354,8 @@ static int call_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, 
 #define FAIL(code, ...) do { kvm_snprintf(c->tmp, 256, __VA_ARGS__); \
 	err = (code); goto error; } while (0)
 #define CHECK(expr) do { err = (expr); if (err) { msg_for(c->tmp, err, 0); goto error; } } while (0)
+/* an operation that charges work to the budget: the local count is written back first */
+#define CHARGED(expr) do { SAVE(); err = (expr); LOAD(); if (err) { msg_for(c->tmp, err, 0); goto error; } } while (0)
 
 static void msg_for(char *buf, int err, const char *what)
 {
@@ -357,6 +386,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 
 #define SAVE() (fr->pc = (u32)(pc - code), c->insns_left = left)
 #define LOAD() (pc = code + fr->pc, left = c->insns_left)
+#define NUM3(v) ((((v)[0].t ^ KT_NUMBER) | ((v)[1].t ^ KT_NUMBER) | ((v)[2].t ^ KT_NUMBER)) == 0)
 	for (;;) {
 		u32 i = *pc++;
 		if (!left) { /* chunk used up: the slow path refills, yields or stops */
@@ -393,10 +423,15 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			RA->aux = INSN_BX(i);
 			break;
 		case OP_GETGLOBAL: {
+			struct kstat cell;
 			unsigned long fl = ktap_plat_lock(s->global_lock);
 			*RA = s->globals[INSN_BX(i)];
+			if (RA->t == KT_STAT) { /* copied under the lock: SETGLOBAL frees it */
+				cell = *RA->u.st;
+				RA->u.st = &cell;
+			}
 			ktap_plat_unlock(s->global_lock, fl);
-			CHECK(own_value(c, RA));
+			CHECK(kv_own(c, RA));
 			break;
 		}
 		case OP_SETGLOBAL: {
@@ -448,7 +483,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 		}
 		case OP_GETTABLE: {
 			struct kv out;
-			CHECK(kvm_index(s, c, RB, RKC, &out));
+			CHARGED(kvm_index(s, c, RB, RKC, &out));
 			*RA = out;
 			break;
 		}
@@ -485,7 +520,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 		}
 		case OP_SELF: {
 			struct kv t = *RB, out;
-			CHECK(kvm_index(s, c, &t, RKC, &out));
+			CHARGED(kvm_index(s, c, &t, RKC, &out));
 			RA[1] = t;
 			*RA = out;
 			break;
@@ -515,9 +550,11 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				n = RB->u.s->len;
 			else if (RB->t == KT_TABLE)
 				n = RB->u.tab->count;
-			else if (RB->t == KT_PTABLE)
-				n = ptab_len(s, RB->u.ptab);
-			else
+			else if (RB->t == KT_PTABLE) {
+				u32 cnt = 0;
+				CHARGED(kvm_ptab_len(s, c, RB->u.ptab, &cnt));
+				n = cnt;
+			} else
 				FAIL(RT_ARGS, "attempt to get the length of a %s value", kvm_type_name(RB->t));
 			RA->t = KT_NUMBER;
 			RA->u.n = n;
@@ -525,7 +562,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 		}
 		case OP_CONCAT: {
 			struct kv out;
-			CHECK(concat(s, c, r, base + INSN_B(i), base + INSN_C(i), &out));
+			CHARGED(concat(s, c, r, base + INSN_B(i), base + INSN_C(i), &out));
 			*RA = out;
 			break;
 		}
@@ -555,8 +592,13 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			break;
 		case OP_CALL: {
 			u32 fa = base + INSN_A(i);
-			u32 nargs = INSN_B(i) ? INSN_B(i) - 1 : c->top - fa - 1;
+			u32 nargs = INSN_B(i) - 1;
 			s32 want = (s32)INSN_C(i) - 1;
+			if (!INSN_B(i)) { /* up to top: set by a producer of this very frame, above A */
+				if (c->top_serial != fr->serial || c->top < fa + 1 || c->top > KVM_REGSTACK)
+					FAIL(RT_CALL, "open argument list without a value count from this frame");
+				nargs = c->top - fa - 1;
+			}
 			if (r[fa].t == KT_BUILTIN) {
 				SAVE();
 				err = call_builtin(s, c, nframes, r[fa].aux, fa + 1, nargs, fa, want);
@@ -578,9 +620,14 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 		}
 		case OP_RETURN: {
 			u32 from = base + INSN_A(i);
-			u32 n = INSN_B(i) ? INSN_B(i) - 1 : c->top - from;
+			u32 n = INSN_B(i) - 1;
 			u32 dst = fr->func_slot, j;
 			s32 want = fr->want;
+			if (!INSN_B(i)) {
+				if (c->top_serial != fr->serial || c->top < from || c->top > KVM_REGSTACK)
+					FAIL(RT_CALL, "open result list without a value count from this frame");
+				n = c->top - from;
+			}
 			nframes--;
 			if (nframes == floor) {
 				for (j = 0; j < n && j < 1; j++)
@@ -594,23 +641,31 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				r[dst + j] = r[from + j];
 			for (; want >= 0 && j < (u32)want; j++)
 				r[dst + j].t = KT_NIL;
-			if (want < 0)
-				c->top = dst + n;
 			fr = &c->frames[nframes - 1];
+			if (want < 0) {
+				c->top = dst + n;
+				c->top_serial = fr->serial;
+			}
 			base = fr->base;
 			pc = code + fr->pc;
 			break;
 		}
 		case OP_FORPREP:
-			if (RA[0].t != KT_NUMBER || RA[1].t != KT_NUMBER || RA[2].t != KT_NUMBER ||
-			    RA[2].u.n == 0)
+			if (!NUM3(RA) || RA[2].u.n == 0)
 				CHECK(RT_FOR);
 			RA[0].u.n = (s64)((u64)RA[0].u.n - (u64)RA[2].u.n);
 			pc += INSN_SBX(i);
 			break;
 		case OP_FORLOOP: {
-			s64 step = RA[2].u.n, limit = RA[1].u.n, prev = RA[0].u.n;
-			s64 v = (s64)((u64)prev + (u64)step);
+			s64 step, limit, prev, v;
+			/* no FORPREP need precede it: the registers are checked here too (a
+			 * string or table there would leak its address or forge a pointer) */
+			if (!NUM3(RA))
+				CHECK(RT_FOR);
+			step = RA[2].u.n;
+			limit = RA[1].u.n;
+			prev = RA[0].u.n;
+			v = (s64)((u64)prev + (u64)step);
 			/* stop on wrap-around too: the loop must not run past the limit */
 			int go = step > 0 ? (v <= limit && v > prev) : (v >= limit && v < prev);
 			RA[0].u.n = v;
@@ -663,15 +718,17 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				else
 					r[a + j].t = KT_NIL;
 			}
-			if (!INSN_B(i))
+			if (!INSN_B(i)) {
 				c->top = a + n;
+				c->top_serial = fr->serial;
+			}
 			break;
 		}
 		case OP_PRINT:
-			rec_values(s, c, REC_PRINT, INSN_B(i), RA, INSN_B(i));
+			CHARGED(rec_values(s, c, REC_PRINT, INSN_B(i), RA, INSN_B(i)));
 			break;
 		case OP_PRINTF:
-			rec_values(s, c, REC_PRINTF, INSN_C(i), RA, INSN_B(i));
+			CHARGED(rec_values(s, c, REC_PRINTF, INSN_C(i), RA, INSN_B(i)));
 			break;
 		case OP_EVARG: {
 			struct ktap_evval e = { KTAP_EV_NIL, 0, 0, 0 };
@@ -718,11 +775,15 @@ int kvm_call_nested(struct ktap_session *s, struct kvm_cpu *c, const struct kv *
 {
 	u32 nframes = c->nframes, fa, j;
 	int err;
-	if (c->running > 1 || nframes == 0)
-		return RT_CALL; /* a comparator's own comparator: refused, C stays bounded */
+	if (c->running > 1 || nframes == 0) { /* a comparator's own comparator: C stays bounded */
+		kvm_snprintf(c->tmp, 256, "sort_pairs: a comparator cannot sort with a comparator");
+		return RT_CALL;
+	}
 	{
 		const struct kvm_frame *top = &c->frames[nframes - 1];
 		fa = top->base + s->b.funcs[top->fn].frame;
+		if (fa < c->args_end) /* arguments up to top may reach past the frame */
+			fa = c->args_end;
 	}
 	if ((u64)fa + 1 + nargs >= KVM_REGSTACK)
 		return RT_BUDGET_DEPTH;
@@ -776,6 +837,11 @@ int kvm_execute(struct ktap_session *s, struct kvm_cpu *c, u32 fn, const struct 
 	c->frames[0].varg_count = 0;
 	c->frames[0].serial = ++c->serial;
 	err = run(s, c, nframes, 0);
+	while (c->snaps) { /* the run's ptable snapshots: nothing can point at them now */
+		struct psnap *n = c->snaps->next;
+		arena_free(s, c->snaps);
+		c->snaps = n;
+	}
 	c->ev = 0;
 	c->running = 0;
 	c->runs++; /* summed by ktap_session_stats: no shared counter on the hot path */

@@ -93,8 +93,17 @@ struct ktab {
 };
 struct kptab {
 	u32 id;
-	struct ktab **percpu; /* one table of KT_STAT values per possible CPU */
-	struct ktab *merged;  /* snapshot for pairs/histogram */
+	struct ktab **percpu; /* one table of KT_STAT values per slot (CPUs + process) */
+};
+/* a run's private merged copy of a ptable (table.c); freed when the run ends */
+struct psnap {
+	struct psnap *next; /* the slot's list */
+	struct kptab *p;
+	u32 n, cap, mask;
+	struct kv *pairs;    /* 2*cap: key, value (KT_STAT pointing into cells) */
+	struct kstat *cells; /* cap */
+	u32 *seen;           /* cap: 1 + the slot table a key was last merged from */
+	u32 *index;          /* mask+1: position + 1 of a key, 0 = empty */
 };
 
 /* ---- bundle as loaded ---- */
@@ -169,6 +178,7 @@ struct kvm_cpu {
 	u64 top_serial; /* serial of the frame whose producer set top; 0 = none this run */
 	u64 serial;     /* last frame serial handed out */
 	u32 args_end;   /* first register above the running built-in's arguments */
+	struct psnap *snaps; /* this run's ptable snapshots, freed when it ends */
 	char *tmp; /* 512-byte message buffer */
 	char *text; /* 512-byte buffer for rendered events and symbols */
 	u8 *out; /* record under construction */
@@ -222,16 +232,17 @@ u32 kv_hash(const struct kv *v);
 
 struct ktab *tab_new(struct ktap_session *s);
 struct kptab *ptab_new(struct ktap_session *s);
-int tab_get(struct ktab *t, const struct kv *k, struct kv *out);
+int tab_get(struct ktab *t, const struct kv *k, struct kv *out, struct kstat *cell);
 int tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, const struct kv *v);
 int tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, struct kv *old);
-int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout);
+int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout, struct kstat *cell,
+	     u32 *scanned);
 void tab_clear_s(struct ktap_session *s, struct ktab *t);
 struct ktap_lock *lock_new(struct ktap_session *s);
 int ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, s64 n);
 int ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, struct kv *out);
-int ptab_merge(struct ktap_session *s, struct kptab *p);
-u32 ptab_len(struct ktap_session *s, struct kptab *p);
+int ptab_snapshot(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, struct psnap **out);
+int psnap_next(const struct psnap *ps, const struct kv *k, u32 *at);
 
 /* runtime errors: codes are the ERROR record's codes (docs/record-format.md) */
 enum kvm_rterr {
@@ -275,14 +286,17 @@ struct recw {
 	u8 *buf;
 	u32 cap, len;
 	int overflow;
+	u32 cost; /* work beyond the bytes (symbol lookups, rendering), charged by rec_finish */
 };
 void rec_begin(struct recw *w, struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a);
 void rec_u32(struct recw *w, u32 v);
 void rec_u64(struct recw *w, u64 v);
 void rec_value(struct recw *w, const struct kv *v);
 int rec_end(struct recw *w);
-int rec_finish(struct recw *w); /* pad, patch the length, emit: 0 or -KTAP_ENOSPC */
-int rec_values(struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a, const struct kv *v, u32 n);
+/* pad, patch the length, emit (a record the transport refuses is counted as lost), charge
+ * the bytes to the run: 0 or an RT_ budget code */
+int rec_finish(struct recw *w);
+int rec_values(struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a, const struct kv *v, u32 n); /* as rec_finish */
 void rec_error(struct ktap_session *s, struct kvm_cpu *c, u32 fn, u32 pc, int code, const char *msg);
 void rec_summary(struct ktap_session *s, struct kvm_cpu *c);
 /* This CPU's probe slot, or NULL when the platform's CPU number is out of range. Only the
@@ -293,6 +307,8 @@ int kvm_num_to_str(s64 n, char *buf);
 const char *kvm_type_name(u32 t);
 int kvm_index(struct ktap_session *s, struct kvm_cpu *c, const struct kv *t, const struct kv *k,
 	      struct kv *out);
+int kv_own(struct kvm_cpu *c, struct kv *v);
+int kvm_ptab_len(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, u32 *out);
 int kvm_call_nested(struct ktap_session *s, struct kvm_cpu *c, const struct kv *fn,
 		    const struct kv *args, u32 nargs, struct kv *result);
 

@@ -57,6 +57,7 @@ void rec_begin(struct recw *w, struct ktap_session *s, struct kvm_cpu *c, u32 ki
 	w->cap = w->c->out_size;
 	w->len = 0;
 	w->overflow = 0;
+	w->cost = 0;
 	rec_u32(w, 0); /* length, patched by rec_end */
 	if (s->b.swap)
 		k = bswap16(k);
@@ -106,6 +107,7 @@ void rec_value(struct recw *w, const struct kv *v)
 	case KT_EVENT: {
 		int n = 0;
 		rec_u8(w, 10);
+		w->cost += 16; /* rendering the event */
 		if (w->c->ev)
 			n = w->c->ev->ops->render(w->c->ev, w->c->text, 512);
 		if (n < 0)
@@ -119,8 +121,9 @@ void rec_value(struct recw *w, const struct kv *v)
 		u32 i, n = v->u.s->len / 8;
 		rec_u8(w, 11);
 		rec_u32(w, n);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && !w->overflow; i++) {
 			u64 addr;
+			w->cost += 16; /* a symbol lookup */
 			int len;
 			kvm_memcpy(&addr, v->u.s->data + 8 * i, 8);
 			len = ktap_plat_symbolize(addr, w->c->text, 128);
@@ -159,6 +162,8 @@ static int finish(struct recw *w)
 	return rec_end(w);
 }
 
+/* Formatting is charged to the run: one unit per 64 bytes of record (a record the
+ * transport drops costs the same: the work was done). */
 int rec_values(struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a, const struct kv *v, u32 n)
 {
 	struct recw w;
@@ -168,12 +173,13 @@ int rec_values(struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a, const
 		rec_u32(&w, n);
 	for (i = 0; i < n; i++)
 		rec_value(&w, &v[i]);
-	return finish(&w);
+	return rec_finish(&w);
 }
 
 int rec_finish(struct recw *w)
 {
-	return finish(w);
+	finish(w);
+	return kvm_charge(w->s, w->c, w->len / 64 + w->cost);
 }
 
 void rec_error(struct ktap_session *s, struct kvm_cpu *c, u32 fn, u32 pc, int code, const char *msg)

@@ -103,12 +103,23 @@ static int add_entry(struct ktap_session *s, struct ktab *t, const struct kv *ke
 	return 0;
 }
 
-int tab_get(struct ktab *t, const struct kv *k, struct kv *out)
+/* A statistics value is copied into *cell under the lock: once it is dropped, another CPU
+ * may overwrite or delete the entry and free the table's cell. */
+static void copy_val(struct kv *out, const struct kv *v, struct kstat *cell)
+{
+	*out = *v;
+	if (v->t == KT_STAT) {
+		*cell = *v->u.st;
+		out->u.st = cell;
+	}
+}
+
+int tab_get(struct ktab *t, const struct kv *k, struct kv *out, struct kstat *cell)
 {
 	unsigned long fl = ktap_plat_lock(t->lock);
 	struct knode *nd = find(t, k);
 	if (nd)
-		*out = nd->val;
+		copy_val(out, &nd->val, cell);
 	else
 		out->t = KT_NIL;
 	ktap_plat_unlock(t->lock, fl);
@@ -160,12 +171,14 @@ int tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, 
 	return err;
 }
 
-/* Next live entry after key k (nil: the first). Returns 1 with kout/vout, 0 at the end,
- * -1 when k is not in the table. */
-int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout)
+/* Next live entry after key k (nil: the first). Returns 1 with kout/vout (a statistics
+ * value copied into *cell), 0 at the end, -1 when k is not in the table. *scanned gets the
+ * number of slots looked at, for charging. */
+int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout, struct kstat *cell,
+	     u32 *scanned)
 {
 	unsigned long fl = ktap_plat_lock(t->lock);
-	u32 j = 0;
+	u32 j = 0, j0;
 	int ret = 0;
 	if (k->t != KT_NIL) {
 		struct knode *nd = find(t, k);
@@ -175,15 +188,16 @@ int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vou
 		}
 		j = (u32)(nd - t->nodes) + 1;
 	}
-	for (; j < t->cap; j++) {
+	for (j0 = j; j < t->cap; j++) {
 		struct knode *nd = &t->nodes[j];
 		if (nd->key.t != KT_NIL && !TOMB(nd)) {
 			*kout = nd->key;
-			*vout = nd->val;
+			copy_val(vout, &nd->val, cell);
 			ret = 1;
 			break;
 		}
 	}
+	*scanned = j - j0 + 1;
 out:
 	ktap_plat_unlock(t->lock, fl);
 	return ret;
@@ -212,8 +226,7 @@ struct kptab *ptab_new(struct ktap_session *s)
 		return 0;
 	/* one table per slot: every probe slot and the process slot */
 	p->percpu = arena_alloc(s, sizeof(*p->percpu) * ((u64)s->ncpu + 1));
-	p->merged = tab_new(s);
-	if (!p->percpu || !p->merged)
+	if (!p->percpu)
 		return 0;
 	for (i = 0; i <= s->ncpu; i++) {
 		p->percpu[i] = tab_new(s);
@@ -297,41 +310,115 @@ int ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const s
 	return 0;
 }
 
-/* Rebuild p->merged (key -> merged cell) for pairs/histogram/len. */
-int ptab_merge(struct ktap_session *s, struct kptab *p)
+/*
+ * A private merged copy of a ptable for one run (pairs, len, sort_pairs, histograms): the
+ * keys of every slot's table with their cells merged, in one arena block no other run can
+ * see or free. Iteration hands out pointers into it; it is freed when the run ends
+ * (kvm_execute), so a later merge can never free a cell a register still points to.
+ * Each slot's table is read in batches under its lock (a handler on that CPU never waits
+ * long); a key met twice in one table (it was resized between batches) is merged once.
+ */
+#define SNAP_BATCH 256u
+/* units charged per element merged: about 55 ns each (x86_64), some 16 instructions */
+#define SNAP_COST 16u
+
+static int snap_find(const struct psnap *ps, const struct kv *k, u32 *slot)
 {
-	int i;
-	tab_clear_s(s, p->merged);
-	for (i = 0; i <= s->ncpu; i++) {
+	u32 j = kv_hash(k) & ps->mask;
+	for (;; j = (j + 1) & ps->mask) {
+		u32 x = ps->index[j];
+		if (!x) {
+			*slot = j;
+			return -1;
+		}
+		if (kv_equal(&ps->pairs[2 * (x - 1)], k))
+			return (int)(x - 1);
+	}
+}
+
+int ptab_snapshot(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, struct psnap **out)
+{
+	u64 total = 0, size;
+	u32 cap, isz = 4, i;
+	struct psnap *ps;
+	int err;
+	for (i = 0; i <= (u32)s->ncpu; i++)
+		total += p->percpu[i]->count; /* a size hint: entries added later may be missed */
+	if ((err = kvm_charge(s, c, SNAP_COST * (total + (u64)s->ncpu + 1))))
+		return err;
+	if (total > s->lim[KTAP_LIMIT_TABLE_ENTRIES] * ((u64)s->ncpu + 1) || total >= (1u << 30))
+		return RT_BUDGET_TABLE;
+	cap = total ? (u32)total : 1;
+	while (isz < 2 * cap)
+		isz *= 2;
+	size = sizeof(*ps) + (u64)cap * (2 * sizeof(struct kv) + sizeof(struct kstat) + 4) + (u64)isz * 4;
+	ps = arena_alloc(s, size);
+	if (!ps)
+		return RT_BUDGET_MEMORY;
+	ps->p = p;
+	ps->cap = cap;
+	ps->mask = isz - 1;
+	ps->pairs = (struct kv *)(ps + 1);
+	ps->cells = (struct kstat *)(ps->pairs + 2 * (u64)cap);
+	ps->seen = (u32 *)(ps->cells + cap);
+	ps->index = ps->seen + cap;
+	for (i = 0; i <= (u32)s->ncpu; i++) {
 		struct ktab *t = p->percpu[i];
-		struct kv k = { 0, 0, { 0 } }, key, val;
-		unsigned long fl;
-		while (tab_next(t, &k, &key, &val) == 1) {
-			struct knode *nd;
-			int err = 0;
-			k = key;
-			fl = ktap_plat_lock(p->merged->lock);
-			nd = find(p->merged, &key);
-			if (!nd) {
-				struct kstat *st = arena_alloc(s, sizeof(*st));
-				if (!st || (err = add_entry(s, p->merged, &key, &nd))) {
-					ktap_plat_unlock(p->merged->lock, fl);
-					arena_free(s, st);
-					return err ? err : RT_BUDGET_MEMORY;
+		u32 j = 0, more = 1;
+		while (more) {
+			unsigned long fl = ktap_plat_lock(t->lock);
+			u32 end = t->cap - j < SNAP_BATCH ? t->cap : j + SNAP_BATCH;
+			for (; j < end; j++) {
+				struct knode *nd = &t->nodes[j];
+				u32 slot;
+				int at;
+				if (nd->key.t == KT_NIL || TOMB(nd) || nd->val.t != KT_STAT)
+					continue;
+				at = snap_find(ps, &nd->key, &slot);
+				if (at < 0) {
+					if (ps->n >= cap)
+						continue; /* added since the count was read */
+					at = (int)ps->n++;
+					ps->index[slot] = (u32)at + 1;
+					ps->pairs[2 * at] = nd->key;
+					ps->pairs[2 * at + 1].t = KT_STAT;
+					ps->pairs[2 * at + 1].u.st = &ps->cells[at];
+				} else if (ps->seen[at] == i + 1) {
+					continue;
 				}
-				nd->val.t = KT_STAT;
-				nd->val.u.st = st;
+				ps->seen[at] = i + 1;
+				stat_merge(&ps->cells[at], nd->val.u.st);
 			}
-			stat_merge(nd->val.u.st, val.u.st);
-			ktap_plat_unlock(p->merged->lock, fl);
+			more = j < t->cap;
+			ktap_plat_unlock(t->lock, fl);
 		}
 	}
+	*out = ps;
 	return 0;
 }
 
-u32 ptab_len(struct ktap_session *s, struct kptab *p)
+/* The pair after key k in the snapshot (nil: the first): 1 and its index, 0 at the end,
+ * -1 when k is not in it. */
+int psnap_next(const struct psnap *ps, const struct kv *k, u32 *at)
 {
-	if (ptab_merge(s, p))
+	u32 slot;
+	int i = -1;
+	if (k->t != KT_NIL && (i = snap_find(ps, k, &slot)) < 0)
+		return -1;
+	if ((u32)(i + 1) >= ps->n)
 		return 0;
-	return p->merged->count;
+	*at = (u32)(i + 1);
+	return 1;
+}
+
+/* len(p): the number of distinct keys over all slots (a snapshot, freed at once) */
+int kvm_ptab_len(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, u32 *out)
+{
+	struct psnap *ps;
+	int err = ptab_snapshot(s, c, p, &ps);
+	if (err)
+		return err;
+	*out = ps->n;
+	arena_free(s, ps);
+	return 0;
 }

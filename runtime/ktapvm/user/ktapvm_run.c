@@ -19,8 +19,12 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: %s BUNDLE --events FILE.jsonl [--limit KEY=N]... [--target ARCH] [--cpus N]\n"
-		"       [--max-records N] [--bench N]\n"
+		"       [--max-limit KEY=N]... [--max-records N] [--bench N]\n"
 		"  --limit insns|depth|string|table|memory=N   override a session budget\n"
+		"  --max-limit insns|depth|string|table|memory|run_ns|process_insns=N\n"
+		"                    the host's ceiling (as the module's parameters): budgets never exceed\n"
+		"                    it; run_ns bounds a handler run in wall-clock time, process_insns\n"
+		"                    the instructions of main and trace_end\n"
 		"  --target x86|x86_64|arm-v7|powerpc           pretend to be this VM (default: this build's)\n"
 		"  --cpus N          possible CPUs of the replay (default 4)\n"
 		"  --max-records N   the transport takes N records, then is full (tests lost records)\n"
@@ -68,6 +72,35 @@ static int parse_limit(const char *arg, struct ktap_limits *l)
 			return 0;
 		}
 	return -1;
+}
+
+/* --max-limit: the limit keys, run_ns and process_insns */
+static int parse_bound(const char *arg, struct ktap_bounds *b)
+{
+	struct ktap_limits l;
+	const char *eq = strchr(arg, '=');
+	char *end;
+	unsigned long long v;
+	int k;
+	memset(&l, 0, sizeof(l));
+	if (parse_limit(arg, &l) == 0) {
+		for (k = 1; k < KTAP_LIMIT_COUNT; k++)
+			if (l.value[k])
+				b->max[k] = l.value[k];
+		return 0;
+	}
+	if (!eq || eq[1] == 0)
+		return -1;
+	v = strtoull(eq + 1, &end, 10);
+	if (*end || v == 0)
+		return -1;
+	if ((size_t)(eq - arg) == 6 && !strncmp(arg, "run_ns", 6))
+		b->run_ns = v;
+	else if ((size_t)(eq - arg) == 13 && !strncmp(arg, "process_insns", 13))
+		b->process_insns = v;
+	else
+		return -1;
+	return 0;
 }
 
 static int parse_target(const char *name, struct ktap_target *t)
@@ -138,6 +171,7 @@ int main(int argc, char **argv)
 {
 	const char *bundle_path = 0, *events_path = 0;
 	struct ktap_limits limits;
+	struct ktap_bounds bounds;
 	struct ktap_target target;
 	long blen = 0, elen = 0, bench_n = 0;
 	unsigned char *bundle, *events;
@@ -149,6 +183,7 @@ int main(int argc, char **argv)
 	char *line, *next;
 
 	memset(&limits, 0, sizeof(limits));
+	memset(&bounds, 0, sizeof(bounds));
 	ktap_native_target(&target);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--events") && i + 1 < argc)
@@ -156,6 +191,12 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
 			if (parse_limit(argv[++i], &limits)) {
 				fprintf(stderr, "%s: bad --limit '%s' (insns|depth|string|table|memory=N, N > 0)\n", prog, argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--max-limit") && i + 1 < argc) {
+			if (parse_bound(argv[++i], &bounds)) {
+				fprintf(stderr, "%s: bad --max-limit '%s' (insns|depth|string|table|memory|run_ns|process_insns=N, N > 0)\n",
+					prog, argv[i]);
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--target") && i + 1 < argc) {
@@ -193,7 +234,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot read events %s\n", prog, events_path);
 		return 2;
 	}
-	s = ktap_session_load(bundle, (u32)blen, &target, &limits, NULL, 0, &err, msg);
+	s = ktap_session_load(bundle, (u32)blen, &target, &limits, &bounds, 0, &err, msg);
 	free(bundle);
 	if (!s) {
 		fprintf(stderr, "%s: %s: %s\n", prog, bundle_path, msg);
