@@ -312,7 +312,9 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 				if (step <= 0 || hi <= lo)
 					violation("%s: lhist min %lld max %lld step %lld", where, (long long)lo,
 						  (long long)hi, (long long)step);
-				want = ((uint64_t)hi - (uint64_t)lo + (uint64_t)step - 1) / (uint64_t)step + 2;
+				/* ceil(range / step) + 2, without overflowing range + step - 1 */
+				want = ((uint64_t)hi - (uint64_t)lo) / (uint64_t)step +
+				       (((uint64_t)hi - (uint64_t)lo) % (uint64_t)step != 0) + 2;
 				if (n != want || n > 1002)
 					violation("%s: lhist of %u buckets, [%lld, %lld) by %lld needs %llu", where, n,
 						  (long long)lo, (long long)hi, (long long)step, (unsigned long long)want);
