@@ -56,8 +56,9 @@ static void collect(struct ktap_session *s, const struct replay_event *ev)
 	nranges = 0;
 	add(s, sizeof(*s), "the session");
 	add(s->arena.base, s->arena.size, "the arena");
-	add(s->cpus, sizeof(*s->cpus) * (u64)s->ncpu, "the per-CPU array");
-	for (i = 0; i < s->ncpu; i++) {
+	/* the execution slots: one per possible CPU and the process slot after them */
+	add(s->cpus, sizeof(*s->cpus) * ((u64)s->ncpu + 1), "the slot array");
+	for (i = 0; i <= s->ncpu; i++) {
 		const struct kvm_cpu *c = &s->cpus[i];
 		add(c->regs, sizeof(struct kv) * KVM_REGSTACK, "a register stack");
 		add(c->frames, sizeof(struct kvm_frame) * (s->lim[KTAP_LIMIT_CALL_DEPTH] + 1), "a frame array");
@@ -457,12 +458,14 @@ void check_session(struct ktap_session *s, const struct ktap_bounds *bounds, con
 		if (bounds && bounds->max[i] && s->lim[i] > bounds->max[i])
 			violation("%s: limit %d is %llu, the host's bound %llu", when, i,
 				  (unsigned long long)s->lim[i], (unsigned long long)bounds->max[i]);
-	for (i = 0; i < s->ncpu; i++) {
+	for (i = 0; i <= s->ncpu; i++) {
 		const struct kvm_cpu *c = &s->cpus[i];
 		if (c->running)
-			violation("%s: CPU %d still marked running", when, i);
+			violation("%s: slot %d still marked running", when, i);
+		if (c->snaps)
+			violation("%s: slot %d keeps ptable snapshots after its run", when, i);
 		if (c->scratch_used > c->scratch_size)
-			violation("%s: CPU %d scratch used %u of %u", when, i, c->scratch_used, c->scratch_size);
+			violation("%s: slot %d scratch used %u of %u", when, i, c->scratch_used, c->scratch_size);
 	}
 	for (g = 0; g < s->b.nglobal; g++) {
 		const struct kv *v = &s->globals[g];
@@ -473,11 +476,11 @@ void check_session(struct ktap_session *s, const struct ktap_bounds *bounds, con
 		if (v->t == KT_PTABLE) {
 			const struct kptab *p = v->u.ptab;
 			int k;
-			if (!in_arena(s, p->percpu, sizeof(*p->percpu) * (u64)s->ncpu))
-				violation("%s: per-CPU tables outside the arena", where);
-			for (k = 0; k < s->ncpu; k++) {
+			if (!in_arena(s, p->percpu, sizeof(*p->percpu) * ((u64)s->ncpu + 1)))
+				violation("%s: per-slot tables outside the arena", where);
+			for (k = 0; k <= s->ncpu; k++) {
 				if (!in_arena(s, p->percpu[k], sizeof(struct ktab)))
-					violation("%s: CPU %d's table outside the arena", where, k);
+					violation("%s: slot %d's table outside the arena", where, k);
 				table(s, p->percpu[k], where);
 			}
 		}
