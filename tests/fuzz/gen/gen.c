@@ -524,7 +524,9 @@ static void snip_if(struct gen *g, int depth)
 static void snip_table(struct gen *g)
 {
 	uint32_t t, a;
-	int kt = chance(g, 50) ? TY_NUM : chance(g, 70) ? TY_STR : TY_ANY;
+	/* keys: numbers, strings, sometimes tables (identity keys: their order must not
+	 * depend on where the table lives) */
+	int kt = chance(g, 45) ? TY_NUM : chance(g, 60) ? TY_STR : chance(g, 50) ? TY_TAB : TY_ANY;
 	if (!room(g, 8))
 		return;
 	switch (pick(g, 7)) {
