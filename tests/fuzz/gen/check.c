@@ -388,10 +388,14 @@ static void persistent(const struct ktap_session *s, const struct kv *v, const c
 	case KT_NIL: case KT_FALSE: case KT_TRUE: case KT_NUMBER:
 		return;
 	case KT_STRING: case KT_STACK:
-		if (bundle_string(s, v->u.s))
-			return;
-		if (!in_arena(s, v->u.s, sizeof(struct kstr)) || !in_arena(s, v->u.s, sizeof(struct kstr) + v->u.s->len + 1))
+		/* interned (in the arena, the common case: checked first) or a bundle string */
+		if (!in_arena(s, v->u.s, sizeof(struct kstr))) {
+			if (bundle_string(s, v->u.s))
+				return;
 			violation("%s: a string at %p outside the arena (scratch or freed memory?)", where, (void *)v->u.s);
+		}
+		if (!in_arena(s, v->u.s, sizeof(struct kstr) + v->u.s->len + 1))
+			violation("%s: a string of %u bytes runs past the arena", where, v->u.s->len);
 		if (v->u.s->scratch)
 			violation("%s: a scratch string kept past its handler", where);
 		return;
