@@ -20,7 +20,8 @@ static const char *const budget_names[KTAP_LIMIT_COUNT] = { "", "instructions pe
 /* Report a runtime error at the current instruction of the top frame: count it (in the
  * slot: no lock), emit an ERROR record the first time this site fails. Returns the
  * negative error. */
-static int rt_error(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, int code, const char *msg)
+static KVM_COLD int rt_error(struct ktap_session *s, struct kvm_cpu *c, u32 nframes,
+							 int code, const char *msg)
 {
 	u32 pc = nframes ? c->frames[nframes - 1].pc : 0, fn = nframes ? c->frames[nframes - 1].fn : 0;
 	u32 key = code > RT_BUDGET_BASE ? (u32)(code - RT_BUDGET_BASE) : 0;
@@ -36,7 +37,7 @@ static int rt_error(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, int 
 	} else if (code == RT_BUDGET_INSNS) {
 		kvm_snprintf(buf, sizeof(buf), "budget exceeded: %s (limit %llu)",
 			     c->process ? "instructions of the main chunk or trace_end" : budget_names[key],
-			     (unsigned long long)c->insns_limit);
+			     (unsigned long long)(c->process ? s->bounds.process_insns : s->lim[key]));
 		msg = buf;
 	} else if (key) {
 		kvm_snprintf(buf, sizeof(buf), "budget exceeded: %s (limit %llu)", budget_names[key],
@@ -59,7 +60,7 @@ static int rt_error(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, int 
  * here (it may sleep) and stops when a fatal signal is pending; a probe slot checks its
  * wall-clock bound, starting the clock at its first refill so that short handlers never
  * read it. */
-int kvm_refill(struct ktap_session *s, struct kvm_cpu *c)
+KVM_COLD int kvm_refill(struct ktap_session *s, struct kvm_cpu *c)
 {
 	u64 take;
 	if (!c->insns_rest)
@@ -483,7 +484,13 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 		}
 		case OP_GETTABLE: {
 			struct kv out;
-			CHARGED(kvm_index(s, c, RB, RKC, &out));
+			if (RB->t == KT_TABLE) { /* the common case charges nothing extra */
+				struct kstat cell;
+				tab_get(RB->u.tab, RKC, &out, &cell);
+				CHECK(kv_own(c, &out));
+			} else {
+				CHARGED(kvm_index(s, c, RB, RKC, &out));
+			}
 			*RA = out;
 			break;
 		}
@@ -819,11 +826,11 @@ int kvm_execute(struct ktap_session *s, struct kvm_cpu *c, u32 fn, const struct 
 	c->ev = ev;
 	c->scratch_used = 0;
 	budget = c->process ? s->bounds.process_insns : s->lim[KTAP_LIMIT_INSNS];
-	c->insns_limit = budget;
 	c->insns_left = budget < KVM_CHUNK ? budget : KVM_CHUNK;
 	c->insns_rest = budget - c->insns_left;
 	c->start_ns = 0;
-	c->top_serial = 0; /* no B=0 consumer may use a top from an earlier run */
+	/* no B=0 consumer may use a top from an earlier run: every frame of this run gets a
+	 * new serial (u64, never reused), so an old top_serial matches none of them */
 	for (j = 0; j <= f->frame; j++)
 		c->regs[j].t = KT_NIL;
 	c->regs[0].t = KT_FUNCTION;

@@ -8,6 +8,9 @@
 #include "../include/ktapvm.h"
 
 #define KVM_NONE 0xFFFFFFFFu
+/* slow paths kept out of the interpreter loop (the kernel defines noinline/cold as macros:
+ * the reserved spellings work in both builds) */
+#define KVM_COLD __attribute__((__noinline__, __cold__))
 
 /* ---- opcodes and built-ins, from the single definitions ---- */
 enum kvm_opcode {
@@ -171,11 +174,10 @@ struct kvm_cpu {
 	const struct ktap_event *ev;
 	u64 insns_left; /* what is left of the current chunk */
 	u64 insns_rest; /* the run's budget beyond the current chunk */
-	u64 insns_limit; /* the run's whole budget, for the message */
 	u64 start_ns;   /* wall clock at the first refill of a probe run; 0 before */
 	u32 nframes; /* frames in use when a built-in runs */
 	u32 top; /* absolute register index after the last multi-result op */
-	u64 top_serial; /* serial of the frame whose producer set top; 0 = none this run */
+	u64 top_serial; /* serial of the frame whose producer set top */
 	u64 serial;     /* last frame serial handed out */
 	u32 args_end;   /* first register above the running built-in's arguments */
 	struct psnap *snaps; /* this run's ptable snapshots, freed when it ends */

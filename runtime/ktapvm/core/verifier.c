@@ -1,7 +1,10 @@
 /*
  * verifier.c - runs once on a loaded bundle, before anything executes. Every check has a
  * name; a rejection says "CHECK: function N 'name' instruction I (OP): detail".
- * The operand rules come from the format column of ktap_opcodes.def.
+ * Order: the function table (layout, main, handlers), then per function every
+ * instruction's operands (the rules come from the format column of ktap_opcodes.def),
+ * then its control flow (verifier_flow.c). docs/vm.md lists what each check proves for
+ * the interpreter and what is left to run time.
  */
 #include "verifier.h"
 
