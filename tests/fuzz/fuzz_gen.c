@@ -40,9 +40,37 @@ static unsigned long long n_inputs, n_accepted;
 static struct { char check[48]; unsigned long long n; } reasons[NREASONS];
 static int stats_on = -1, verbose, determinism;
 
+static unsigned long long op_count[64], bi_count[64];
+static const char *const op_names[64] = {
+#define KTAP_OP(name, num, fmt, meaning) [num] = #name,
+#include "../../runtime/ktapvm/ktap_opcodes.def"
+#undef KTAP_OP
+};
+
+/* what the generator emitted: every opcode and every built-in should show up */
+static void tally(const struct kb *b)
+{
+	unsigned f, j;
+	for (f = 0; f < b->nfunc; f++)
+		for (j = 0; j < b->funcs[f].n; j++) {
+			uint32_t i = b->funcs[f].code[j];
+			op_count[i & 63]++;
+			if ((i & 63) == KOP_LOADBUILTIN && (i >> 14) < 64)
+				bi_count[i >> 14]++;
+		}
+}
+
 static void print_stats(void)
 {
 	int i;
+	fprintf(stderr, "fuzz_gen: opcodes emitted:");
+	for (i = 0; i < 64; i++)
+		if (op_names[i])
+			fprintf(stderr, " %s=%llu", op_names[i], op_count[i]);
+	fprintf(stderr, "\nfuzz_gen: built-ins loaded:");
+	for (i = 0; i < KBI__COUNT; i++)
+		fprintf(stderr, " %d=%llu", i, bi_count[i]);
+	fprintf(stderr, "\n");
 	fprintf(stderr, "fuzz_gen: %llu generated, %llu accepted by the verifier (%.2f%%)\n", n_inputs, n_accepted,
 		n_inputs ? 100.0 * (double)n_accepted / (double)n_inputs : 0.0);
 	for (i = 0; i < NREASONS && reasons[i].n; i++)
@@ -194,6 +222,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			b.nlimit = 5;
 		}
+		if (stats_on)
+			tally(&b);
 		bytes = kb_finish(&b, &len);
 		kb_free(&b);
 	}
