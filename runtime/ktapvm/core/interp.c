@@ -644,6 +644,8 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				c->insns_left = left;
 				return 0;
 			}
+			if (want >= 0 && (u32)want < n)
+				n = (u32)want; /* never past the caller's result slots */
 			for (j = 0; j < n; j++)
 				r[dst + j] = r[from + j];
 			for (; want >= 0 && j < (u32)want; j++)

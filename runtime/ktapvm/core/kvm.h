@@ -223,6 +223,15 @@ int kvm_snprintf(char *buf, int max, const char *fmt, ...)
 /* ---- pieces ---- */
 int kvm_load(struct ktap_session *s, const u8 *bytes, u32 len, char *msg);
 int kvm_verify(struct ktap_session *s, char *msg);
+/* Test builds only (user space, -DKTAP_TESTING; the module never defines it): nonzero
+ * skips the verifier's control-flow pass, so tests can show the interpreter's run-time
+ * checks hold on their own for bundles that pass the operand checks. */
+#ifdef KTAP_TESTING
+extern int kvm_testing_skip_flow;
+#define KVM_TESTING_SKIP_FLOW kvm_testing_skip_flow
+#else
+#define KVM_TESTING_SKIP_FLOW 0
+#endif
 /* the opcode's name from ktap_opcodes.def, for messages */
 const char *kvm_op_name(u32 op);
 

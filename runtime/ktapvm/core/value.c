@@ -127,8 +127,16 @@ u32 kv_hash(const struct kv *v)
 	case KT_FUNCTION: case KT_BUILTIN:
 		x = v->aux;
 		break;
-	case KT_TABLE: case KT_PTABLE: case KT_STAT:
-		x = (u64)(unsigned long)v->u.tab;
+	/* never an address: iteration order would reveal its bits (a pointer turned into a
+	 * number by a side door). Tables by their session-unique id, cells by content. */
+	case KT_TABLE:
+		x = v->u.tab->id;
+		break;
+	case KT_PTABLE:
+		x = (u64)v->u.ptab->id << 32;
+		break;
+	case KT_STAT:
+		x = (u64)v->u.st->count ^ ((u64)v->u.st->sum << 1) ^ (u64)v->u.st->min ^ ((u64)v->u.st->max << 2);
 		break;
 	default:
 		x = v->t;

@@ -222,6 +222,23 @@ static void b_forloop_overwrites_index(struct kb *b)
 	ret0(b, h);
 }
 
+/* fuzz finding F3: the loop body overwrites the index register with a table; FORLOOP
+ * then moved the table's pointer by the step and hist() read through it */
+static void b_forloop_body_table(struct kb *b)
+{
+	uint32_t h = handler(b, 6);
+	k(b, h, 0, 1000);
+	k(b, h, 1, 65536);
+	k(b, h, 2, 10);
+	op(b, h, ASBX(OPC(FORPREP), 0, 1));
+	op(b, h, ABC(OPC(NEWTABLE), 0, 0, 0));
+	op(b, h, ASBX(OPC(FORLOOP), 0, -2));
+	bi(b, h, 4, KBI_HIST);
+	op(b, h, ABC(OPC(MOVE), 5, 0, 0));
+	op(b, h, ABC(OPC(CALL), 4, 2, 1));
+	ret0(b, h);
+}
+
 /* binary/unary operations on the wrong types: one per operation */
 static void b_add_string(struct kb *b)
 {
@@ -512,6 +529,41 @@ static void b_vararg_past_regstack(struct kb *b)
 	op(b, m, ABX(OPC(SETGLOBAL), 0, g));
 	op(b, m, ABX(OPC(LOADFN), 0, f));
 	op(b, m, ABC(OPC(CALL), 0, 1, 1));
+	ret0(b, m);
+}
+
+/* RETURN of 3 values to a CALL that keeps 1 (lead's L2): a vararg callee called with
+ * R1, R2 as arguments; only R0 may receive a result, R1 and R2 keep their values */
+static void b_return_more_than_wanted(struct kb *b)
+{
+	uint32_t m = main_only(b, 4), f = kb_func(b, "f", 0, 1, 3, 0);
+	ks(b, f, 0, "x");
+	ks(b, f, 1, "y");
+	ks(b, f, 2, "z");
+	op(b, f, ABC(OPC(RETURN), 0, 4, 0));
+	op(b, m, ABX(OPC(LOADFN), 0, f));
+	ks(b, m, 1, "a");
+	ks(b, m, 2, "b");
+	op(b, m, ABC(OPC(CALL), 0, 3, 2));
+	op(b, m, ABC(OPC(PRINT), 0, 3, 0));
+	ret0(b, m);
+}
+
+/* 8 tables as keys of one table: iteration order follows their ids, never their
+ * addresses (fuzz F5: the order leaked address bits and changed with ASLR) */
+static void b_table_keys_order(struct kb *b)
+{
+	uint32_t m = main_only(b, 8);
+	int i;
+	op(b, m, ABC(OPC(NEWTABLE), 5, 0, 0));
+	for (i = 1; i <= 8; i++) {
+		op(b, m, ABC(OPC(NEWTABLE), 6, 0, 0));
+		op(b, m, ABC(OPC(SETTABLE), 5, 6, K(kb_knum(b, i))));
+	}
+	bi(b, m, 0, KBI_NEXT);
+	op(b, m, ABC(OPC(MOVE), 1, 5, 0));
+	op(b, m, ABC(OPC(LOADNIL), 2, 1, 0));
+	loop_print(b, m, 0, 0, 0);
 	ret0(b, m);
 }
 
@@ -879,6 +931,8 @@ static const struct row rows[] = {
 	  "error 10 line 13: 'for' values must be numbers and the step non-zero\nsummary lost=0 errors=1\n" },
 	{ "FORPREP with step 0", b_forprep_zero_step, 0, 0, 0, 0, 1,
 	  "error 10 line 13: 'for' values must be numbers and the step non-zero\nsummary lost=0 errors=1\n" },
+	{ "FORLOOP after the body made R(A) a table (fuzz F3)", b_forloop_body_table, 0, 0, 0, 0, 1,
+	  "error 10 line 15: 'for' values must be numbers and the step non-zero\nsummary lost=0 errors=1\n" },
 	{ "FORLOOP writes R(A+3) as a number", b_forloop_overwrites_index, 0, 0, 0, 0, 1,
 	  "0\n1\nsummary lost=0 errors=0\n" },
 	{ "ADD string + number", b_add_string, 0, 0, 0, 0, 1,
@@ -936,6 +990,10 @@ static const struct row rows[] = {
 	  "error 102 line 17: budget exceeded: call depth (limit 32)\nsummary lost=0 errors=1\n" },
 	{ "VARARG B=0 of 200 values high in the register stack stays inside it", b_vararg_past_regstack, 0, 0, 0, 0, 0,
 	  "200\nsummary lost=0 errors=0\n" },
+	{ "RETURN of 3 values to a CALL keeping 1", b_return_more_than_wanted, 0, 0, 0, 0, 0,
+	  "x\ta\tb\nsummary lost=0 errors=0\n" },
+	{ "tables as keys iterate in id order (fuzz F5)", b_table_keys_order, 0, 0, 0, 0, 0,
+	  "table\t2\ntable\t7\ntable\t6\ntable\t5\ntable\t4\ntable\t3\ntable\t1\ntable\t8\nsummary lost=0 errors=0\n" },
 	/* 3. sort_pairs */
 	{ "sort_pairs' comparator survives its own results", b_sort_cmp_past_frame, 0, 0, 0, 0, 0,
 	  "b\t1\nc\t2\na\t3\ne\t4\nd\t5\nsummary lost=0 errors=0\n" },
@@ -1000,6 +1058,36 @@ static const struct row rows[] = {
 	  "stat(2,12,5,7)\nsummary lost=0 errors=0\n" },
 };
 
+/*
+ * Rows whose bundle the full verifier refuses (its control-flow pass: loop pairing, open
+ * ranges), with the refusal each must get. The row then runs with that pass skipped
+ * (kvm_testing_skip_flow, test builds only) to check the run-time check on its own:
+ * defense in depth, each half sound without the other.
+ */
+extern int kvm_testing_skip_flow;
+static const struct { const char *row, *refusal; } refused[] = {
+	{ "FORLOOP without FORPREP, string step", "loop pairing: function 1 'anonymous' instruction 3 (FORLOOP)" },
+	{ "FORLOOP without FORPREP, string index", "loop pairing: function 1 'anonymous' instruction 3 (FORLOOP)" },
+	{ "FORLOOP with a table limit", "loop pairing: function 1 'anonymous' instruction 3 (FORLOOP)" },
+	{ "FORLOOP over nil registers", "loop pairing: function 1 'anonymous' instruction 0 (FORLOOP)" },
+	{ "FORLOOP of numbers alone counts on", "loop pairing: function 1 'anonymous' instruction 3 (FORLOOP)" },
+	{ "TFORCALL of a number", "loop pairing: function 1 'anonymous' instruction 1 (TFORCALL)" },
+	{ "VARARG A=5 B=0; RETURN A=10 B=0", "open range: function 1 'v' instruction 1 (RETURN)" },
+	{ "VARARG A=0 B=0; CALL A=5 B=0", "open range: function 1 'v' instruction 2 (CALL)" },
+	{ "JMP over the producer onto RETURN B=0 (an earlier run's top)",
+	  "open range: function 1 'anonymous' instruction 7 (RETURN)" },
+	{ "RETURN B=0 after a callee set top", "open range: function 0 'main' instruction 6 (RETURN)" },
+};
+
+static const char *refusal_of(const char *row)
+{
+	size_t i;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (!strcmp(refused[i].row, row))
+			return refused[i].refusal;
+	return 0;
+}
+
 static void run_row(const struct row *r)
 {
 	struct kb b;
@@ -1018,6 +1106,18 @@ static void run_row(const struct row *r)
 	replay_ctx.yields = 0;
 	replay_ctx.stop_at_yield = r->stop_at_yield;
 	err = kt_run(&b, &l, r->fires, out, sizeof(out), msg);
+	if (refusal_of(r->name)) {
+		if (!getenv("KTAP_HOSTILE_NO_REFUSAL")) /* hostile-before.sh: an older verifier */
+				KT_CHECK(err != 0 && strstr(msg, refusal_of(r->name)), "hostile row '%s': the verifier must refuse "
+				 "it (%s), got: %s", r->name, refusal_of(r->name), err ? msg : "loaded");
+		kb_free(&b);
+		kb_init(&b, 2);
+		r->build(&b);
+		kvm_testing_skip_flow = 1;
+		replay_ctx.yields = 0;
+		err = kt_run(&b, &l, r->fires, out, sizeof(out), msg);
+		kvm_testing_skip_flow = 0;
+	}
 	replay_ctx.stop_at_yield = 0;
 	kt_bounds = NULL;
 	got = out;
