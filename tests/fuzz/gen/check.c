@@ -303,9 +303,8 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 			n = g32(&c, "buckets");
 			if (a)
 				violation("%s: a=%u", where, a);
-			/* docs/record-format.md says 0, 0, 0; builtins.c writes step 1 (FINDINGS-fuzz.md,
-			 * a format nit): accepted until the doc or the code changes */
-			if (kind == REC_HIST && (lo || hi || (step != 0 && step != 1) || n != 66))
+			/* docs/record-format.md: three zero fields (builtins.c wrote step 1 until interp abdaf7c) */
+			if (kind == REC_HIST && (lo || hi || step || n != 66))
 				violation("%s: hist header %lld %lld %lld, %u buckets", where, (long long)lo,
 					  (long long)hi, (long long)step, n);
 			if (kind == REC_LHIST) {
