@@ -78,12 +78,13 @@ fuzz_brief() {
 step "fuzz ${KTAP_FUZZ_SECONDS:-60}s, zero findings" fuzz_brief
 
 # the generator fuzzer (tests/fuzz/fuzz_gen.c): bundles the verifier accepts, run with the
-# VM's invariants checked; the stored regressions first, then a brief run from fixed seeds.
+# VM's invariants checked; the stored regressions first (each run twice: same records at other
+# addresses), then a brief run from fixed seeds.
 # The generator must stay useful: at least 90% of its bundles accepted.
 fuzz_gen_brief() {
     local corpus log=out/ci-runtime/fuzz-gen.log rc pct; corpus=$(mktemp -d)
     make -s -C tests/fuzz -j2 || return 1
-    out/runtime/fuzzgen/fuzz_gen tests/fuzz/regressions/*.kbc > out/ci-runtime/fuzz-gen-regressions.log 2>&1 \
+    KTAP_GEN_DETERMINISM=1 out/runtime/fuzzgen/fuzz_gen tests/fuzz/regressions/*.kbc > out/ci-runtime/fuzz-gen-regressions.log 2>&1 \
         || { tail -30 out/ci-runtime/fuzz-gen-regressions.log; return 1; }
     bash tests/fuzz/make-gen-corpus.sh "$corpus" 64 > /dev/null || return 1
     KTAP_GEN_STATS=1 ASAN_OPTIONS=quarantine_size_mb=16 out/runtime/fuzzgen/fuzz_gen \

@@ -36,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ktap_target target;
 	struct ktap_limits limits;
+	struct ktap_bounds bounds;
 	struct ktap_event ev = { &replay_event_ops, &fuzz_event };
 	char msg[KTAP_ERRMSG_MAX];
 	struct ktap_session *s;
@@ -55,12 +56,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	limits.value[KTAP_LIMIT_INSNS] = 20000;
 	limits.value[KTAP_LIMIT_MEMORY] = 1u << 20;
 	limits.value[KTAP_LIMIT_TABLE_ENTRIES] = 1000;
+	/* The main chunk and trace_end run on the process budget, 10^8 instructions by default:
+	 * seconds per input under ASan, reported as timeouts. Small ceilings keep each input
+	 * fast; the wall-clock bound is out of the way so results do not depend on load. */
+	memset(&bounds, 0, sizeof(bounds));
+	bounds.process_insns = 200000;
+	bounds.run_ns = 30ull * 1000000000u;
 	replay_ctx.target = &target;
 	replay_ctx.discard = 1;
 	replay_ctx.ncpus = 2;
 	replay_ctx.ev = 0;
 	replay_ctx.cpu = 0;
-	s = ktap_session_load(copy, (u32)size, &target, &limits, NULL, 0, &err, msg);
+	s = ktap_session_load(copy, (u32)size, &target, &limits, &bounds, 0, &err, msg);
 	free(copy);
 	if (!s)
 		return 0;

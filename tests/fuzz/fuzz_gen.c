@@ -14,6 +14,8 @@
  *   KTAP_GEN_DUMP=FILE   write the generated bundle to FILE (turns a crash input into a .kbc)
  *   KTAP_GEN_STATS=1     count accepted bundles and rejection reasons; print them at exit
  *   KTAP_GEN_VERBOSE=1   print the verifier's message for every rejected bundle
+ *   KTAP_GEN_DETERMINISM=1  run every accepted bundle twice (the second session at other
+ *                        addresses) and require byte-identical records
  * Build: make -C tests/fuzz (out/runtime/fuzzgen/fuzz_gen).
  */
 #include <stdint.h>
@@ -36,11 +38,39 @@ static unsigned char capture[1u << 20];
 static unsigned long long n_inputs, n_accepted;
 #define NREASONS 32
 static struct { char check[48]; unsigned long long n; } reasons[NREASONS];
-static int stats_on = -1, verbose;
+static int stats_on = -1, verbose, determinism;
+
+static unsigned long long op_count[64], bi_count[64];
+static const char *const op_names[64] = {
+#define KTAP_OP(name, num, fmt, meaning) [num] = #name,
+#include "../../runtime/ktapvm/ktap_opcodes.def"
+#undef KTAP_OP
+};
+
+/* what the generator emitted: every opcode and every built-in should show up */
+static void tally(const struct kb *b)
+{
+	unsigned f, j;
+	for (f = 0; f < b->nfunc; f++)
+		for (j = 0; j < b->funcs[f].n; j++) {
+			uint32_t i = b->funcs[f].code[j];
+			op_count[i & 63]++;
+			if ((i & 63) == KOP_LOADBUILTIN && (i >> 14) < 64)
+				bi_count[i >> 14]++;
+		}
+}
 
 static void print_stats(void)
 {
 	int i;
+	fprintf(stderr, "fuzz_gen: opcodes emitted:");
+	for (i = 0; i < 64; i++)
+		if (op_names[i])
+			fprintf(stderr, " %s=%llu", op_names[i], op_count[i]);
+	fprintf(stderr, "\nfuzz_gen: built-ins loaded:");
+	for (i = 0; i < KBI__COUNT; i++)
+		fprintf(stderr, " %d=%llu", i, bi_count[i]);
+	fprintf(stderr, "\n");
 	fprintf(stderr, "fuzz_gen: %llu generated, %llu accepted by the verifier (%.2f%%)\n", n_inputs, n_accepted,
 		n_inputs ? 100.0 * (double)n_accepted / (double)n_inputs : 0.0);
 	for (i = 0; i < NREASONS && reasons[i].n; i++)
@@ -93,24 +123,78 @@ static void dump(const uint8_t *p, size_t len)
 	fclose(f);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Load and run one bundle as a session would be run; the records end up in capture.
+ * Returns 0 when the bundle was refused. */
+static int run_session(const uint8_t *bytes, size_t len, const struct ktap_limits *limits,
+		       const struct ktap_bounds *bounds, int raw)
 {
-	static struct kb b;
-	struct gen_budget bud;
 	struct ktap_target target;
-	struct ktap_limits limits;
-	struct ktap_bounds bounds;
 	struct ktap_event ev = { &replay_event_ops, &fuzz_event };
 	char msg[KTAP_ERRMSG_MAX];
 	struct ktap_session *s;
-	uint8_t *bytes;
-	size_t len;
-	int err, round, raw = 0;
+	int err, round;
 	u32 i, n;
+
+	ktap_native_target(&target);
+	memset(&replay_ctx, 0, sizeof(replay_ctx));
+	replay_ctx.target = &target;
+	replay_ctx.ncpus = 2;
+	replay_ctx.max_records = -1;
+	replay_ctx.capture = capture;
+	replay_ctx.capture_cap = sizeof(capture);
+	replay_ctx.now_ns = 1000000;
+
+	s = ktap_session_load(bytes, (u32)len, &target, limits, bounds, 0, &err, msg);
+	if (!s) {
+		if (stats_on && !raw)
+			count_reject(msg);
+		if (verbose)
+			fprintf(stderr, "rejected: %s\n", msg);
+		return 0;
+	}
+	check_session(s, bounds, "after load");
+	ktap_session_run_main(s);
+	check_session(s, bounds, "after main");
+	n = ktap_session_probe_count(s);
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < n && !ktap_session_stopped(s); i++) {
+			struct ktap_probe pr;
+			int timer;
+			if (ktap_session_probe(s, i, &pr) || pr.kind == KTAP_PROBE_TRACE_END)
+				continue;
+			timer = pr.kind == KTAP_PROBE_TICK || pr.kind == KTAP_PROBE_PROFILE;
+			replay_ctx.cpu = (int)((i + (u32)round) & 1);
+			replay_ctx.ev = timer ? 0 : &fuzz_event;
+			replay_ctx.now_ns += 1000000;
+			ktap_session_fire(s, i, timer ? 0 : &ev);
+			check_session(s, bounds, "after a handler");
+		}
+	replay_ctx.ev = 0;
+	replay_ctx.cpu = 0;
+	ktap_session_run_trace_end(s);
+	check_session(s, bounds, "after trace_end");
+	ktap_session_finish(s);
+	check_records(s, capture, replay_ctx.capture_len, &fuzz_event, 1);
+	ktap_session_free(s);
+	replay_ctx.capture = 0;
+	return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct kb b;
+	static unsigned char first[sizeof(capture)];
+	struct gen_budget bud;
+	struct ktap_limits limits;
+	struct ktap_bounds bounds;
+	uint8_t *bytes;
+	size_t len, first_len;
+	int raw = 0, ran;
 
 	if (stats_on < 0) {
 		stats_on = getenv("KTAP_GEN_STATS") != 0;
 		verbose = getenv("KTAP_GEN_VERBOSE") != 0;
+		determinism = getenv("KTAP_GEN_DETERMINISM") != 0;
 		if (stats_on)
 			atexit(print_stats);
 	}
@@ -138,12 +222,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			b.nlimit = 5;
 		}
+		if (stats_on)
+			tally(&b);
 		bytes = kb_finish(&b, &len);
 		kb_free(&b);
 	}
 	dump(bytes, len);
 
-	ktap_native_target(&target);
 	memset(&limits, 0, sizeof(limits));
 	if (!raw) {
 		limits.value[KTAP_LIMIT_INSNS] = bud.insns;
@@ -160,51 +245,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bounds.max[KTAP_LIMIT_TABLE_ENTRIES] = 1000;
 	bounds.max[KTAP_LIMIT_MEMORY] = 1u << 20;
 	bounds.process_insns = 20000;
-
-	memset(&replay_ctx, 0, sizeof(replay_ctx));
-	replay_ctx.target = &target;
-	replay_ctx.ncpus = 2;
-	replay_ctx.max_records = -1;
-	replay_ctx.capture = capture;
-	replay_ctx.capture_cap = sizeof(capture);
-	replay_ctx.now_ns = 1000000;
+	/* the wall-clock bound would make a finding depend on the machine's load; libFuzzer's
+	 * -timeout catches hangs, the instruction budgets bound the work */
+	bounds.run_ns = 30ull * 1000000000u;
 
 	n_inputs += !raw;
-	s = ktap_session_load(bytes, (u32)len, &target, &limits, &bounds, 0, &err, msg);
-	free(bytes);
-	if (!s) {
-		if (stats_on && !raw)
-			count_reject(msg);
-		if (verbose)
-			fprintf(stderr, "rejected: %s\n", msg);
-		return 0;
-	}
-	n_accepted += !raw;
-	check_session(s, &bounds, "after load");
-
-	ktap_session_run_main(s);
-	check_session(s, &bounds, "after main");
-	n = ktap_session_probe_count(s);
-	for (round = 0; round < 2; round++)
-		for (i = 0; i < n && !ktap_session_stopped(s); i++) {
-			struct ktap_probe pr;
-			int timer;
-			if (ktap_session_probe(s, i, &pr) || pr.kind == KTAP_PROBE_TRACE_END)
-				continue;
-			timer = pr.kind == KTAP_PROBE_TICK || pr.kind == KTAP_PROBE_PROFILE;
-			replay_ctx.cpu = (int)((i + (u32)round) & 1);
-			replay_ctx.ev = timer ? 0 : &fuzz_event;
-			replay_ctx.now_ns += 1000000;
-			ktap_session_fire(s, i, timer ? 0 : &ev);
-			check_session(s, &bounds, "after a handler");
+	ran = run_session(bytes, len, &limits, &bounds, raw);
+	n_accepted += ran && !raw;
+	if (ran && determinism) {
+		/* Same bundle, same events, a session at other addresses: the output must be the
+		 * same byte for byte, or the script saw something of where its objects live. */
+		void *spacer = malloc(3u << 20); /* keeps the second arena away from the first */
+		first_len = replay_ctx.capture_len;
+		memcpy(first, capture, first_len);
+		run_session(bytes, len, &limits, &bounds, raw);
+		free(spacer);
+		if (replay_ctx.capture_len != first_len || memcmp(first, capture, first_len)) {
+			size_t k = 0;
+			while (k < first_len && k < replay_ctx.capture_len && first[k] == capture[k])
+				k++;
+			fprintf(stderr, "INVARIANT: determinism: the same bundle run twice wrote different records "
+				"(%zu and %zu bytes, first difference at byte %zu): output depends on addresses\n",
+				first_len, replay_ctx.capture_len, k);
+			abort();
 		}
-	replay_ctx.ev = 0;
-	replay_ctx.cpu = 0;
-	ktap_session_run_trace_end(s);
-	check_session(s, &bounds, "after trace_end");
-	ktap_session_finish(s);
-	check_records(s, capture, replay_ctx.capture_len, &fuzz_event, 1);
-	ktap_session_free(s);
-	replay_ctx.capture = 0;
+	}
+	free(bytes);
 	return 0;
 }

@@ -56,8 +56,9 @@ static void collect(struct ktap_session *s, const struct replay_event *ev)
 	nranges = 0;
 	add(s, sizeof(*s), "the session");
 	add(s->arena.base, s->arena.size, "the arena");
-	add(s->cpus, sizeof(*s->cpus) * (u64)s->ncpu, "the per-CPU array");
-	for (i = 0; i < s->ncpu; i++) {
+	/* the execution slots: one per possible CPU and the process slot after them */
+	add(s->cpus, sizeof(*s->cpus) * ((u64)s->ncpu + 1), "the slot array");
+	for (i = 0; i <= s->ncpu; i++) {
 		const struct kvm_cpu *c = &s->cpus[i];
 		add(c->regs, sizeof(struct kv) * KVM_REGSTACK, "a register stack");
 		add(c->frames, sizeof(struct kvm_frame) * (s->lim[KTAP_LIMIT_CALL_DEPTH] + 1), "a frame array");
@@ -302,9 +303,8 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 			n = g32(&c, "buckets");
 			if (a)
 				violation("%s: a=%u", where, a);
-			/* docs/record-format.md says 0, 0, 0; builtins.c writes step 1 (FINDINGS-fuzz.md,
-			 * a format nit): accepted until the doc or the code changes */
-			if (kind == REC_HIST && (lo || hi || (step != 0 && step != 1) || n != 66))
+			/* docs/record-format.md: three zero fields (builtins.c wrote step 1 until interp abdaf7c) */
+			if (kind == REC_HIST && (lo || hi || step || n != 66))
 				violation("%s: hist header %lld %lld %lld, %u buckets", where, (long long)lo,
 					  (long long)hi, (long long)step, n);
 			if (kind == REC_LHIST) {
@@ -312,7 +312,9 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 				if (step <= 0 || hi <= lo)
 					violation("%s: lhist min %lld max %lld step %lld", where, (long long)lo,
 						  (long long)hi, (long long)step);
-				want = ((uint64_t)hi - (uint64_t)lo + (uint64_t)step - 1) / (uint64_t)step + 2;
+				/* ceil(range / step) + 2, without overflowing range + step - 1 */
+				want = ((uint64_t)hi - (uint64_t)lo) / (uint64_t)step +
+				       (((uint64_t)hi - (uint64_t)lo) % (uint64_t)step != 0) + 2;
 				if (n != want || n > 1002)
 					violation("%s: lhist of %u buckets, [%lld, %lld) by %lld needs %llu", where, n,
 						  (long long)lo, (long long)hi, (long long)step, (unsigned long long)want);
@@ -385,10 +387,14 @@ static void persistent(const struct ktap_session *s, const struct kv *v, const c
 	case KT_NIL: case KT_FALSE: case KT_TRUE: case KT_NUMBER:
 		return;
 	case KT_STRING: case KT_STACK:
-		if (bundle_string(s, v->u.s))
-			return;
-		if (!in_arena(s, v->u.s, sizeof(struct kstr)) || !in_arena(s, v->u.s, sizeof(struct kstr) + v->u.s->len + 1))
+		/* interned (in the arena, the common case: checked first) or a bundle string */
+		if (!in_arena(s, v->u.s, sizeof(struct kstr))) {
+			if (bundle_string(s, v->u.s))
+				return;
 			violation("%s: a string at %p outside the arena (scratch or freed memory?)", where, (void *)v->u.s);
+		}
+		if (!in_arena(s, v->u.s, sizeof(struct kstr) + v->u.s->len + 1))
+			violation("%s: a string of %u bytes runs past the arena", where, v->u.s->len);
 		if (v->u.s->scratch)
 			violation("%s: a scratch string kept past its handler", where);
 		return;
@@ -455,12 +461,14 @@ void check_session(struct ktap_session *s, const struct ktap_bounds *bounds, con
 		if (bounds && bounds->max[i] && s->lim[i] > bounds->max[i])
 			violation("%s: limit %d is %llu, the host's bound %llu", when, i,
 				  (unsigned long long)s->lim[i], (unsigned long long)bounds->max[i]);
-	for (i = 0; i < s->ncpu; i++) {
+	for (i = 0; i <= s->ncpu; i++) {
 		const struct kvm_cpu *c = &s->cpus[i];
 		if (c->running)
-			violation("%s: CPU %d still marked running", when, i);
+			violation("%s: slot %d still marked running", when, i);
+		if (c->snaps)
+			violation("%s: slot %d keeps ptable snapshots after its run", when, i);
 		if (c->scratch_used > c->scratch_size)
-			violation("%s: CPU %d scratch used %u of %u", when, i, c->scratch_used, c->scratch_size);
+			violation("%s: slot %d scratch used %u of %u", when, i, c->scratch_used, c->scratch_size);
 	}
 	for (g = 0; g < s->b.nglobal; g++) {
 		const struct kv *v = &s->globals[g];
@@ -471,11 +479,11 @@ void check_session(struct ktap_session *s, const struct ktap_bounds *bounds, con
 		if (v->t == KT_PTABLE) {
 			const struct kptab *p = v->u.ptab;
 			int k;
-			if (!in_arena(s, p->percpu, sizeof(*p->percpu) * (u64)s->ncpu))
-				violation("%s: per-CPU tables outside the arena", where);
-			for (k = 0; k < s->ncpu; k++) {
+			if (!in_arena(s, p->percpu, sizeof(*p->percpu) * ((u64)s->ncpu + 1)))
+				violation("%s: per-slot tables outside the arena", where);
+			for (k = 0; k <= s->ncpu; k++) {
 				if (!in_arena(s, p->percpu[k], sizeof(struct ktab)))
-					violation("%s: CPU %d's table outside the arena", where, k);
+					violation("%s: slot %d's table outside the arena", where, k);
 				table(s, p->percpu[k], where);
 			}
 		}

@@ -455,6 +455,35 @@ static void snip_genfor(struct gen *g, int depth)
 	emit(g, ASBX(KOP_JMP, 0, 0));
 	body = here(g);
 	g->ty[a + 3] = g->ty[a + 4] = TY_ANY;
+	if (a + 8 <= (uint32_t)g->f->frame && chance(g, 50)) {
+		/* the body reads and changes what it iterates: statistics of the value, the
+		 * length (a ptable merge), <<< and deletes into the table under iteration */
+		uint32_t b = a + 5, n = 1 + pick(g, 3);
+		while (n--) {
+			switch (pick(g, 5)) {
+			case 0:
+				emit(g, ABX(KOP_LOADBUILTIN, b, KBI_COUNT + pick(g, 5)));
+				emit(g, ABC(KOP_MOVE, b + 1, a + 4, 0));
+				emit(g, ABC(KOP_CALL, b, 2, 2));
+				break;
+			case 1:
+				emit(g, ABC(KOP_LEN, b, a + 1, 0));
+				break;
+			case 2:
+				emit(g, ABC(KOP_AGGREGATE, a + 1, chance(g, 50) ? a + 3 : K(const_of(g, TY_NUM)),
+					    K(const_of(g, TY_NUM))));
+				break;
+			case 3:
+				emit(g, ABX(KOP_LOADBUILTIN, b, KBI_DELETE));
+				emit(g, ABC(KOP_MOVE, b + 1, a + 1, 0));
+				emit(g, ABC(KOP_CALL, b, 2, 1));
+				break;
+			default:
+				emit(g, ABC(KOP_SETTABLE, a + 1, a + 3, chance(g, 50) ? K(g->kmisc[0]) : K(const_of(g, TY_NUM))));
+			}
+		}
+		g->ty[b] = g->ty[b + 1] = TY_ANY;
+	}
 	gen_block(g, depth + 1, 1 + pick(g, 8));
 	patch(g, jmp, here(g));
 	emit(g, ABC(KOP_TFORCALL, a, 0, nv));
@@ -495,7 +524,9 @@ static void snip_if(struct gen *g, int depth)
 static void snip_table(struct gen *g)
 {
 	uint32_t t, a;
-	int kt = chance(g, 50) ? TY_NUM : chance(g, 70) ? TY_STR : TY_ANY;
+	/* keys: numbers, strings, sometimes tables (identity keys: their order must not
+	 * depend on where the table lives) */
+	int kt = chance(g, 45) ? TY_NUM : chance(g, 60) ? TY_STR : chance(g, 50) ? TY_TAB : TY_ANY;
 	if (!room(g, 8))
 		return;
 	switch (pick(g, 7)) {
@@ -1028,10 +1059,20 @@ void gen_bundle(const uint8_t *data, size_t size, struct kb *b, struct gen_budge
 		if (g->fns[i].flags == 1)
 			continue;
 		begin_fn(g, &g->fns[i]);
-		if (g->fns[i].cmp)
+		if (g->fns[i].cmp) {
 			gen_comparator(g);
-		else
+		} else {
+			/* plain functions often start by calling themselves: recursion to the depth
+			 * budget, or to the end of the register stack with big frames */
+			if (!(g->fns[i].flags & 3) && chance(g, 25)) {
+				uint32_t r = pick(g, (uint32_t)g->fns[i].frame), n = 0;
+				emit(g, ABX(KOP_LOADFN, r, g->fns[i].idx));
+				while (r + 1 + n < (uint32_t)g->fns[i].frame && (int)n < g->fns[i].params)
+					load_kind(g, r + 1 + n++, 'a');
+				emit(g, ABC(KOP_CALL, r, n + 1, chance(g, 30) ? 0 : 1));
+			}
 			gen_block(g, 0, 64);
+		}
 		end_fn(g);
 	}
 }
