@@ -122,7 +122,9 @@ static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i)
 	case F_AB:
 		return reg(v, "A", a, fr) ?: reg(v, "B", bb, fr);
 	case F_ABC:
-		err = reg(v, "A", a, fr) ?: reg(v, "B", bb, fr) ?: reg(v, "C", c, fr);
+		/* TESTSET's C is a 0/1 flag, not a register: a one-register frame may use C=1 */
+		err = reg(v, "A", a, fr) ?: reg(v, "B", bb, fr) ?:
+		      (op == OP_TESTSET ? 0 : reg(v, "C", c, fr));
 		if (!err && op == OP_CONCAT && bb > c)
 			REJ("register operand", "CONCAT range B=%u > C=%u", bb, c);
 		if (!err && op == OP_TESTSET && c > 1)

@@ -71,6 +71,8 @@ static const struct vrow rows[] = {
 	{ "TESTSET B = frame", MAIN(4, ABC(OPC(TESTSET), 0, 4, 0), ASBX(OPC(JMP), 0, 0), RET), .expect = REG M0 "0 (TESTSET): B=4 outside the frame of 4 registers" },
 	{ "TESTSET skips past the end", MAIN(4, ABC(OPC(TESTSET), 0, 1, 0), RET), .expect = "jump target: " M0 "0 (TESTSET): skip past the end of the function" },
 	{ "TESTSET skipping onto the last RETURN", MAIN(4, ABC(OPC(TESTSET), 0, 1, 1), ASBX(OPC(JMP), 0, 0), RET) },
+	/* fuzz F4: C is a flag, so C=1 in a one-register frame is no register operand */
+	{ "TESTSET flag 1 in a one-register frame", MAIN(1, ABC(OPC(TESTSET), 0, 0, 1), ASBX(OPC(JMP), 0, 0), RET) },
 
 	/* ---- format ABRC ---- */
 	{ "GETTABLE C = K(n)", MAIN(4, ABC(OPC(GETTABLE), 0, 1, K(4)), RET), .expect = "constant index: " M0 "0 (GETTABLE): C=K(4) out of range (4 constants)" },
