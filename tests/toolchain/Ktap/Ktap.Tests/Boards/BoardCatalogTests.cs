@@ -18,7 +18,7 @@ public sealed class BoardCatalogTests
             Assert.Equal("arm-v7", catalog.Load("qemu-arm-v7").Target);
             var e = Assert.Throws<KtapException>(() => catalog.Load("qemu-x86-64"));
             Assert.Equal(ExitCodes.BoardProfile, e.ExitCode);
-            Assert.StartsWith("unknown board 'qemu-x86-64' (did you mean 'qemu-x86_64'?); known boards: qemu-x86_64, qemu-arm-v7, qemu-arm64, qemu-powerpc, qemu-x86, qemu-x86_64-5.10, qemu-x86_64-6.12, qemu-x86_64-rt", e.Message);
+            Assert.StartsWith("unknown board 'qemu-x86-64' (did you mean 'qemu-x86_64'?); known boards: qemu-x86_64, qemu-arm-v7, qemu-arm64, qemu-powerpc, qemu-x86, qemu-x86_64-5.10, qemu-x86_64-6.12, qemu-x86_64-debug, qemu-x86_64-rt", e.Message);
         }
         finally { Directory.Delete(user, true); }
     }

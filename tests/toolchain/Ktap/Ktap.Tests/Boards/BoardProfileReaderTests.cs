@@ -138,6 +138,7 @@ public sealed class BoardProfileReaderTests
     [InlineData("qemu-x86_64-rt", "x86_64", 10161)]
     [InlineData("qemu-x86_64-5.10", "x86_64", 10162)]
     [InlineData("qemu-x86_64-6.12", "x86_64", 10163)]
+    [InlineData("qemu-x86_64-debug", "x86_64", 10140)]
     public void ShippedProfilesAreValidAndUseTheBoardState(string name, string target, int port)
     {
         var file = Path.Combine(KtapPaths.ShippedBoards()!, name + ".yaml");
