@@ -17,7 +17,9 @@
  *                           print the last: "state= probes= lost= reentry= runs= errors=
  *                           memory= nmi_skips= lock_skips="
  */
+#ifndef _GNU_SOURCE /* tests/boards/raw-lseek.h may have defined it already */
 #define _GNU_SOURCE
+#endif
 #include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
