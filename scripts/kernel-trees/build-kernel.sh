@@ -103,6 +103,11 @@ if [ -f "$out/ready" ]; then echo "$out"; exit 0; fi
 
 "$here/source-tree.sh" "$tree_arch" >/dev/null     # unpacks linux-source-6.1 once
 src=$KTAP_STATE_DIR/src/linux-source-$version
+# A directory with a configuration but no ready mark is a build that was interrupted:
+# make resumes it (kbuild redoes only what is missing or stale) instead of starting over.
+if [ -f "$out/.config" ]; then
+    echo "build-kernel.sh: resuming the interrupted build in $out" >&2
+else
 rm -rf "$out"; mkdir -p "$out"
 # A ready build of the same configuration name with other options seeds this one: kbuild
 # records each object's CONFIG_ dependencies and recompiles only what the changed options
@@ -112,6 +117,7 @@ if [ -n "$seed" ]; then
     cp -a "$(dirname "$seed")/." "$out/"
     rm -f "$out/ready" "$out/build-seconds"
     basename "$(dirname "$seed")" > "$out/seeded-from"
+fi
 fi
 mk() { make -s -C "$src" O="$out" ARCH="$karch" CROSS_COMPILE="$cross" -j2 "$@"; }
 mk "$defconfig" >/dev/null
