@@ -11,6 +11,24 @@ mkdir -p "$log_dir"
 
 bash scripts/deps.sh || { echo "dependency installation failed"; exit 1; }
 
+# The suites boot, stop and re-key boards. They do it in a state directory of their own, so
+# that a board the user started (scripts/setup.sh leaves qemu-x86_64 running) and its port
+# file, key and known_hosts survive a test run. What is only a cache (packages, kernel
+# headers and trees, built kernels, userland debs) is shared with the user's directory
+# through symlinks: nothing is downloaded or compiled twice.
+user_state=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
+export KTAP_STATE_DIR=${KTAP_TEST_STATE_DIR:-$user_state/test-state}
+if [ "$KTAP_STATE_DIR" != "$user_state" ]; then
+    mkdir -p "$KTAP_STATE_DIR"
+    for d in apt debs headers kernels src trees userland; do
+        mkdir -p "$user_state/$d"
+        [ -L "$KTAP_STATE_DIR/$d" ] || [ ! -e "$KTAP_STATE_DIR/$d" ] ||
+            { echo "$KTAP_STATE_DIR/$d is not a link to $user_state/$d: remove it"; exit 1; }
+        ln -sfn "$user_state/$d" "$KTAP_STATE_DIR/$d"
+    done
+fi
+echo "test state directory: $KTAP_STATE_DIR (caches shared with $user_state)"
+
 total_pass=0; total_fail=0; failed_suites=()
 for suite in tests/ci.d/*.sh; do
     [ -e "$suite" ] || continue
