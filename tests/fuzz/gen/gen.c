@@ -973,7 +973,10 @@ void gen_bundle(const uint8_t *data, size_t size, struct kb *b, struct gen_budge
 	nextra = pick(g, 12);
 	for (i = 0; i < nextra; i++) {
 		if (chance(g, 60)) {
-			add_num_const(g, (int64_t)(pick64(g) >> pick(g, 64)) * (chance(g, 30) ? -1 : 1));
+			/* Negated as unsigned: the value may be INT64_MIN, whose signed negation
+			 * overflows (the generator, not the VM, was the first finding of a long run). */
+			uint64_t v = pick64(g) >> pick(g, 64);
+			add_num_const(g, (int64_t)(chance(g, 30) ? 0 - v : v));
 		} else {
 			char s[24];
 			unsigned j, n = pick(g, 12);
