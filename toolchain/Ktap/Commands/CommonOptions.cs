@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Ktap.Output;
 using Ktap.Tool.Ssh;
 
 namespace Ktap.Tool.Commands;
@@ -17,9 +18,12 @@ public sealed class CommonOptions
         Description = "Accept and record the board's host key when it is not known yet (never when it changed)",
     };
 
-    public Option<TimeSpan> ConnectTimeout { get; } = DurationOption("--connect-timeout", "How long to wait for the board's SSH server (e.g. 10s)", TimeSpan.FromSeconds(10));
+    private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromSeconds(30);
 
-    public Option<TimeSpan> CommandTimeout { get; } = DurationOption("--command-timeout", "How long a command on the board may take (e.g. 30s)", TimeSpan.FromSeconds(30));
+    public Option<TimeSpan?> ConnectTimeout { get; } = DurationOption("--connect-timeout", "How long to wait for the board's SSH server", "10s");
+
+    public Option<TimeSpan?> CommandTimeout { get; } = DurationOption("--command-timeout", "How long a command on the board may take", "30s");
 
     public Option<bool> Refresh { get; } = new("--refresh")
     {
@@ -37,14 +41,29 @@ public sealed class CommonOptions
     }
 
     public SshSettings Settings(ParseResult p) =>
-        new(p.GetValue(ConnectTimeout), p.GetValue(CommandTimeout), p.GetValue(AcceptNewHostKey));
+        new(p.GetValue(ConnectTimeout) ?? DefaultConnectTimeout, p.GetValue(CommandTimeout) ?? DefaultCommandTimeout, p.GetValue(AcceptNewHostKey));
 
-    public static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue) => new(name)
+    /// <summary>
+    /// A duration option whose help shows its default as the user writes it ("10s"). A
+    /// DefaultValueFactory would print the TimeSpan ("00:00:10"), a form ParseDuration
+    /// rejects; the caller applies the default when the option is absent.
+    /// </summary>
+    public static Option<TimeSpan?> DurationOption(string name, string description, string defaultText) => new(name)
     {
-        Description = description,
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = ParseDuration,
+        Description = $"{description} (e.g. 500ms, 10s, 2m) [default: {defaultText}]",
+        HelpName = "duration",
+        CustomParser = r => ParseDuration(r),
     };
+
+    /// <summary>--format for the verbs that print session output: text or json, lower case as documented.</summary>
+    public static Option<string> FormatOption(string description)
+    {
+        var o = new Option<string>("--format") { Description = description, DefaultValueFactory = _ => "text", HelpName = "text|json" };
+        o.AcceptOnlyFromAmong("text", "json");
+        return o;
+    }
+
+    public static OutputFormat ToFormat(string? value) => value == "json" ? OutputFormat.Json : OutputFormat.Text;
 
     public static TimeSpan ParseDuration(ArgumentResult r)
     {

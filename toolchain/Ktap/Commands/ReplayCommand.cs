@@ -22,8 +22,7 @@ public static class ReplayCommand
     {
         var bundle = new Argument<string>("bundle") { Description = "the compiled bundle (.kbc), built for this machine's architecture" };
         var events = new Option<string>("--events") { Description = "replay file: JSON lines, one event per line", Required = true };
-        var format = new Option<string>("--format") { Description = "text (ktap's formatting) or json (JSON lines)", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = CommonOptions.FormatOption("text (ktap's formatting) or json (JSON lines)");
         var limits = new Option<string[]>("--limit") { Description = "override a budget: insns|depth|string|table|memory=N", AllowMultipleArgumentsPerToken = false };
         var cmd = new Command("replay", "run a bundle over recorded events in the user-space VM and print its output")
         {
@@ -32,7 +31,7 @@ public static class ReplayCommand
         cmd.SetAction(parse =>
         {
             var request = new ReplayRequest(parse.GetValue(bundle)!, parse.GetValue(events)!,
-                parse.GetValue(format) == "json" ? OutputFormat.Json : OutputFormat.Text,
+                CommonOptions.ToFormat(parse.GetValue(format)),
                 parse.GetValue(limits) ?? Array.Empty<string>());
             return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         });

@@ -36,7 +36,7 @@ public static class RunCommand
         var script = new Argument<string?>("SCRIPT") { Description = "A script (.kp) or a compiled bundle (.kbc)", Arity = ArgumentArity.ZeroOrOne };
         var workload = new Argument<string[]>("CMD") { Description = "After --: a command to run on the board; the session ends when it exits", Arity = ArgumentArity.ZeroOrMore };
         var eval = new Option<string?>("-e", "--eval") { Description = "Run this one-line script instead of a file" };
-        var format = new Option<OutputFormat>("--format") { Description = "text (as ktap printed) or json (one JSON object per line)", DefaultValueFactory = _ => OutputFormat.Text };
+        var format = CommonOptions.FormatOption("text (as ktap printed) or json (one JSON object per line)");
         var output = new Option<string?>("-o", "--output") { Description = "Write the output to this file instead of the terminal" };
         var duration = new Option<TimeSpan?>("--duration", "-d")
         {
@@ -47,9 +47,20 @@ public static class RunCommand
         options.AddBoardOptions(command);
         command.Options.Add(options.Refresh);
         command.SetAction(p => Execute(context(), new RunRequest(
-            p.GetValue(options.Board), options.Settings(p), p.GetValue(script), p.GetValue(eval), p.GetValue(format),
+            p.GetValue(options.Board), options.Settings(p), p.GetValue(script), p.GetValue(eval), CommonOptions.ToFormat(p.GetValue(format)),
             p.GetValue(output), p.GetValue(duration), p.GetValue(workload) ?? [], p.GetValue(options.Refresh))));
         return command;
+    }
+
+    private static StreamWriter? OpenOutput(string? path)
+    {
+        if (path is null) return null;
+        if (Directory.Exists(path)) throw new KtapException(ExitCodes.Failure, $"cannot write the output file {path}: it is a directory");
+        try { return new StreamWriter(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new KtapException(ExitCodes.Failure, $"cannot write the output file {path}: {e.Message}", e);
+        }
     }
 
     public static int Execute(CommandContext ctx, RunRequest request) => ctx.Guard(() =>
@@ -59,6 +70,9 @@ public static class RunCommand
             request = request with { Script = null, Workload = [request.Script, .. request.Workload] };
         if ((request.Script is null) == (request.Eval is null))
             throw new KtapException(ExitCodes.Usage, request.Script is null ? "give a script (.kp or .kbc) or -e 'one-liner'" : "give either a script or -e, not both");
+        // The output file is opened before anything else: a path that cannot be written is the
+        // user's mistake, reported before a board is started or a connection made.
+        using var file = OpenOutput(request.OutputFile);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var timing = ctx.Env("KTAP_TIMING") == "1";
         void Stage(string name) { if (timing) ctx.Err.WriteLine($"ktap: timing: {name} at {clock.Elapsed.TotalMilliseconds:0} ms"); }
@@ -84,7 +98,6 @@ public static class RunCommand
         // only round trip, and the session script itself checks they still hold.
         var factsFile = Path.Combine(board.StateDirectory, "facts");
         var cached = request.Refresh ? null : QuickFacts.TryLoad(factsFile);
-        using var file = request.OutputFile is null ? null : new StreamWriter(request.OutputFile);
         var writer = (TextWriter?)file ?? ctx.Out;
         SessionResult result;
         try

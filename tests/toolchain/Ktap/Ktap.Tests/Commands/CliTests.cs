@@ -39,6 +39,54 @@ public sealed class CliTests
         Assert.Equal("ktap: error: give a script (.kp or .kbc) or -e 'one-liner'\n", err);
     }
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("replay")]
+    public void BadFormatNamesTheChoicesNotATypeName(string verb)
+    {
+        string[] args = verb == "run" ? ["run", "--format", "bogus", "x.kp"] : ["replay", "--format", "bogus", "x.kbc", "e.jsonl"];
+        var (rc, _, err) = Cli(args);
+        Assert.Equal(ExitCodes.Usage, rc);
+        Assert.Contains("'bogus'", err);
+        Assert.Contains("'text'", err);
+        Assert.Contains("'json'", err);
+        Assert.DoesNotContain("Ktap.", err);
+    }
+
+    [Fact]
+    public void HelpShowsDefaultsInTheFormTheParserReads()
+    {
+        var (rc, help, _) = Cli("run", "--help");
+        Assert.Equal(0, rc);
+        Assert.Contains("[default: 10s]", help);
+        Assert.Contains("[default: 30s]", help);
+        Assert.Contains("[default: text]", help);
+        Assert.DoesNotContain("00:00:", help);
+        // What help shows is accepted back.
+        Assert.True(Durations.TryParse("10s", out var d) && d == TimeSpan.FromSeconds(10));
+    }
+
+    [Theory]
+    [InlineData("/nonexistent-ktap-dir/x", "cannot write the output file /nonexistent-ktap-dir/x: ")]
+    [InlineData("/tmp", "cannot write the output file /tmp: it is a directory")]
+    public void AnUnwritableOutputFileIsReportedBeforeAnyBoardIsTouched(string path, string message)
+    {
+        // The board profile points at a closed port: the output file must be refused first.
+        var dir = Directory.CreateTempSubdirectory("ktap-cli-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "b.yaml"), "name: b\ntarget: x86_64\nhost: 127.0.0.1\nport: 1\nidentity_file: /k\nhost_key:\n  known_hosts: /kh\n");
+            var e = new StringWriter();
+            var ctx = new CommandContext(new StringWriter(), e, _ => null, new BoardCatalog(_ => null, [dir]));
+            var rc = RunCommand.Execute(ctx, new RunRequest("b", Tool.Ssh.SshSettings.Default, null, "print(1)",
+                Ktap.Output.OutputFormat.Text, path, null, [], false));
+            Assert.Equal(ExitCodes.Failure, rc);
+            Assert.StartsWith("ktap: error: " + message, e.ToString());
+            Assert.DoesNotContain("internal error", e.ToString());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Fact]
     public void EveryVerbIsRegistered()
     {
