@@ -78,7 +78,7 @@ public static class ReplayCommand
         int rc = Ok;
         try
         {
-            var decoder = new OutputDecoder(model);
+            var decoder = new OutputDecoder(model) { Colour = OutputDecoder.TerminalColour(output) };
             var summary = decoder.Decode(records, request.Format, output, error);
             if (summary is null && runnerExit == 0)
             {

@@ -23,7 +23,7 @@ public sealed class RecordOutput : ISessionOutput
 
     public RecordOutput(BundleModel bundle, OutputFormat format, TextWriter output, TextWriter diagnostics, bool trustedFormats = false)
     {
-        _decoder = new OutputDecoder(bundle) { TrustedFormats = trustedFormats };
+        _decoder = new OutputDecoder(bundle) { TrustedFormats = trustedFormats, Colour = OutputDecoder.TerminalColour(output) };
         _format = format;
         _output = output;
         _diagnostics = diagnostics;

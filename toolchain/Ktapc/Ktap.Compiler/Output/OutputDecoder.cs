@@ -26,6 +26,17 @@ public sealed class OutputDecoder(BundleModel bundle)
     /// then text output escapes control characters of the format text too.
     /// </summary>
     public bool TrustedFormats { get; init; }
+    /// <summary>
+    /// Whether ansi records (clear_screen, set_color, reset_color) write their escape
+    /// sequences. Off when the output is not a terminal: a pipe or file gets the text alone.
+    /// </summary>
+    public bool Colour { get; init; } = true;
+
+    /// <summary>Colour belongs on an interactive terminal only (and never with NO_COLOR set, no-color.org).</summary>
+    public static bool TerminalColour(TextWriter output) =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected &&
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+
     public bool BigEndian => Bundle.Target.ByteOrder == Ktap.Profiles.ByteOrder.Big;
     private string Source => Bundle.SourceName ?? "<script>";
     private string SafeSource => TerminalText.Quote(Source);
@@ -88,7 +99,7 @@ public sealed class OutputDecoder(BundleModel bundle)
         };
     }
 
-    private static string Layout(Record r) => r switch
+    private string Layout(Record r) => r switch
     {
         PrintRecord p => string.Join("\t", p.Values.Select(ValueText.Of)) + "\n",
         HistogramRecord h => HistogramText.Histogram(h),
@@ -105,11 +116,11 @@ public sealed class OutputDecoder(BundleModel bundle)
         return Bundle.Formats[index].Format!;
     }
 
-    private static string Ansi(AnsiRecord a) => a.Code switch
+    private string Ansi(AnsiRecord a) => a.Code switch
     {
-        1 => "\u001b[H\u001b[2J",
-        2 => "\u001b[" + string.Join(";", a.Args) + "m",
-        3 => "\u001b[0m",
+        1 when Colour => "\u001b[H\u001b[2J",
+        2 when Colour => "\u001b[" + string.Join(";", a.Args) + "m",
+        3 when Colour => "\u001b[0m",
         4 => "\n",
         _ => "",
     };

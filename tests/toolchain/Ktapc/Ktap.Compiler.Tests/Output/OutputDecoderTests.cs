@@ -37,6 +37,21 @@ public class OutputDecoderTests
         Assert.Equal("pp  | -1\n", Decode(r, OutputFormat.Text, TargetProfiles.PowerPC).Out);
     }
 
+    [Theory]
+    [InlineData(true, "\u001b[31mred\n\u001b[0m\n")]
+    [InlineData(false, "red\n\n")]
+    public void AnsiEscapesOnlyWhenColourIsOn(bool colour, string expected)
+    {
+        var r = new RecordBytes(false).Begin(9, 2).Num(31).End().Begin(1, 1).Str("red").End().Begin(9, 3).End().Begin(9, 4).End().ToArray();
+        var o = new StringWriter();
+        new OutputDecoder(Bundle(TargetProfiles.X86_64)) { Colour = colour }.Decode(r, OutputFormat.Text, o, new StringWriter());
+        Assert.Equal(expected, o.ToString());
+    }
+
+    [Fact]
+    public void ColourIsOffForAnythingButTheConsole() =>
+        Assert.False(OutputDecoder.TerminalColour(new StringWriter()));
+
     [Fact]
     public void PrintSeparatesByTabs() =>
         Assert.Equal("1\tnil\ttrue\tx\n", Decode(new RecordBytes(false).Begin(1, 4).Num(1).Nil().Bool(true).Str("x").End().ToArray(), OutputFormat.Text).Out);
