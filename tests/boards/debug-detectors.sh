@@ -78,12 +78,14 @@ canary() { # canary BUG TITLE: load the canary with bug=BUG, expect TITLE in the
     if grep -q -- "$2" <<<"$found"; then ok "bug=$1: kernel-reports.sh finds it in the console log"
     else bad "bug=$1: kernel-reports.sh finds it in the console log" "${found:-nothing found}"; fi
 }
-canary kasan 'BUG: KASAN: slab-out-of-bounds'
-canary sleep 'BUG: sleeping function called from invalid context'
-canary list 'list_del corruption'
+# lockdep first: any report that taints the kernel as unreliable for locking (KASAN's bad
+# page taint, an oops) turns lockdep off for good, and its canary would then find nothing.
 canary lockdep 'WARNING: possible circular locking dependency detected'
 check "lockdep turned itself off after its report (debug_locks 0)" "0" \
     "$(on_board "awk '\$1 == \"debug_locks:\" {print \$2}' /proc/lockdep_stats")"
+canary kasan 'BUG: KASAN: slab-out-of-bounds'
+canary sleep 'BUG: sleeping function called from invalid context'
+canary list 'list_del corruption'
 cp "$console" "$work/detectors-console.log"
 
 echo "figures $board: boot to SSH-ready ${boot} s"
