@@ -64,6 +64,15 @@ nmi=$(grep -m1 -iE 'NMI watchdog' "$console" | tr -d '\r' | sed 's/^\[[^]]*\] //
 echo "note - hard lockup detector at boot: ${nmi:-no NMI watchdog line in the log}"
 reports=$(bash "$root/tests/boards/kernel-reports.sh" "$console")
 check "the kernel log is clean after boot" "" "$reports"
+check "the board runs on 2 CPUs (SMP through ACPI)" "2" "$(on_board 'grep -c ^processor /proc/cpuinfo')"
+# sysrq-l's backtraces are asked for (hostile.sh makes NMIs that way): not reports, while
+# the log check still sees each CPU's dump arrive.
+from=$(( $(wc -l < "$console") + 1 ))
+on_board 'echo l > /proc/sysrq-trigger' >/dev/null; sleep 2
+check "sysrq-l dumps every CPU's stack (NMI backtrace lines)" "2" \
+    "$(tail -n +"$from" "$console" | grep -c 'NMI backtrace for cpu')"
+check "kernel-reports.sh does not count a requested sysrq-l backtrace as a report" "" \
+    "$(bash "$root/tests/boards/kernel-reports.sh" "$console" "$from")"
 
 # ---- each detector reports, and the log check finds the report -----------------------
 cat "$work/canary/ktap_canary.ko" | on_board 'cat > /tmp/ktap_canary.ko'

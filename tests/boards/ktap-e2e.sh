@@ -35,6 +35,12 @@ case "$board" in
                   cc=gcc; size=size
                   target=x86_64; uid_reg=%dx; gid_reg=%cx; others="arm-v7 powerpc"
                   lseek_fn=ksys_lseek; lseek_args="off=%si whence=%dx"
+                  if [ "$board" = qemu-x86_64-debug ]; then
+                      # Built without IA32_EMULATION, ksys_lseek has one caller and is
+                      # inlined into __x64_sys_lseek, which gets the system call's pt_regs
+                      # in di: si (the offset) at +104, dx (whence) at +96.
+                      lseek_fn=__x64_sys_lseek; lseek_args="off=+104(%di) whence=+96(%di)"
+                  fi
                   cflags=() ;;
     qemu-arm64)   tree=6.1-arm64; cc=aarch64-linux-gnu-gcc; size=aarch64-linux-gnu-size
                   # x86_64 agrees in byte order and word size: only the arch number refuses it.

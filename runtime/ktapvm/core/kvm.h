@@ -249,7 +249,7 @@ int tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, 
 int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout, struct kstat *cell,
 	     u32 *scanned);
 void tab_clear_s(struct ktap_session *s, struct ktab *t);
-struct ktap_lock *lock_new(struct ktap_session *s);
+struct ktap_lock *lock_new(struct ktap_session *s, enum ktap_lock_class c);
 int ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, s64 n);
 int ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, struct kv *out);
 int ptab_snapshot(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, struct psnap **out);

@@ -30,19 +30,19 @@ void *ktap_session_host(const struct ktap_session *s)
 	return s->host;
 }
 
-struct ktap_lock *lock_new(struct ktap_session *s)
+struct ktap_lock *lock_new(struct ktap_session *s, enum ktap_lock_class c)
 {
 	struct ktap_lock *l = arena_alloc(s, ktap_plat_lock_size());
 	if (l)
-		ktap_plat_lock_init(l);
+		ktap_plat_lock_init(l, c);
 	return l;
 }
 
-static struct ktap_lock *plat_lock(void)
+static struct ktap_lock *plat_lock(enum ktap_lock_class c)
 {
 	struct ktap_lock *l = ktap_plat_alloc(ktap_plat_lock_size());
 	if (l)
-		ktap_plat_lock_init(l);
+		ktap_plat_lock_init(l, c);
 	return l;
 }
 
@@ -118,9 +118,9 @@ static int setup(struct ktap_session *s, char *msg)
 	int i, ncpu = ktap_plat_num_possible_cpus();
 	s->arena.size = s->lim[KTAP_LIMIT_MEMORY];
 	s->arena.base = ktap_plat_alloc((size_t)s->arena.size);
-	s->arena.lock = plat_lock();
-	s->global_lock = plat_lock();
-	s->intern_lock = plat_lock();
+	s->arena.lock = plat_lock(KTAP_LOCK_ARENA);
+	s->global_lock = plat_lock(KTAP_LOCK_GLOBALS);
+	s->intern_lock = plat_lock(KTAP_LOCK_INTERN);
 	/* one slot per possible CPU, sized from the platform without a cap (a shared slot
 	 * would be two CPUs on one register stack), plus the process slot */
 	if (ncpu < 1 || ncpu > (1 << 20)) {

@@ -13,7 +13,7 @@ struct ktab *tab_new(struct ktap_session *s)
 	struct ktab *t = arena_alloc(s, sizeof(*t));
 	if (!t)
 		return 0;
-	t->lock = lock_new(s);
+	t->lock = lock_new(s, KTAP_LOCK_TABLE);
 	if (!t->lock) {
 		arena_free(s, t);
 		return 0;

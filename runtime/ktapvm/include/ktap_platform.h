@@ -53,11 +53,21 @@ void ktap_plat_free(void *p);
 
 /* ---- locking [probe] ----------------------------------------------------
  * A lock usable from any context (kernel: raw spinlock, irqsave). The core never sleeps
- * or allocates while holding one and never takes two at once except in the documented
- * order (table lock, then arena lock). */
+ * or allocates from the platform while holding one, and nests them only in one order,
+ * outermost first: the globals' lock or one table's lock, then the string-intern lock,
+ * then the arena lock. Each lock is initialised with its class: the kernel gives every
+ * class its own lockdep class, so lockdep checks this order (one class for all would be
+ * reported as recursive locking the first time a table insert interns a string). */
+enum ktap_lock_class {
+	KTAP_LOCK_GLOBALS, /* the session's global variables */
+	KTAP_LOCK_TABLE,   /* one table (a ptable has one per CPU slot) */
+	KTAP_LOCK_INTERN,  /* the string-intern set */
+	KTAP_LOCK_ARENA,   /* the session arena's allocator */
+	KTAP_LOCK_CLASSES
+};
 struct ktap_lock; /* opaque; storage of ktap_plat_lock_size() bytes, 8-aligned, owned by the core */
 size_t ktap_plat_lock_size(void);
-void ktap_plat_lock_init(struct ktap_lock *l); /* [probe]: tables are made in handlers */
+void ktap_plat_lock_init(struct ktap_lock *l, enum ktap_lock_class c); /* [probe]: tables are made in handlers */
 unsigned long ktap_plat_lock(struct ktap_lock *l); /* returns saved flags */
 void ktap_plat_unlock(struct ktap_lock *l, unsigned long flags);
 

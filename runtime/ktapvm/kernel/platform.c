@@ -43,9 +43,20 @@ size_t ktap_plat_lock_size(void)
 	return sizeof(raw_spinlock_t);
 }
 
-void ktap_plat_lock_init(struct ktap_lock *l)
+/* One lockdep class per lock class of the core (ktap_platform.h gives their order). */
+static struct lock_class_key kt_lock_keys[KTAP_LOCK_CLASSES];
+static const char *const kt_lock_names[KTAP_LOCK_CLASSES] = {
+	[KTAP_LOCK_GLOBALS] = "ktapvm_globals",
+	[KTAP_LOCK_TABLE] = "ktapvm_table",
+	[KTAP_LOCK_INTERN] = "ktapvm_intern",
+	[KTAP_LOCK_ARENA] = "ktapvm_arena",
+};
+
+void ktap_plat_lock_init(struct ktap_lock *l, enum ktap_lock_class c)
 {
 	raw_spin_lock_init((raw_spinlock_t *)l);
+	if ((unsigned)c < KTAP_LOCK_CLASSES)
+		lockdep_set_class_and_name((raw_spinlock_t *)l, &kt_lock_keys[c], kt_lock_names[c]);
 }
 
 unsigned long ktap_plat_lock(struct ktap_lock *l)

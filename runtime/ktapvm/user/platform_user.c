@@ -29,8 +29,9 @@ size_t ktap_plat_lock_size(void)
 	return 8;
 }
 
-void ktap_plat_lock_init(struct ktap_lock *l)
+void ktap_plat_lock_init(struct ktap_lock *l, enum ktap_lock_class c)
 {
+	(void)c;
 	l->held = 0;
 }
 
