@@ -43,6 +43,29 @@ public sealed class RunOnEmulatedBoardTests : IClassFixture<EmulatedBoard>
             "                             sh |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@7      \n", output);
     }
 
+    /// <summary>
+    /// Distributions per sample on the real module (issue 11): the workload's 12 chdir calls
+    /// feed their ordinal 1..12, so every bucket count is known: the per-CPU cells are merged
+    /// exactly, whichever CPUs the shell ran on.
+    /// </summary>
+    [Fact]
+    public void HistAndLhistOfAWorkloadsSyscallsAreExactPerSample()
+    {
+        var script = Sample(
+            "n = 0\np = ptable()\nl = ptable(0, 12, 4)\n" +
+            "trace syscalls:sys_enter_chdir { if (execname() == \"sh\") { n += 1\np[\"sh\"] <<< n\nl[\"sh\"] <<< n } }\n" +
+            "trace_end { hist(p)\nlhist(l)\nprint(count(p[\"sh\"]), sum(p[\"sh\"])) }\n");
+        var (rc, output, err) = Run(script, null, ["sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do cd /; done"]);
+        Assert.True(rc == 0, err);
+        static string Row(string label, int count, int max) =>
+            label.PadRight(16) + count.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(8) + " |" +
+            new string('@', count * 52 / max).PadRight(52) + "|\n";
+        Assert.Equal(
+            "sh:\n" + Row("[1]", 1, 5) + Row("[2, 4)", 2, 5) + Row("[4, 8)", 4, 5) + Row("[8, 16)", 5, 5) + "\n" +
+            "sh:\n" + Row("[0, 4)", 3, 4) + Row("[4, 8)", 4, 4) + Row("[8, 12)", 4, 4) + Row("[12, ...)", 1, 4) + "\n" +
+            "12\t78\n", output);
+    }
+
     [Fact]
     public void PrintfFromAOneLinerWithTheWorkloadsOutputOnStderr()
     {
