@@ -93,5 +93,12 @@ elif [ "${word[$other]}" != "${word[$target]}" ]; then want="bundle word size ${
 else want="bundle built for $other, this VM is $target"; fi
 if [ "$msg" = "ktapvm-run: other.kbc: $want" ]; then ok; else bad "foreign bundle: got '$msg', want 'ktapvm-run: other.kbc: $want'"; fi
 
+# a /FILTER/ is refused by name, never silently ignored (every event would pass it)
+dotnet "$ktapc_dll" --target "$target" -o "$work/filter.kbc" \
+    -e 'trace sched:sched_switch /prev_pid == 1/ { print(1) }' 2>/dev/null
+msg=$(cd "$work" && $qemu "$runner" filter.kbc --events "$here/events/default.jsonl" 2>&1 >/dev/null); rc=$?
+want="ktapvm-run: filter.kbc: probe 'sched:sched_switch' has the filter /prev_pid == 1/: filters run in the kernel and a replay cannot apply them; test the condition with if in the handler instead"
+if [ "$rc" -eq 3 ] && [ "$msg" = "$want" ]; then ok; else bad "filter refusal: exit $rc, got '$msg', want '$want'"; fi
+
 echo "RESULT passed=$pass failed=$fail"
 [ "$fail" -eq 0 ]

@@ -5,6 +5,9 @@
  *   ktapwl getpid N         N getpid() system calls, prints the elapsed nanoseconds
  *   ktapwl lseek N OFFSET   N lseek(fd, OFFSET, SEEK_SET) on a temporary file
  *   ktapwl mix N            N times: getppid(), a 1 ms nanosleep(), ~1 ms of computing
+ *   ktapwl opens N          N openat() of /dev/null, each path on its own page of a fresh
+ *                           file mapping that nothing touched before: the kernel faults
+ *                           each page in, as for a program's not yet read .rodata
  *   ktapwl now              CLOCK_MONOTONIC in nanoseconds (busybox date has no %N)
  *   ktapwl hold BUNDLE      open /dev/ktap, write BUNDLE, print "rc=R errno=E ns=T" (the
  *                           write's duration), then hold the session until killed
@@ -30,6 +33,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -186,6 +190,38 @@ int main(int argc, char **argv)
 			while (now_ns() < until)
 				;
 		}
+	} else if (!strcmp(argv[1], "opens")) {
+		char path[] = "/tmp/ktapwl.XXXXXX", *map;
+		long page = sysconf(_SC_PAGESIZE);
+		int fd = mkstemp(path);
+
+		if (fd < 0 || n < 1) {
+			perror("mkstemp");
+			return 1;
+		}
+		unlink(path);
+		for (i = 0; i < n; i++)
+			if (pwrite(fd, "/dev/null", 10, i * page) != 10) {
+				perror("pwrite");
+				return 1;
+			}
+		/* a fresh mapping: the page cache holds the text, no page table entry does */
+		map = mmap(NULL, n * page, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
+		for (i = 0; i < n; i++) {
+			int f = openat(AT_FDCWD, map + i * page, O_RDONLY);
+
+			if (f < 0) {
+				perror("openat");
+				return 1;
+			}
+			close(f);
+		}
+		munmap(map, n * page);
+		close(fd);
 	} else if (!strcmp(argv[1], "lseek") && argc == 4) {
 		char path[] = "/tmp/ktapwl.XXXXXX";
 		int fd = mkstemp(path);

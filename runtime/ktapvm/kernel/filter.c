@@ -21,6 +21,8 @@
 #include <linux/glob.h>
 #include <linux/ctype.h>
 #include <linux/err.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
 #include "filter.h"
 
 #define KT_FILTER_FIELD 32
@@ -28,11 +30,20 @@
 
 enum kt_fop { F_OR, F_AND, F_NOT, F_EQ, F_NE, F_LT, F_LE, F_GT, F_GE, F_BAND, F_GLOB };
 
+/* The task's fields a filter may name on any event (tracefs's generic fields). */
+enum kt_ftask { T_NONE, T_COMM, T_CPU, T_PID };
+
+static const struct { const char *name; u8 kind; } kt_task_fields[] = {
+	{ "comm", T_COMM }, { "COMM", T_COMM }, { "cpu", T_CPU }, { "CPU", T_CPU },
+	{ "common_cpu", T_CPU }, { "common_pid", T_PID },
+};
+
 _Static_assert(KT_FILTER_NODES <= 64, "kt_filter_match keeps one bit per node in a u64");
 
 struct kt_fnode {
 	u8 op;
 	u8 is_str;
+	u8 task;                    /* enum kt_ftask: the fallback when the event lacks field */
 	s16 left, right;            /* children for OR/AND/NOT: always lower indices */
 	char field[KT_FILTER_FIELD];
 	s64 num;
@@ -122,6 +133,9 @@ static int kt_compare(struct kt_parser *ps)
 		kt_perr(ps, "expected a field name");
 		return -1;
 	}
+	for (i = 0; i < ARRAY_SIZE(kt_task_fields); i++)
+		if (!strcmp(n->field, kt_task_fields[i].name))
+			n->task = kt_task_fields[i].kind;
 	kt_skip(ps);
 	for (i = 0; i < ARRAY_SIZE(ops); i++)
 		if (kt_eat(ps, ops[i].tok)) {
@@ -254,6 +268,27 @@ struct kt_filter *kt_filter_compile(const char *text, char *err, int errmax)
 	return ps.f;
 }
 
+/* [probe] The current task's field, read as tracefs's filter reads it: the probe runs
+ * in the context of the task (and on the CPU) the event happened in. */
+static void kt_task_field(u8 which, struct ktap_evval *v)
+{
+	switch (which) {
+	case T_COMM:
+		v->kind = KTAP_EV_STRING;
+		v->str = current->comm;
+		v->len = strnlen(current->comm, sizeof(current->comm));
+		return;
+	case T_CPU:
+		v->kind = KTAP_EV_NUMBER;
+		v->number = raw_smp_processor_id();
+		return;
+	case T_PID:
+		v->kind = KTAP_EV_NUMBER;
+		v->number = current->pid;
+		return;
+	}
+}
+
 /* [probe] One comparison against the event's field. */
 static bool kt_leaf(const struct kt_fnode *n, const struct ktap_event *ev)
 {
@@ -261,6 +296,8 @@ static bool kt_leaf(const struct kt_fnode *n, const struct ktap_event *ev)
 
 	v.kind = KTAP_EV_NIL;
 	ev->ops->field(ev, n->field, strlen(n->field), &v);
+	if (v.kind == KTAP_EV_NIL && n->task)
+		kt_task_field(n->task, &v);
 	if (n->is_str) {
 		char buf[KT_FILTER_STR * 2];
 		u32 len;

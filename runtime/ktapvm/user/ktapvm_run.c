@@ -248,8 +248,10 @@ int main(int argc, char **argv)
 		struct ktap_probe pr;
 		ktap_session_probe(s, p, &pr);
 		if (pr.filter) {
-			fprintf(stderr, "%s: %s: probe '%s': event filters are applied by the kernel; the replay runner does not evaluate them\n",
-				prog, bundle_path, pr.spec);
+			/* Refused, not ignored: every event would reach the handler, and the
+			 * output would differ from the board's without a word. */
+			fprintf(stderr, "%s: %s: probe '%s' has the filter /%s/: filters run in the kernel and a replay cannot apply them; test the condition with if in the handler instead\n",
+				prog, bundle_path, pr.spec, pr.filter);
 			ktap_session_free(s);
 			free(events);
 			free(tm);

@@ -28,6 +28,10 @@ struct replay_event {
 	int in_interrupt, in_iowait;
 	int nfields;
 	struct replay_field fields[REPLAY_MAX_FIELDS];
+	/* kprobe/kretprobe/uprobe/uretprobe/sdt events: arg1 is the probe address, as on the
+	 * board, and the fields (the fetch-args) are arg2.. (docs/replay-format.md) */
+	int addr_first;
+	unsigned long long addr;
 	int nstack;
 	unsigned long long stack[REPLAY_MAX_STACK];
 	int nstrings;

@@ -31,18 +31,31 @@ const char *replay_symbol_name(unsigned long long addr)
 	return sym_names[(addr - REPLAY_SYM_BASE) / 16];
 }
 
-static void ev_arg(const struct ktap_event *ev, int n, struct ktap_evval *out)
+/* field i (0-based) of the event, as arg i+1 of a tracepoint or arg i+2 of a probe */
+static void ev_field_at(const struct replay_event *e, int i, struct ktap_evval *out)
 {
-	const struct replay_event *e = ev->data;
 	const struct replay_field *f;
 	out->kind = KTAP_EV_NIL;
-	if (n < 1 || n > e->nfields)
+	if (i < 0 || i >= e->nfields)
 		return;
-	f = &e->fields[n - 1];
+	f = &e->fields[i];
 	out->kind = f->kind;
 	out->number = f->number;
 	out->str = f->str;
 	out->len = f->len;
+}
+
+/* arg1..: a tracepoint's fields in format order; a probe's address, then its fetch-args
+ * (the kernel's kt_regs_arg) */
+static void ev_arg(const struct ktap_event *ev, int n, struct ktap_evval *out)
+{
+	const struct replay_event *e = ev->data;
+	if (e->addr_first && n == 1) {
+		out->kind = KTAP_EV_NUMBER;
+		out->number = (long long)e->addr;
+		return;
+	}
+	ev_field_at(e, e->addr_first ? n - 2 : n - 1, out);
 }
 
 static void ev_field(const struct ktap_event *ev, const char *name, u32 len, struct ktap_evval *out)
@@ -52,7 +65,7 @@ static void ev_field(const struct ktap_event *ev, const char *name, u32 len, str
 	out->kind = KTAP_EV_NIL;
 	for (i = 0; i < e->nfields; i++)
 		if (strlen(e->fields[i].name) == len && !memcmp(e->fields[i].name, name, len)) {
-			ev_arg(ev, i + 1, out);
+			ev_field_at(e, i, out);
 			return;
 		}
 }
@@ -181,6 +194,29 @@ int replay_event_from_json(const struct json *j, struct replay_event *e, char *m
 			}
 		}
 		e->nfields = v->count;
+	}
+	/* The probe's address: "addr" (an integer, or a string for addresses above 2^63),
+	 * else a made-up address that backtrace-style symbolising names as the symbol. */
+	if (!strncmp(e->event, "kprobe:", 7) || !strncmp(e->event, "kretprobe:", 10) ||
+	    !strncmp(e->event, "uprobe:", 7) || !strncmp(e->event, "uretprobe:", 10) ||
+	    !strncmp(e->event, "sdt:", 4)) {
+		int idx, ok = 1;
+		e->addr_first = 1;
+		v = json_get(j, "addr");
+		if (v && v->type == J_NUMBER)
+			e->addr = (unsigned long long)v->number;
+		else if (v && v->type == J_STRING)
+			e->addr = parse_addr(v->str, &ok);
+		else if (v)
+			ok = 0;
+		if (!ok) {
+			snprintf(msg, msgsz, "\"addr\" must be an integer or an address string");
+			return -1;
+		}
+		if (!v) {
+			idx = replay_symbol_index(strrchr(e->event, ':') + 1);
+			e->addr = idx < 0 ? 0 : REPLAY_SYM_BASE + 16ull * (unsigned)idx;
+		}
 	}
 	v = json_get(j, "stack");
 	if (v) {

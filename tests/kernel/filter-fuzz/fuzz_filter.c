@@ -13,7 +13,7 @@
 
 struct fake_event {
 	s64 pid, off;
-	const char *comm;
+	const char *comm; /* NULL: the event has no comm field (the task's is used) */
 };
 
 static void fake_field(const struct ktap_event *ev, const char *name, u32 len,
@@ -28,7 +28,7 @@ static void fake_field(const struct ktap_event *ev, const char *name, u32 len,
 	} else if (len == 3 && !memcmp(name, "off", 3)) {
 		out->kind = KTAP_EV_NUMBER;
 		out->number = fe->off;
-	} else if (len == 4 && !memcmp(name, "comm", 4)) {
+	} else if (len == 4 && !memcmp(name, "comm", 4) && fe->comm) {
 		out->kind = KTAP_EV_STRING;
 		out->str = fe->comm;
 		out->len = strlen(fe->comm); /* not NUL-terminated as far as the filter knows */
@@ -58,6 +58,7 @@ static void check_filter(const struct kt_filter *f)
 {
 	static const struct fake_event evs[] = {
 		{ 1, 4242, "ktapwl" }, { -5, 0, "" }, { 0x7fffffffffffffffLL, 77, "cat*[x" },
+		{ 4711, 3, NULL },
 	};
 	int i;
 
@@ -147,7 +148,7 @@ static bool verdict(const char *text, const struct fake_event *fe)
 
 int main(void)
 {
-	static const struct fake_event e = { 1, 4242, "ktapwl" };
+	static const struct fake_event e = { 1, 4242, "ktapwl" }, nocomm = { 1, 4242, NULL };
 	char err[160], *s, big[KT_FILTER_TEXT_MAX + 2];
 	struct kt_filter *f;
 	int i;
@@ -202,6 +203,21 @@ int main(void)
 	expect("a missing field never matches", !verdict("nope == 0", &e));
 	expect("&& binds tighter than ||: pid == 1 || pid == 2 && off == 0 holds",
 	       verdict("pid == 1 || pid == 2 && off == 0", &e));
+	/* the task's fields (shim: comm "shimtask", pid 4711, CPU 3) */
+	expect("comm == \"shimtask\" holds on an event without comm",
+	       verdict("comm == \"shimtask\"", &nocomm));
+	expect("COMM ~ \"shim*\" holds on an event without comm", verdict("COMM ~ \"shim*\"", &nocomm));
+	expect("comm != \"shimtask\" does not hold on an event without comm",
+	       !verdict("comm != \"shimtask\"", &nocomm));
+	expect("the event's own comm wins: comm == \"shimtask\" does not hold",
+	       !verdict("comm == \"shimtask\"", &e));
+	expect("cpu == 3 && CPU == 3 && common_cpu == 3 holds",
+	       verdict("cpu == 3 && CPU == 3 && common_cpu == 3", &e));
+	expect("cpu == 2 does not hold", !verdict("cpu == 2", &e));
+	expect("common_pid == 4711 holds", verdict("common_pid == 4711", &e));
+	expect("common_pid != 4711 does not hold", !verdict("common_pid != 4711", &e));
+	expect("a misspelt field (cout > 1000) never matches", !verdict("cout > 1000", &e));
+	expect("Comm is not a task field", !verdict("Comm == \"shimtask\"", &nocomm));
 	printf("RESULT passed=%d failed=%d\n", pass, fail);
 	return fail != 0;
 }

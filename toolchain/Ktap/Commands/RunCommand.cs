@@ -205,6 +205,7 @@ public static class RunCommand
             : new EventCatalog(new Dictionary<string, IReadOnlyList<EventField>>(), []);
         var linker = new BundleLinker(catalog, path => new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path));
         var errors = linker.Link(model, board.Name);
+        foreach (var w in linker.Warnings) ctx.Err.WriteLine($"ktap: warning: {TerminalText.Line(w)}");
         foreach (var e in errors) ctx.Err.WriteLine($"ktap: error: {TerminalText.Line(e)}");
         if (errors.Count > 0) throw new KtapException(ExitCodes.ScriptError, $"the script does not link against {board.Name}; nothing was run");
     }

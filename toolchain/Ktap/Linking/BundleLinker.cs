@@ -1,4 +1,6 @@
 using Ktap.Bundle;
+using Ktap.Diagnostics;
+using Ktap.Linking;
 
 namespace Ktap.Tool.Linking;
 
@@ -19,6 +21,9 @@ public sealed class BundleLinker
         _readElf = readElf;
     }
 
+    /// <summary>Hints of the last <see cref="Link"/> that do not stop the run (KTAP3022).</summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
+
     /// <summary>Checks and patches <paramref name="model"/>; returns every problem found (empty: linked).</summary>
     public IReadOnlyList<string> Link(BundleModel model, string boardName)
     {
@@ -38,12 +43,26 @@ public sealed class BundleLinker
                 errors.Add($"{e.Spec}: {x.Message}");
             }
         }
+        var warnings = new List<string>();
         foreach (var p in EventCheck.Check(model, _catalog))
-            errors.Add(p.Kind == EventProblemKind.UnknownTracepoint
-                ? $"{p.Subject}: no such tracepoint on {boardName}{p.DidYouMean} (ktap list --board {boardName} to see them)"
-                : $"args.{p.Subject}: {p.Events} on {boardName} has no field '{p.Subject}'{p.DidYouMean} (ktap list --fields --board {boardName} {p.Events})");
+            (p.IsWarning ? warnings : errors).Add(Describe(p, boardName));
+        Warnings = warnings;
         return errors;
     }
+
+    private static string Describe(EventProblem p, string boardName) => p.Kind switch
+    {
+        EventProblemKind.UnknownTracepoint =>
+            $"{p.Subject}: no such tracepoint on {boardName}{p.DidYouMean} (ktap list --board {boardName} to see them)",
+        EventProblemKind.UnknownField =>
+            $"args.{p.Subject}: {p.Events} on {boardName} has no field '{p.Subject}'{p.DidYouMean} (ktap list --fields --board {boardName} {p.Events})",
+        EventProblemKind.UnknownFilterField =>
+            $"/{p.Subject} .../: {p.Events} on {boardName} has no field '{p.Subject}'{p.DidYouMean}; the filter would match nothing (ktap list --fields --board {boardName} {p.Events})",
+        EventProblemKind.FilterStringOnPointer => Messages.FilterStringOnPointer.Render([p.Subject, p.Events, p.Detail]),
+        EventProblemKind.FilterValueType => Messages.FilterValueType.Render([p.Subject, p.Events, p.Detail,
+            FieldKinds.Of(p.Detail ?? "") == FieldValueKind.String ? "a number" : "a string"]),
+        _ => Messages.UserStringAtSyscallEntry.Render([p.Events]),
+    };
 
     private ElfSymbols Elf(string path)
     {

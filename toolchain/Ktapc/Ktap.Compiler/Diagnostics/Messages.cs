@@ -86,6 +86,10 @@ public static class Messages
     // Checked against a board's saved event catalog (Ktap.Linking.EventCheck), not by a plain compile.
     public static readonly MessageDescriptor NoSuchTracepoint = E("KTAP3017", "no such tracepoint '{0}' on {1}{2}");
     public static readonly MessageDescriptor NoSuchBoardEventField = E("KTAP3018", "{0} on {1} has no field '{2}'{3}");
+    public static readonly MessageDescriptor NoSuchFilterField = E("KTAP3019", "filter: {0} on {1} has no field '{2}'{3}; the filter would match nothing");
+    public static readonly MessageDescriptor FilterStringOnPointer = E("KTAP3020", "filter: '{0}' of {1} is a pointer ({2}), not a string: the kernel's filter cannot read the text it points to; drop it from the filter and test user_string(args.{0}) in the handler");
+    public static readonly MessageDescriptor FilterValueType = E("KTAP3021", "filter: '{0}' of {1} is '{2}' and the filter compares it with {3}: it would never match");
+    public static readonly MessageDescriptor UserStringAtSyscallEntry = W("KTAP3022", "user_string() in a handler of {0}: at syscall entry the string's page may not be in memory yet, and then it is nil; keep the pointer by tid() and read it in the sys_exit handler (docs/language-notes.md)");
 
     // ---- 4xxx: limits of code generation
     public static readonly MessageDescriptor TooManyRegisters = E("KTAP4001", "function '{0}' needs more than {1} registers; split it into smaller functions");

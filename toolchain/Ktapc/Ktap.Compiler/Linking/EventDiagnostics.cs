@@ -15,12 +15,21 @@ public static class EventDiagnostics
 
     private static Diagnostic From(EventProblem problem, string file, string source, string board)
     {
-        var (descriptor, args, pattern) = problem.Kind == EventProblemKind.UnknownTracepoint
-            ? (Messages.NoSuchTracepoint, new object?[] { problem.Subject, board, problem.DidYouMean },
-               // The spec as written: not part of a longer name (sched:sched_switch vs sched:sched_switch2).
-               $@"(?<![\w:*?]){Regex.Escape(problem.Subject)}(?![\w*?])")
-            : (Messages.NoSuchBoardEventField, new object?[] { problem.Events, board, problem.Subject, problem.DidYouMean },
-               $@"\bargs\s*\.\s*(?<name>{Regex.Escape(problem.Subject)})\b");
+        // The filter's problems point at the field in the /FILTER/ (a word not in a string).
+        var filterField = $@"(?<![\w""])(?<name>{Regex.Escape(problem.Subject)})\s*(==|!=|<=|>=|<|>|&|~)";
+        var (descriptor, args, pattern) = problem.Kind switch
+        {
+            EventProblemKind.UnknownTracepoint => (Messages.NoSuchTracepoint, new object?[] { problem.Subject, board, problem.DidYouMean },
+                // The spec as written: not part of a longer name (sched:sched_switch vs sched:sched_switch2).
+                $@"(?<![\w:*?]){Regex.Escape(problem.Subject)}(?![\w*?])"),
+            EventProblemKind.UnknownField => (Messages.NoSuchBoardEventField, new object?[] { problem.Events, board, problem.Subject, problem.DidYouMean },
+                $@"\bargs\s*\.\s*(?<name>{Regex.Escape(problem.Subject)})\b"),
+            EventProblemKind.UnknownFilterField => (Messages.NoSuchFilterField, new object?[] { problem.Events, board, problem.Subject, problem.DidYouMean }, filterField),
+            EventProblemKind.FilterStringOnPointer => (Messages.FilterStringOnPointer, new object?[] { problem.Subject, problem.Events, problem.Detail }, filterField),
+            EventProblemKind.FilterValueType => (Messages.FilterValueType, new object?[] { problem.Subject, problem.Events, problem.Detail,
+                FieldKinds.Of(problem.Detail ?? "") == FieldValueKind.String ? "a number" : "a string" }, filterField),
+            _ => (Messages.UserStringAtSyscallEntry, new object?[] { problem.Events }, @"\buser_string\b"),
+        };
         var (start, length) = Find(source, pattern);
         var (line, column) = Position(source, start);
         var (endLine, endColumn) = Position(source, start + length);

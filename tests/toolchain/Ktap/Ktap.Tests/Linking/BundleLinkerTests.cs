@@ -55,6 +55,33 @@ public sealed class BundleLinkerTests
         Assert.Single(Link(Compile("trace nosuch:* { print(1) }")));
 
     [Fact]
+    public void MisspeltFilterFieldIsAnErrorWithDidYouMean() =>
+        Assert.Equal(["/prev_pdi .../: sched:sched_switch on board1 has no field 'prev_pdi' (did you mean 'prev_pid'?); the filter would match nothing (ktap list --fields --board board1 sched:sched_switch)"],
+            Link(Compile("trace sched:sched_switch /prev_pdi > 1000/ { print(1) }")));
+
+    [Fact]
+    public void TaskFieldsInAFilterLink() =>
+        Assert.Empty(Link(Compile("trace sched:sched_wakeup /comm == \"cat\" && common_pid != 1 && cpu < 2/ { print(1) }")));
+
+    [Fact]
+    public void StringFilterOnAPointerNamesUserString()
+    {
+        var error = Assert.Single(Link(Compile("trace syscalls:sys_enter_openat /filename == \"/dev/null\"/ { print(1) }")));
+        Assert.StartsWith("filter: 'filename' of syscalls:sys_enter_openat is a pointer (const char * filename), not a string", error);
+        Assert.Contains("test user_string(args.filename) in the handler", error);
+    }
+
+    [Fact]
+    public void UserStringAtSyscallEntryWarnsButLinks()
+    {
+        var linker = new BundleLinker(Catalog, p => throw new InvalidOperationException(p));
+        Assert.Empty(linker.Link(Compile("trace syscalls:sys_enter_openat { print(user_string(arg3)) }"), "board1"));
+        Assert.StartsWith("user_string() in a handler of syscalls:sys_enter_openat: at syscall entry", Assert.Single(linker.Warnings));
+        Assert.Empty(linker.Link(Compile("trace syscalls:sys_enter_openat { print(arg3) }"), "board1"));
+        Assert.Empty(linker.Warnings);
+    }
+
+    [Fact]
     public void UnknownFieldGetsADidYouMean() =>
         Assert.Equal(["args.prev_pidd: sched:sched_switch on board1 has no field 'prev_pidd' (did you mean 'prev_pid'?) (ktap list --fields --board board1 sched:sched_switch)"],
             Link(Compile("trace sched:sched_switch { print(args.prev_pidd) }")));
