@@ -734,6 +734,22 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			}
 			break;
 		}
+		case OP_SETLIST: {
+			/* a constructor's open last field: {f()} and {...} keep all values */
+			u32 fa = base + INSN_A(i), n = INSN_B(i), j;
+			if (!n) { /* up to top: set by a producer of this very frame, above A */
+				if (c->top_serial != fr->serial || c->top < fa + 1 || c->top > KVM_REGSTACK)
+					FAIL(RT_CALL, "open value list without a value count from this frame");
+				n = c->top - fa - 1;
+			}
+			for (j = 1; j <= n; j++) {
+				struct kv key;
+				key.t = KT_NUMBER;
+				key.u.n = (s64)INSN_C(i) + j;
+				CHECK(settable(s, RA, key, r[fa + j]));
+			}
+			break;
+		}
 		case OP_PRINT:
 			CHARGED(rec_values(s, c, REC_PRINT, INSN_B(i), RA, INSN_B(i)));
 			break;

@@ -11,10 +11,10 @@
  *  - function end: no path runs off the end (the last instruction does not fall through;
  *    every branch is inside the function, which the operand checks proved);
  *  - open range: "top" (the end of a variable number of values) is read only by a
- *    consumer (CALL B=0, RETURN B=0) whose ONE way in is the fallthrough of a producer
- *    (CALL C=0, VARARG B=0) that put its values at or above what the consumer takes:
- *    CALL B=0 at A needs the producer's A >= A+1 (top >= A+1: the argument count cannot
- *    underflow), RETURN B=0 at A needs the producer's A >= A. A consumer that a jump or a
+ *    consumer (CALL B=0, RETURN B=0, SETLIST B=0) whose ONE way in is the fallthrough of a
+ *    producer (CALL C=0, VARARG B=0) that put its values at or above what the consumer
+ *    takes: CALL B=0 and SETLIST B=0 at A need the producer's A >= A+1 (top >= A+1: the
+ *    value count cannot underflow), RETURN B=0 at A needs the producer's A >= A. A consumer that a jump or a
  *    skip also reaches could find top left over from anything, so it is refused. A
  *    producer need not be followed by a consumer (CALL C=0 may just keep all results in
  *    its registers, which later instructions read by fixed number): the top it leaves is
@@ -71,7 +71,8 @@ static int produces_top(u32 i)
 
 static int consumes_top(u32 i)
 {
-	return (INSN_OP(i) == OP_CALL || INSN_OP(i) == OP_RETURN) && INSN_B(i) == 0;
+	return (INSN_OP(i) == OP_CALL || INSN_OP(i) == OP_RETURN || INSN_OP(i) == OP_SETLIST) &&
+	       INSN_B(i) == 0;
 }
 
 /* The first instruction whose branch enters pc (for the message; called once). */
@@ -86,7 +87,7 @@ static u32 branch_source(const u32 *code, u32 n, u32 pc)
 
 static int check_consumer(struct vctx *v, const u32 *code, u32 n, const u8 *work)
 {
-	u32 i = v->insn, a = INSN_A(i), need = INSN_OP(i) == OP_CALL ? a + 1 : a, p;
+	u32 i = v->insn, a = INSN_A(i), need = INSN_OP(i) == OP_RETURN ? a : a + 1, p;
 	if (v->pc == 0 || !produces_top(code[v->pc - 1]))
 		REJ("open range", "B=0 needs a preceding multi-result CALL or VARARG");
 	p = code[v->pc - 1];

@@ -50,7 +50,7 @@ struct vrow {
 
 static const struct vrow rows[] = {
 	/* ---- opcodes ---- */
-	{ "first undefined opcode", MAIN(4, 44, RET), .expect = "known opcode: " M0 "0 (?): opcode 44 is not defined" },
+	{ "first undefined opcode", MAIN(4, 45, RET), .expect = "known opcode: " M0 "0 (?): opcode 45 is not defined" },
 	{ "undefined opcode 50", MAIN(4, RET, 50), .expect = "known opcode: " M0 "1 (?): opcode 50 is not defined" },
 
 	/* ---- format A ---- */
@@ -188,6 +188,20 @@ static const struct vrow rows[] = {
 	{ "EVARG C = 1", MAIN(4, ABC(OPC(EVARG), 0, 1, 1), RET), .expect = "event field: " M0 "0 (EVARG): field B=1 must be 1..9 (C=1 must be 0)" },
 	{ "EVINFO C = 1", MAIN(4, ABC(OPC(EVINFO), 0, 0, 1), RET), .expect = "event field: " M0 "0 (EVINFO): B=0 must be 0 or 1 (C=1 must be 0)" },
 	{ "EVINFO name", MAIN(4, ABC(OPC(EVINFO), 0, 1, 0), RET) },
+
+	/* ---- SETLIST: a table constructor's last field, R(A)[C+i] := R(A+i) ---- */
+	{ "SETLIST B=3 up to the last register", MAIN(4, ABC(OPC(NEWTABLE), 0, 0, 0), ABC(OPC(SETLIST), 0, 3, 0), RET) },
+	{ "SETLIST B=3 one past the frame", MAIN(4, ABC(OPC(NEWTABLE), 1, 0, 0), ABC(OPC(SETLIST), 1, 3, 5), RET), .expect = REG M0 "1 (SETLIST): B=R(1)..R(4) outside the frame of 4 registers" },
+	{ "SETLIST A = frame", MAIN(4, ABC(OPC(SETLIST), 4, 1, 0), RET), .expect = REG M0 "0 (SETLIST): A=4 outside the frame of 4 registers" },
+	{ "SETLIST on a non-table is a runtime error, not a verdict", MAIN(4, ABC(OPC(SETLIST), 0, 1, 511), RET) },
+
+	/* ---- open ranges: B=0 consumers and their producers ---- */
+	{ "{f()}: SETLIST B=0 after CALL C=0 one above", MAIN(4, ABC(OPC(NEWTABLE), 0, 0, 0), ABX(OPC(LOADBUILTIN), 1, KBI_PID), ABC(OPC(CALL), 1, 1, 0), ABC(OPC(SETLIST), 0, 0, 2), RET) },
+	{ "{...}: SETLIST B=0 after VARARG B=0 one above", .f = { FN(1, 4, RET), FNP(0, 4, 0, 1, ABC(OPC(NEWTABLE), 0, 0, 0), ABC(OPC(VARARG), 1, 0, 0), ABC(OPC(SETLIST), 0, 0, 0), RET) } },
+	{ "SETLIST B=0 after a producer at its own A", MAIN(4, ABX(OPC(LOADBUILTIN), 0, KBI_PID), ABC(OPC(CALL), 0, 1, 0), ABC(OPC(SETLIST), 0, 0, 0), RET), .expect = OPEN M0 "2 (SETLIST): B=0 takes values up to top from R(1), but the CALL before it puts them from R(0)" },
+	{ "SETLIST B=0 with no producer", MAIN(4, ABC(OPC(NEWTABLE), 0, 0, 0), ABC(OPC(SETLIST), 0, 0, 0), RET), .expect = OPEN M0 "1 (SETLIST): B=0 needs a preceding multi-result CALL or VARARG" },
+	{ "SETLIST B=0 also entered by a TEST skip", MAIN(4, ABC(OPC(TEST), 0, 0, 0), ABC(OPC(CALL), 1, 1, 0), ABC(OPC(SETLIST), 0, 0, 0), RET), .expect = OPEN M0 "2 (SETLIST): B=0 is also reached from instruction 0, a jump or skip that does not set top" },
+	{ "SETLIST B=0 after a fixed-count CALL", MAIN(4, ABC(OPC(NEWTABLE), 0, 0, 0), ABX(OPC(LOADBUILTIN), 1, KBI_PID), ABC(OPC(CALL), 1, 1, 2), ABC(OPC(SETLIST), 0, 0, 0), RET), .expect = OPEN M0 "3 (SETLIST): B=0 needs a preceding multi-result CALL or VARARG" },
 
 	/* ---- open ranges: B=0 consumers and their producers ---- */
 	{ "f(g()): producer one above the consumer", MAIN(4, ABX(OPC(LOADBUILTIN), 0, KBI_PRINT), ABX(OPC(LOADBUILTIN), 1, KBI_PID), ABC(OPC(CALL), 1, 1, 0), ABC(OPC(CALL), 0, 0, 1), RET) },

@@ -1,3 +1,4 @@
+using Ktap.Bytecode;
 using Ktap.Diagnostics;
 using Ktap.Syntax;
 
@@ -43,8 +44,9 @@ public sealed partial class Binder
                     if (field.Key != null) BindExpression(field.Key);
                     BindExpression(field.Value);
                 }
-                if (table.Fields.Count > 0 && table.Fields[^1] is { Kind: FieldKind.Positional } last && IsMultiValued(last.Value))
-                    _diagnostics.Report(Messages.ConstructorKeepsOneValue, last.Value.Span);
+                if (table.Fields.Count > 0 && table.Fields[^1] is { Kind: FieldKind.Positional } last && IsMultiValued(last.Value) &&
+                    !KeepsAllValues(table))
+                    _diagnostics.Report(Messages.ConstructorKeepsOneValue, last.Value.Span, Instruction.MaxBC + 1);
                 break;
             case VarargExpr v:
                 if (!_function.Syntax.IsVararg) _diagnostics.Report(Messages.VarargOutsideVararg, v.Span);
@@ -54,6 +56,14 @@ public sealed partial class Binder
             case ArgNameExpr an: CheckEventData(an, "argname"); break;
         }
     }
+
+    /// <summary>
+    /// A call or `...` as the last positional field keeps all its values (SETLIST), when the
+    /// position before it fits SETLIST's 9-bit operand C: at most 512 positional fields.
+    /// </summary>
+    public static bool KeepsAllValues(TableExpr t) =>
+        t.Fields.Count > 0 && t.Fields[^1] is { Kind: FieldKind.Positional } last && IsMultiValued(last.Value) &&
+        t.Fields.Count(f => f.Kind == FieldKind.Positional) - 1 <= Instruction.MaxBC;
 
     private void CheckEventData(Expr e, string what)
     {

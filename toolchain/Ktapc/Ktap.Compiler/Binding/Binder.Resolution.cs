@@ -34,7 +34,7 @@ public sealed partial class Binder
             return;
         }
         n.Symbol = _globals.GetOrAdd(n.Name);
-        if (isCallee) _diagnostics.Report(Messages.UnknownFunction, n.Span, n.Name);
+        if (isCallee) _diagnostics.Report(Messages.UnknownFunction, n.Span, n.Name, Builtins.DidYouMean(n.Name));
         else if (_warnedNames.Add(n.Name)) _diagnostics.Report(Messages.NeverAssignedGlobal, n.Span, n.Name);
     }
 

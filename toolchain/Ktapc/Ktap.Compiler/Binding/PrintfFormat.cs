@@ -4,6 +4,7 @@ namespace Ktap.Binding;
 public static class PrintfFormat
 {
     private const string Conversions = "diuxXocsp";
+    private const string IntegerConversions = "diuxXo";
 
     /// <summary>The number of values the format consumes, or the first unsupported conversion.</summary>
     public static (int Count, string? Bad) Analyse(byte[] format)
@@ -21,7 +22,16 @@ public static class PrintfFormat
                 i++;
                 while (i < format.Length && format[i] >= '0' && format[i] <= '9') i++;
             }
-            if (i >= format.Length || Conversions.IndexOf((char)format[i]) < 0)
+            // C's length modifiers (hh h l ll) are accepted and mean nothing: every number is
+            // 64 bits. ktap 0.4's scripts write %ld and %llu. Only before integer conversions.
+            int modifiers = i;
+            if (i < format.Length && (format[i] == 'l' || format[i] == 'h'))
+            {
+                i++;
+                if (i < format.Length && format[i] == format[i - 1]) i++;
+            }
+            bool integer = i < format.Length && IntegerConversions.IndexOf((char)format[i]) >= 0;
+            if (i >= format.Length || Conversions.IndexOf((char)format[i]) < 0 || (i > modifiers && !integer))
             {
                 int end = Math.Min(i + 1, format.Length);
                 return (count, System.Text.Encoding.Latin1.GetString(format, start, end - start));

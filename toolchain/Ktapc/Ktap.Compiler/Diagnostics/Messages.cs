@@ -22,11 +22,12 @@ public static class Messages
     public static readonly MessageDescriptor BadHexEscape = E("KTAP1005", "\\x needs exactly two hexadecimal digits");
     public static readonly MessageDescriptor DecimalEscapeTooLarge = E("KTAP1006", "decimal escape \\{0} is larger than 255");
     public static readonly MessageDescriptor MalformedNumber = E("KTAP1007", "malformed number '{0}' (numbers are decimal or 0x hexadecimal integers)");
-    public static readonly MessageDescriptor NumberTooLarge = E("KTAP1008", "number {0} does not fit in a 64-bit signed integer (largest: 9223372036854775807)");
+    public static readonly MessageDescriptor NumberTooLarge = W("KTAP1008", "decimal literal {0} does not fit in a 64-bit signed integer; it is read as ktap 0.4 read it: {1}");
     public static readonly MessageDescriptor HexNumberTooLarge = E("KTAP1009", "hexadecimal number {0} has more than 64 bits");
     public static readonly MessageDescriptor UnterminatedSymbol = E("KTAP1010", "unterminated `symbol` literal: the closing ` is missing");
     public static readonly MessageDescriptor EmptySymbol = E("KTAP1011", "empty `symbol` literal");
     public static readonly MessageDescriptor UnterminatedFilter = E("KTAP1012", "unterminated filter: a '/' must close it before '{' on the same line");
+    public static readonly MessageDescriptor BpftraceToken = E("KTAP1013", "'{0}' is bpftrace syntax; in ktap, {1}");
 
     // ---- 1xxx: syntax
     public static readonly MessageDescriptor Expected = E("KTAP1101", "expected {0}, found {1}");
@@ -40,6 +41,7 @@ public static class Messages
     public static readonly MessageDescriptor ReservedKeyword = E("KTAP1109", "'{0}' is reserved: blocks are written with {{ }}");
     public static readonly MessageDescriptor MissingEventDefinition = E("KTAP1110", "'trace' needs an event definition, e.g. trace syscalls:sys_enter_open {{ ... }}");
     public static readonly MessageDescriptor MissingInterval = E("KTAP1111", "'{0}' needs an interval, e.g. {0}-100ms");
+    public static readonly MessageDescriptor BpftraceProbe = E("KTAP1112", "'{0}' is bpftrace syntax; in ktap, {1}");
     public static readonly MessageDescriptor TooManyWarnings = W("KTAP1198", "too many warnings; stopped reporting after {0}");
     public static readonly MessageDescriptor TooManyDiagnostics = E("KTAP1199", "too many errors; stopped reporting after {0}");
 
@@ -59,11 +61,11 @@ public static class Messages
     public static readonly MessageDescriptor NeverAssignedGlobal = W("KTAP2013", "'{0}' is neither a local, an assigned global nor a built-in: it is always nil");
     public static readonly MessageDescriptor BuiltinAsValue = W("KTAP2014", "built-in '{0}' is used as a value, not called; did you mean {0}()?");
     public static readonly MessageDescriptor PrintfArgumentCount = E("KTAP2015", "printf format has {0} conversion(s) but {1} argument(s) follow it");
-    public static readonly MessageDescriptor PrintfBadConversion = E("KTAP2016", "printf: unsupported conversion '{0}' (valid: %d %i %u %x %X %o %c %s %p %%)");
+    public static readonly MessageDescriptor PrintfBadConversion = E("KTAP2016", "printf: unsupported conversion '{0}' (valid: %d %i %u %x %X %o %c %s %p %%; h hh l ll may come before d i u x X o)");
     public static readonly MessageDescriptor UnknownEventField = E("KTAP2017", "event '{0}' has no field '{1}' (fields: {2})");
     public static readonly MessageDescriptor LibraryNotValue = E("KTAP2018", "'{0}' is a library, not a value: use one of its members ({1})");
-    public static readonly MessageDescriptor UnknownFunction = E("KTAP2020", "unknown function '{0}': it is not a built-in and the script never defines or assigns it");
-    public static readonly MessageDescriptor ConstructorKeepsOneValue = W("KTAP2021", "a table constructor keeps only the first value of this call or '...' (the VM has no instruction to store a variable number of values)");
+    public static readonly MessageDescriptor UnknownFunction = E("KTAP2020", "unknown function '{0}': it is not a built-in and the script never defines or assigns it{1}");
+    public static readonly MessageDescriptor ConstructorKeepsOneValue = W("KTAP2021", "a table constructor with more than {0} positional fields keeps only the first value of this call or '...' in its last field");
     public static readonly MessageDescriptor HiddenBuiltin = E("KTAP2019", "'{0}' is internal to the runtime and cannot be called by name");
 
     // ---- 3xxx: events and targets

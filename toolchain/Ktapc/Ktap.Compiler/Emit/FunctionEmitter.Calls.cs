@@ -146,6 +146,18 @@ internal sealed partial class FunctionEmitter
             _freeReg = bas + produced;
             return true;
         }
+        if (builtin.Id == Builtins.Len.Id && call.Arguments.Count == 1)
+        {
+            // len(x) is the LEN instruction (there is no '#' operator: '#' starts a comment).
+            _freeReg = bas;
+            AllocReg();
+            int save = _freeReg;
+            int r = ExprToAnyReg(call.Arguments[0]);
+            EmitABC(Opcode.LEN, bas, r, 0);
+            _freeReg = save;
+            NilExtra(bas, results, ref produced);
+            return true;
+        }
         if (builtin.Id == Builtins.Pairs.Id && call.Arguments.Count == 1)
         {
             // pairs(t) is the triple (next, t, nil) of a generic for.
@@ -160,6 +172,14 @@ internal sealed partial class FunctionEmitter
             return true;
         }
         return false;
+    }
+
+    /// <summary>After a one-value instruction at <paramref name="bas"/>: nil for the further results wanted.</summary>
+    private void NilExtra(int bas, int results, ref int produced)
+    {
+        if (results > 1) { AllocRegs(results - 1); EmitABC(Opcode.LOADNIL, bas + 1, results - 1, 0); }
+        if (results < 0) produced = 1;
+        _freeReg = bas + produced;
     }
 
     /// <summary>Each value into its own register (calls truncated to one value); returns the first register.</summary>

@@ -91,7 +91,7 @@ internal sealed partial class FunctionEmitter
             {
                 int save = _freeReg;
                 int r = ExprToAnyReg(u.Operand);
-                EmitABC(u.Op switch { UnaryOp.Not => Opcode.NOT, UnaryOp.Negate => Opcode.UNM, _ => Opcode.LEN }, target, r, 0);
+                EmitABC(u.Op == UnaryOp.Not ? Opcode.NOT : Opcode.UNM, target, r, 0);
                 _freeReg = save;
                 break;
             }
@@ -128,9 +128,34 @@ internal sealed partial class FunctionEmitter
 
     private void EmitTable(TableExpr t, int target)
     {
-        EmitABC(Opcode.NEWTABLE, target, 0, 0);
+        // A call or `...` as the last positional field keeps all its values (SETLIST). The
+        // table is built in a fresh register so that the values can follow it at once.
+        var fields = t.Fields;
+        bool open = Binder.KeepsAllValues(t);
+        int start = _freeReg, table = target;
+        if (open)
+        {
+            if (target != _freeReg - 1) table = AllocReg();
+            fields = fields.Take(fields.Count - 1).ToList();
+        }
+        EmitABC(Opcode.NEWTABLE, table, 0, 0);
+        long position = EmitFields(fields, table);
+        if (open)
+        {
+            int save = _freeReg;
+            int got = EmitMulti(t.Fields[^1].Value, AllocReg(), -1);
+            EmitABC(Opcode.SETLIST, table, got < 0 ? 0 : got, (int)(position - 1));
+            _freeReg = save;
+            if (table != target) EmitABC(Opcode.MOVE, target, table, 0);
+            _freeReg = start;
+        }
+    }
+
+    /// <summary>The fields one SETTABLE each; returns the next free array position.</summary>
+    private long EmitFields(IReadOnlyList<TableField> fields, int target)
+    {
         long position = 1;
-        foreach (var field in t.Fields)
+        foreach (var field in fields)
         {
             int save = _freeReg;
             int key = field.Kind switch
@@ -149,6 +174,7 @@ internal sealed partial class FunctionEmitter
             EmitABC(Opcode.SETTABLE, target, key, value);
             _freeReg = save;
         }
+        return position;
     }
 
     private static Opcode ArithmeticOpcode(BinaryOp op) => op switch

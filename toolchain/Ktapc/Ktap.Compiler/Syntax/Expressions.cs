@@ -86,7 +86,7 @@ public sealed class MethodCallExpr(TextSpan span, Expr target, string method, Te
 public sealed class ParenExpr(TextSpan span, Expr inner) : Expr(span) { public Expr Inner { get; } = inner; }
 
 public enum BinaryOp { Or, And, Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual, Concat, Add, Sub, Mul, Div, Mod, Pow }
-public enum UnaryOp { Not, Negate, Length }
+public enum UnaryOp { Not, Negate }
 
 public sealed class BinaryExpr(TextSpan span, BinaryOp op, Expr left, Expr right, TextSpan opSpan) : Expr(span)
 {

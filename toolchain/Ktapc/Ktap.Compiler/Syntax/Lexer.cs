@@ -66,7 +66,6 @@ public sealed partial class Lexer
             case '[':
                 if (Peek(1) == '[' || (Peek(1) == '=' && LongBracketLevel() >= 0)) return ScanLongString();
                 return Punct(TokenKind.OpenBracket, 1);
-            case '#': return Punct(TokenKind.Hash, 1); // SkipTrivia decided it is the length operator
             case '+': return Peek(1) == '=' ? Punct(TokenKind.PlusEqual, 2) : Punct(TokenKind.Plus, 1);
             case '-': return Punct(TokenKind.Minus, 1);
             case '*': return Punct(TokenKind.Star, 1);
@@ -96,6 +95,9 @@ public sealed partial class Lexer
             case ';': return Punct(TokenKind.Semicolon, 1);
             case ',': return Punct(TokenKind.Comma, 1);
             case ':': return Peek(1) == ':' ? Punct(TokenKind.ColonColon, 2) : Punct(TokenKind.Colon, 1);
+            case '@': case '$':
+                if (ScanBpftraceName() is { } name) return name;
+                break;
         }
         // A bad character: one diagnostic for the whole run of them.
         _pos++;
@@ -103,6 +105,37 @@ public sealed partial class Lexer
         var span = TextSpan.FromBounds(start, _pos);
         _diagnostics.Report(Messages.BadCharacter, span, Printable(c));
         return new Token(TokenKind.Bad, span, _text.Substring(start, _pos - start));
+    }
+
+    /// <summary>
+    /// bpftrace's `@map`, `$var`, `$retval` and `$1` in a script body: one diagnostic that gives
+    /// the ktap spelling, and a name token so the parser goes on without a cascade of errors.
+    /// </summary>
+    private Token? ScanBpftraceName()
+    {
+        int start = _pos;
+        char sigil = _text[_pos];
+        int i = _pos + 1;
+        while (i < _text.Length && IsNameChar(_text[i])) i++;
+        string word = _text.Substring(start + 1, i - start - 1);
+        if (sigil == '$' && word.Length == 0) return null; // a lone '$' is just a bad character
+        string hint;
+        if (sigil == '@')
+            hint = word.Length == 0
+                ? "a table has a name: write counts = ptable() and counts[key] <<< value"
+                : $"a global is a plain name ({word}); for an aggregation write {word} = ptable() and {word}[key] <<< value";
+        else if (word == "retval")
+            hint = "the return value is a fetch-arg of a return probe: trace probe:FUNC%return ret=$retval { print(arg2) }";
+        else if (word.All(IsDigit))
+            hint = $"the script's arguments are arg[1], arg[2], ... (here arg[{word}])";
+        else if (IsDigit(word[0]))
+            return null;
+        else
+            hint = $"a local variable is declared var {word} and has no '$'";
+        _pos = i;
+        var span = TextSpan.FromBounds(start, _pos);
+        _diagnostics.Report(Messages.BpftraceToken, span, _source.ToString(span), hint);
+        return new Token(TokenKind.Name, span, word.Length == 0 || IsDigit(word[0]) ? "_" + word : word);
     }
 
     private bool IsBadStart(char c) =>
@@ -119,9 +152,9 @@ public sealed partial class Lexer
     }
 
     /// <summary>
-    /// Skips spaces, newlines and comments. `#` starts a comment except where an operand is
-    /// required (after an operator, '=', '(', '[' or ',') and a name, '(' or another '#' follows
-    /// at once: there it is the length operator (docs/language-notes.md).
+    /// Skips spaces, newlines and comments. `#` starts a comment to the end of the line
+    /// everywhere, as in ktap 0.4, whose lexer never produced a `#` token: so
+    /// `[1] = "x", #EPERM` is a field and a comment. Length is written len(x).
     /// </summary>
     private void SkipTrivia()
     {
@@ -131,24 +164,12 @@ public sealed partial class Lexer
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') { _pos++; continue; }
             if (c == '#')
             {
-                if (OperandExpected(_previous) && (IsNameStart(Peek(1)) || Peek(1) == '(' || Peek(1) == '#')) return;
                 while (!AtEnd && _text[_pos] != '\n' && _text[_pos] != '\r') _pos++;
                 continue;
             }
             return;
         }
     }
-
-    private static bool OperandExpected(TokenKind previous) => previous switch
-    {
-        TokenKind.Equal or TokenKind.PlusEqual or TokenKind.LessLessLess or TokenKind.OpenParen or
-        TokenKind.OpenBracket or TokenKind.Comma or TokenKind.Plus or TokenKind.Minus or TokenKind.Star or
-        TokenKind.Slash or TokenKind.Percent or TokenKind.Caret or TokenKind.DotDot or TokenKind.EqualEqual or
-        TokenKind.BangEqual or TokenKind.Less or TokenKind.LessEqual or TokenKind.Greater or
-        TokenKind.GreaterEqual or TokenKind.Bang or TokenKind.Not or TokenKind.And or TokenKind.Or or
-        TokenKind.AmpAmp or TokenKind.PipePipe or TokenKind.Hash => true,
-        _ => false,
-    };
 
     private Token ScanName()
     {
@@ -163,7 +184,7 @@ public sealed partial class Lexer
         int start = _pos;
         bool hex = _text[_pos] == '0' && (Peek(1) == 'x' || Peek(1) == 'X');
         ulong value = 0;
-        bool overflow = false;
+        bool overflow = false, wideDecimal = false;
         if (hex)
         {
             _pos += 2;
@@ -184,13 +205,18 @@ public sealed partial class Lexer
         }
         else
         {
+            // As ktap 0.4 read it (C's strtoul, then the 64 bits as a signed number): up to
+            // 2^64-1 the literal keeps its bits (so 18446744073709551615 is -1), beyond that
+            // it saturates to 2^64-1. Both only warn, so ktap 0.4's scripts compile unchanged.
+            bool saturated = false;
             while (!AtEnd && IsDigit(_text[_pos]))
             {
                 uint d = (uint)(_text[_pos] - '0');
-                if (value > (ulong.MaxValue - d) / 10) overflow = true; else value = value * 10 + d;
+                if (saturated || value > (ulong.MaxValue - d) / 10) { saturated = true; value = ulong.MaxValue; }
+                else value = value * 10 + d;
                 _pos++;
             }
-            if (value > long.MaxValue) overflow = true;
+            wideDecimal = saturated || value > long.MaxValue;
         }
         if (!AtEnd && (IsNameChar(_text[_pos]) || _text[_pos] == '.' && IsDigit(Peek(1))))
         {
@@ -203,9 +229,11 @@ public sealed partial class Lexer
         var span = TextSpan.FromBounds(start, _pos);
         if (overflow)
         {
-            _diagnostics.Report(hex ? Messages.HexNumberTooLarge : Messages.NumberTooLarge, span, _source.ToString(span));
+            _diagnostics.Report(Messages.HexNumberTooLarge, span, _source.ToString(span));
             value = 0;
         }
+        else if (wideDecimal)
+            _diagnostics.Report(Messages.NumberTooLarge, span, _source.ToString(span), unchecked((long)value));
         return new Token(TokenKind.Number, span, _source.ToString(span), unchecked((long)value));
     }
 

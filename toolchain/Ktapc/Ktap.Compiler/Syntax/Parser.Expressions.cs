@@ -12,7 +12,7 @@ public sealed partial class Parser
         TokenKind.Nil or TokenKind.True or TokenKind.False or TokenKind.Number or TokenKind.String or
         TokenKind.Symbol or TokenKind.Ellipsis or TokenKind.Function or TokenKind.OpenBrace or
         TokenKind.Name or TokenKind.OpenParen or TokenKind.ArgEvent or TokenKind.ArgName or
-        TokenKind.Not or TokenKind.Bang or TokenKind.Minus or TokenKind.Hash => true,
+        TokenKind.Not or TokenKind.Bang or TokenKind.Minus => true,
         _ => TokenFacts.IsEventArg(k),
     };
 
@@ -57,7 +57,6 @@ public sealed partial class Parser
             {
                 TokenKind.Not or TokenKind.Bang => UnaryOp.Not,
                 TokenKind.Minus => UnaryOp.Negate,
-                TokenKind.Hash => UnaryOp.Length,
                 _ => null,
             };
             if (unary is { } u)

@@ -87,6 +87,7 @@ public sealed partial class Parser
                 Advance();
                 return null;
         }
+        if (_current.Kind == TokenKind.Name && BpftraceProbe() is { } hint) return SkipBpftraceProbe(start, hint);
         if (_current.Kind is TokenKind.Name or TokenKind.OpenParen) return ParseExpressionStatement();
         ReportOnce(Messages.UnexpectedToken, _current.Span, Describe(_current));
         Advance();

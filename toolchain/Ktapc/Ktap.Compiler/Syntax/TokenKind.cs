@@ -18,7 +18,7 @@ public enum TokenKind
     ArgEvent, ArgName, Arg1, Arg2, Arg3, Arg4, Arg5, Arg6, Arg7, Arg8, Arg9,
 
     // punctuation and operators
-    Plus, Minus, Star, Slash, Percent, Caret, DotDot, Ellipsis, Hash,
+    Plus, Minus, Star, Slash, Percent, Caret, DotDot, Ellipsis,
     EqualEqual, BangEqual, Less, LessEqual, Greater, GreaterEqual,
     Bang, AmpAmp, PipePipe, Equal, PlusEqual, LessLessLess,
     OpenParen, CloseParen, OpenBrace, CloseBrace, OpenBracket, CloseBracket,
@@ -62,7 +62,7 @@ public static class TokenFacts
         TokenKind.IntervalText => "interval",
         TokenKind.Plus => "'+'", TokenKind.Minus => "'-'", TokenKind.Star => "'*'", TokenKind.Slash => "'/'",
         TokenKind.Percent => "'%'", TokenKind.Caret => "'^'", TokenKind.DotDot => "'..'", TokenKind.Ellipsis => "'...'",
-        TokenKind.Hash => "'#'", TokenKind.EqualEqual => "'=='", TokenKind.BangEqual => "'!='", TokenKind.Less => "'<'",
+        TokenKind.EqualEqual => "'=='", TokenKind.BangEqual => "'!='", TokenKind.Less => "'<'",
         TokenKind.LessEqual => "'<='", TokenKind.Greater => "'>'", TokenKind.GreaterEqual => "'>='", TokenKind.Bang => "'!'",
         TokenKind.AmpAmp => "'&&'", TokenKind.PipePipe => "'||'", TokenKind.Equal => "'='", TokenKind.PlusEqual => "'+='",
         TokenKind.LessLessLess => "'<<<'", TokenKind.OpenParen => "'('", TokenKind.CloseParen => "')'",

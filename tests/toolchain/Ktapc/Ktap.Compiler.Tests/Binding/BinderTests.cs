@@ -51,8 +51,6 @@ public class BinderTests
     [InlineData("trace sched:a { local ⟦x⟧, _y = 1, 2 }", "KTAP2012")]
     [InlineData("print(⟦nothing_here⟧)", "KTAP2013")]
     [InlineData("print(⟦execname⟧)", "KTAP2014")]
-    [InlineData("function f(...) { return {1, ⟦...⟧} }", "KTAP2021")]
-    [InlineData("t = {⟦pid()⟧}", "KTAP2021")]
     public void Semantic_warnings(string annotated, string code) => AssertDiagnostics(annotated, "x86_64", code);
 
     [Theory]

@@ -108,11 +108,33 @@ public class LexerTests
     }
 
     [Fact]
-    public void Hash_is_length_where_an_operand_is_expected_and_a_comment_elsewhere()
+    public void Hash_is_always_a_comment_as_in_ktap_0_4()
     {
-        Assert.Equal(new[] { TokenKind.Name, TokenKind.Equal, TokenKind.Hash, TokenKind.Name }, Kinds("n = #t"));
-        Assert.Equal(new[] { TokenKind.Name, TokenKind.OpenParen, TokenKind.Hash, TokenKind.Name, TokenKind.CloseParen }, Kinds("f(#t)"));
+        // where an operand is expected too: ktap 0.4's lexer never produced a '#' token
+        Assert.Equal(new[] { TokenKind.Name, TokenKind.Equal }, Kinds("n = #t"));
+        Assert.Equal(new[] { TokenKind.Name, TokenKind.OpenParen }, Kinds("f(#t)"));
         Assert.Equal(new[] { TokenKind.Name, TokenKind.Equal, TokenKind.Name }, Kinds("n = t #t is a comment here"));
         Assert.Equal(new[] { TokenKind.OpenBrace, TokenKind.CloseBrace }, Kinds("{ #do nothing\n}"));
+        Assert.Equal(new[] { TokenKind.Name, TokenKind.Equal, TokenKind.Number }, Kinds("x = ##1\n1"));
+        // errinfo.kp of ktap 0.4: a field, then a comment right after the comma
+        Assert.Equal(new[] { TokenKind.OpenBracket, TokenKind.Number, TokenKind.CloseBracket, TokenKind.Equal,
+            TokenKind.String, TokenKind.Comma, TokenKind.OpenBracket },
+            Kinds("[1] = \"Operation not permitted\",  #EPERM\n["));
+    }
+
+    [Theory]
+    [InlineData("9223372036854775808", long.MinValue)]
+    [InlineData("18446744073709551615", -1L)]
+    [InlineData("18446744073709551614", -2L)]
+    [InlineData("18446744073709551616", -1L)]
+    [InlineData("99999999999999999999999999", -1L)]
+    public void Decimal_literals_beyond_int64_read_as_strtoul_did_with_a_warning(string text, long value)
+    {
+        var (tokens, diags) = Lex(text);
+        var d = Assert.Single(diags);
+        Assert.Equal("KTAP1008", d.Code);
+        Assert.Equal(Ktap.Diagnostics.DiagnosticSeverity.Warning, d.Severity);
+        Assert.Equal($"decimal literal {text} does not fit in a 64-bit signed integer; it is read as ktap 0.4 read it: {value}", d.Message);
+        Assert.Equal(value, Assert.Single(tokens).Number);
     }
 }

@@ -156,7 +156,7 @@ public class ParserTests
             for (k in next, t, nil) { }
             goto skip
             ::skip::
-            x = -a ^ 2 .. "s" .. #t % 3 / 1 * 2
+            x = -a ^ 2 .. "s" .. len(t) % 3 / 1 * 2
             trace syscalls:sys_enter_* /common_pid != 0/ { print(arg1, arg9, argevent, argname, args.id) }
             trace_end { }
             tick-1s { }
