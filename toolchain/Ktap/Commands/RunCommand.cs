@@ -190,7 +190,13 @@ public static class RunCommand
         var catalog = needsCatalog
             ? CatalogStore.Load(connection, board, release, refresh, withFunctions: false)
             : new EventCatalog(new Dictionary<string, IReadOnlyList<EventField>>(), []);
-        var linker = new BundleLinker(catalog, path => new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path));
+        var linker = new BundleLinker(catalog, path =>
+        {
+            // A path the board lacks gets the board's own file of that name as a hint (MissingFileHint).
+            var missing = MissingFileHint.Message(path, board.Name, connection.Run(MissingFileHint.Command(path)).Text);
+            if (missing is not null) throw new ElfException(missing);
+            return new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path);
+        });
         var errors = linker.Link(model, board.Name);
         foreach (var e in errors) ctx.Err.WriteLine($"ktap: error: {TerminalText.Line(e)}");
         if (errors.Count > 0) throw new KtapException(ExitCodes.ScriptError, $"the script does not link against {board.Name}; nothing was run");
