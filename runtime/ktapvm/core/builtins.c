@@ -28,8 +28,6 @@ struct snap {
 };
 
 #define HIST_TOP 20
-#define HIST_BUCKETS 66
-#define LHIST_MAX_BUCKETS 1000
 
 static void *scratch_alloc(struct kvm_cpu *c, u64 n)
 {
@@ -65,6 +63,12 @@ static int kv_order(const struct kv *a, const struct kv *b)
 		return a->t < b->t ? -1 : 1;
 	if (a->t == KT_NUMBER)
 		return a->u.n < b->u.n ? -1 : a->u.n > b->u.n;
+	if (a->t == KT_TABLE) /* by session id, never by address */
+		return a->u.tab->id < b->u.tab->id ? -1 : a->u.tab->id > b->u.tab->id;
+	if (a->t == KT_PTABLE)
+		return a->u.ptab->id < b->u.ptab->id ? -1 : a->u.ptab->id > b->u.ptab->id;
+	if (a->t == KT_FUNCTION || a->t == KT_BUILTIN)
+		return a->aux < b->aux ? -1 : a->aux > b->aux;
 	if (a->t == KT_STAT) /* statistics cells sort by their count, as histogram shows them */
 		return a->u.st->count < b->u.st->count ? -1 : a->u.st->count > b->u.st->count;
 	if (a->t == KT_STRING || a->t == KT_STACK) {
@@ -337,19 +341,6 @@ static int histogram(struct ktap_session *s, struct kvm_cpu *c, struct kv *args,
 	return rec_finish(&w);
 }
 
-static u32 pow2_bucket(s64 v)
-{
-	u32 b = 2;
-	u64 u;
-	if (v < 0)
-		return 0;
-	if (v == 0)
-		return 1;
-	for (u = (u64)v; u > 1; u >>= 1)
-		b++;
-	return b;
-}
-
 /* a statistics cell's mean, safe for any count */
 static s64 stat_avg(const struct kstat *st)
 {
@@ -358,72 +349,154 @@ static s64 stat_avg(const struct kstat *st)
 	return st->sum / st->count;
 }
 
-static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 id, char *msg)
+/* ---- hist / lhist ----
+ * Over a table: one distribution of its values (a number is one sample). Over a ptable:
+ * one distribution per key, keys in kv_order, each key's buckets as its cells recorded
+ * every sample (dist.c), one record per key. */
+
+/* heapsort of a snapshot's key indexes in kv_order, 2 units per comparison */
+static int key_before(struct ktap_session *s, struct kvm_cpu *c, const struct psnap *ps, u32 a, u32 b, int *err)
+{
+	if (*err || (*err = kvm_charge(s, c, 2)))
+		return 0;
+	return kv_order(&ps->pairs[2 * a], &ps->pairs[2 * b]) < 0;
+}
+
+static void key_sift(struct ktap_session *s, struct kvm_cpu *c, const struct psnap *ps, u32 *idx, u32 root,
+		     u32 n, int *err)
+{
+	for (;;) {
+		u32 child = 2 * root + 1, big = root, t;
+		if (child < n && key_before(s, c, ps, idx[big], idx[child], err))
+			big = child;
+		if (child + 1 < n && key_before(s, c, ps, idx[big], idx[child + 1], err))
+			big = child + 1;
+		if (big == root || *err)
+			return;
+		t = idx[root];
+		idx[root] = idx[big];
+		idx[big] = t;
+		root = big;
+	}
+}
+
+static int sort_keys(struct ktap_session *s, struct kvm_cpu *c, const struct psnap *ps, u32 *idx)
+{
+	u32 n = ps->n, i, t;
+	int err = 0;
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	for (i = n / 2; i-- > 0 && !err;)
+		key_sift(s, c, ps, idx, i, n, &err);
+	for (i = n; i-- > 1 && !err;) {
+		t = idx[0];
+		idx[0] = idx[i];
+		idx[i] = t;
+		key_sift(s, c, ps, idx, 0, i, &err);
+	}
+	return err;
+}
+
+/* one HIST/LHIST record: a = 1 with the key first (a ptable's key), a = 0 without */
+static int bucket_record(struct ktap_session *s, struct kvm_cpu *c, u32 id, const struct kv *key,
+			 const struct klin *l, const u64 *counts, u32 nb)
+{
+	struct recw w;
+	u32 i;
+	rec_begin(&w, s, c, id == BI_HIST ? REC_HIST : REC_LHIST, key ? 1 : 0);
+	if (key)
+		rec_value(&w, key);
+	rec_u64(&w, id == BI_HIST ? 0 : (u64)l->lo); /* HIST: three zeros (record-format.md) */
+	rec_u64(&w, id == BI_HIST ? 0 : (u64)l->hi);
+	rec_u64(&w, id == BI_HIST ? 0 : (u64)l->step);
+	rec_u32(&w, nb);
+	for (i = 0; i < nb; i++)
+		rec_u64(&w, counts[i]);
+	return rec_finish(&w);
+}
+
+static int hist_ptable(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, u32 id)
+{
+	u32 nb = id == BI_HIST ? DIST_POW2 : p->lin.n, i, j;
+	struct psnap *ps;
+	u64 *counts;
+	u32 *idx;
+	int err = snap_take(s, c, p, &ps);
+	if (err)
+		return err;
+	idx = scratch_alloc(c, 4 * (u64)ps->n);
+	counts = scratch_alloc(c, 8 * (u64)nb);
+	if (!idx || !counts)
+		return RT_BUDGET_MEMORY;
+	if ((err = sort_keys(s, c, ps, idx)))
+		return err;
+	for (i = 0; i < ps->n; i++) {
+		const struct kv *key = &ps->pairs[2 * idx[i]];
+		u64 total = 0;
+		kvm_memset(counts, 0, 8 * (u64)nb);
+		if ((err = ptab_dist(s, c, p, key, id == BI_LHIST, counts, nb)))
+			return err;
+		for (j = 0; j < nb; j++)
+			total |= counts[j];
+		if (!total) /* deleted since the snapshot */
+			continue;
+		if ((err = bucket_record(s, c, id, key, &p->lin, counts, nb)))
+			return err;
+	}
+	return 0;
+}
+
+static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 nargs, u32 id, char *msg)
 {
 	struct titer it;
 	struct kv key, val;
-	s64 lo = 0, hi = 0, step = 0;
-	u64 range = 0, ustep = 1;
-	u32 nb = HIST_BUCKETS, i;
+	struct klin l = { 0, 0, 0, DIST_POW2 };
 	u64 *counts;
-	struct recw w;
 	int r;
+	if (id == BI_LHIST && nargs == 1) {
+		if (args[0].t != KT_PTABLE || !args[0].u.ptab->lin.n)
+			return fail(msg, id, "lhist(p) needs a ptable declared ptable(min, max, step); else lhist(t, min, max, step)");
+		return hist_ptable(s, c, args[0].u.ptab, id);
+	}
 	if (id == BI_LHIST) {
-		u64 inner;
-		if (args[1].t != KT_NUMBER || args[2].t != KT_NUMBER || args[3].t != KT_NUMBER)
+		if (nargs != 4 || args[1].t != KT_NUMBER || args[2].t != KT_NUMBER || args[3].t != KT_NUMBER)
 			return fail(msg, id, "min, max and step must be numbers");
-		lo = args[1].u.n;
-		hi = args[2].u.n;
-		step = args[3].u.n;
-		if (step <= 0 || hi <= lo)
+		if (dist_layout(args[1].u.n, args[2].u.n, args[3].u.n, &l))
 			return fail(msg, id, "needs min < max, step > 0 and at most 1000 buckets");
-		/* in u64: hi - lo of any two s64 with lo < hi fits, without overflow */
-		range = (u64)hi - (u64)lo;
-		ustep = (u64)step;
-		inner = range / ustep + (range % ustep != 0);
-		if (inner > LHIST_MAX_BUCKETS)
-			return fail(msg, id, "needs min < max, step > 0 and at most 1000 buckets");
-		nb = (u32)inner + 2; /* below lo, the inner buckets, at or above hi */
+	}
+	if (args[0].t == KT_PTABLE) {
+		const struct klin *pl = &args[0].u.ptab->lin;
+		if (id == BI_LHIST && (!pl->n || pl->lo != l.lo || pl->hi != l.hi || pl->step != l.step)) {
+			if (!pl->n)
+				return fail(msg, id, "a ptable keeps linear buckets only when declared ptable(min, max, step)");
+			kvm_snprintf(msg, 256, "lhist: the ptable was declared ptable(%lld, %lld, %lld): its buckets are those",
+				     (long long)pl->lo, (long long)pl->hi, (long long)pl->step);
+			return RT_ARGS;
+		}
+		return hist_ptable(s, c, args[0].u.ptab, id);
 	}
 	r = iter_start(s, c, &args[0], &it);
 	if (r < 0)
 		return fail(msg, id, "argument is not a table");
 	if (r)
 		return r;
-	counts = scratch_alloc(c, 8 * (u64)nb);
+	counts = scratch_alloc(c, 8 * (u64)l.n);
 	if (!counts)
 		return RT_BUDGET_MEMORY;
-	kvm_memset(counts, 0, 8 * (u64)nb);
+	kvm_memset(counts, 0, 8 * (u64)l.n);
 	while ((r = iter_next(s, c, &it, &key, &val)) == 1) {
-		s64 v;
-		u64 b;
+		u32 b;
 		if (val.t == KT_STAT)
-			v = stat_avg(val.u.st);
-		else if (val.t == KT_NUMBER)
-			v = val.u.n;
-		else
-			return fail(msg, id, "values must be numbers or statistics");
-		if (id == BI_HIST)
-			b = pow2_bucket(v);
-		else if (v < lo)
-			b = 0;
-		else if (v >= hi)
-			b = nb - 1;
-		else
-			b = 1 + ((u64)v - (u64)lo) / ustep; /* < 1 + inner */
-		if (b < nb) /* always true; kept so no arithmetic slip can write past counts */
+			return fail(msg, id, "a statistics value outside its ptable has no buckets: call it on the ptable");
+		if (val.t != KT_NUMBER)
+			return fail(msg, id, "values must be numbers");
+		b = id == BI_HIST ? dist_pow2(val.u.n) : dist_lin(&l, val.u.n);
+		if (b < l.n) /* always true; kept so no arithmetic slip can write past counts */
 			counts[b]++;
 	}
 	if (r < 0)
 		return -r;
-	rec_begin(&w, s, c, id == BI_HIST ? REC_HIST : REC_LHIST, 0);
-	rec_u64(&w, (u64)lo);
-	rec_u64(&w, (u64)hi);
-	rec_u64(&w, id == BI_HIST ? 0 : (u64)step); /* HIST: three zeros (record-format.md) */
-	rec_u32(&w, nb);
-	for (i = 0; i < nb; i++)
-		rec_u64(&w, counts[i]);
-	return rec_finish(&w);
+	return bucket_record(s, c, id, 0, &l, counts, l.n);
 }
 
 static int stat_field(u32 id, const struct kv *v, struct kv *res, char *msg)
@@ -604,7 +677,15 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		return 0;
 	}
 	case BI_PTABLE: {
-		struct kptab *p = ptab_new(s);
+		struct klin l;
+		struct kptab *p;
+		if (nargs == 3) { /* ptable(min, max, step): its cells keep these linear buckets too */
+			if (args[0].t != KT_NUMBER || args[1].t != KT_NUMBER || args[2].t != KT_NUMBER)
+				return fail(msg, id, "min, max and step must be numbers");
+			if (dist_layout(args[0].u.n, args[1].u.n, args[2].u.n, &l))
+				return fail(msg, id, "needs min < max, step > 0 and at most 1000 buckets");
+		}
+		p = ptab_new(s, nargs == 3 ? &l : 0);
 		if (!p)
 			return RT_BUDGET_MEMORY;
 		res->t = KT_PTABLE;
@@ -618,7 +699,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		return histogram(s, c, args, msg);
 	case BI_HIST: case BI_LHIST:
 		*nres = 0;
-		return hist(s, c, args, id, msg);
+		return hist(s, c, args, nargs, id, msg);
 	case BI_EXIT:
 		*nres = 0;
 		s->stopped = 1;

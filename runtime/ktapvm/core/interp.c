@@ -475,7 +475,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			break;
 		}
 		case OP_NEWPTABLE: {
-			struct kptab *p = ptab_new(s);
+			struct kptab *p = ptab_new(s, 0);
 			if (!p)
 				CHECK(RT_BUDGET_MEMORY);
 			RA->t = KT_PTABLE;

@@ -94,10 +94,25 @@ struct ktab {
 	u32 id;
 	struct ktap_lock *lock; /* per-table */
 };
+/* linear buckets: n = inner + 2 (below lo, [lo + i*step, +step) clipped at hi, at or above hi) */
+struct klin {
+	s64 lo, hi, step;
+	u32 n; /* 0: none */
+};
 struct kptab {
 	u32 id;
-	struct ktab **percpu; /* one table of KT_STAT values per slot (CPUs + process) */
+	struct ktab **percpu; /* one table of KT_STAT values (struct kcell) per slot (CPUs + process) */
+	struct klin lin;      /* declared by ptable(min, max, step); n = 0 otherwise */
 };
+/* A ptable slot's cell (dist.c): the statistics, then nlin linear bucket counts, then the
+ * power-of-two buckets p2lo .. p2lo + p2n - 1 (a range that widens as values arrive). */
+struct kcell {
+	struct kstat st; /* first: a KT_STAT value points here */
+	u32 nlin, p2lo, p2n, pad;
+	u64 b[];
+};
+#define DIST_POW2 66      /* negatives, zero, [2^k, 2^(k+1)) for k = 0..63 */
+#define DIST_LIN_MAX 1000 /* inner linear buckets */
 /* a run's private merged copy of a ptable (table.c); freed when the run ends */
 struct psnap {
 	struct psnap *next; /* the slot's list */
@@ -242,7 +257,7 @@ int kv_equal(const struct kv *a, const struct kv *b);
 u32 kv_hash(const struct kv *v);
 
 struct ktab *tab_new(struct ktap_session *s);
-struct kptab *ptab_new(struct ktap_session *s);
+struct kptab *ptab_new(struct ktap_session *s, const struct klin *lin);
 int tab_get(struct ktab *t, const struct kv *k, struct kv *out, struct kstat *cell);
 int tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, const struct kv *v);
 int tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, struct kv *old);
@@ -254,6 +269,16 @@ int ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const s
 int ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, struct kv *out);
 int ptab_snapshot(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, struct psnap **out);
 int psnap_next(const struct psnap *ps, const struct kv *k, u32 *at);
+int ptab_dist(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, int lin,
+	      u64 *counts, u32 nb);
+
+/* distributions (dist.c) */
+int dist_layout(s64 lo, s64 hi, s64 step, struct klin *out); /* 0, or -1: not a valid layout */
+u32 dist_pow2(s64 v);
+u32 dist_lin(const struct klin *l, s64 v);
+struct kcell *cell_new(struct ktap_session *s, const struct klin *lin, s64 v);
+int cell_add(struct ktap_session *s, struct kv *val, const struct klin *lin, s64 v, u64 *copied);
+void cell_buckets(const struct kcell *cl, int lin, u64 *counts, u32 nb);
 
 /* runtime errors: codes are the ERROR record's codes (docs/record-format.md) */
 enum kvm_rterr {

@@ -218,12 +218,15 @@ void tab_clear_s(struct ktap_session *s, struct ktab *t)
 	ktap_plat_unlock(t->lock, fl);
 }
 
-struct kptab *ptab_new(struct ktap_session *s)
+/* lin: the linear layout its cells keep (ptable(min, max, step)), or NULL */
+struct kptab *ptab_new(struct ktap_session *s, const struct klin *lin)
 {
 	struct kptab *p = arena_alloc(s, sizeof(*p));
 	int i;
 	if (!p)
 		return 0;
+	if (lin)
+		p->lin = *lin;
 	/* one table per slot: every probe slot and the process slot */
 	p->percpu = arena_alloc(s, sizeof(*p->percpu) * ((u64)s->ncpu + 1));
 	if (!p->percpu)
@@ -235,16 +238,6 @@ struct kptab *ptab_new(struct ktap_session *s)
 	}
 	p->id = ++s->next_id;
 	return p;
-}
-
-static void stat_add(struct kstat *st, s64 n)
-{
-	if (st->count == 0 || n < st->min)
-		st->min = n;
-	if (st->count == 0 || n > st->max)
-		st->max = n;
-	st->count++;
-	st->sum = (s64)((u64)st->sum + (u64)n);
 }
 
 static void stat_merge(struct kstat *into, const struct kstat *from)
@@ -259,28 +252,58 @@ static void stat_merge(struct kstat *into, const struct kstat *from)
 	into->sum = (s64)((u64)into->sum + (u64)from->sum);
 }
 
-/* Only the slot's own runs write its table; the lock orders them against readers merging. */
+/* Only the slot's own runs write its table; the lock orders them against readers merging.
+ * The cell keeps the sample's buckets too (dist.c); a cell that had to widen its
+ * power-of-two range is charged for the copy once the lock is dropped. */
 int ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, s64 n)
 {
 	struct ktab *t = p->percpu[c - s->cpus];
 	unsigned long fl = ktap_plat_lock(t->lock);
 	struct knode *nd = find(t, k);
+	u64 copied = 0;
 	int err = 0;
 	if (!nd) {
-		struct kstat *st = arena_alloc(s, sizeof(*st));
-		if (!st)
+		struct kcell *cl = cell_new(s, &p->lin, n);
+		if (!cl)
 			err = RT_BUDGET_MEMORY;
 		else if ((err = add_entry(s, t, k, &nd)))
-			arena_free(s, st);
+			arena_free(s, cl);
 		else {
 			nd->val.t = KT_STAT;
-			nd->val.u.st = st;
+			nd->val.u.st = &cl->st;
 		}
 	}
 	if (!err)
-		stat_add(nd->val.u.st, n);
+		err = cell_add(s, &nd->val, &p->lin, n, &copied);
 	ktap_plat_unlock(t->lock, fl);
+	if (!err && copied)
+		err = kvm_charge(s, c, copied / 64);
 	return err;
+}
+
+/*
+ * Key k's buckets merged over every slot into counts (zeroed by the caller): the
+ * power-of-two ones (nb = DIST_POW2) or (lin) the ptable's linear ones (nb = its n).
+ * Each slot is charged before its lock is taken (a refill may yield): the lookup and
+ * one unit per 8 buckets added. A sample added meanwhile may or may not be counted.
+ */
+int ptab_dist(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, int lin,
+	      u64 *counts, u32 nb)
+{
+	int i, err;
+	for (i = 0; i <= s->ncpu; i++) {
+		struct ktab *t = p->percpu[i];
+		unsigned long fl;
+		struct knode *nd;
+		if ((err = kvm_charge(s, c, 4 + nb / 8)))
+			return err;
+		fl = ktap_plat_lock(t->lock);
+		nd = find(t, k);
+		if (nd && nd->val.t == KT_STAT)
+			cell_buckets((const struct kcell *)nd->val.u.st, lin, counts, nb);
+		ktap_plat_unlock(t->lock, fl);
+	}
+	return 0;
 }
 
 /* s[k]: the cell merged over all CPUs, in scratch; nil when no CPU has k */

@@ -299,10 +299,17 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 			break;
 		}
 		case REC_HIST: case REC_LHIST: {
-			int64_t lo = (int64_t)g64(&c, "min"), hi = (int64_t)g64(&c, "max"), step = (int64_t)g64(&c, "step");
-			n = g32(&c, "buckets");
-			if (a)
+			int64_t lo, hi, step;
+			uint64_t any = 0;
+			/* a = 1: one ptable key's distribution, the key first (docs/record-format.md) */
+			if (a > 1)
 				violation("%s: a=%u", where, a);
+			if (a == 1)
+				value(s, &c, ev, where);
+			lo = (int64_t)g64(&c, "min");
+			hi = (int64_t)g64(&c, "max");
+			step = (int64_t)g64(&c, "step");
+			n = g32(&c, "buckets");
 			/* docs/record-format.md: three zero fields (builtins.c wrote step 1 until interp abdaf7c) */
 			if (kind == REC_HIST && (lo || hi || step || n != 66))
 				violation("%s: hist header %lld %lld %lld, %u buckets", where, (long long)lo,
@@ -319,8 +326,14 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 					violation("%s: lhist of %u buckets, [%lld, %lld) by %lld needs %llu", where, n,
 						  (long long)lo, (long long)hi, (long long)step, (unsigned long long)want);
 			}
-			for (i = 0; i < n; i++)
-				number(g64(&c, "bucket"), where);
+			for (i = 0; i < n; i++) {
+				uint64_t cnt = g64(&c, "bucket");
+				number(cnt, where);
+				any |= cnt;
+			}
+			/* a key is sent only with a sample in it (deleted keys are skipped) */
+			if (a == 1 && !any)
+				violation("%s: a key's distribution with no sample", where);
 			break;
 		}
 		case REC_BACKTRACE:

@@ -867,7 +867,23 @@ static void gen_main_prologue(struct gen *g)
 		int t = (int)pick(g, 5);
 		static const char kinds[5] = { 't', 't', 'n', 's', 'a' };
 		uint8_t tt;
-		if (t == 0) {
+		if (t == 0 && r + 3 < (uint32_t)g->f->frame && chance(g, 40)) {
+			/* ptable(min, max, step): its cells keep linear buckets too (lhist per key);
+			 * the numbers may make no valid layout, which is a runtime error */
+			static const int64_t lay[][3] = { { 0, 100, 10 }, { -1000, 1000, 7 }, { 0, 1, 1 },
+				{ INT64_MIN, INT64_MAX, 1LL << 55 }, { -1000, INT64_MAX - 1, 1LL << 54 } };
+			const int64_t *l = lay[pick(g, 5)];
+			int j;
+			emit(g, ABX(KOP_LOADBUILTIN, r, KBI_PTABLE));
+			for (j = 1; j <= 3; j++) {
+				uint32_t kk = chance(g, 85) ? kb_knum(g->b, l[j - 1]) : const_of(g, TY_NUM);
+				g->kty[kk] = TY_NUM;
+				emit(g, ABX(KOP_LOADK, r + (uint32_t)j, kk));
+			}
+			emit(g, ABC(KOP_CALL, r, 4, 2));
+			g->ty[r + 1] = g->ty[r + 2] = g->ty[r + 3] = TY_NUM;
+			tt = TY_PTAB;
+		} else if (t == 0) {
 			emit(g, ABC(KOP_NEWPTABLE, r, 0, 0));
 			tt = TY_PTAB;
 		} else if (t == 1) {

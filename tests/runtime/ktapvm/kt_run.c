@@ -81,16 +81,27 @@ static void decode(const uint8_t *p, size_t len, int big, char *out, size_t outs
 			o += (size_t)snprintf(out + o, outsz - o, "histogram sum=%lld total=%u rows=%u\n",
 					      (long long)g64(b, big), g32(b + 8, big), g32(b + 12, big));
 			break;
-		case 6: case 7: /* lo, hi, step, buckets and the non-zero counts */
+		case 6: case 7: { /* [key,] lo, hi, step, buckets and the non-zero counts */
+			size_t kl = 0;
+			o += (size_t)snprintf(out + o, outsz - o, "%s", kind == 6 ? "hist" : "lhist");
+			if (a == 1) { /* a ptable key's distribution: the key first */
+				kl = value(b, big, v, sizeof(v));
+				o += (size_t)snprintf(out + o, outsz - o, "[%s]", v);
+			} else if (a) {
+				o += (size_t)snprintf(out + o, outsz - o, " a=%u\n", a);
+				break;
+			}
+			b += kl;
 			n = g32(b + 24, big);
-			o += (size_t)snprintf(out + o, outsz - o, "%s %lld %lld %lld n=%u", kind == 6 ? "hist" : "lhist",
-					      (long long)g64(b, big), (long long)g64(b + 8, big), (long long)g64(b + 16, big), n);
-			for (i = 0; i < n && 28 + 8 * (size_t)i + 8 <= rl - 12 && o < outsz; i++)
+			o += (size_t)snprintf(out + o, outsz - o, " %lld %lld %lld n=%u", (long long)g64(b, big),
+					      (long long)g64(b + 8, big), (long long)g64(b + 16, big), n);
+			for (i = 0; i < n && kl + 28 + 8 * (size_t)i + 8 <= rl - 12 && o < outsz; i++)
 				if (g64(b + 28 + 8 * i, big))
 					o += (size_t)snprintf(out + o, outsz - o, " %u:%llu", i,
 							      (unsigned long long)g64(b + 28 + 8 * i, big));
 			o += (size_t)snprintf(out + o, outsz - o, "\n");
 			break;
+		}
 		case 10:
 			o += (size_t)snprintf(out + o, outsz - o, "summary lost=%llu errors=%llu\n",
 					      (unsigned long long)g64(b, big), (unsigned long long)g64(b + 8, big));

@@ -686,6 +686,174 @@ static void b_hist_extremes(struct kb *b)
 	ret0(b, h);
 }
 
+/* ==== 4b. distributions per sample (a ptable cell's buckets, dist.c) ==== */
+
+/* R(r) := ptable(lo, hi, step), through the built-in (R(r)..R(r+3) used) */
+static void ptable_lin(struct kb *b, uint32_t f, int r, int64_t lo, int64_t hi, int64_t step)
+{
+	bi(b, f, r, KBI_PTABLE);
+	k(b, f, r + 1, lo);
+	k(b, f, r + 2, hi);
+	k(b, f, r + 3, step);
+	op(b, f, ABC(OPC(CALL), r, 4, 2));
+}
+
+/* R(p)[key] <<< v for the extremes INT64_MIN, -1, 0, 1, INT64_MAX */
+static void agg_extremes(struct kb *b, uint32_t f, int p, uint32_t key)
+{
+	static const int64_t v[] = { INT64_MIN, -1, 0, 1, INT64_MAX };
+	size_t i;
+	for (i = 0; i < 5; i++)
+		op(b, f, ABC(OPC(AGGREGATE), p, K(key), K(kb_knum(b, v[i]))));
+}
+
+/* main feeds "k" INT64_MIN, -1, 0 (the process slot); each handler run feeds "k" 1 and
+ * INT64_MAX and key 7 the value 5 (CPU 1's slot), then hist(p): every sample's bucket,
+ * merged over both slots, keys in order (numbers before strings) */
+static void b_dist_two_slots(struct kb *b)
+{
+	uint32_t m = main_only(b, 2), h, g = kb_global(b, "p"), key = kb_kstr(b, "k");
+	op(b, m, ABC(OPC(NEWPTABLE), 0, 0, 0));
+	op(b, m, ABC(OPC(AGGREGATE), 0, K(key), K(kb_knum(b, INT64_MIN))));
+	op(b, m, ABC(OPC(AGGREGATE), 0, K(key), K(kb_knum(b, -1))));
+	op(b, m, ABC(OPC(AGGREGATE), 0, K(key), K(kb_knum(b, 0))));
+	op(b, m, ABX(OPC(SETGLOBAL), 0, g));
+	ret0(b, m);
+	h = kb_func(b, NULL, 0, 0, 3, 2);
+	op(b, h, ABX(OPC(GETGLOBAL), 1, g));
+	op(b, h, ABC(OPC(AGGREGATE), 1, K(key), K(kb_knum(b, 1))));
+	op(b, h, ABC(OPC(AGGREGATE), 1, K(key), K(kb_knum(b, INT64_MAX))));
+	op(b, h, ABC(OPC(AGGREGATE), 1, K(kb_knum(b, 7)), K(kb_knum(b, 5))));
+	bi(b, h, 0, KBI_HIST);
+	op(b, h, ABC(OPC(CALL), 0, 2, 1));
+	ret0(b, h);
+	kb_event(b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+}
+
+/* one key fed 1, 2^40, 2^62, -1, 0: the cell's power-of-two range starts around bucket 2
+ * and must widen up, then down, copying what it holds */
+static void b_dist_grow(struct kb *b)
+{
+	uint32_t h = handler(b, 3), key = kb_kstr(b, "g");
+	static const int64_t v[] = { 1, (int64_t)1 << 40, (int64_t)1 << 62, -1, 0, (int64_t)1 << 40 };
+	size_t i;
+	op(b, h, ABC(OPC(NEWPTABLE), 1, 0, 0));
+	for (i = 0; i < 6; i++)
+		op(b, h, ABC(OPC(AGGREGATE), 1, K(key), K(kb_knum(b, v[i]))));
+	bi(b, h, 0, KBI_HIST);
+	op(b, h, ABC(OPC(CALL), 0, 2, 1));
+	ret0(b, h);
+}
+
+/* p = ptable(lo, hi, step) fed the extremes, then lhist(p) and lhist(p, lo2, hi2, step2) */
+static void lhist_ptable(struct kb *b, int64_t lo, int64_t hi, int64_t step, int64_t lo2, int64_t hi2,
+			 int64_t step2)
+{
+	uint32_t h = handler(b, 10);
+	ptable_lin(b, h, 5, lo, hi, step);
+	agg_extremes(b, h, 5, kb_kstr(b, "x"));
+	bi(b, h, 0, KBI_LHIST);
+	op(b, h, ABC(OPC(MOVE), 1, 5, 0));
+	op(b, h, ABC(OPC(CALL), 0, 2, 1));
+	bi(b, h, 0, KBI_LHIST);
+	op(b, h, ABC(OPC(MOVE), 1, 5, 0));
+	k(b, h, 2, lo2);
+	k(b, h, 3, hi2);
+	k(b, h, 4, step2);
+	op(b, h, ABC(OPC(CALL), 0, 5, 1));
+	ret0(b, h);
+}
+static void b_lhist_ptable_full(struct kb *b)
+{
+	lhist_ptable(b, INT64_MIN, INT64_MAX, (int64_t)1 << 55, INT64_MIN, INT64_MAX, (int64_t)1 << 55);
+}
+static void b_lhist_ptable_other(struct kb *b) { lhist_ptable(b, -1000, INT64_MAX - 1, (int64_t)1 << 54, 0, 10, 1); }
+
+/* lhist(p) of a ptable made by NEWPTABLE: it has no linear buckets */
+static void b_lhist_ptable_undeclared(struct kb *b)
+{
+	uint32_t h = handler(b, 3);
+	op(b, h, ABC(OPC(NEWPTABLE), 1, 0, 0));
+	op(b, h, ABC(OPC(AGGREGATE), 1, K(kb_kstr(b, "x")), K(kb_knum(b, 3))));
+	bi(b, h, 0, KBI_LHIST);
+	op(b, h, ABC(OPC(CALL), 0, 2, 1));
+	ret0(b, h);
+}
+
+static void ptable_layout(struct kb *b, int64_t lo, int64_t hi, int64_t step)
+{
+	uint32_t h = handler(b, 4);
+	ptable_lin(b, h, 0, lo, hi, step);
+	op(b, h, ABC(OPC(PRINT), 0, 1, 0));
+	ret0(b, h);
+}
+static void b_ptable_1001(struct kb *b) { ptable_layout(b, 0, 1001, 1); }
+static void b_ptable_full_step1(struct kb *b) { ptable_layout(b, INT64_MIN, INT64_MAX, 1); }
+static void b_ptable_step_min(struct kb *b) { ptable_layout(b, 0, 10, INT64_MIN); }
+static void b_ptable_string_step(struct kb *b)
+{
+	uint32_t h = handler(b, 4);
+	bi(b, h, 0, KBI_PTABLE);
+	k(b, h, 1, 0);
+	k(b, h, 2, 10);
+	ks(b, h, 3, "1");
+	op(b, h, ABC(OPC(CALL), 0, 4, 2));
+	ret0(b, h);
+}
+
+/* a statistics value copied into a table has no buckets: hist of that table is refused */
+static void b_hist_table_of_stats(struct kb *b)
+{
+	uint32_t h = handler(b, 4);
+	op(b, h, ABC(OPC(NEWPTABLE), 1, 0, 0));
+	op(b, h, ABC(OPC(AGGREGATE), 1, K(kb_kstr(b, "x")), K(kb_knum(b, 3))));
+	op(b, h, ABC(OPC(GETTABLE), 2, 1, K(kb_kstr(b, "x"))));
+	op(b, h, ABC(OPC(NEWTABLE), 1, 0, 0));
+	op(b, h, ABC(OPC(SETTABLE), 1, K(kb_knum(b, 1)), 2));
+	bi(b, h, 0, KBI_HIST);
+	op(b, h, ABC(OPC(CALL), 0, 2, 1));
+	ret0(b, h);
+}
+
+/* main: p = ptable(0, 1000, 1) (8 KiB of linear buckets per cell), keys 1..5000: the
+ * session memory budget ends it */
+static void b_dist_memory(struct kb *b)
+{
+	uint32_t m = main_only(b, 10);
+	ptable_lin(b, m, 0, 0, 1000, 1);
+	k(b, m, 4, 1);
+	k(b, m, 5, 5000);
+	k(b, m, 6, 1);
+	op(b, m, ASBX(OPC(FORPREP), 4, 1));
+	op(b, m, ABC(OPC(AGGREGATE), 0, 7, 7));
+	op(b, m, ASBX(OPC(FORLOOP), 4, -2));
+	ret0(b, m);
+}
+
+/* main fills a ptable with n keys; a handler calls hist(p): the snapshot, the sort, the
+ * per-slot merge and the records are charged inside their loops */
+static void hist_keys(struct kb *b, int64_t n)
+{
+	uint32_t m = main_only(b, 6), h, g = kb_global(b, "p");
+	op(b, m, ABC(OPC(NEWPTABLE), 0, 0, 0));
+	k(b, m, 1, 1);
+	k(b, m, 2, n);
+	k(b, m, 3, 1);
+	op(b, m, ASBX(OPC(FORPREP), 1, 1));
+	op(b, m, ABC(OPC(AGGREGATE), 0, 4, 4));
+	op(b, m, ASBX(OPC(FORLOOP), 1, -2));
+	op(b, m, ABX(OPC(SETGLOBAL), 0, g));
+	ret0(b, m);
+	h = kb_func(b, NULL, 0, 0, 2, 2);
+	bi(b, h, 0, KBI_HIST);
+	op(b, h, ABX(OPC(GETGLOBAL), 1, g));
+	op(b, h, ABC(OPC(CALL), 0, 2, 1));
+	ret0(b, h);
+	kb_event(b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+}
+static void b_hist_1000_keys(struct kb *b) { hist_keys(b, 1000); }
+static void b_hist_3_keys(struct kb *b) { hist_keys(b, 3); }
+
 /* ==== 5. ptables and statistics cells: copies, never the shared cells ==== */
 
 /* p = ptable with a<<<1, b<<<2, b<<<3 in R(r) */
@@ -1018,6 +1186,42 @@ static const struct row rows[] = {
 	  "error 11 line 20: lhist: needs min < max, step > 0 and at most 1000 buckets\nsummary lost=0 errors=1\n" },
 	{ "hist of INT64_MIN..INT64_MAX", b_hist_extremes, 0, 0, 0, 0, 1,
 	  "hist 0 0 0 n=66 0:2 1:1 2:1 64:1\nsummary lost=0 errors=0\n" },
+	/* 4b. distributions per sample */
+	{ "hist(p): every sample over two slots, keys in order", b_dist_two_slots, 0, 0, 0, 0, 2,
+	  "hist[7] 0 0 0 n=66 4:1\nhist[k] 0 0 0 n=66 0:2 1:1 2:1 64:1\n"
+	  "hist[7] 0 0 0 n=66 4:2\nhist[k] 0 0 0 n=66 0:2 1:1 2:2 64:2\nsummary lost=0 errors=0\n" },
+	{ "a cell's power-of-two range widens up and down", b_dist_grow, 0, 0, 0, 0, 1,
+	  "hist[g] 0 0 0 n=66 0:1 1:1 2:1 42:2 64:1\nsummary lost=0 errors=0\n" },
+	{ "ptable(INT64_MIN, INT64_MAX, 2^55): lhist(p) per sample", b_lhist_ptable_full, 0, 0, 0, 0, 1,
+	  "lhist[x] -9223372036854775808 9223372036854775807 36028797018963968 n=514 1:1 256:1 257:2 513:1\n"
+	  "lhist[x] -9223372036854775808 9223372036854775807 36028797018963968 n=514 1:1 256:1 257:2 513:1\n"
+	  "summary lost=0 errors=0\n" },
+	{ "lhist(p, other layout) is refused, naming the declared one", b_lhist_ptable_other, 0, 0, 0, 0, 1,
+	  "lhist[x] -1000 9223372036854775806 18014398509481984 n=515 0:1 1:3 514:1\n"
+	  "error 11 line 28: lhist: the ptable was declared ptable(-1000, 9223372036854775806, 18014398509481984): its buckets are those\n"
+	  "summary lost=0 errors=1\n" },
+	{ "lhist(p) of an undeclared ptable", b_lhist_ptable_undeclared, 0, 0, 0, 0, 1,
+	  "error 11 line 13: lhist: lhist(p) needs a ptable declared ptable(min, max, step); else lhist(t, min, max, step)\n"
+	  "summary lost=0 errors=1\n" },
+	{ "ptable(0, 1001, 1)", b_ptable_1001, 0, 0, 0, 0, 1,
+	  "error 11 line 14: ptable: needs min < max, step > 0 and at most 1000 buckets\nsummary lost=0 errors=1\n" },
+	{ "ptable(INT64_MIN, INT64_MAX, 1)", b_ptable_full_step1, 0, 0, 0, 0, 1,
+	  "error 11 line 14: ptable: needs min < max, step > 0 and at most 1000 buckets\nsummary lost=0 errors=1\n" },
+	{ "ptable(0, 10, INT64_MIN)", b_ptable_step_min, 0, 0, 0, 0, 1,
+	  "error 11 line 14: ptable: needs min < max, step > 0 and at most 1000 buckets\nsummary lost=0 errors=1\n" },
+	{ "ptable with a string step", b_ptable_string_step, 0, 0, 0, 0, 1,
+	  "error 11 line 14: ptable: min, max and step must be numbers\nsummary lost=0 errors=1\n" },
+	{ "hist of a table holding a statistics value", b_hist_table_of_stats, 0, 0, 0, 0, 1,
+	  "error 11 line 16: hist: a statistics value outside its ptable has no buckets: call it on the ptable\n"
+	  "summary lost=0 errors=1\n" },
+	{ "8 KiB of linear buckets per key hit the session memory", b_dist_memory, 0, 0, 0, 0, 0,
+	  "error 105 line 19: budget exceeded: session memory (limit 8388608)\nsummary lost=0 errors=1\n" },
+	{ "hist(p) of 3 keys", b_hist_3_keys, 0, 0, 0, 0, 1,
+	  "hist[1] 0 0 0 n=66 2:1\nhist[2] 0 0 0 n=66 3:1\nhist[3] 0 0 0 n=66 3:1\nsummary lost=0 errors=0\n" },
+	{ "hist(p) of 1000 keys with 30000 instructions", b_hist_1000_keys, 30000, 0, 60000000000ull, 0, 1,
+	  "error 101 line 12: budget exceeded: instructions per handler run (limit 30000)\nsummary lost=0 errors=1\n" },
+	{ "hist(p) of 1000 keys with 80000 instructions (output's end)", b_hist_1000_keys, 80000, 0, 60000000000ull, 0, 1,
+	  "...error 101 line 12: budget exceeded: instructions per handler run (limit 80000)\nsummary lost=0 errors=1\n" },
 	/* 5. ptables and cells */
 	{ "pairs(p): len(p) then count(v) in the loop", b_pairs_ptable_len_count, 0, 0, 0, 0, 0,
 	  "a\t1\nb\t2\nsummary lost=0 errors=0\n" },

@@ -49,6 +49,8 @@ public static class HistogramText
             if (b.Counts[i] != 0) { if (first < 0) first = i; last = i; }
         var sb = new StringBuilder();
         if (first < 0) return "";
+        if (b.Key is { } key) // one block per ptable key: "key:", the buckets, a blank line
+            sb.Append(KeyText(key)).Append(":\n");
         long max = b.Counts.Max();
         for (int i = first; i <= last; i++)
         {
@@ -57,8 +59,13 @@ public static class HistogramText
               .Append(b.Counts[i].ToString(CultureInfo.InvariantCulture).PadLeft(8))
               .Append(" |").Append(new string('@', bar)).Append(new string(' ', 52 - bar)).Append("|\n");
         }
+        if (b.Key is not null) sb.Append('\n');
         return sb.ToString();
     }
+
+    /// <summary>A key on one line: a stack's frames joined by commas, as histogram() prints them.</summary>
+    private static string KeyText(RecordValue key) =>
+        key.Tag == ValueTag.Stack ? ValueText.Stack(key).Replace(" => ", "").Replace('\n', ',') : ValueText.Of(key);
 
     /// <summary>
     /// value/whole of width, in 0..width: counts come from the board and may be negative or

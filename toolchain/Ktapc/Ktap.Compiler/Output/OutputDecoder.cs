@@ -164,6 +164,7 @@ public sealed class OutputDecoder(BundleModel bundle)
                     break;
                 case BucketRecord b:
                     w.WriteString("type", b.Type == RecordKind.Hist ? "hist" : "lhist");
+                    if (b.Key is { } bk) { w.WritePropertyName("key"); Value(w, bk); }
                     if (b.Type == RecordKind.Lhist) { w.WriteNumber("min", b.Min); w.WriteNumber("max", b.Max); w.WriteNumber("step", b.Step); }
                     w.WriteStartArray("counts");
                     foreach (var c in b.Counts) w.WriteNumberValue(c);

@@ -64,12 +64,15 @@ public static class RecordReader
             case RecordKind.Hist:
             case RecordKind.Lhist:
             {
+                // a = 1: a ptable key's distribution, the key first; a = 0: a table's values
+                if (a > 1) throw new RecordFormatException($"bucket record with a = {a}", at);
+                RecordValue? key = a == 1 ? c.Value() : null;
                 long min = c.S64(), max = c.S64(), step = c.S64();
                 uint n = c.U32();
                 if (n > HostLimits.HistBuckets || n * 8L > c.Remaining) throw new RecordFormatException($"{n} buckets", at);
                 var counts = new long[n];
                 for (int i = 0; i < n; i++) counts[i] = c.S64();
-                return new BucketRecord(kind, min, max, step, counts);
+                return new BucketRecord(kind, min, max, step, counts, key);
             }
             case RecordKind.Backtrace:
                 return new BacktraceRecord(c.Value());

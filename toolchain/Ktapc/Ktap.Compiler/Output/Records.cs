@@ -25,9 +25,12 @@ public sealed record ErrorRecord(int Code, int Function, int Pc, int Line, strin
 public sealed record HistogramRecord(long Sum, int Total, IReadOnlyList<(RecordValue Key, long Count)> Rows)
     : Record(RecordKind.Histogram);
 
-/// <summary>hist(t) (power-of-two buckets) or lhist(t, min, max, step) (linear buckets).</summary>
-public sealed record BucketRecord(RecordKind Type, long Min, long Max, long Step, IReadOnlyList<long> Counts)
-    : Record(Type);
+/// <summary>
+/// hist(t) (power-of-two buckets) or lhist(t, min, max, step) (linear buckets): one record for a
+/// table's values, or one per key of a ptable (<see cref="Key"/> set, keys in the VM's order).
+/// </summary>
+public sealed record BucketRecord(RecordKind Type, long Min, long Max, long Step, IReadOnlyList<long> Counts,
+    RecordValue? Key = null) : Record(Type);
 
 public sealed record BacktraceRecord(RecordValue Stack) : Record(RecordKind.Backtrace);
 

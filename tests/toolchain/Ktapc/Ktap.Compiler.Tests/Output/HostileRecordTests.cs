@@ -61,6 +61,45 @@ public class HostileRecordTests
     }
 
     [Fact]
+    public void A_ptable_keys_distribution_prints_its_key_then_its_buckets()
+    {
+        // a = 1: the key first (record-format.md); one block per key, a blank line after it
+        var r = R().Begin(6, 1).Str("lat").I64(0).I64(0).I64(0).U32(66);
+        for (int i = 0; i < 66; i++) r.I64(i == 2 ? 1 : i == 11 ? 489 : 0);
+        var bytes = r.End().ToArray();
+        var text = Text(bytes).Out;
+        Assert.StartsWith("lat:\n[1]  ", text);
+        Assert.Contains("[512, 1K)            489 |", text);
+        Assert.EndsWith("|\n\n", text);
+        Assert.Contains("\"key\":\"lat\"", Json(bytes));
+        var l = R().Begin(7, 1).Num(-3).I64(0).I64(100).I64(10).U32(12);
+        for (int i = 0; i < 12; i++) l.I64(i == 11 ? 2 : 0);
+        Assert.Equal("-3:\n" + "[100, ...)".PadRight(16) + "       2 |" + new string('@', 52) + "|\n\n", Text(l.End().ToArray()).Out);
+    }
+
+    [Fact]
+    public void A_bucket_record_with_an_unknown_a_or_a_key_past_its_end_is_a_format_error()
+    {
+        var a2 = R().Begin(6, 2).I64(0).I64(0).I64(0).U32(0).End().ToArray();
+        Assert.Throws<RecordFormatException>(() => Text(a2));
+        // a key claiming more bytes than the record holds, then no room for the header fields
+        var longKey = R().Begin(6, 1).U8(4).U32(0x7fff_ffff).End().ToArray();
+        Assert.Throws<RecordFormatException>(() => Text(longKey));
+        var noBuckets = R().Begin(7, 1).Str("k").I64(0).End().ToArray();
+        Assert.Throws<RecordFormatException>(() => Text(noBuckets));
+    }
+
+    [Fact]
+    public void A_stack_key_prints_on_one_line()
+    {
+        var r = R().Begin(6, 1).U8(11).U32(2).I64(0x1000).Blob("a\nb").I64(0x2000).Blob("")
+            .I64(0).I64(0).I64(0).U32(3).I64(0).I64(1).I64(0).End().ToArray();
+        var head = Text(r).Out.Split('\n')[0];
+        Assert.EndsWith(":", head);
+        Assert.DoesNotContain("=>", head);
+    }
+
+    [Fact]
     public void Negative_and_huge_bucket_counts_draw_bounded_bars()
     {
         foreach (var kind in new ushort[] { 6, 7 })

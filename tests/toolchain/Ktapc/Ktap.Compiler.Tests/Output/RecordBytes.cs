@@ -38,6 +38,7 @@ internal sealed class RecordBytes(bool bigEndian)
     }
 
     public RecordBytes Num(long v) { _cur.Add(3); return I64(v); }
+    public RecordBytes U8(byte v) { _cur.Add(v); return this; }
     public RecordBytes Nil() { _cur.Add(0); return this; }
     public RecordBytes Bool(bool v) { _cur.Add(v ? (byte)2 : (byte)1); return this; }
     public RecordBytes Str(string s) { _cur.Add(4); var b = Encoding.UTF8.GetBytes(s); U32((uint)b.Length); _cur.AddRange(b); return this; }
