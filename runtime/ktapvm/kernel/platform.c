@@ -168,18 +168,7 @@ int ktap_plat_read_kernel_string(u64 addr, char *buf, int max)
 	return n;
 }
 
-int ktap_plat_stack(u64 *addrs, int max)
-{
-	unsigned long entries[KTAP_STACK_DEPTH];
-	unsigned int i, n;
-
-	if (max > KTAP_STACK_DEPTH)
-		max = KTAP_STACK_DEPTH;
-	n = stack_trace_save(entries, max, 1);
-	for (i = 0; i < n; i++)
-		addrs[i] = entries[i];
-	return n;
-}
+/* ktap_plat_stack: stack.c */
 
 int ktap_plat_symbolize(u64 addr, char *buf, int max)
 {
