@@ -116,6 +116,8 @@ static int kt_stack_cut(unsigned long anchor, u64 *addrs, int max)
 	}
 	for (i = from; i < n && out < max; i++)
 		addrs[out++] = raw[i];
+	if (found && out > 0)
+		addrs[0] = anchor; /* the traced address itself, as for a kprobe (not fentry's return) */
 	return out;
 }
 
