@@ -7,7 +7,7 @@
 #   # board-run: CMD         the workload: `ktap run ... -- sh -c CMD` (none: the script ends itself)
 #   # board-duration: 2s     ktap run --duration (for scripts that wait for events forever)
 #   # board-args: A B        script arguments (arg[1]...): compiled with ktapc -- A B first
-#   # expect: REGEX          at least one output line matches (grep -E)
+#   # expect: REGEX          at least one output line matches (grep -P, Perl syntax: \t is a tab)
 #   # expect-not: REGEX      no output line matches
 # A sample or one-liner without an expect line fails: "it ran" is not a check. Every run must
 # also end with exit 0 and no runtime error, budget hit or lost record in ktap's report.
@@ -60,10 +60,10 @@ $(head -n 20 "$work/out")"; return; fi
         bad "$name: no runtime error, budget hit or lost record" "$(tail -n 10 "$work/err")"; return
     fi
     while IFS= read -r line; do
-        grep -qE -- "$line" "$work/out" || missing+="$line"$'\n'
+        grep -qP -- "$line" "$work/out" || missing+="$line"$'\n'
     done < <(sed -n 's/^# expect: //p' "$header")
     while IFS= read -r line; do
-        grep -qE -- "$line" "$work/out" && unwanted+="$line"$'\n'
+        grep -qP -- "$line" "$work/out" && unwanted+="$line"$'\n'
     done < <(sed -n 's/^# expect-not: //p' "$header")
     if [ -z "$missing" ] && [ -z "$unwanted" ]; then
         ok "$name ($expects expectations, ${took} s)"
@@ -95,6 +95,15 @@ if [ -z "${KTAP_SAMPLES_KEEP_BOARD:-}" ]; then
 fi
 suite_start=$(date +%s)
 boot_lines=$(on_board 'dmesg | wc -l')
+
+# The board has no disk: the block-layer samples write to a loop device, from the kernel's
+# own loop.ko (the same package the board's kernel comes from).
+release=$(on_board 'uname -r')
+loop=$KTAP_STATE_DIR/kernels/$release/lib/modules/$release/kernel/drivers/block/loop.ko
+if [ -f "$loop" ] && on_board 'cat > /tmp/loop.ko' < "$loop" &&
+   on_board 'grep -qw loop /proc/modules || insmod /tmp/loop.ko; [ -b /dev/loop0 ] || mknod /dev/loop0 b 7 0'; then
+    ok "loop.ko of $release loaded on the board (for the block-layer samples)"
+else bad "loop.ko of $release loads on the board" "$loop"; fi
 
 # ---- the samples and one-liners -----------------------------------------------------------
 selected() { # selected NAME: true when no NAME was given or NAME is one of them
