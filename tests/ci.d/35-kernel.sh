@@ -2,7 +2,8 @@
 # The kernel module: compile checks against every kernel tree, the filter parser in user
 # space (self-test and a short libFuzzer run), then on the emulated x86_64 board the
 # end-to-end tests, the ktap-against-tracefs event counts, the filters/arguments checks
-# (tests/kernel/filters.sh) and the hostile-bundle suite
+# (tests/kernel/filters.sh), the stacks of traced code (`ktap run`, kallsyms names on the
+# host) and the hostile-bundle suite
 # (last: it locks the board it booted down). Last line: RESULT passed=N failed=M (sum of
 # the parts).
 set -uo pipefail
@@ -10,4 +11,4 @@ cd "$(dirname "$0")/../.."
 mkdir -p out
 source tests/lib/run-parts.sh
 run_parts tests/kernel/compile-check.sh tests/kernel/filter-fuzz/run.sh tests/kernel/e2e.sh \
-    tests/kernel/counts.sh tests/kernel/filters.sh tests/kernel/hostile.sh
+    tests/kernel/counts.sh tests/kernel/filters.sh tests/kernel/stacks.sh tests/kernel/hostile.sh

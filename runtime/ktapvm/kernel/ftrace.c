@@ -80,6 +80,7 @@ static void notrace kt_fn_callback(unsigned long ip, unsigned long parent_ip,
 		atomic64_inc(&p->sess->reentry_skips);
 		return;
 	}
+	kt_stack_note(NULL, ip); /* backtrace() starts at the traced function */
 	kt_fire(p, &ev);
 	kt_guard_exit(fe.slot);
 }

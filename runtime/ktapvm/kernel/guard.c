@@ -12,8 +12,6 @@
 #include <linux/preempt.h>
 #include "kt.h"
 
-#define KT_CONTEXTS 4
-
 #define KT_SCRATCH_BUFFERS 4  /* strings one handler run may hold at once */
 
 struct kt_guard {
@@ -25,7 +23,7 @@ struct kt_guard {
 
 static DEFINE_PER_CPU(struct kt_guard, kt_guards);
 
-static int kt_context_slot(void)
+int kt_context_slot(void)
 {
 	if (in_nmi())
 		return 3;

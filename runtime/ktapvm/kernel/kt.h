@@ -104,6 +104,8 @@ ssize_t kt_ring_read(struct kt_session *s, char __user *buf, size_t count);
 bool kt_ring_empty(struct kt_session *s);
 
 /* guard.c: per-CPU, per-context recursion guard; per-CPU count of VM locks held */
+#define KT_CONTEXTS 4                   /* task, softirq, hardirq, NMI */
+int kt_context_slot(void);              /* this CPU's context level, 0..KT_CONTEXTS-1 */
 int kt_guard_enter(void);               /* context slot, or -1: already inside */
 void kt_guard_lock_taken(void);         /* irqs off: counts this CPU's held VM locks */
 void kt_guard_lock_released(void);
@@ -136,6 +138,13 @@ struct kt_probe *kt_probe_add(struct kt_session *s);
 int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_probe *def);
 int kt_tracepoint_arm(struct kt_probe *p);
 void kt_tracepoint_free(struct kt_probe *p);
+
+/* stack.c: backtrace() starts at the traced code. Each event source notes the traced
+ * context (registers and/or address, either may be NULL/0) before kt_fire(), which
+ * forgets it when the handler returns. */
+void kt_stack_note(struct pt_regs *regs, unsigned long ip);
+void kt_stack_forget(void);
+struct pt_regs *kt_stack_irq_regs(void);
 
 /* regs.c: pt_regs by ktap_regs.def number; fetch-args */
 int kt_reg_read(struct pt_regs *regs, unsigned int number, unsigned long *out);

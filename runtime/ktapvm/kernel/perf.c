@@ -29,6 +29,7 @@ static void kt_perf_profile_fn(struct perf_event *event, struct perf_sample_data
 		atomic64_inc(&p->sess->reentry_skips);
 		return;
 	}
+	kt_stack_note(regs, 0); /* the sampled (interrupted) context */
 	kt_fire(p, NULL);
 	kt_guard_exit(slot);
 }

@@ -130,7 +130,7 @@ static const struct ktap_event_ops kt_regs_ops = {
  * queues the work item (schedule_work() takes the workqueue's pool lock, which the
  * probed code may hold: a handler on workqueue:workqueue_queue_work).
  */
-void kt_fire(struct kt_probe *p, const struct ktap_event *ev)
+static void kt_fire_checked(struct kt_probe *p, const struct ktap_event *ev)
 {
 	struct kt_session *s = p->sess;
 
@@ -151,6 +151,14 @@ void kt_fire(struct kt_probe *p, const struct ktap_event *ev)
 		irq_work_queue(&s->exit_irq);
 }
 
+/* The traced context noted for backtrace() (kt_stack_note) lives only while the handler
+ * runs: forgotten here whatever happened, so no later handler at this level sees it. */
+void kt_fire(struct kt_probe *p, const struct ktap_event *ev)
+{
+	kt_fire_checked(p, ev);
+	kt_stack_forget();
+}
+
 /* [probe] kprobe/kretprobe/uprobe/ftrace entry: builds the event around regs. */
 void kt_fire_regs(struct kt_probe *p, struct pt_regs *regs, bool user, bool ret)
 {
@@ -164,6 +172,8 @@ void kt_fire_regs(struct kt_probe *p, struct pt_regs *regs, bool user, bool ret)
 		return;
 	}
 	re.slot = slot;
+	/* a kprobe names its probed address (its regs point past the breakpoint) */
+	kt_stack_note(regs, user || ret ? 0 : kt_probe_address(&re));
 	kt_fire(p, &ev);
 	kt_guard_exit(slot);
 }

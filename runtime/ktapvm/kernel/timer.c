@@ -15,6 +15,7 @@ static enum hrtimer_restart kt_tick_fn(struct hrtimer *t)
 	int slot = kt_guard_enter();
 
 	if (slot >= 0) {
+		kt_stack_note(kt_stack_irq_regs(), 0); /* the interrupted context */
 		kt_fire(p, NULL);
 		kt_guard_exit(slot);
 	} else {

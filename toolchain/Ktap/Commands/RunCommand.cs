@@ -6,6 +6,7 @@ using Ktap.Profiles;
 using Ktap.Tool.Boards;
 using Ktap.Tool.Linking;
 using Ktap.Tool.Remote;
+using Ktap.Tool.Symbols;
 using Ktap.Tool.Ssh;
 
 namespace Ktap.Tool.Commands;
@@ -147,9 +148,26 @@ public static class RunCommand
         stage("linked");
         var compiledHere = request.Script is not { } path || !path.EndsWith(".kbc", StringComparison.OrdinalIgnoreCase);
         var output = OutputFactory(model, request.Format, writer, ctx.Err, compiledHere);
+        if (output is RecordOutput records && AddressNaming.BundleNeedsNames(model))
+            records.Names = KernelNames(ctx, connection, board, facts.Release);
         if (ctx.Env("KTAP_TIMING") == "1") output = new FirstOutputTimer(output, () => stage("first records"));
         return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
             expect: factsFromCache ? (facts.Release, facts.Machine) : null);
+    }
+
+    // The board's kernel symbols for stack frames and address keys; without them the
+    // output still comes, with addresses in hex (the session is worth more than the names).
+    private static IAddressNames? KernelNames(CommandContext ctx, BoardConnection connection, BoardProfile board, string release)
+    {
+        try
+        {
+            return KernelSymbolStore.Load(connection, board, release);
+        }
+        catch (Exception e) when (e is KallsymsException or KtapException)
+        {
+            ctx.Err.WriteLine($"ktap: warning: kernel addresses print in hex: {TerminalText.Line(e.Message)}");
+            return null;
+        }
     }
 
     /// <summary>Connects; an emulated board that does not answer is started first (the embedded default).</summary>
@@ -203,7 +221,13 @@ public static class RunCommand
         var catalog = needsCatalog
             ? CatalogStore.Load(connection, board, release, refresh, withFunctions: false)
             : new EventCatalog(new Dictionary<string, IReadOnlyList<EventField>>(), []);
-        var linker = new BundleLinker(catalog, path => new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path));
+        var linker = new BundleLinker(catalog, path =>
+        {
+            // A path the board lacks gets the board's own file of that name as a hint (MissingFileHint).
+            var missing = MissingFileHint.Message(path, board.Name, connection.Run(MissingFileHint.Command(path)).Text);
+            if (missing is not null) throw new ElfException(missing);
+            return new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path);
+        });
         var errors = linker.Link(model, board.Name);
         foreach (var w in linker.Warnings) ctx.Err.WriteLine($"ktap: warning: {TerminalText.Line(w)}");
         foreach (var e in errors) ctx.Err.WriteLine($"ktap: error: {TerminalText.Line(e)}");

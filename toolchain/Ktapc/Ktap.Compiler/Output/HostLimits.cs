@@ -33,6 +33,14 @@ public static class HostLimits
     public const int ElfBytes = 256 << 20;
     /// <summary>One symbol name in an ELF file.</summary>
     public const int SymbolNameBytes = 64 << 10;
+    /// <summary>The text symbols of the board's /proc/kallsyms, read or cached (6.1 x86_64: about 4 MB).</summary>
+    public const int KallsymsBytes = 64 << 20;
+    /// <summary>Lines of /proc/kallsyms kept (6.1 x86_64: about 70,000 text symbols).</summary>
+    public const int KallsymsSymbols = 2_000_000;
+    /// <summary>One kernel symbol name (KSYM_NAME_LEN is 512).</summary>
+    public const int KallsymsNameChars = 512;
+    /// <summary>The farthest past a kernel symbol an address is still named after it.</summary>
+    public const int KallsymsGap = 1 << 20;
     /// <summary>One line the session's stderr carries (markers, the workload's output).</summary>
     public const int StderrLineChars = 64 << 10;
     /// <summary>A kernel release (uname -r; the kernel's own limit is 64).</summary>

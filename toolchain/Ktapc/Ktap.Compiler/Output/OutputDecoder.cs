@@ -38,6 +38,9 @@ public sealed class OutputDecoder(BundleModel bundle)
         string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
 
     public bool BigEndian => Bundle.Target.ByteOrder == Ktap.Profiles.ByteOrder.Big;
+
+    /// <summary>The board's kernel symbols, when the host has them: stack frames and address keys print as symbol+0xoff (<see cref="AddressNaming"/>).</summary>
+    public IAddressNames? Names { get; set; }
     private string Source => Bundle.SourceName ?? "<script>";
     private string SafeSource => TerminalText.Quote(Source);
 
@@ -56,6 +59,7 @@ public sealed class OutputDecoder(BundleModel bundle)
 
     public void Text(Record r, TextWriter output, TextWriter diagnostics)
     {
+        r = AddressNaming.Apply(r, Names);
         switch (r)
         {
             case ErrorRecord e:
@@ -127,6 +131,7 @@ public sealed class OutputDecoder(BundleModel bundle)
 
     public string Json(Record r)
     {
+        r = AddressNaming.Apply(r, Names);
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))
         {

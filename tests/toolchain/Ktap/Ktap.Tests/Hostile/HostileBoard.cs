@@ -35,6 +35,8 @@ public sealed class HostileBoard : IDisposable
             answer facts "$(printf '6.1.0-hostile\nx86_64\n1\ndev')"
             [ -e "$S/facts-status" ] && exit "$(cat "$S/facts-status")"
             exit 0;;
+          *"/sys/kernel/notes"*) answer kallsyms-key "$(printf '6.1.0-hostile\nffffffff81000000 T _text\n')";;
+          *"/proc/kallsyms"*) answer kallsyms "";;
           *"field:"*) answer formats "$(printf 'sched/sched_switch/format:\tfield:char prev_comm[16];\toffset:8;\tsize:16;\tsigned:0;')";;
           *available_filter_functions*) answer functions "vfs_read";;
           "cat '"*) answer elf "";;

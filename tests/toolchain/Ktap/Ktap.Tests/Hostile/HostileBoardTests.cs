@@ -153,6 +153,51 @@ public sealed class HostileBoardTests
         Assert.True(r.Err.Length < 100_000);
     }
 
+    // A backtrace record (docs/record-format.md): stack value, frames as address + empty name.
+    private static byte[] Backtrace(params ulong[] frames)
+    {
+        var body = new List<byte> { 11 };
+        body.AddRange(BitConverter.GetBytes((uint)frames.Length));
+        foreach (var f in frames) { body.AddRange(BitConverter.GetBytes(f)); body.AddRange(BitConverter.GetBytes(0u)); }
+        return Record(8, 0, body.ToArray());
+    }
+
+    private const string BacktraceLiner = "trace sched:sched_switch { print_backtrace() }";
+
+    [Fact]
+    public void Kallsyms_names_with_escapes_are_skipped_and_frames_named_from_the_rest()
+    {
+        var s = _board.Scenario("kallsyms-escapes");
+        File.WriteAllText(Path.Combine(s, "kallsyms"),
+            "ffffffff81000000 T _text\n" +
+            "ffffffff81000100 T ksys_lseek\n" +
+            "ffffffff81000200 T evil\u001b[2J\n" +                 // skipped: the frame is named after ksys_lseek
+            "ffffffff81000300 t kt_fire\t[ktap\u0007vm]\n" +      // skipped too
+            "not a line at all\n");
+        File.WriteAllBytes(Path.Combine(s, "records"), Backtrace(0xffffffff81000100, 0xffffffff81000204, 0x42));
+        File.WriteAllBytes(Path.Combine(s, "after-stop"), Summary());
+        var r = Ktap(s, "run", "-b", "b", "-e", BacktraceLiner, "--duration", "1s");
+        Assert.Equal(ExitCodes.Success, r.Code);
+        Assert.Equal(" => ksys_lseek+0x0\n => ksys_lseek+0x104\n => 0x42\n", r.Out);
+        // cached inside the state directory, under the checked release
+        Assert.Single(Directory.GetFiles(Path.Combine(r.State, "boards", "b", "kallsyms", "6.1.0-hostile"), "*.txt"));
+    }
+
+    [Fact]
+    public void Kallsyms_with_every_address_zero_is_a_warning_and_hex_frames()
+    {
+        var s = _board.Scenario("kallsyms-restricted");
+        File.WriteAllText(Path.Combine(s, "kallsyms"), "0000000000000000 T _text\n0000000000000000 T ksys_lseek\n");
+        File.WriteAllBytes(Path.Combine(s, "records"), Backtrace(0xffffffff81000100));
+        File.WriteAllBytes(Path.Combine(s, "after-stop"), Summary());
+        var r = Ktap(s, "run", "-b", "b", "-e", BacktraceLiner, "--duration", "1s");
+        Assert.Equal(ExitCodes.Success, r.Code);
+        Assert.Equal(" => 0xffffffff81000100\n", r.Out);
+        Assert.Contains("ktap: warning: kernel addresses print in hex: /proc/kallsyms shows every address as 0 (kptr_restrict)", r.Err);
+        Assert.False(Directory.Exists(Path.Combine(r.State, "boards", "b", "kallsyms", "6.1.0-hostile")) &&
+                     Directory.GetFiles(Path.Combine(r.State, "boards", "b", "kallsyms", "6.1.0-hostile")).Length > 0, "a refused table was cached");
+    }
+
     [Theory]
     [InlineData("path", "../../../../tmp/x")]
     [InlineData("nul", "6.1\0x")]

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stack.c - backtrace() of the traced code, not of ktap. A handler runs several frames
+ * deep inside the VM (kvm_builtin, run, kvm_execute, kt_fire...) under the probe
+ * machinery (int3/kprobe, perf, hrtimer, irq entry): a plain stack_trace_save() from the
+ * built-in starts there. So each event source notes, before kt_fire(), the registers of
+ * the code it interrupted (kprobe/uprobe/perf/irq regs) and/or the traced address (an
+ * ftrace call site), per CPU and context level; the capture starts from them:
+ *
+ * - x86 (i386 and x86_64): the kernel's unwinder API (unwind_start/unwind_next_frame,
+ *   exported GPL; stack_trace_save_regs is not exported), the way perf walks a
+ *   callchain: from real exception registers (EFLAGS bit 1 set) starting at them, from
+ *   caller registers (perf_fetch_caller_regs, flags 0) skipping to their stack pointer.
+ * - elsewhere (arm, arm64, powerpc: no exported walker taking registers): the current
+ *   stack, cut at the traced address when the unwinder reports it, else after the last
+ *   frame of this module with the traced address put first.
+ *
+ * Registers of user mode (a uprobe, a profile sample of user code) have no kernel frames
+ * of the traced code: the kernel stack is empty then.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/hardirq.h>
+#include <linux/ptrace.h>
+#include <linux/stacktrace.h>
+#include <asm/irq_regs.h>
+#ifdef CONFIG_X86
+#include <asm/unwind.h>
+#endif
+#include "kt.h"
+
+#define KT_RAW_DEPTH 64 /* the fallback's capture: VM and probe frames come first */
+
+struct kt_stack_ctx {
+	struct pt_regs *regs;  /* the interrupted/traced context's registers, or NULL */
+	unsigned long ip;      /* the traced address, or 0 */
+};
+
+struct kt_stack_cpu {
+	struct kt_stack_ctx level[KT_CONTEXTS];
+};
+
+static DEFINE_PER_CPU(struct kt_stack_cpu, kt_stack_ctxs);
+
+void kt_stack_note(struct pt_regs *regs, unsigned long ip)
+{
+	struct kt_stack_ctx *x = &this_cpu_ptr(&kt_stack_ctxs)->level[kt_context_slot()];
+
+	x->regs = regs;
+	x->ip = ip;
+}
+
+void kt_stack_forget(void)
+{
+	kt_stack_note(NULL, 0);
+}
+
+/* [probe] The interrupted context of a timer callback: only while in hard interrupt
+ * context (under PREEMPT_RT an hrtimer may run in a softirq thread, where irq_regs is
+ * some earlier interrupt's, long gone). */
+struct pt_regs *kt_stack_irq_regs(void)
+{
+	return hardirq_count() ? get_irq_regs() : NULL;
+}
+
+#ifdef CONFIG_X86
+static int kt_stack_regs_walk(struct pt_regs *regs, unsigned long first, u64 *addrs, int max)
+{
+	struct unwind_state state;
+	unsigned long addr;
+	int n = 0;
+
+	if (regs->flags & X86_EFLAGS_FIXED) {
+		/* Real saved registers: the traced instruction, then its callers. */
+		addrs[n++] = first ? first : regs->ip;
+		unwind_start(&state, current, regs, NULL);
+	} else {
+		/* perf_fetch_caller_regs(): ip is the caller's return address, sp this
+		 * frame; walk the current stack and skip the frames below it. */
+		unwind_start(&state, current, NULL, (unsigned long *)regs->sp);
+	}
+	for (; n < max && !unwind_done(&state); unwind_next_frame(&state)) {
+		addr = unwind_get_return_address(&state);
+		if (!addr)
+			break;
+		addrs[n++] = addr;
+	}
+	return n;
+}
+#endif
+
+/* Frames from the traced address on, or after ktap's own frames (see the top). */
+static int kt_stack_cut(unsigned long anchor, u64 *addrs, int max)
+{
+	unsigned long raw[KT_RAW_DEPTH];
+	unsigned int n = stack_trace_save(raw, KT_RAW_DEPTH, 0), i, from = 0;
+	int out = 0;
+	bool found = false;
+
+	if (anchor) {
+		/* an exception frame reports the address itself; an ftrace call site the
+		 * return address just after the call (at most an instruction or two on) */
+		for (i = 0; i < n && !found; i++)
+			if (raw[i] >= anchor && raw[i] - anchor <= 16) {
+				from = i;
+				found = true;
+			}
+	}
+	if (!found) {
+		for (i = 0; i < n; i++)
+			if (within_module(raw[i], THIS_MODULE))
+				from = i + 1;
+		if (anchor && out < max)
+			addrs[out++] = anchor;
+	}
+	for (i = from; i < n && out < max; i++)
+		addrs[out++] = raw[i];
+	if (found && out > 0)
+		addrs[0] = anchor; /* the traced address itself, as for a kprobe (not fentry's return) */
+	return out;
+}
+
+int ktap_plat_stack(u64 *addrs, int max)
+{
+	struct kt_stack_ctx x = this_cpu_ptr(&kt_stack_ctxs)->level[kt_context_slot()];
+	unsigned long anchor = x.ip;
+
+	if (max > KTAP_STACK_DEPTH)
+		max = KTAP_STACK_DEPTH;
+	if (max <= 0)
+		return 0;
+	if (x.regs && user_mode(x.regs))
+		return 0; /* the traced code is user code: no kernel frames of it */
+#ifdef CONFIG_X86
+	if (x.regs)
+		return kt_stack_regs_walk(x.regs, anchor, addrs, max);
+#endif
+	if (!anchor && x.regs)
+		anchor = instruction_pointer(x.regs);
+	return kt_stack_cut(anchor, addrs, max);
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Stacks of the traced code (issue 11.3), through `ktap run` on an emulated x86_64 board:
+# backtrace() starts at the traced function for each probe kind and carries none of
+# ktap's own frames (the VM, kt_fire: "[ktapvm]") nor the probe machinery's (int3, perf,
+# hrtimer, irq entry); frames are named on the host from the board's /proc/kallsyms
+# (cached per kernel identity), histogram keys that are kernel addresses print as symbols,
+# and user-mode contexts (a uprobe, a syscall tracepoint's user registers) have no kernel
+# frames. Board: KTAP_STACKS_BOARD (qemu-x86_64), port KTAP_STACKS_PORT (first free of
+# 10030-10039); a running board is used and left running. Last line: RESULT passed=N failed=M.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+board=${KTAP_STACKS_BOARD:-qemu-x86_64}
+tree=$(source "$root/boards/$board/board.sh" && echo "$board_tree")
+export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
+work=$root/out/tests/kernel-stacks
+mkdir -p "$work"
+pass=0; fail=0
+ok() { echo "ok   - $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
+finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
+on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
+run() { # run SCRIPT_TEXT [CMD...]: stdout to $work/out, stderr to $work/err
+    local text=$1; shift
+    timeout 300 "$work/tool/ktap" run --board "$board" -e "$text" ${1:+--} "$@" > "$work/out" 2> "$work/err"
+}
+# ktap's own frames and the probe machinery's: none may appear in a stack of traced code.
+machinery='\[ktapvm\]|^ => (kvm_|kt_|perf_|__perf|hrtimer_|__hrtimer|__sysvec|sysvec_|asm_sysvec|asm_exc_int3|exc_int3|kprobe_|irq_exit)'
+
+# ---- build, boot, deploy ----------------------------------------------------------------
+ko=${KTAP_KERNEL_KO:-}
+[ -n "$ko" ] || ko=$(bash "$root/scripts/build-module.sh" "$tree") || { bad "module builds against $tree"; finish; }
+gcc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$here/workload.c" || { bad "workload builds"; finish; }
+timeout 900 dotnet build "$root/toolchain/Ktap/ktap.csproj" -c Release -o "$work/tool" > "$work/dotnet.log" 2>&1 ||
+    { bad "ktap builds" "$(tail -n 5 "$work/dotnet.log")"; finish; }
+if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
+    echo "# using the running board $board"
+else
+    port=${KTAP_STACKS_PORT:-}
+    if [ -z "$port" ]; then
+        for p in $(seq 10030 10039); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }; done
+    fi
+    bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
+    bash "$root/boards/qemu/start.sh" "$board" --port "${port:-10030}" >/dev/null || { bad "board boots"; finish; }
+    trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
+fi
+on_board 'cat > /tmp/ktapwl; chmod +x /tmp/ktapwl' < "$work/ktapwl"
+timeout 300 "$work/tool/ktap" deploy --board "$board" -m "$ko" > "$work/deploy" 2>&1 ||
+    { bad "ktap deploy" "$(cat "$work/deploy")"; finish; }
+
+# ---- kprobe -----------------------------------------------------------------------------
+rm -rf "$KTAP_STATE_DIR/boards/$board/kallsyms"
+run 'trace probe:ksys_lseek { if (execname() == "ktapwl") { print_backtrace() } }' /tmp/ktapwl lseek 1 7
+first=$(head -n 1 "$work/out")
+if [ "$first" = " => ksys_lseek+0x0" ] && grep -q '^ => do_syscall_64+0x' "$work/out" && ! grep -Eq "$machinery" "$work/out"; then
+    ok "kprobe: the stack starts at ksys_lseek+0x0, reaches do_syscall_64, no ktap or int3 frame"
+else
+    bad "kprobe stack" "$(cat "$work/out" "$work/err")"
+fi
+ls "$KTAP_STATE_DIR/boards/$board/kallsyms/"*/*.txt > /dev/null 2>&1 &&
+    ok "the board's kallsyms is cached under the state directory" || bad "kallsyms cache" "$(ls -R "$KTAP_STATE_DIR/boards/$board")"
+t0=$(date +%s%N)
+run 'trace probe:ksys_lseek { if (execname() == "ktapwl") { print_backtrace() } }' /tmp/ktapwl lseek 1 7
+echo "# warm run (cached kallsyms): $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+[ "$(head -n 1 "$work/out")" = " => ksys_lseek+0x0" ] && ok "a warm run names the frames from the cache" ||
+    bad "warm run" "$(cat "$work/out" "$work/err")"
+
+# backtrace(depth): the first frames of the traced code, not of ktap
+run 'trace probe:ksys_lseek { if (execname() == "ktapwl") { print(backtrace(1)) } }' /tmp/ktapwl lseek 1 7
+[ "$(cat "$work/out")" = " => ksys_lseek+0x0" ] && ok "backtrace(1) is the traced function" ||
+    bad "backtrace(1)" "$(cat "$work/out" "$work/err")"
+
+# an address as a histogram key prints as its symbol, not a negative number
+run 's = {}; trace probe:ksys_lseek { if (execname() == "ktapwl") { s[arg1] += 1 } }; trace_end { histogram(s) }' /tmp/ktapwl lseek 3 7
+row=$(awk 'NR == 2 {print $1, $NF}' "$work/out")
+[ "$row" = "ksys_lseek+0x0 3" ] && ok "histogram key arg1 (the probe address) prints as ksys_lseek+0x0" ||
+    bad "histogram of addresses" "$(cat "$work/out" "$work/err")"
+
+# ---- kretprobe: the return site in the caller -------------------------------------------
+run 'trace probe:ksys_lseek%return { if (execname() == "ktapwl") { print_backtrace() } }' /tmp/ktapwl lseek 1 7
+if head -n 1 "$work/out" | grep -q '^ => do_syscall_64+0x' && ! grep -Eq "$machinery|kretprobe" "$work/out"; then
+    ok "kretprobe: the stack starts at the return site in do_syscall_64"
+else
+    bad "kretprobe stack" "$(cat "$work/out" "$work/err")"
+fi
+
+# ---- ftrace function --------------------------------------------------------------------
+run 'trace ftrace:function /ip==ksys_lseek/ { if (execname() == "ktapwl") { print_backtrace() } }' /tmp/ktapwl lseek 1 7
+if [ "$(head -n 1 "$work/out")" = " => ksys_lseek+0x0" ] && grep -q '^ => do_syscall_64+0x' "$work/out" &&
+   ! grep -Eq "$machinery|ftrace" "$work/out"; then
+    ok "ftrace: the stack starts at ksys_lseek+0x0, no ftrace trampoline frame"
+else
+    bad "ftrace stack" "$(cat "$work/out" "$work/err")"
+fi
+
+# ---- tracepoint -------------------------------------------------------------------------
+run 'trace sched:sched_switch { if (execname() == "ktapwl") { print_backtrace(); exit() } }' /tmp/ktapwl mix 3
+if head -n 1 "$work/out" | grep -q '^ => __schedule+0x' && grep -q '^ => schedule+0x' "$work/out" &&
+   ! grep -Eq "$machinery|trace_event|__traceiter" "$work/out"; then
+    ok "tracepoint sched_switch: the stack starts at __schedule, no perf or tracepoint frame"
+else
+    bad "tracepoint stack" "$(cat "$work/out" "$work/err")"
+fi
+# a syscall tracepoint fires with the user's registers: no kernel frames of traced code
+run 'n = 0; trace syscalls:sys_enter_lseek { if (execname() == "ktapwl") { n += 1; print_backtrace() } }; trace_end { print("runs", n) }' /tmp/ktapwl lseek 2 7
+[ "$(cat "$work/out")" = "$(printf 'runs\t2')" ] && ok "syscall tracepoint (user registers): empty kernel stack, handler ran twice" ||
+    bad "syscall tracepoint stack" "$(cat "$work/out" "$work/err")"
+
+# ---- profile and tick: the interrupted code ---------------------------------------------
+run 'n = 0; profile-1ms { if (n < 30) { n += 1; print_backtrace(); print("--") } }' /tmp/ktapwl mix 100
+samples=$(grep -c '^--$' "$work/out")
+kernel=$(awk '/^--$/ {if (f) k++; f = 0; next} {f = 1} END {print k + 0}' "$work/out")
+if [ "$samples" -ge 10 ] && [ "$kernel" -ge 1 ] && ! grep -Eq "$machinery" "$work/out"; then
+    ok "profile: $samples samples, $kernel in kernel code, none with a perf/hrtimer/irq or ktap frame"
+else
+    bad "profile stacks ($samples samples, $kernel kernel)" "$(head -n 40 "$work/out"; cat "$work/err")"
+fi
+run 'n = 0; tick-5ms { n += 1; print_backtrace(); print("--"); if (n >= 5) { exit() } }'
+if [ "$(grep -c '^--$' "$work/out")" -ge 5 ] && ! grep -Eq "$machinery" "$work/out"; then
+    ok "tick: stacks of the interrupted code, no hrtimer or ktap frame"
+else
+    bad "tick stacks" "$(cat "$work/out" "$work/err")"
+fi
+
+# ---- uprobe: user code, no kernel frames ------------------------------------------------
+run 'n = 0; trace probe:/tmp/ktapwl:main { n += 1; print_backtrace() }; trace_end { print("runs", n) }' /tmp/ktapwl lseek 1 7
+[ "$(cat "$work/out")" = "$(printf 'runs\t1')" ] && ok "uprobe: no kernel frames (the traced code is user code)" ||
+    bad "uprobe stack" "$(cat "$work/out" "$work/err")"
+
+dmesg_bad=$(on_board 'dmesg | grep -E "BUG|WARNING|Oops" | head -3')
+[ -z "$dmesg_bad" ] && ok "the kernel logged no BUG/WARNING/Oops" || bad "dmesg" "$dmesg_bad"
+finish
