@@ -351,13 +351,29 @@ static int emit_producer(struct gen *g, uint32_t p)
 	return 0;
 }
 
-/* f(x, g()) / return x, g() / f(...) / return ... : the open-range pairs */
+/* f(x, g()) / return x, g() / f(...) / return ... / {x, g()} / {...}: the open-range pairs */
 static void snip_open(struct gen *g)
 {
 	uint32_t a = rnd_reg(g), k = pick(g, 3), p, i;
 	int is_return = chance(g, 35), nres;
 	if (!room(g, 24))
 		return;
+	if (chance(g, 25)) { /* SETLIST B=0: the table (usually) in a, fixed fields, the open one */
+		p = a + 1 + k;
+		if (p + 1 > (uint32_t)g->f->frame)
+			return;
+		if (chance(g, 85)) {
+			emit(g, ABC(KOP_NEWTABLE, a, 0, 0));
+			g->ty[a] = TY_TAB;
+		}
+		for (i = 0; i < k; i++)
+			load_kind(g, a + 1 + i, 'a');
+		if (emit_producer(g, p))
+			return;
+		g->noland[here(g)] = 1;
+		emit(g, ABC(KOP_SETLIST, a, 0, chance(g, 80) ? 0 : pick(g, 512)));
+		return;
+	}
 	if (is_return) {
 		p = a + k;
 		if (p + 1 > (uint32_t)g->f->frame)
@@ -717,7 +733,7 @@ static void snip_misc(struct gen *g)
  * for-in steps on anything, calls of whatever the register holds. */
 static void snip_raw(struct gen *g)
 {
-	uint32_t op = pick(g, 44), fr = (uint32_t)g->f->frame;
+	uint32_t op = pick(g, KOP_SETLIST + 1), fr = (uint32_t)g->f->frame;
 	uint32_t a = rnd_reg(g), b = rnd_reg(g), c = rnd_reg(g);
 	if (!room(g, 4))
 		return;
@@ -761,6 +777,10 @@ static void snip_raw(struct gen *g)
 		emit(g, ABC(op, a, nb, nc));
 		break;
 	}
+	case KOP_SETLIST: /* fixed count: R(a+1..a+B) inside the frame, into whatever R(a) holds */
+		if (a + 1 < fr)
+			emit(g, ABC(op, a, 1 + pick(g, fr - a - 1), pick(g, 512)));
+		break;
 	case KOP_SELF:
 		if (a + 2 <= fr)
 			emit(g, ABC(op, a, b, chance(g, 50) ? c : K(pick(g, g->b->nconst))));
