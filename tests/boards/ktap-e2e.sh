@@ -201,6 +201,24 @@ for other in $others; do
     esac
 done
 
+# ---- the board's refusals reach the user as the module wrote them --------------------------
+# (the session script once decided "refused" from busybox head's exit status, which is 0
+# after a failed write: the module's message was then decoded as records)
+refused() { # refused NAME SCRIPT MESSAGE_PATTERN
+    run "$2" true
+    if [ "$rc" -eq 3 ] && grep -qE "^ktap: error: the board refused the bundle: .*$3" "$work/err" &&
+       ! grep -q 'decode' "$work/err"; then ok "$1: exit 3, the board's message: $(head -n 1 "$work/err")"
+    else bad "$1: exit 3 with the board's message" "rc=$rc $(cat "$work/err")"; fi
+}
+refused "a kprobe on no symbol" 'trace kprobe:vfs_raed { print(1) }' "no kernel symbol vfs_raed"
+refused "ftrace:function without a filter" 'trace ftrace:function { print(1) }' "needs a filter"
+refused "an interval below the module's minimum" 'tick-10us { print(1) }' "below the minimum"
+# trace *:* (ktap 0.4's every-event one-liner) arms every tracepoint perf can sample: not
+# tracefs's ftrace records, not events perf refuses to sample (x86's irq_work_exit)
+run 'n = 0; trace *:* { n += 1 }; trace_end { printf("%d\n", n) }' /bin/true
+if [ "$rc" -eq 0 ] && [ "$(cat "$work/out")" -gt 0 ] 2>/dev/null; then ok "trace *:* arms and counts $(cat "$work/out") events"
+else bad "trace *:* arms and counts events" "rc=$rc out=$(cat "$work/out") $(cat "$work/err")"; fi
+
 # ---- dropped connection -----------------------------------------------------------------
 # powerpc keeps a kprobe of its own on __kretprobe_trampoline from boot: not a session's.
 probes() { on_board 'grep -v " __kretprobe_trampoline+" /sys/kernel/debug/kprobes/list'; }

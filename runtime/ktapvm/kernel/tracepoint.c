@@ -164,6 +164,23 @@ static int kt_read_event(struct kt_probe *p, const char *sys, const char *event)
 	return 0;
 }
 
+/*
+ * Whether perf refuses to sample the event whatever the caller: an event with a perf_perm
+ * hook (TRACE_EVENT_PERF_PERM; x86's irq_vectors:irq_work_exit, whose samples would raise
+ * irq_work and so fire it again). A glob leaves such events out instead of failing on them.
+ */
+static bool kt_event_unsampleable(const char *sys, const char *event)
+{
+	struct trace_event_file *f = trace_get_event_file(NULL, sys, event);
+	bool refuses;
+
+	if (IS_ERR(f))
+		return false; /* kt_read_event reports it */
+	refuses = f->event_call->perf_perm != NULL;
+	trace_put_event_file(f);
+	return refuses;
+}
+
 /* ---- the event a handler sees ------------------------------------------------------ */
 
 struct kt_tp_event {
@@ -342,6 +359,7 @@ struct kt_expand {
 int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_probe *def)
 {
 	char sysglob[KT_TP_NAME_MAX], *evglob;
+	bool globbed;
 	const char *root = NULL;
 	struct kt_expand *x;
 	int i, j, nsys, nev, matched = 0, ret = 0;
@@ -352,6 +370,7 @@ int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_prob
 				     def->spec);
 		return -EINVAL;
 	}
+	globbed = strpbrk(def->target, "*?[") != NULL;
 	strscpy(sysglob, def->target, sizeof(sysglob));
 	evglob = strchr(sysglob, ':');
 	*evglob++ = 0;
@@ -373,6 +392,12 @@ int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_prob
 	for (i = 0; i < nsys && !ret; i++) {
 		char dir[160];
 
+		/* tracefs's "ftrace" system holds the function tracer's own record formats
+		 * (function, print, kernel_stack...), not tracepoints: perf cannot open them
+		 * (tracefs's events/enable skips them too). A glob matches them only when it
+		 * names the system; ftrace:function is its own probe kind (ftrace.c). */
+		if (!strcmp(x->sys[i], "ftrace") && strcmp(sysglob, "ftrace"))
+			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", root, x->sys[i]);
 		nev = kt_list_dirs(dir, evglob, x->ev, ARRAY_SIZE(x->ev));
 		for (j = 0; j < nev && !ret; j++) {
@@ -384,6 +409,8 @@ int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_prob
 				break;
 			}
 
+			if (globbed && kt_event_unsampleable(x->sys[i], x->ev[j]))
+				continue;
 			if (matched >= KT_TP_MAX_MATCHES) {
 				kt_session_set_error(s, -E2BIG, "probe %s: more than %d events match",
 						     def->spec, KT_TP_MAX_MATCHES);

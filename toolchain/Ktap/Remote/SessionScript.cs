@@ -31,9 +31,11 @@ public static class SessionScript
             $"[ -e {Shell.Quote(device)} ] || {{ echo '{NoDevice}' >&2; exit {NoDeviceStatus}; }}",
             $"exec 3<>{Shell.Quote(device)} || exit {OpenFailedStatus}",
             "exec 4<&0",
-            // The bundle: exactly its length from stdin; a refused bundle fails the write and
-            // reading the device then gives the module's message.
-            $"if ! head -c {bundleLength} <&4 >&3 2>/dev/null; then {{ printf '{Refused}'; cat <&3; }} >&2; exit {RefusedStatus}; fi",
+            // The bundle: exactly its length from stdin, in one write(); a refused bundle fails
+            // that write and reading the device then gives the module's message. dd, not head:
+            // busybox head exits 0 after a failed write, and the message was then read as
+            // records ("a record of 1651470960 bytes": the text "prob...").
+            $"if ! dd bs={bundleLength} count=1 iflag=fullblock <&4 >&3 2>/dev/null; then {{ printf '{Refused}'; cat <&3; }} >&2; exit {RefusedStatus}; fi",
             $"echo '{Armed}' >&2",
             "cat <&3 4<&- & r=$!",
         });
