@@ -57,7 +57,7 @@ for kp in *.kp; do
     fi
     dotnet "$ktapc_dll" dump "$work/$name.kbc" > "$work/$name.dump" 2>/dev/null
     export KTAP_CASE_ARGS=$(cat "$name.args" 2>/dev/null)
-    (cd "$work" && KTAP_RUNNER=$work/runner.sh dotnet "$ktap_dll" replay "$name.kbc" --events "$events" > "$work/$name.actual" 2>&1; echo "[exit $?]" >> "$work/$name.actual")
+    (cd "$work" && KTAP_RUNNER=$work/runner.sh dotnet "$ktap_dll" replay "$name.kbc" --color always --events "$events" > "$work/$name.actual" 2>&1; echo "[exit $?]" >> "$work/$name.actual")
     if [ "$update" = "--update" ]; then cp "$work/$name.actual" "$name.out"; fi
     if [ ! -f "$name.out" ]; then
         bad "$name: no expected output $name.out"

@@ -63,6 +63,27 @@ public sealed class CommonOptions
         return o;
     }
 
+    /// <summary>--color for the verbs that print session output: ansi.* escapes on a terminal only (auto), always or never.</summary>
+    public static Option<string> ColorOption()
+    {
+        var o = new Option<string>("--color")
+        {
+            Description = "Colour from ansi.*: auto (only on a terminal, and not with NO_COLOR set), always, never",
+            DefaultValueFactory = _ => "auto",
+            HelpName = "auto|always|never",
+        };
+        o.AcceptOnlyFromAmong("auto", "always", "never");
+        return o;
+    }
+
+    /// <summary>Whether the output gets colour escapes, for a --color value.</summary>
+    public static bool ColourOn(string? color, TextWriter output) => color switch
+    {
+        "always" => true,
+        "never" => false,
+        _ => OutputDecoder.TerminalColour(output),
+    };
+
     public static OutputFormat ToFormat(string? value) => value == "json" ? OutputFormat.Json : OutputFormat.Text;
 
     public static TimeSpan ParseDuration(ArgumentResult r)

@@ -7,7 +7,7 @@ namespace Ktap.Tool.Commands;
 
 /// <summary>What one `ktap replay` run needs.</summary>
 public sealed record ReplayRequest(string BundlePath, string EventsPath, OutputFormat Format,
-    IReadOnlyList<string> Limits, string? RunnerPath = null);
+    IReadOnlyList<string> Limits, string? RunnerPath = null, string Color = "auto");
 
 /// <summary>
 /// `ktap replay BUNDLE --events FILE [--format text|json] [--limit KEY=N]`: runs the bundle in
@@ -23,16 +23,17 @@ public static class ReplayCommand
         var bundle = new Argument<string>("bundle") { Description = "the compiled bundle (.kbc), built for this machine's architecture" };
         var events = new Option<string>("--events") { Description = "replay file: JSON lines, one event per line", Required = true };
         var format = CommonOptions.FormatOption("text (ktap's formatting) or json (JSON lines)");
+        var color = CommonOptions.ColorOption();
         var limits = new Option<string[]>("--limit") { Description = "override a budget: insns|depth|string|table|memory=N", AllowMultipleArgumentsPerToken = false };
         var cmd = new Command("replay", "run a bundle over recorded events in the user-space VM and print its output")
         {
-            bundle, events, format, limits,
+            bundle, events, format, limits, color,
         };
         cmd.SetAction(parse =>
         {
             var request = new ReplayRequest(parse.GetValue(bundle)!, parse.GetValue(events)!,
                 CommonOptions.ToFormat(parse.GetValue(format)),
-                parse.GetValue(limits) ?? Array.Empty<string>());
+                parse.GetValue(limits) ?? Array.Empty<string>(), Color: parse.GetValue(color) ?? "auto");
             return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         });
         return cmd;
@@ -78,7 +79,7 @@ public static class ReplayCommand
         int rc = Ok;
         try
         {
-            var decoder = new OutputDecoder(model) { Colour = OutputDecoder.TerminalColour(output) };
+            var decoder = new OutputDecoder(model) { Colour = CommonOptions.ColourOn(request.Color, output) };
             var summary = decoder.Decode(records, request.Format, output, error);
             if (summary is null && runnerExit == 0)
             {

@@ -21,7 +21,8 @@ public sealed record RunRequest(
     string? OutputFile,
     TimeSpan? Duration,
     IReadOnlyList<string> Workload,
-    bool Refresh);
+    bool Refresh,
+    string Color = "auto");
 
 /// <summary>
 /// `ktap run`: compile for the board's target (or check a .kbc), link against the board,
@@ -30,7 +31,7 @@ public sealed record RunRequest(
 public static class RunCommand
 {
     /// <summary>Makes the live decoder of a session's records (Ktap.Output); the flag: the bundle was compiled in this run (its printf formats are the user's own text).</summary>
-    public static Func<BundleModel, OutputFormat, TextWriter, TextWriter, bool, ISessionOutput> OutputFactory { get; set; } = (b, f, o, d, trusted) => new RecordOutput(b, f, o, d, trusted);
+    public static Func<BundleModel, OutputFormat, TextWriter, TextWriter, bool, bool, ISessionOutput> OutputFactory { get; set; } = (b, f, o, d, trusted, colour) => new RecordOutput(b, f, o, d, trusted, colour);
 
     public static Command Create(CommonOptions options, Func<CommandContext> context)
     {
@@ -38,18 +39,19 @@ public static class RunCommand
         var workload = new Argument<string[]>("CMD") { Description = "After --: a command to run on the board; the session ends when it exits", Arity = ArgumentArity.ZeroOrMore };
         var eval = new Option<string?>("-e", "--eval") { Description = "Run this one-line script instead of a file" };
         var format = CommonOptions.FormatOption("text (as ktap printed) or json (one JSON object per line)");
+        var color = CommonOptions.ColorOption();
         var output = new Option<string?>("-o", "--output") { Description = "Write the output to this file instead of the terminal" };
         var duration = new Option<TimeSpan?>("--duration", "-d")
         {
             Description = "End the session after this long (e.g. 10s)",
             CustomParser = r => CommonOptions.ParseDuration(r),
         };
-        var command = new Command("run", "Compile a script for the board, run it there and print its output live") { script, workload, eval, format, output, duration };
+        var command = new Command("run", "Compile a script for the board, run it there and print its output live") { script, workload, eval, format, output, duration, color };
         options.AddBoardOptions(command);
         command.Options.Add(options.Refresh);
         command.SetAction(p => Execute(context(), new RunRequest(
             p.GetValue(options.Board), options.Settings(p), p.GetValue(script), p.GetValue(eval), CommonOptions.ToFormat(p.GetValue(format)),
-            p.GetValue(output), p.GetValue(duration), p.GetValue(workload) ?? [], p.GetValue(options.Refresh))));
+            p.GetValue(output), p.GetValue(duration), p.GetValue(workload) ?? [], p.GetValue(options.Refresh), p.GetValue(color) ?? "auto")));
         return command;
     }
 
@@ -147,7 +149,7 @@ public static class RunCommand
         var bundle = BundleWriter.Write(model);
         stage("linked");
         var compiledHere = request.Script is not { } path || !path.EndsWith(".kbc", StringComparison.OrdinalIgnoreCase);
-        var output = OutputFactory(model, request.Format, writer, ctx.Err, compiledHere);
+        var output = OutputFactory(model, request.Format, writer, ctx.Err, compiledHere, CommonOptions.ColourOn(request.Color, writer));
         if (output is RecordOutput records && AddressNaming.BundleNeedsNames(model))
             records.Names = KernelNames(ctx, connection, board, facts.Release);
         if (ctx.Env("KTAP_TIMING") == "1") output = new FirstOutputTimer(output, () => stage("first records"));

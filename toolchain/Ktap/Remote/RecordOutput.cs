@@ -21,9 +21,9 @@ public sealed class RecordOutput : ISessionOutput
     private int _count;
     private SummaryRecord? _summary;
 
-    public RecordOutput(BundleModel bundle, OutputFormat format, TextWriter output, TextWriter diagnostics, bool trustedFormats = false)
+    public RecordOutput(BundleModel bundle, OutputFormat format, TextWriter output, TextWriter diagnostics, bool trustedFormats = false, bool? colour = null)
     {
-        _decoder = new OutputDecoder(bundle) { TrustedFormats = trustedFormats, Colour = OutputDecoder.TerminalColour(output) };
+        _decoder = new OutputDecoder(bundle) { TrustedFormats = trustedFormats, Colour = colour ?? OutputDecoder.TerminalColour(output) };
         _format = format;
         _output = output;
         _diagnostics = diagnostics;

@@ -53,6 +53,21 @@ public sealed class CliTests
         Assert.DoesNotContain("Ktap.", err);
     }
 
+    [Theory]
+    [InlineData("always", true)]
+    [InlineData("never", false)]
+    [InlineData("auto", false)] // a StringWriter is not a terminal
+    public void ColorChoosesEscapes(string color, bool expected) =>
+        Assert.Equal(expected, CommonOptions.ColourOn(color, new StringWriter()));
+
+    [Fact]
+    public void BadColorIsAUsageError()
+    {
+        var (rc, _, err) = Cli("run", "--color", "sometimes", "x.kp");
+        Assert.Equal(ExitCodes.Usage, rc);
+        Assert.Contains("'sometimes'", err);
+    }
+
     [Fact]
     public void HelpShowsDefaultsInTheFormTheParserReads()
     {
