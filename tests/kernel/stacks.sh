@@ -76,8 +76,8 @@ run 'trace probe:ksys_lseek { if (execname() == "ktapwl") { print(backtrace(1)) 
 
 # an address as a histogram key prints as its symbol, not a negative number
 run 's = {}; trace probe:ksys_lseek { if (execname() == "ktapwl") { s[arg1] += 1 } }; trace_end { histogram(s) }' /tmp/ktapwl lseek 3 7
-row=$(awk 'NR == 2 {print $1, $NF}' "$work/out")
-[ "$row" = "ksys_lseek+0x0 3" ] && ok "histogram key arg1 (the probe address) prints as ksys_lseek+0x0" ||
+# (the bar runs into the count: "ksys_lseek+0x0 |@@@...@3")
+sed -n 2p "$work/out" | grep -Eq '^ *ksys_lseek\+0x0 \|@+3 *$' && [ "$(wc -l < "$work/out")" = 2 ] && ok "histogram key arg1 (the probe address) prints as ksys_lseek+0x0" ||
     bad "histogram of addresses" "$(cat "$work/out" "$work/err")"
 
 # ---- kretprobe: the return site in the caller -------------------------------------------
