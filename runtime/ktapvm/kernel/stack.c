@@ -137,6 +137,18 @@ static int kt_stack_regs_walk(struct pt_regs *regs, unsigned long first, u64 *ad
 
 	arm_get_current_stackframe(regs, &frame);
 	walk_stackframe(&frame, kt_arm_frame, &w);
+	if (w.n == 1 && max > 1) {
+		/* A kprobe on a function's first instruction: the unwind tables describe the
+		 * frame after the prologue, which has not run, and 6.1's unwinder stops there.
+		 * The caller is in lr and the stack is still the caller's: walk from there. */
+		arm_get_current_stackframe(regs, &frame);
+		frame.pc = regs->ARM_lr;
+		w.addrs = addrs + 1;
+		w.max = max - 1;
+		w.n = 0;
+		walk_stackframe(&frame, kt_arm_frame, &w);
+		w.n += 1;
+	}
 	if (first && w.n > 0)
 		addrs[0] = first;
 	return w.n;
