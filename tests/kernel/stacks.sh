@@ -23,6 +23,7 @@ on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
 run() { # run SCRIPT_TEXT [CMD...]: stdout to $work/out, stderr to $work/err
     local text=$1; shift
     timeout 300 "$work/tool/ktap" run --board "$board" -e "$text" ${1:+--} "$@" > "$work/out" 2> "$work/err"
+    echo "(ktap run exit status $?)" >> "$work/err" # shown with a failure's output
 }
 # ktap's own frames and the probe machinery's: none may appear in a stack of traced code.
 machinery='\[ktapvm\]|^ => (kvm_|kt_|perf_|__perf|hrtimer_|__hrtimer|__sysvec|sysvec_|asm_sysvec|asm_exc_int3|exc_int3|kprobe_|irq_exit)'
