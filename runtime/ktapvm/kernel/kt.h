@@ -143,6 +143,7 @@ void kt_tracepoint_free(struct kt_probe *p);
  * context (registers and/or address, either may be NULL/0) before kt_fire(), which
  * forgets it when the handler returns. */
 void kt_stack_note(struct pt_regs *regs, unsigned long ip);
+void kt_stack_note_caller(struct pt_regs *regs); /* perf_fetch_caller_regs() registers */
 void kt_stack_forget(void);
 struct pt_regs *kt_stack_irq_regs(void);
 

@@ -11,9 +11,11 @@
  *   exported GPL; stack_trace_save_regs is not exported), the way perf walks a
  *   callchain: from real exception registers (EFLAGS bit 1 set) starting at them, from
  *   caller registers (perf_fetch_caller_regs, flags 0) skipping to their stack pointer.
- * - elsewhere (arm, arm64, powerpc: no exported walker taking registers): the current
- *   stack, cut at the traced address when the unwinder reports it, else after the last
- *   frame of this module with the traced address put first.
+ * - arm (unwind tables): walk_stackframe() from the registers, as arm's perf does.
+ * - elsewhere (arm64, powerpc, arm with frame pointers: no exported walker taking
+ *   registers), and for perf's caller registers off x86: the current stack, cut at the
+ *   traced address when the unwinder reports it, else after the last frame of this
+ *   module with the traced address put first.
  *
  * Registers of user mode (a uprobe, a profile sample of user code) have no kernel frames
  * of the traced code: the kernel stack is empty then.
@@ -27,6 +29,12 @@
 #include <asm/irq_regs.h>
 #ifdef CONFIG_X86
 #include <asm/unwind.h>
+#endif
+#if defined(CONFIG_ARM) && !defined(CONFIG_UNWINDER_FRAME_POINTER)
+#include <asm/stacktrace.h>
+/* arm exports walk_stackframe(); with the frame-pointer unwinder, starting from registers
+ * needs in_entry_text(), whose section bounds are not exported: the cut is used there. */
+#define KT_ARM_WALK 1
 #endif
 #include "kt.h"
 
@@ -49,6 +57,21 @@ void kt_stack_note(struct pt_regs *regs, unsigned long ip)
 
 	x->regs = regs;
 	x->ip = ip;
+}
+
+/* perf's caller registers (perf_fetch_caller_regs: a tracepoint): x86's walk knows them
+ * (flags 0); elsewhere they are no exception frame to unwind from, only their ip (the
+ * tracepoint's caller) is used, to cut the current stack at. User-mode registers (a
+ * syscall tracepoint) are kept: they mean no kernel frames. */
+void kt_stack_note_caller(struct pt_regs *regs)
+{
+#ifndef CONFIG_X86
+	if (regs && !user_mode(regs)) {
+		kt_stack_note(NULL, instruction_pointer(regs));
+		return;
+	}
+#endif
+	kt_stack_note(regs, 0);
 }
 
 void kt_stack_forget(void)
@@ -87,6 +110,48 @@ static int kt_stack_regs_walk(struct pt_regs *regs, unsigned long first, u64 *ad
 		addrs[n++] = addr;
 	}
 	return n;
+}
+#endif
+
+#ifdef KT_ARM_WALK
+struct kt_arm_walk {
+	u64 *addrs;
+	int n, max;
+};
+
+static int kt_arm_frame(struct stackframe *frame, void *data)
+{
+	struct kt_arm_walk *w = data;
+
+	if (!frame->pc)
+		return 1; /* an optimized kprobe's registers unwind to 0 past the probed function */
+	w->addrs[w->n++] = frame->pc;
+	return w->n >= w->max;
+}
+
+/* From real exception registers (a kprobe's trap, an interrupt), as arm's perf does. */
+static int kt_stack_regs_walk(struct pt_regs *regs, unsigned long first, u64 *addrs, int max)
+{
+	struct stackframe frame;
+	struct kt_arm_walk w = { .addrs = addrs, .n = 0, .max = max };
+
+	arm_get_current_stackframe(regs, &frame);
+	walk_stackframe(&frame, kt_arm_frame, &w);
+	if (w.n == 1 && max > 1) {
+		/* A kprobe on a function's first instruction: the unwind tables describe the
+		 * frame after the prologue, which has not run, and 6.1's unwinder stops there.
+		 * The caller is in lr and the stack is still the caller's: walk from there. */
+		arm_get_current_stackframe(regs, &frame);
+		frame.pc = regs->ARM_lr;
+		w.addrs = addrs + 1;
+		w.max = max - 1;
+		w.n = 0;
+		walk_stackframe(&frame, kt_arm_frame, &w);
+		w.n += 1;
+	}
+	if (first && w.n > 0)
+		addrs[0] = first;
+	return w.n;
 }
 #endif
 
@@ -132,7 +197,7 @@ int ktap_plat_stack(u64 *addrs, int max)
 		return 0;
 	if (x.regs && user_mode(x.regs))
 		return 0; /* the traced code is user code: no kernel frames of it */
-#ifdef CONFIG_X86
+#if defined(CONFIG_X86) || defined(KT_ARM_WALK)
 	if (x.regs)
 		return kt_stack_regs_walk(x.regs, anchor, addrs, max);
 #endif

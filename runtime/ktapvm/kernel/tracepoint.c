@@ -327,7 +327,7 @@ static void kt_tp_overflow(struct perf_event *event, struct perf_sample_data *da
 		atomic64_inc(&p->sess->reentry_skips);
 		return;
 	}
-	kt_stack_note(regs, 0); /* perf's caller regs: backtrace() starts at the tracepoint */
+	kt_stack_note_caller(regs); /* backtrace() starts at the tracepoint's caller */
 	kt_fire(p, &ev);
 	kt_guard_exit(te.slot);
 }

@@ -108,7 +108,8 @@ public sealed class OutputDecoder(BundleModel bundle)
         PrintRecord p => string.Join("\t", p.Values.Select(ValueText.Of)) + "\n",
         HistogramRecord h => HistogramText.Histogram(h),
         BucketRecord b => HistogramText.Buckets(b),
-        BacktraceRecord b => ValueText.Stack(b.Stack) + "\n",
+        // a stack of user code has no kernel frames: nothing to print, not an empty line
+        BacktraceRecord b => b.Stack.Frames is { Count: > 0 } ? ValueText.Stack(b.Stack) + "\n" : "",
         AnsiRecord a => Ansi(a),
         _ => "",
     };
