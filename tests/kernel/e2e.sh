@@ -152,6 +152,16 @@ trace_end { print("ktapwl", t["ktapwl"]) }'
     session /tmp/k-count.kbc '/tmp/ktapwl getppid 10000' "$work/k-count.out"
     check "ktapc: t[execname()] += 1 on syscalls:sys_enter_getppid counts 10000 calls" \
         "1	ktapwl	10000" "$(kbc records "$work/k-count.out" | grep -v '^10')"
+    # trace_end prints 50,000 records (about 1.6 MB, several times the ring) while the
+    # session is stopping: the reader keeps draining and trace_end waits for room, so all
+    # of them and the summary arrive, in order, and nothing is counted as lost.
+    ktapc --target x86_64 -o "$work/k-end.kbc" -e 'trace_end { for (i = 1, 50000) { print(i) } }'
+    push "$work/k-end.kbc" /tmp/k-end.kbc
+    session /tmp/k-end.kbc 'true' "$work/k-end.out"
+    check "trace_end's 50,000 prints all arrive in order behind a full ring" "50000 in order" \
+        "$(kbc records "$work/k-end.out" | awk -F'\t' '$1 == 1 { n++; if ($2 != n) bad = 1 } END { print n, (bad ? "out of order" : "in order") }')"
+    check "then the summary record, with no record lost" "10	0" \
+        "$(kbc records "$work/k-end.out" | tail -n 1 | cut -f1,2)"
     ktapc --target x86_64 -o "$work/k-args.kbc" -e 'trace probe:ksys_lseek off=%si whence=%dx /off == 4242/ {
     if (execname() == "ktapwl") { print("entry", arg2, arg3, args.off) } }
 trace probe:ksys_lseek%return ret=$retval { if (execname() == "ktapwl") { print("return", arg2) } }'

@@ -126,6 +126,11 @@ const char *ktap_plat_kernel_release(void); /* uname -r */
  * Return 0, or -KTAP_ENOSPC when it does not fit: the core counts the record as lost. */
 struct ktap_session;
 int ktap_plat_emit(struct ktap_session *s, const void *bytes, u32 len);
+/* [process] The same for a record of the process slot (the main chunk, trace_end, the
+ * end-of-session summary). The transport may sleep, bounded, until the reader makes room:
+ * trace_end's results and the summary (which carries the lost count) must not be lost
+ * behind a buffer that event records filled while the probes were being disarmed. */
+int ktap_plat_emit_process(struct ktap_session *s, const void *bytes, u32 len);
 
 /* ---- events ----------------------------------------------------------------
  * The event a handler runs for. The event source (kernel tracepoint/kprobe glue, or the

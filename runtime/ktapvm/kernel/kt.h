@@ -68,7 +68,9 @@ struct kt_probe {
 
 struct kt_session {
 	struct mutex lock;              /* process-context state changes */
-	enum kt_state state;
+	struct mutex read_lock;         /* readers: the pending record, err_pos */
+	enum kt_state state;            /* changed under lock, published with release */
+	bool closing;                   /* the file is being released: nobody reads */
 
 	u8 *bundle;                     /* while KT_COLLECTING */
 	u32 bundle_len, bundle_total;
@@ -88,6 +90,8 @@ struct kt_session {
 	atomic64_t nmi_skips;           /* handlers not run: NMI context */
 	atomic64_t lock_skips;          /* handlers not run: this CPU holds a VM lock */
 	struct kt_pending *pending;     /* record partly copied to the reader */
+	atomic64_t records_read;        /* the reader's progress (kt_ring_write_wait) */
+	bool reader_stalled;            /* a wait for room timed out: do not wait again */
 
 	wait_queue_head_t readers;
 	struct irq_work wake;           /* wakes readers from any context */
@@ -100,6 +104,7 @@ struct kt_session {
 int kt_ring_init(struct kt_session *s);
 void kt_ring_free(struct kt_session *s);
 int kt_ring_write(struct kt_session *s, const void *bytes, u32 len);
+int kt_ring_write_wait(struct kt_session *s, const void *bytes, u32 len);
 ssize_t kt_ring_read(struct kt_session *s, char __user *buf, size_t count);
 bool kt_ring_empty(struct kt_session *s);
 

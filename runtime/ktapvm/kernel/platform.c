@@ -208,3 +208,8 @@ int ktap_plat_emit(struct ktap_session *vm, const void *bytes, u32 len)
 
 	return kt_ring_write(s, bytes, len);
 }
+
+int ktap_plat_emit_process(struct ktap_session *vm, const void *bytes, u32 len)
+{
+	return kt_ring_write_wait(ktap_session_host(vm), bytes, len);
+}

@@ -8,6 +8,8 @@
  */
 #include <linux/ring_buffer.h>
 #include <linux/slab.h>
+#include <linux/delay.h>
+#include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/cpumask.h>
 #include <linux/version.h>
@@ -41,18 +43,18 @@ void kt_ring_free(struct kt_session *s)
 	s->pending = NULL;
 }
 
-/* [probe] any context, never sleeps. */
-int kt_ring_write(struct kt_session *s, const void *bytes, u32 len)
+/* [probe] any context, never sleeps: 0, -EMSGSIZE (never fits) or -ENOSPC (full now). */
+static int kt_ring_put(struct kt_session *s, const void *bytes, u32 len)
 {
 	struct ring_buffer_event *ev;
 	u32 *slot;
 
 	if (len == 0 || len > KT_RECORD_MAX - sizeof(u32))
-		goto lost;
+		return -EMSGSIZE;
 	/* The ring pads events to 4 bytes: keep the record's exact length in front. */
 	ev = ring_buffer_lock_reserve(s->ring, len + sizeof(u32));
 	if (!ev)
-		goto lost;
+		return -ENOSPC;
 	slot = ring_buffer_event_data(ev);
 	slot[0] = len;
 	memcpy(slot + 1, bytes, len);
@@ -65,7 +67,46 @@ int kt_ring_write(struct kt_session *s, const void *bytes, u32 len)
 	if (wq_has_sleeper(&s->readers))
 		irq_work_queue(&s->wake);
 	return 0;
-lost:
+}
+
+/* [probe] A full ring refuses the record; it is counted as lost. */
+int kt_ring_write(struct kt_session *s, const void *bytes, u32 len)
+{
+	if (kt_ring_put(s, bytes, len) == 0)
+		return 0;
+	atomic64_inc(&s->lost);
+	return -KTAP_ENOSPC;
+}
+
+/*
+ * [process] A record of trace_end or the summary, written while the session is running
+ * (the session lock is held; the reader takes only read_lock, so it keeps draining). A
+ * full ring is waited out while the reader makes progress: one second without a record
+ * read means the reader is gone or stuck, and from then on this session does not wait
+ * again. No wait once the file is being released or the task is being killed.
+ */
+int kt_ring_write_wait(struct kt_session *s, const void *bytes, u32 len)
+{
+	unsigned long deadline = jiffies + HZ;
+	s64 seen = atomic64_read(&s->records_read);
+	int ret;
+
+	while ((ret = kt_ring_put(s, bytes, len)) == -ENOSPC) {
+		if (READ_ONCE(s->state) != KT_RUNNING || READ_ONCE(s->closing) ||
+		    s->reader_stalled || fatal_signal_pending(current))
+			break;
+		if (atomic64_read(&s->records_read) != seen) {
+			seen = atomic64_read(&s->records_read);
+			deadline = jiffies + HZ;
+		} else if (time_after(jiffies, deadline)) {
+			s->reader_stalled = true;
+			break;
+		}
+		wake_up_interruptible(&s->readers);
+		usleep_range(500, 1000);
+	}
+	if (ret == 0)
+		return 0;
 	atomic64_inc(&s->lost);
 	return -KTAP_ENOSPC;
 }
@@ -106,12 +147,13 @@ static bool kt_ring_take(struct kt_session *s)
 	memcpy(s->pending->bytes, (u32 *)ring_buffer_event_data(ev) + 1, len);
 	s->pending->len = len;
 	s->pending->pos = 0;
+	atomic64_inc(&s->records_read);
 	return true;
 }
 
 /*
- * Copy whole records (and at most one partial one) to user space; called with the
- * session lock held, never blocks. Returns bytes copied (0 when empty) or -EFAULT.
+ * Copy whole records (and at most one partial one) to user space; called with read_lock
+ * held (not the session lock: trace_end may be waiting for room), never blocks. Returns bytes copied (0 when empty) or -EFAULT.
  */
 ssize_t kt_ring_read(struct kt_session *s, char __user *buf, size_t count)
 {

@@ -60,7 +60,7 @@ static void kt_session_stop(struct kt_session *s)
 	kt_probes_disarm(s);
 	ktap_session_run_trace_end(s->vm);
 	ktap_session_finish(s->vm);
-	s->state = KT_STOPPED;
+	smp_store_release(&s->state, KT_STOPPED); /* after the summary: EOF follows it */
 	wake_up_interruptible(&s->readers);
 }
 
@@ -85,7 +85,7 @@ static void kt_session_fail(struct kt_session *s, int code)
 {
 	if (!s->err_len)
 		kt_session_set_error(s, code, "session failed (error %d)", code);
-	s->state = KT_FAILED;
+	smp_store_release(&s->state, KT_FAILED); /* after the message */
 	wake_up_interruptible(&s->readers);
 }
 
@@ -162,7 +162,7 @@ static int kt_session_start(struct kt_session *s)
 	ret = kt_probes_arm(s);
 	if (ret)
 		goto fail;
-	s->state = KT_RUNNING;
+	smp_store_release(&s->state, KT_RUNNING); /* after the ring was made */
 	WRITE_ONCE(s->running, true);
 	if (ktap_session_stopped(s->vm)) /* exit() in main */
 		kt_session_stop(s);
@@ -297,26 +297,30 @@ static ssize_t kt_read(struct file *file, char __user *buf, size_t count, loff_t
 	ssize_t ret;
 
 	for (;;) {
-		/* The writer holds the lock while main runs: a reader waits killably. */
-		if (mutex_lock_interruptible(&s->lock))
+		enum kt_state st;
+
+		/* Not the session lock: trace_end may hold it while it waits for room. */
+		if (mutex_lock_interruptible(&s->read_lock))
 			return -ERESTARTSYS;
-		if (s->state == KT_FAILED) {
+		st = smp_load_acquire(&s->state);
+		if (st == KT_FAILED) {
 			size_t n = min_t(size_t, count, s->err_len - s->err_pos);
 
 			ret = copy_to_user(buf, s->err + s->err_pos, n) ? -EFAULT : n;
 			if (ret > 0)
 				s->err_pos += n;
-			mutex_unlock(&s->lock);
+			mutex_unlock(&s->read_lock);
 			return ret;
 		}
-		if (s->state == KT_RUNNING || s->state == KT_STOPPED) {
+		if (st == KT_RUNNING || st == KT_STOPPED) {
+			/* state before ring: a summary written before STOPPED is read first */
 			ret = kt_ring_read(s, buf, count);
-			if (ret != 0 || s->state == KT_STOPPED) {
-				mutex_unlock(&s->lock);
+			if (ret != 0 || st == KT_STOPPED) {
+				mutex_unlock(&s->read_lock);
 				return ret; /* 0 when stopped and drained: EOF */
 			}
 		}
-		mutex_unlock(&s->lock);
+		mutex_unlock(&s->read_lock);
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
 		/* The timeout covers a wakeup lost between the check and the sleep. */
@@ -388,6 +392,8 @@ static int kt_open(struct inode *inode, struct file *file)
 	if (!s)
 		return -ENOMEM;
 	mutex_init(&s->lock);
+	mutex_init(&s->read_lock);
+	atomic64_set(&s->records_read, 0);
 	init_waitqueue_head(&s->readers);
 	init_irq_work(&s->wake, kt_wake_fn);
 	init_irq_work(&s->exit_irq, kt_exit_irq);
@@ -406,6 +412,7 @@ static int kt_release(struct inode *inode, struct file *file)
 {
 	struct kt_session *s = file->private_data;
 
+	WRITE_ONCE(s->closing, true); /* an exit() stop in a kworker stops waiting for room */
 	mutex_lock(&s->lock);
 	if (s->state == KT_RUNNING)
 		kt_probes_disarm(s);

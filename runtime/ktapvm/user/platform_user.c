@@ -206,3 +206,9 @@ int ktap_plat_emit(struct ktap_session *s, const void *bytes, u32 len)
 	}
 	return fwrite(bytes, 1, len, stdout) == len ? 0 : -KTAP_ENOSPC;
 }
+
+/* Standard output never makes a writer wait; the summary already always gets through. */
+int ktap_plat_emit_process(struct ktap_session *s, const void *bytes, u32 len)
+{
+	return ktap_plat_emit(s, bytes, len);
+}
