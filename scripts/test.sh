@@ -29,6 +29,7 @@ if [ "$KTAP_STATE_DIR" != "$user_state" ]; then
 fi
 echo "test state directory: $KTAP_STATE_DIR (caches shared with $user_state)"
 
+source tests/lib/checks.sh # result_counts
 total_pass=0; total_fail=0; failed_suites=()
 for suite in tests/ci.d/*.sh; do
     [ -e "$suite" ] || continue
@@ -37,9 +38,8 @@ for suite in tests/ci.d/*.sh; do
     start=$(date +%s)
     bash "$suite" 2>&1 | tee "$log_dir/$name.log"
     rc=${PIPESTATUS[0]}
-    line=$(grep -E '^RESULT passed=[0-9]+ failed=[0-9]+' "$log_dir/$name.log" | tail -n 1)
-    p=$(sed -E 's/.*passed=([0-9]+).*/\1/' <<<"$line"); f=$(sed -E 's/.*failed=([0-9]+).*/\1/' <<<"$line")
-    p=${p:-0}; f=${f:-0}
+    line=$(result_counts "$log_dir/$name.log")
+    read -r p f <<<"${line:-0 0}"
     if [ "$rc" -ne 0 ] || [ -z "$line" ]; then
         [ "$f" -eq 0 ] && f=1
         failed_suites+=("$name")

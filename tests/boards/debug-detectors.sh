@@ -23,13 +23,7 @@ work=$root/out/tests/debug-board
 mkdir -p "$work"
 console=$KTAP_STATE_DIR/boards/$board/console.log
 pass=0; fail=0
-ok() { echo "ok   - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
-check() { # check NAME EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $2
-actual:   $3"; fi
-}
-finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh" # ok, bad, check, finish
 on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
 
 # ---- build and boot -------------------------------------------------------------------

@@ -68,13 +68,7 @@ case "$board" in
     *) echo "ktap-e2e.sh: no end-to-end settings for board '$board'" >&2; exit 2 ;;
 esac
 pass=0; fail=0
-ok() { echo "ok   - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
-check() { # check NAME EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $2
-actual:   $3"; fi
-}
-finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh" # ok, bad, check, finish
 on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
 push() { on_board "cat > $2" < "$1"; }
 ktap() { "$work/tool/ktap" "$@"; }

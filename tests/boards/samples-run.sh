@@ -23,9 +23,7 @@ port=${KTAP_SAMPLES_PORT:-10058}
 work=$root/out/tests/samples-$board
 mkdir -p "$work"
 pass=0; fail=0; todo=0
-ok() { echo "ok   - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
-finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh" # ok, bad, check, finish
 on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
 
 # ---- the checks of one script -----------------------------------------------------------

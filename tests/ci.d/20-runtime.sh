@@ -7,6 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 pass=0; fail=0
+source tests/lib/checks.sh # result_counts
 step() { # name, command...: one counted check
     local name=$1; shift
     if "$@" > "$root/out/ci-runtime-step.log" 2>&1; then pass=$((pass + 1)); echo "ok   $name"
@@ -14,9 +15,9 @@ step() { # name, command...: one counted check
 }
 add_result() { # log file of a suite ending with RESULT passed=N failed=M
     local line p f
-    line=$(grep -E '^RESULT passed=[0-9]+ failed=[0-9]+' "$1" | tail -n 1)
+    line=$(result_counts "$1")
     if [ -z "$line" ]; then fail=$((fail + 1)); echo "FAIL $1: no RESULT line"; tail -20 "$1"; return; fi
-    p=$(sed -E 's/.*passed=([0-9]+).*/\1/' <<<"$line"); f=$(sed -E 's/.*failed=([0-9]+).*/\1/' <<<"$line")
+    read -r p f <<<"$line"
     pass=$((pass + p)); fail=$((fail + f))
     echo "     $(basename "$1" .log): passed=$p failed=$f"
     [ "$f" -eq 0 ] || grep -E '^FAIL' "$1" | head -20

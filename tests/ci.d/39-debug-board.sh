@@ -34,6 +34,7 @@ free_port() { # the first free port of 10140-10149
     done
     echo 10140
 }
+source tests/lib/checks.sh # result_counts
 total_p=0; total_f=0
 part() { # part NAME CMD...: runs a part script, adds its RESULT line to the totals
     local name=$1 log start rc line p f; shift
@@ -41,9 +42,8 @@ part() { # part NAME CMD...: runs a part script, adds its RESULT line to the tot
     echo "--- $*"
     start=$(date +%s)
     "$@" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
-    line=$(grep -E '^RESULT passed=[0-9]+ failed=[0-9]+' "$log" | tail -n 1)
-    p=$(sed -nE 's/.*passed=([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*failed=([0-9]+).*/\1/p' <<<"$line")
-    p=${p:-0}; f=${f:-0}
+    line=$(result_counts "$log")
+    read -r p f <<<"${line:-0 0}"
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     echo "--- $*: passed=$p failed=$f ($(( $(date +%s) - start )) s)"
     total_p=$((total_p + p)); total_f=$((total_f + f))

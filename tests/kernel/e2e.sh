@@ -24,13 +24,7 @@ fi
 work=$root/out/tests/kernel
 mkdir -p "$work"
 pass=0; fail=0
-ok() { echo "ok   - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
-finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
-check() { # check NAME EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $2
-actual:   $3"; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh" # ok, bad, check, finish
 kbc() { python3 "$here/kbc.py" "$@"; }
 on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
 push() { on_board "cat > $2" < "$1"; }

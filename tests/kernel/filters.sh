@@ -15,13 +15,7 @@ root=$(cd "$here/../.." && pwd)
 work=$root/out/tests/kernel-filters
 mkdir -p "$work"
 pass=0; fail=0
-ok() { echo "ok   - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
-finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
-check() { # check NAME EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $2
-actual:   $3"; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh" # ok, bad, check, finish
 source "$here/board-lib.sh"
 
 timeout 900 dotnet build "$root/toolchain/Ktapc/ktapc/ktapc.csproj" -c Release -o "$work/ktapc" \

@@ -19,9 +19,7 @@ teardown_bound=${KTAP_HOSTILE_TEARDOWN_S:-30}
 work=$root/out/tests/kernel-hostile
 mkdir -p "$work"
 pass=0; fail=0
-ok() { echo "ok   - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
-finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh" # ok, bad, check, finish
 source "$here/board-lib.sh"
 # The board answers within 30 s (after each case); if not, nothing more can be checked.
 answers() {

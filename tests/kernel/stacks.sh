@@ -16,9 +16,7 @@ export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 work=$root/out/tests/kernel-stacks
 mkdir -p "$work"
 pass=0; fail=0
-ok() { echo "ok   - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
-finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh" # ok, bad, check, finish
 on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
 run() { # run SCRIPT_TEXT [CMD...]: stdout to $work/out, stderr to $work/err
     local text=$1; shift

@@ -3,6 +3,7 @@
 # "RESULT passed=N failed=M" lines, prints the suite's own RESULT line and returns
 # non-zero when anything failed. A part that exits non-zero counts at least one failure,
 # even if its RESULT line says none (or it printed none).
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh" # result_counts
 run_parts() {
     local total_p=0 total_f=0 log part start rc line p f
     log=$(mktemp)
@@ -11,9 +12,8 @@ run_parts() {
         start=$(date +%s)
         # shellcheck disable=SC2086
         bash $part 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
-        line=$(grep -E '^RESULT passed=[0-9]+ failed=[0-9]+' "$log" | tail -n 1)
-        p=$(sed -nE 's/.*passed=([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*failed=([0-9]+).*/\1/p' <<<"$line")
-        p=${p:-0}; f=${f:-0}
+        line=$(result_counts "$log")
+        read -r p f <<<"${line:-0 0}"
         if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
         echo "--- $part: passed=$p failed=$f ($(( $(date +%s) - start )) s)"
         total_p=$((total_p + p)); total_f=$((total_f + f))
