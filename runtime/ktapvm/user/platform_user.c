@@ -198,7 +198,10 @@ int ktap_plat_emit(struct ktap_session *s, const void *bytes, u32 len)
 	if (replay_ctx.discard)
 		return 0;
 	if (replay_ctx.capture) {
-		if (replay_ctx.capture_cap - replay_ctx.capture_len < len)
+		/* like the summary's own bypass above: the last 256 bytes are the summary's, so
+		 * a capture that other records filled still ends with it (found by fuzz_gen) */
+		u32 keep = (kind == 10 || kind == 0x0a00) ? 0 : 256;
+		if (replay_ctx.capture_cap - replay_ctx.capture_len < len + keep)
 			return -KTAP_ENOSPC;
 		memcpy(replay_ctx.capture + replay_ctx.capture_len, bytes, len);
 		replay_ctx.capture_len += len;
