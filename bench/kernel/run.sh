@@ -12,7 +12,8 @@
 # KTAP_BENCH_RUNS interleaved rounds (before, after, ...): it prints each module's added
 # cost per call (median), the after/before ratio of the added costs (median of the
 # rounds, with min-max) and each against the native module. Before the safety work:
-# KTAP_BENCH_AGAINST=4df0ee8. KTAP_BENCH_PORT picks the board's SSH port.
+# KTAP_BENCH_AGAINST=4df0ee8 (KTAP_BENCH_BEFORE_KO=PATH: that commit's module, already
+# built). KTAP_BENCH_PORT picks the board's SSH port.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -35,7 +36,9 @@ on_board() { timeout 300 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
 
 ko=${KTAP_KERNEL_KO:-$(bash "$root/scripts/build-module.sh" 6.1-amd64)}
 against=${KTAP_BENCH_AGAINST:-}
-if [ -n "$against" ]; then
+if [ -n "$against" ] && [ -n "${KTAP_BENCH_BEFORE_KO:-}" ]; then
+    cp "$KTAP_BENCH_BEFORE_KO" "$work/ktapvm-before.ko"   # COMMIT's module, already built
+elif [ -n "$against" ]; then
     old=$(mktemp -d)
     git -C "$root" archive "$against" runtime scripts | tar -x -C "$old"
     oldko=$(bash "$old/scripts/build-module.sh" 6.1-amd64) || { echo "bench: the module of $against does not build"; exit 1; }
