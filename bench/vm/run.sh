@@ -3,11 +3,28 @@
 # in-process with the same event) against Debian's lua5.1 calling an equivalent Lua
 # function N times, measured in the same run. Prints each ratio (goal <= 1.0x) and the
 # memory per table entry of both.
-#   bench/vm/run.sh [N]      (default N=1000000)
+#   bench/vm/run.sh [N]                                (default N=1000000)
+#   bench/vm/run.sh [N] --against COMMIT [--rounds R]  (default R=5)
+# --against COMMIT also builds COMMIT's runner (`git archive` of its runtime/ into a temp
+# dir: core, platform and runner as they were; the platform interface has changed since, so
+# the current runner cannot take an old core) and times the SAME bundles (this tree's ktapc)
+# on both, so the difference is the VM's alone. The machine may be shared: each workload
+# runs R rounds of before, after, lua5.1 interleaved, and the table gives per workload the
+# medians of before and after ns/event, the median of the per-round after/before ratios with
+# their spread (min-max), and the median lua5.1 ratio of each. Ratios, not absolute timings,
+# are what to compare. Before the safety work: --against 4df0ee8 (the core before the
+# run-time checks, as in tests/runtime/ktapvm/hostile-before.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-n=${1:-1000000}
+n=1000000 against= rounds=5
+while [ $# -gt 0 ]; do
+    case $1 in
+        --against) against=${2:?--against needs a commit}; shift 2 ;;
+        --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
+        *) n=$1; shift ;;
+    esac
+done
 runner=$root/out/runtime/native/ktapvm-run
 ktapc=$root/toolchain/Ktapc/ktapc/bin/Release/net10.0/ktapc.dll
 command -v lua5.1 >/dev/null || { echo "bench: lua5.1 not installed (scripts/deps/20-runtime.sh)"; exit 1; }
@@ -15,6 +32,14 @@ command -v lua5.1 >/dev/null || { echo "bench: lua5.1 not installed (scripts/dep
 [ -f "$ktapc" ] || (cd "$root" && dotnet build toolchain/Ktapc/ktapc/ktapc.csproj -c Release --nologo -v q >/dev/null)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+if [ -n "$against" ]; then
+    mkdir -p "$work/before"
+    git -C "$root" archive "$against" runtime | tar -x -C "$work/before"
+    # only the runner: that commit's unit tests live outside runtime/
+    make -s -C "$work/before/runtime/ktapvm/user" VARIANT=native "$work/before/out/runtime/native/ktapvm-run" >/dev/null ||
+        { echo "bench: building the runner of $against failed"; exit 1; }
+    before=$work/before/out/runtime/native/ktapvm-run
+fi
 cat > "$work/event.jsonl" <<'JSON'
 {"event":"sched:sched_switch","ts":1000000,"cpu":0,"pid":42,"tid":42,"uid":0,"comm":"bash","fields":{"prev_comm":"bash","prev_pid":42,"prev_prio":120,"prev_state":1,"next_comm":"swapper/0","next_pid":0,"next_prio":120}}
 JSON
@@ -35,12 +60,26 @@ lbodies=(
 'local line = string.format("%s:%d\n", ev.prev_comm .. "->" .. ev.next_comm, ev.prev_pid)'
 'if (ev.prev_pid > 40 and ev.prev_comm == "bash") or ev.next_prio < 100 then n = n + 1 elseif ev.prev_state == 2 then n = n + 2 else n = n + 3 end'
 )
-printf "%-24s %12s %12s %8s\n" "handler (N=$n)" "ktapvm ns" "lua5.1 ns" "ratio"
+# ns/event of RUNNER on bundle $1 (empty when the runner refused it: the message goes to stderr)
+ktap_ns() {
+    local out ns
+    out=$("$1" "$2" --events "$work/event.jsonl" --bench "$n" 2>&1 >/dev/null) || true
+    ns=$(sed -n 's/.*runs, \([0-9.]*\) ns\/event.*/\1/p' <<<"$out")
+    [ -n "$ns" ] || echo "bench: $1 on $2: $(head -3 <<<"$out")" >&2
+    echo "$ns"
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+if [ -z "$against" ]; then
+    printf "%-24s %12s %12s %8s\n" "handler (N=$n)" "ktapvm ns" "lua5.1 ns" "ratio"
+else
+    echo "before = $against ($(git -C "$root" rev-parse --short "$against")), after = this tree ($(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- runtime || echo ', modified')); N=$n, $rounds interleaved rounds, medians"
+    printf "%-22s %10s %10s %9s %15s %10s %10s %9s\n" "handler" "before ns" "after ns" "aft/bef" "(min-max)" "lua5.1 ns" "bef/lua" "aft/lua"
+fi
 for i in "${!names[@]}"; do
     name=${names[$i]}; kbody=${kbodies[$i]}; lbody=${lbodies[$i]}
     printf 'n = 0\nt = {}\ns = ptable()\ntrace sched:sched_switch { %s }\n' "$kbody" > "$work/h$i.kp"
     dotnet "$ktapc" --target x86_64 "$work/h$i.kp" -o "$work/h$i.kbc" 2>/dev/null
-    k=$("$runner" "$work/h$i.kbc" --events "$work/event.jsonl" --bench "$n" 2>&1 >/dev/null | sed -n 's/.*runs, \([0-9.]*\) ns\/event.*/\1/p')
     cat > "$work/h$i.lua" <<LUA
 n = 0; t = {}; s = {}
 local ev = {prev_comm = "bash", prev_pid = 42, prev_prio = 120, prev_state = 1, next_comm = "swapper/0", next_pid = 0, next_prio = 120}
@@ -49,9 +88,25 @@ local t0 = os.clock()
 for i = 1, $n do h() end
 io.write(string.format("%.1f", (os.clock() - t0) * 1e9 / $n))
 LUA
-    l=$(lua5.1 "$work/h$i.lua")
-    printf "%-24s %12s %12s %7.2fx\n" "$name" "$k" "$l" "$(awk -v a="$k" -v b="$l" 'BEGIN { print a / b }')"
+    if [ -z "$against" ]; then
+        k=$(ktap_ns "$runner" "$work/h$i.kbc")
+        l=$(lua5.1 "$work/h$i.lua")
+        printf "%-24s %12s %12s %7.2fx\n" "$name" "$k" "$l" "$(ratio "$k" "$l")"
+        continue
+    fi
+    : > "$work/r$i"
+    for ((r = 0; r < rounds; r++)); do
+        b=$(ktap_ns "$before" "$work/h$i.kbc")
+        a=$(ktap_ns "$runner" "$work/h$i.kbc")
+        l=$(lua5.1 "$work/h$i.lua")
+        [ -n "$b" ] && [ -n "$a" ] || { echo "bench: $name: a runner refused the bundle (above)"; continue 2; }
+        echo "$b $a $l $(ratio "$a" "$b") $(ratio "$b" "$l") $(ratio "$a" "$l")" >> "$work/r$i"
+    done
+    col() { awk -v c="$1" '{ print $c }' "$work/r$i"; }
+    printf "%-22s %10s %10s %8sx %15s %10s %8sx %8sx\n" "$name" "$(col 1 | median)" "$(col 2 | median)" "$(col 4 | median)" \
+        "($(col 4 | sort -g | head -1)-$(col 4 | sort -g | tail -1))" "$(col 3 | median)" "$(col 5 | median)" "$(col 6 | median)"
 done
+[ -n "$against" ] && exit 0
 
 # memory per table entry: a handler storing one new number key per run
 m=100000
