@@ -55,7 +55,16 @@ int kvm_perf_event_check(const struct ktap_probe *pr, u32 i, char *msg)
 		}
 		return 0;
 	}
-	/* the name is bundle text: bounded in the message */
-	kvm_snprintf(msg, KTAP_ERRMSG_MAX, "event %u: unknown %s event '%.32s'", i, what, pr->target);
+	{
+		/* the name is bundle text: its first 32 bytes (kvm_snprintf has no precision) */
+		char name[33];
+		u32 n = kvm_strlen(pr->target);
+
+		if (n > 32)
+			n = 32;
+		kvm_memcpy(name, pr->target, n);
+		name[n] = 0;
+		kvm_snprintf(msg, KTAP_ERRMSG_MAX, "event %u: unknown %s event '%s'", i, what, name);
+	}
 	return -KTAP_EINVAL;
 }
