@@ -11,19 +11,23 @@
 #   switch - measured: 199 switches for 200 sleeps;
 # - software:cpu-clock fires per CPU, and a PERIOD under the minimum is refused at compile
 #   time with the range;
-# - hardware:cycles is refused at link time, before anything is sent: qemu's x86 under TCG
-#   has no CPU PMU (the board's /sys/bus/event_source/devices has no "cpu");
-# - a hand-built bundle with hardware:cycles (the host's check skipped) is refused by the
-#   module with the kernel's error (-ENOENT).
-# Board: KTAP_PERF_BOARD (qemu-x86_64), port KTAP_PERF_PORT (first free of 10030-10039);
+# - on a board without a CPU PMU (qemu's x86 under TCG, qemu's 32-bit arm virt: the
+#   board's /sys/bus/event_source/devices has no "cpu"/"armv*"), hardware:cycles is
+#   refused at link time, before anything is sent, and a hand-built bundle with it (the
+#   host's check skipped) is refused by the module with the kernel's error (-ENOENT);
+#   on a board with one (qemu's arm64 virt) hardware:cycles fires.
+# Board: KTAP_PERF_BOARD (qemu-x86_64; any board of boards/ with 2 CPUs), port KTAP_PERF_PORT (first free of 10030-10039);
 # a running board is used and left running. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 board=${KTAP_PERF_BOARD:-qemu-x86_64}
 tree=$(source "$root/boards/$board/board.sh" && echo "$board_tree")
+cc=$(source "$root/boards/$board/board.sh" && echo "${board_cross_compile:-}")gcc
+# the bundle arch byte of kbc.py (1 x86, 2 x86_64, 3 arm-v7, 4 powerpc, 5 arm64)
+kbc_arch=$(source "$root/boards/$board/board.sh" && case $board_target in x86) echo 1;; x86_64) echo 2;; arm-v7) echo 3;; powerpc) echo 4;; arm64) echo 5;; esac)
 export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
-work=$root/out/tests/kernel-perf
+work=$root/out/tests/kernel-perf-$board
 mkdir -p "$work"
 pass=0; fail=0
 ok() { echo "ok   - $1"; pass=$((pass + 1)); }
@@ -43,7 +47,7 @@ value() { cat "$work/out" "$work/err" | grep -o "$1=[0-9]*" | sed "s/^$1=//" | t
 # ---- build, boot, deploy ----------------------------------------------------------------
 ko=${KTAP_KERNEL_KO:-}
 [ -n "$ko" ] || ko=$(bash "$root/scripts/build-module.sh" "$tree") || { bad "module builds against $tree"; finish; }
-gcc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$here/workload.c" || { bad "workload builds"; finish; }
+$cc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$here/workload.c" || { bad "workload builds"; finish; }
 timeout 900 dotnet build "$root/toolchain/Ktap/ktap.csproj" -c Release -o "$work/tool" > "$work/dotnet.log" 2>&1 ||
     { bad "ktap builds" "$(tail -n 5 "$work/dotnet.log")"; finish; }
 if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
@@ -133,23 +137,38 @@ run 'trace software:page-fault:1 { }' /bin/true
 grep -q "unknown software event 'page-fault' (did you mean 'page-faults'?)" "$work/err" && [ "$rc" -ne 0 ] &&
     ok "a misspelt software event gets 'did you mean'" || bad "a misspelt software event gets 'did you mean'" "$(cat "$work/err")"
 
-# ---- hardware events: no PMU on qemu's x86 ------------------------------------------------
-run 'trace hardware:cycles:1000000 { print("never") }' /bin/true
-if grep -q "hardware:cycles:1000000: $board has no CPU PMU, so no hardware events (its perf devices: breakpoint, kprobe, msr, software, tracepoint, uprobe)" "$work/err" &&
-   grep -q "does not link against $board; nothing was run" "$work/err" && [ "$rc" -ne 0 ]; then
-    ok "hardware:cycles is refused at link time: the board has no CPU PMU"
+# ---- hardware events -------------------------------------------------------------------
+devices=$(on_board 'ls /sys/bus/event_source/devices' | tr '\n' ' ' | sed 's/ $//; s/ /, /g')
+echo "# perf devices of $board: $devices"
+if ! echo " $devices," | grep -Eq ' (cpu|cpu_[a-z]+|armv[^,]*|arm_cortex[^,]*|[^,]*pmuv3[^,]*|arm_pmu),'; then
+    # no CPU PMU (qemu's x86 under TCG, qemu's 32-bit arm virt): refused at link time
+    run 'trace hardware:cycles:1000000 { print("never") }' /bin/true
+    if grep -qF "hardware:cycles:1000000: $board has no CPU PMU, so no hardware events (its perf devices: $devices)" "$work/err" &&
+       grep -q "does not link against $board; nothing was run" "$work/err" && [ "$rc" -ne 0 ]; then
+        ok "hardware:cycles is refused at link time: the board has no CPU PMU"
+    else
+        bad "hardware:cycles is refused at link time: the board has no CPU PMU" "$(cat "$work/err")"
+    fi
+    [ -s "$KTAP_STATE_DIR/boards/$board/catalog/$(on_board 'uname -r')/perf-devices.txt" ] &&
+        ok "the board's perf devices are cached with its event catalog" || bad "the board's perf devices are cached with its event catalog"
+    # The module's own check, for a bundle that skipped the host (kbc.py: hardware = kind 12).
+    python3 "$here/kbc.py" build count spec=hardware:cycles:1000000 target=cycles kind=12 value=1000000 comm=ktapwl arch=$kbc_arch > "$work/hw.kbc"
+    on_board 'cat > /tmp/hw.kbc' < "$work/hw.kbc"
+    out=$(on_board '/tmp/ktapwl load /tmp/hw.kbc' 2>&1)
+    if echo "$out" | grep -q 'msg=cannot arm probe hardware:cycles:1000000: the kernel refused perf hardware event cycles (error -2: no PMU of this kernel counts it'; then
+        ok "the module refuses a crafted hardware:cycles bundle with the kernel's error"
+    else
+        bad "the module refuses a crafted hardware:cycles bundle with the kernel's error" "$out"
+    fi
 else
-    bad "hardware:cycles is refused at link time: the board has no CPU PMU" "$(cat "$work/err")"
-fi
-[ -s "$KTAP_STATE_DIR/boards/$board/catalog/$(on_board 'uname -r')/perf-devices.txt" ] &&
-    ok "the board's perf devices are cached with its event catalog" || bad "the board's perf devices are cached with its event catalog"
-# The module's own check, for a bundle that skipped the host (kbc.py: hardware = kind 12).
-python3 "$here/kbc.py" build count spec=hardware:cycles:1000000 target=cycles kind=12 value=1000000 comm=ktapwl > "$work/hw.kbc"
-on_board 'cat > /tmp/hw.kbc' < "$work/hw.kbc"
-out=$(on_board '/tmp/ktapwl load /tmp/hw.kbc' 2>&1)
-if echo "$out" | grep -q 'msg=cannot arm probe hardware:cycles:1000000: the kernel refused perf hardware event cycles (error -2: no PMU of this kernel counts it'; then
-    ok "the module refuses a crafted hardware:cycles bundle with the kernel's error"
-else
-    bad "the module refuses a crafted hardware:cycles bundle with the kernel's error" "$out"
+    # an emulated PMU (qemu's arm64 virt): cycles per CPU, in the handler (a normal IRQ on arm)
+    run 'c = {}; trace hardware:cycles:1000000 { c[cpu()] += 1 }; trace_end { for (k, v in pairs(c)) { printf("cpu%d=%d\n", k, v) } }' /tmp/ktapwl mix 200
+    n0=$(value cpu0); n1=$(value cpu1)
+    [ -n "$n0$n1" ] && [ "${n0:-0}" -ge 1 -o "${n1:-0}" -ge 1 ] &&
+        ok "hardware:cycles:1000000 fires on the emulated PMU (cpu0 ${n0:-0}, cpu1 ${n1:-0})" ||
+        bad "hardware:cycles:1000000 fires on the emulated PMU" "$(cat "$work/out" "$work/err")"
+    run 'n = 0; trace hardware:instructions:1000000 { n += 1 }; trace_end { printf("runs=%d\n", n) }' /tmp/ktapwl mix 200
+    [ "$rc" -eq 0 ] && ok "hardware:instructions arms (runs $(value runs))" ||
+        bad "hardware:instructions arms or is refused with the kernel's reason" "$(cat "$work/out" "$work/err")"
 fi
 finish
