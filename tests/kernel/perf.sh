@@ -120,15 +120,16 @@ else
 fi
 
 # ---- clocks and periods -------------------------------------------------------------------
-# a 1 ms clock per CPU: on each CPU at least 100 runs in the 1 s of sleep (the emulated
-# board's timers are slow: ~580/s measured), never more than the run's milliseconds + 1
+# a 1 ms clock per CPU: on each CPU at least 10 runs in the 1 s of sleep (an emulated CPU
+# that the loaded host does not run misses ticks, which perf's hrtimer then skips: 42 on
+# a busy host's arm64 board, ~600 an idle one's), never more than the run's ms + 1
 t0=$(date +%s%N)
 run 'c = {}; trace software:cpu-clock:1000000 { c[cpu()] += 1 }; trace_end { for (k, v in pairs(c)) { printf("cpu%d=%d\n", k, v) } }' /bin/sleep 1
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 n0=$(value cpu0); n1=$(value cpu1)
-[ -n "$n0" ] && [ -n "$n1" ] && [ "$n0" -ge 100 ] && [ "$n1" -ge 100 ] && [ "$n0" -le $((ms + 1)) ] && [ "$n1" -le $((ms + 1)) ] &&
+[ -n "$n0" ] && [ -n "$n1" ] && [ "$n0" -ge 10 ] && [ "$n1" -ge 10 ] && [ "$n0" -le $((ms + 1)) ] && [ "$n1" -le $((ms + 1)) ] &&
     ok "software:cpu-clock:1000000 fires on every CPU ($n0 and $n1 runs in a run of $ms ms)" ||
-    bad "software:cpu-clock:1000000 fires 100..$((ms + 1)) times on both CPUs" "$(cat "$work/out" "$work/err")"
+    bad "software:cpu-clock:1000000 fires 10..$((ms + 1)) times on both CPUs" "$(cat "$work/out" "$work/err")"
 run 'trace software:cpu-clock:1000 { }' /bin/true
 grep -q "bad period '1000' for software:cpu-clock: expected a whole number of nanoseconds from 100000 to 1000000000000" "$work/err" && [ "$rc" -ne 0 ] &&
     ok "a cpu-clock PERIOD under 100 us is refused at compile time" ||
@@ -155,7 +156,7 @@ if ! echo " $devices," | grep -Eq ' (cpu|cpu_[a-z]+|armv[^,]*|arm_cortex[^,]*|[^
     python3 "$here/kbc.py" build count spec=hardware:cycles:1000000 target=cycles kind=12 value=1000000 comm=ktapwl arch=$kbc_arch > "$work/hw.kbc"
     on_board 'cat > /tmp/hw.kbc' < "$work/hw.kbc"
     out=$(on_board '/tmp/ktapwl load /tmp/hw.kbc' 2>&1)
-    if echo "$out" | grep -q 'msg=cannot arm probe hardware:cycles:1000000: the kernel refused perf hardware event cycles (error -2: no PMU of this kernel counts it'; then
+    if echo "$out" | grep -q 'msg=cannot arm probe hardware:cycles:1000000: the kernel refused perf hardware event cycles (error -2: no PMU of this kernel counts it: the board has no CPU PMU, or its PMU lacks this event)'; then
         ok "the module refuses a crafted hardware:cycles bundle with the kernel's error"
     else
         bad "the module refuses a crafted hardware:cycles bundle with the kernel's error" "$out"
@@ -167,8 +168,15 @@ else
     [ -n "$n0$n1" ] && [ "${n0:-0}" -ge 1 -o "${n1:-0}" -ge 1 ] &&
         ok "hardware:cycles:1000000 fires on the emulated PMU (cpu0 ${n0:-0}, cpu1 ${n1:-0})" ||
         bad "hardware:cycles:1000000 fires on the emulated PMU" "$(cat "$work/out" "$work/err")"
+    # the PMU may lack an event (qemu's has no instructions-retired without -icount): then
+    # the module refuses it with the kernel's error, else it counts
     run 'n = 0; trace hardware:instructions:1000000 { n += 1 }; trace_end { printf("runs=%d\n", n) }' /tmp/ktapwl mix 200
-    [ "$rc" -eq 0 ] && ok "hardware:instructions arms (runs $(value runs))" ||
-        bad "hardware:instructions arms or is refused with the kernel's reason" "$(cat "$work/out" "$work/err")"
+    if [ "$rc" -eq 0 ] && [ -n "$(value runs)" ]; then
+        ok "hardware:instructions counts (runs $(value runs))"
+    elif grep -qF "cannot arm probe hardware:instructions:1000000: the kernel refused perf hardware event instructions (error -2: no PMU of this kernel counts it: the board has no CPU PMU, or its PMU lacks this event)" "$work/err"; then
+        ok "hardware:instructions, which this PMU lacks, is refused by the module with the kernel's error"
+    else
+        bad "hardware:instructions counts or is refused with the kernel's error" "$(cat "$work/out" "$work/err")"
+    fi
 fi
 finish

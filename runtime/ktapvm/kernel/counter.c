@@ -67,7 +67,9 @@ const char *kt_counter_reason(int err)
 {
 	switch (err) {
 	case -ENOENT:
-		return "no PMU of this kernel counts it (a board without a CPU PMU, such as qemu's x86 without KVM, has no hardware events)";
+		/* no CPU PMU at all (qemu's x86 under TCG), or one without this event (qemu's
+		 * emulated arm PMU has no instructions-retired without -icount) */
+		return "no PMU of this kernel counts it: the board has no CPU PMU, or its PMU lacks this event";
 	case -EOPNOTSUPP:
 		return "the PMU cannot sample it (no overflow interrupt)";
 	case -EBUSY:
