@@ -8,6 +8,11 @@
  *   ktapwl opens N          N openat() of /dev/null, each path on its own page of a fresh
  *                           file mapping that nothing touched before: the kernel faults
  *                           each page in, as for a program's not yet read .rodata
+ *   ktapwl pages N          write one byte to each of N fresh anonymous pages (no huge
+ *                           pages): exactly N page faults more than with N = 0
+ *   ktapwl sleeps N         N 1 ms nanosleep()s (each a voluntary context switch); prints
+ *                           "switches=S", the task's own count of context switches
+ *                           (getrusage: voluntary + involuntary) during the loop
  *   ktapwl now              CLOCK_MONOTONIC in nanoseconds (busybox date has no %N)
  *   ktapwl hold BUNDLE      open /dev/ktap, write BUNDLE, print "rc=R errno=E ns=T" (the
  *                           write's duration), then hold the session until killed
@@ -33,6 +38,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -128,6 +134,53 @@ static int load(const char *path, int drop, int hold)
 	return 0;
 }
 
+/*
+ * N page faults: N pages of a fresh private anonymous mapping, one byte written to each.
+ * The same code runs for every N (N = 0 maps one page and touches none) so that a run's
+ * other faults (exec, libc start, exit) are the same and the difference is N. Huge pages
+ * are refused for the range: one fault would fill 512 pages.
+ */
+static int touch_pages(long n)
+{
+	long page = sysconf(_SC_PAGESIZE), i;
+	size_t len = (size_t)(n > 0 ? n : 1) * page;
+	volatile char *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (map == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	if (madvise((void *)map, len, MADV_NOHUGEPAGE) && errno != EINVAL) {
+		perror("madvise"); /* EINVAL: a kernel without transparent huge pages */
+		return 1;
+	}
+	for (i = 0; i < n; i++)
+		map[i * page] = 1;
+	munmap((void *)map, len);
+	return 0;
+}
+
+static long switches_so_far(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_nvcsw + ru.ru_nivcsw;
+}
+
+/* N voluntary context switches (each sleep blocks); prints the task's own count. */
+static int sleeps(long n)
+{
+	struct timespec ms = { 0, 1000000 };
+	long before = switches_so_far(), after, i;
+
+	for (i = 0; i < n; i++)
+		nanosleep(&ms, NULL);
+	after = switches_so_far();
+	printf("switches=%ld\n", after - before);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long i, n;
@@ -190,6 +243,10 @@ int main(int argc, char **argv)
 			while (now_ns() < until)
 				;
 		}
+	} else if (!strcmp(argv[1], "pages")) {
+		return touch_pages(n);
+	} else if (!strcmp(argv[1], "sleeps")) {
+		return sleeps(n);
 	} else if (!strcmp(argv[1], "opens")) {
 		char path[] = "/tmp/ktapwl.XXXXXX", *map;
 		long page = sysconf(_SC_PAGESIZE);

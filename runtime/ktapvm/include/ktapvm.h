@@ -94,8 +94,11 @@ enum ktap_probe_kind {
 	KTAP_PROBE_TRACEPOINT = 1, KTAP_PROBE_KPROBE = 2, KTAP_PROBE_KRETPROBE = 3,
 	KTAP_PROBE_UPROBE = 4, KTAP_PROBE_URETPROBE = 5, KTAP_PROBE_SDT = 6,
 	KTAP_PROBE_FTRACE = 7, KTAP_PROBE_TICK = 8, KTAP_PROBE_PROFILE = 9,
-	KTAP_PROBE_TRACE_END = 10,
+	KTAP_PROBE_TRACE_END = 10, KTAP_PROBE_SOFTWARE = 11, KTAP_PROBE_HARDWARE = 12,
 };
+/* software:/hardware: probes: target is a name of ktap_perf_events.def, value the
+ * PERIOD, from the event's min_period to this (about 17 minutes of cpu-clock). */
+#define KTAP_PERF_PERIOD_MAX 1000000000000ULL
 struct ktap_fetcharg {
 	const char *name;
 	u8 source; /* 1 register, 2 $stack, 3 $stackN, 4 $retval, 5 +OFF(%REG) */
@@ -108,7 +111,7 @@ struct ktap_probe {
 	const char *spec;   /* EVENTDEF text, for messages */
 	const char *target; /* NULL when none */
 	const char *filter; /* NULL when none */
-	u64 value;          /* offset or interval in ns */
+	u64 value;          /* offset, interval in ns, or perf PERIOD */
 	u32 handler;        /* function index */
 	u32 fetcharg_count;
 	const struct ktap_fetcharg *fetchargs;

@@ -193,6 +193,9 @@ static int kt_arm_one(struct kt_probe *p)
 		return kt_tick_arm(p);
 	case KTAP_PROBE_PROFILE:
 		return kt_perf_arm_profile(p);
+	case KTAP_PROBE_SOFTWARE:
+	case KTAP_PROBE_HARDWARE:
+		return kt_counter_arm(p);
 	case KTAP_PROBE_FTRACE:
 		return kt_ftrace_arm(p);
 	case KTAP_PROBE_TRACEPOINT:
@@ -220,6 +223,8 @@ static void kt_disarm_one(struct kt_probe *p)
 		kt_tick_disarm(p);
 		break;
 	case KTAP_PROBE_PROFILE:
+	case KTAP_PROBE_SOFTWARE:
+	case KTAP_PROBE_HARDWARE:
 	case KTAP_PROBE_TRACEPOINT:
 		kt_perf_disarm(p);
 		break;

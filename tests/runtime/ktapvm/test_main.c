@@ -2,10 +2,12 @@
 #include "ktest.h"
 
 void test_verifier_table(void); /* verifier_table.c */
+void test_perf_events(void);    /* test_perf_events.c */
 
 int main(void)
 {
 	test_loader();
+	test_perf_events();
 	test_verifier();
 	test_verifier_table();
 	test_interp();

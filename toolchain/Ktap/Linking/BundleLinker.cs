@@ -7,18 +7,22 @@ namespace Ktap.Tool.Linking;
 /// <summary>
 /// The host-side link step against one board: tracepoint names and globs and the
 /// `args.NAME` fields of their handlers are checked against the board's event catalog
-/// (<see cref="EventCheck"/>, shared with Ktap.Targets), and uprobe symbols are resolved to ELF file offsets (EVENTS value) from the board's files.
+/// (<see cref="EventCheck"/>, shared with Ktap.Targets), hardware perf events against its
+/// PMU (<see cref="PmuCheck"/>), and uprobe symbols are resolved to ELF file offsets (EVENTS value) from the board's files.
 /// </summary>
 public sealed class BundleLinker
 {
     private readonly EventCatalog _catalog;
     private readonly Func<string, ElfSymbols> _readElf;
     private readonly Dictionary<string, ElfSymbols> _elfCache = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<string>? _perfDevices;
 
-    public BundleLinker(EventCatalog catalog, Func<string, ElfSymbols> readElf)
+    /// <param name="perfDevices">The board's perf devices (CatalogStore.PerfDevices); null when the script has no hardware events.</param>
+    public BundleLinker(EventCatalog catalog, Func<string, ElfSymbols> readElf, IReadOnlyList<string>? perfDevices = null)
     {
         _catalog = catalog;
         _readElf = readElf;
+        _perfDevices = perfDevices;
     }
 
     /// <summary>Hints of the last <see cref="Link"/> that do not stop the run (KTAP3022).</summary>
@@ -43,6 +47,7 @@ public sealed class BundleLinker
                 errors.Add($"{e.Spec}: {x.Message}");
             }
         }
+        if (_perfDevices is not null) errors.AddRange(PmuCheck.Check(model, _perfDevices, boardName));
         var warnings = new List<string>();
         foreach (var p in EventCheck.Check(model, _catalog))
             (p.IsWarning ? warnings : errors).Add(Describe(p, boardName));

@@ -1,3 +1,4 @@
+using Ktap.Linking;
 using Ktap.Output;
 using Ktap.Tool.Boards;
 using Ktap.Tool.Remote;
@@ -34,6 +35,29 @@ public static class CatalogStore
         return new EventCatalog(
             EventCatalog.ParseFormats(ReadCached(formats)),
             withFunctions ? EventCatalog.ParseFunctions(ReadCached(functions)) : Array.Empty<string>());
+    }
+
+    public const string PerfDevicesFile = "perf-devices.txt";
+
+    /// <summary>
+    /// The board's perf devices (/sys/bus/event_source/devices: which PMUs its kernel has),
+    /// read once per kernel release beside the event catalog: hardware does not change
+    /// under a kernel release, and a board booted elsewhere gets another release folder
+    /// only if its kernel differs, so --refresh reads it again.
+    /// </summary>
+    public static IReadOnlyList<string> PerfDevices(BoardConnection connection, BoardProfile board, string release, bool refresh)
+    {
+        var dir = Directory(board, release);
+        var file = Path.Combine(dir, PerfDevicesFile);
+        System.IO.Directory.CreateDirectory(dir);
+        if (refresh || !File.Exists(file))
+        {
+            var r = connection.Run("ls /sys/bus/event_source/devices", maxOutput: HostLimits.CatalogBytes);
+            if (r.ExitStatus != 0)
+                throw new KtapException(ExitCodes.Failure, $"cannot list the perf devices of {connection.Endpoint.Host} (/sys/bus/event_source/devices): {TerminalText.Quote(r.Error.Trim())}");
+            WriteAtomically(file, r.Text);
+        }
+        return PmuCheck.ParseDevices(ReadCached(file));
     }
 
     // A cached file is only as trustworthy as the board that sent it: same cap as the answer.

@@ -22,6 +22,12 @@ public static class BundleErrors
     public static string TooLarge(long declared) => $"bundle of {declared} bytes exceeds the {BundleLayout.MaxTotalSize}-byte limit";
     public static string SectionCount(int v) => $"bad section count {v}";
     public static string Flags(int v) => $"unknown header flags 0x{v:X4}";
+    // The C loader's words (core/perf_events.c), so both readers refuse a crafted bundle alike.
+    public static string PerfEvent(int i, string what, string? name) =>
+        name is null ? $"event {i}: {what} event without a name" : $"event {i}: unknown {what} event '{(name.Length > 32 ? name[..32] : name)}'";
+    public static string PerfPeriod(int i, string what, string name, ulong period, ulong min, ulong max) =>
+        $"event {i}: {what}:{name} period {period} outside {min}..{max}";
+    public static string PerfFetchArgs(int i, string what) => $"event {i}: {what} events take no fetch-args";
     public static string Checksum(uint stored, uint computed) => $"checksum mismatch (stored 0x{stored:X8}, computed 0x{computed:X8})";
     public static string TooManyGlobals(long v) => $"too many globals ({v}, at most {BundleLayout.MaxGlobals})";
     public const string ReservedHeader = "reserved header bytes not zero";

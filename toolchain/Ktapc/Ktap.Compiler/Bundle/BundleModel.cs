@@ -39,6 +39,8 @@ public enum EventKind : ushort
 {
     Tracepoint = 1, Kprobe = 2, Kretprobe = 3, Uprobe = 4, Uretprobe = 5, Sdt = 6,
     FtraceFunction = 7, Tick = 8, Profile = 9, TraceEnd = 10,
+    /// <summary>perf counters of ktap_perf_events.def: Target is the name, Value the PERIOD.</summary>
+    Software = 11, Hardware = 12,
 }
 
 public enum FetchSource : byte { Register = 1, StackPointer = 2, StackSlot = 3, ReturnValue = 4, Memory = 5 }

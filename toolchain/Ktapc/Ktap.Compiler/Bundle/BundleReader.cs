@@ -310,7 +310,7 @@ public static class BundleReader
                 var at = (int)s.Offset + i * L.EventSize;
                 var what = $"EVENTS item {i}";
                 int kind = r.U16(at), count = r.U16(at + 2);
-                if (kind < (int)EventKind.Tracepoint || kind > (int)EventKind.TraceEnd) Fail(E.BadValue($"{what} kind", kind));
+                if (kind < (int)EventKind.Tracepoint || kind > (int)EventKind.Hardware) Fail(E.BadValue($"{what} kind", kind));
                 var handler = r.U32(at + 4);
                 if (handler >= _m.Functions.Count) Fail(E.FunctionIndex($"{what} handler", handler, _m.Functions.Count));
                 var spec = Text($"{what} spec", r.U32(at + 8));
@@ -320,8 +320,22 @@ public static class BundleReader
                 if (count == 0 && first != L.None) Fail(E.BadValue($"{what} first_fetcharg", first));
                 if (count > 0 && (first == L.None || (long)first + count > fetchArgs.Count)) Fail(E.FetchArgRange(i, first, count, fetchArgs.Count));
                 var args = count == 0 ? new List<FetchArgModel>() : fetchArgs.GetRange((int)first, count);
-                _m.Events.Add(new EventModel((EventKind)kind, (int)handler, spec, target, filter, r.U64(at + 20), args));
+                var value = r.U64(at + 20);
+                if (kind is (int)EventKind.Software or (int)EventKind.Hardware) CheckPerfEvent(i, (EventKind)kind, target, value, count);
+                _m.Events.Add(new EventModel((EventKind)kind, (int)handler, spec, target, filter, value, args));
             }
+        }
+
+        /// <summary>A software:/hardware: item: a name of ktap_perf_events.def and a PERIOD in its range.</summary>
+        private void CheckPerfEvent(int i, EventKind kind, string? name, ulong period, int fetchArgs)
+        {
+            var what = kind == EventKind.Hardware ? "hardware" : "software";
+            if (name is null) Fail(E.PerfEvent(i, what, null));
+            if (fetchArgs != 0) Fail(E.PerfFetchArgs(i, what));
+            var info = PerfEventTable.All.FirstOrDefault(e => e.Kind == kind && e.Name == name);
+            if (info is null) Fail(E.PerfEvent(i, what, name));
+            else if (period < info.MinPeriod || period > Binding.Events.PerfCounter.PeriodMax)
+                Fail(E.PerfPeriod(i, what, name!, period, info.MinPeriod, Binding.Events.PerfCounter.PeriodMax));
         }
 
         private void Formats(EndianReader r)

@@ -69,7 +69,7 @@ public static class Messages
     public static readonly MessageDescriptor HiddenBuiltin = E("KTAP2019", "'{0}' is internal to the runtime and cannot be called by name");
 
     // ---- 3xxx: events and targets
-    public static readonly MessageDescriptor UnknownEventKind = E("KTAP3001", "cannot read event definition '{0}': expected SUBSYS:EVENT, probe:SYMBOL, probe:/path:SYMBOL, sdt:/path:MARKER, ftrace:function, kprobe:, kretprobe:, uprobe: or uretprobe:");
+    public static readonly MessageDescriptor UnknownEventKind = E("KTAP3001", "cannot read event definition '{0}': expected SUBSYS:EVENT, probe:SYMBOL, probe:/path:SYMBOL, sdt:/path:MARKER, ftrace:function, kprobe:, kretprobe:, uprobe:, uretprobe:, software:NAME:PERIOD or hardware:NAME:PERIOD");
     public static readonly MessageDescriptor BadGlob = E("KTAP3002", "'{0}' is not a valid name or glob (letters, digits, '_', '*', '?', '.')");
     public static readonly MessageDescriptor BadFetchArg = E("KTAP3003", "cannot read fetch-arg '{0}': expected name=%REG, name=+OFF(%REG), name=$stack, name=$stackN, name=$retval or name=$argN, optionally followed by :TYPE");
     public static readonly MessageDescriptor UnknownRegister = E("KTAP3004", "'%{0}' is not a register on {1} (registers: {2})");
@@ -91,6 +91,9 @@ public static class Messages
     public static readonly MessageDescriptor NoSuchFilterField = E("KTAP3019", "filter: {0} on {1} has no field '{2}'{3}; the filter would match nothing");
     public static readonly MessageDescriptor FilterStringOnPointer = E("KTAP3020", "filter: '{0}' of {1} is a pointer ({2}), not a string: the kernel's filter cannot read the text it points to; drop it from the filter and test user_string(args.{0}) in the handler");
     public static readonly MessageDescriptor FilterValueType = E("KTAP3021", "filter: '{0}' of {1} is '{2}' and the filter compares it with {3}: it would never match");
+    public static readonly MessageDescriptor PerfEventSpec = E("KTAP3023", "cannot read '{0}': expected {1}:NAME:PERIOD, e.g. {1}:{2}:{3}");
+    public static readonly MessageDescriptor UnknownPerfEvent = E("KTAP3024", "unknown {0} event '{1}'{2} ({0} events: {3})");
+    public static readonly MessageDescriptor BadPerfPeriod = E("KTAP3025", "bad period '{0}' for {1}:{2}: expected a whole number of {3} from {4} to {5}");
     public static readonly MessageDescriptor UserStringAtSyscallEntry = W("KTAP3022", "user_string() in a handler of {0}: at syscall entry the string's page may not be in memory yet, and then it is nil; keep the pointer by tid() and read it in the sys_exit handler (docs/language-notes.md)");
 
     // ---- 4xxx: limits of code generation

@@ -52,7 +52,7 @@ public sealed partial class Parser
             "usdt" => $"write trace sdt:{rest} {{ ... }}",
             "interval" when rest.Split(':') is [var unit, var n] => $"write tick-{n}{unit} {{ ... }}",
             "interval" => "write tick-N { ... } with a unit, e.g. tick-1s",
-            "software" or "hardware" => "there are no perf events: use tick-N or profile-N (e.g. profile-99hz)",
+            "software" or "hardware" => $"write trace {probe} {{ ... }}",
             _ => "this kind of probe does not exist; ktap traces tracepoints (trace SUBSYS:EVENT), kprobes (trace kprobe:FUNC) and uprobes (trace uprobe:/path:SYMBOL)",
         };
         return (probe, hint, end);

@@ -132,4 +132,18 @@ public sealed class BundleLinkerTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void Hardware_events_need_a_CPU_PMU_among_the_boards_perf_devices()
+    {
+        var model = Compile("trace hardware:cycles:1000000 { }; trace software:page-faults:1 { }");
+        string[] tcg = ["breakpoint", "kprobe", "msr", "software", "tracepoint", "uprobe"];
+        var errors = new BundleLinker(Catalog, p => throw new InvalidOperationException(p), tcg).Link(model, "board1");
+        Assert.Equal(["hardware:cycles:1000000: board1 has no CPU PMU, so no hardware events (its perf devices: breakpoint, kprobe, msr, software, tracepoint, uprobe); count software events instead (software:cpu-clock:N, software:page-faults:N) or sample with profile-N"], errors);
+        foreach (var pmu in new[] { "cpu", "cpu_core", "armv7_cortex_a15", "armv8_pmuv3_0", "armv8_pmuv3" })
+            Assert.Empty(new BundleLinker(Catalog, p => throw new InvalidOperationException(p), [.. tcg, pmu]).Link(model, "board1"));
+        // software events need nothing of the board's PMU
+        Assert.Empty(new BundleLinker(Catalog, p => throw new InvalidOperationException(p), tcg).Link(Compile("trace software:page-faults:1 { }"), "board1"));
+        Assert.Equal(["cpu", "kprobe", "software"], Ktap.Linking.PmuCheck.ParseDevices("software\nkprobe\ncpu\n\n"));
+    }
 }

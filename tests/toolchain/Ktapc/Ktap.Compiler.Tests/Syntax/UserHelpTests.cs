@@ -62,7 +62,7 @@ public class UserHelpTests
     [InlineData("tracepoint:syscalls:sys_enter_openat { }", "tracepoint:syscalls:sys_enter_openat", "write trace syscalls:sys_enter_openat { ... }")]
     [InlineData("usdt:/usr/bin/python3:function__entry { }", "usdt:/usr/bin/python3:function__entry", "write trace sdt:/usr/bin/python3:function__entry { ... }")]
     [InlineData("interval:s:1 { }", "interval:s:1", "write tick-1s { ... }")]
-    [InlineData("software:cpu-clock:1000 { }", "software:cpu-clock:1000", "there are no perf events: use tick-N or profile-N (e.g. profile-99hz)")]
+    [InlineData("software:cpu-clock:1000 { }", "software:cpu-clock:1000", "write trace software:cpu-clock:1000 { ... }")]
     [InlineData("BEGIN { print(1) }", "BEGIN", "the statements at the top level of a script run once before the probes are armed: write them outside any block")]
     [InlineData("END\n{ print(1) }", "END", "write trace_end { ... }")]
     public void Bpftrace_probes_get_the_ktap_spelling(string script, string probe, string hint)

@@ -107,6 +107,10 @@ public sealed class EventDefinitionBinder(TargetProfile target, DiagnosticBag di
                 NoFetchArgs("sdt", fetchWords);
                 return new BoundEvent(EventKind.Sdt, text, path, filter, 0, Array.Empty<FetchArgModel>());
             }
+            case "software":
+            case "hardware":
+                NoFetchArgs(prefix, fetchWords);
+                return PerfCounter.Bind(text, prefix, rest, restStart, filter, diagnostics);
             case "ftrace":
                 if (rest != "function") { diagnostics.Report(Messages.UnknownEventKind, new TextSpan(specStart, spec.Length), spec); return null; }
                 NoFetchArgs("ftrace", fetchWords);
