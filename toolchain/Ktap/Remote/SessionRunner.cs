@@ -32,6 +32,7 @@ public static class SessionRunner
             {
                 if (line == SessionScript.Armed) armed.Set();
                 else if (line == SessionScript.NoDevice || line == SessionScript.FactsChanged) noDevice ??= line;
+                else if (line == SessionScript.NoProcess) { } // the exit status says it: NoSuchProcess
                 else if (line.StartsWith(SessionScript.Refused, StringComparison.Ordinal)) refused = line[SessionScript.Refused.Length..];
                 else if (refused is not null) { if (refused.Length < HostLimits.MessageChars) refused += "\n" + line; }
                 else if (line.StartsWith(SessionScript.WorkloadExit, StringComparison.Ordinal))
