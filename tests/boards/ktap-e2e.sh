@@ -127,6 +127,62 @@ timeout 300 "$work/tool/ktap" run --board "$board" "$root/samples/syscalls/sysco
 check "samples/syscalls/syscount.kp: sys_enter_getppid tops the histogram with 10000" \
     "sys_enter_getppid 10000" "$(awk 'NR == 2 {print $1, $(NF)}' "$work/out")"
 
+# ---- scope: -- CMD traces CMD and its descendants, -p PID one process, -a everything ----
+# Another process calls getppid all along (ktapwl mix: one call every ~2 ms); only the
+# workload's calls count.
+# (setsid: dropbear ends what the SSH session left behind, nohup or not)
+on_board 'setsid /tmp/ktapwl mix 1000000 >/dev/null 2>&1 </dev/null & echo $! > /tmp/noise.pid'
+count='trace syscalls:sys_enter_getppid { n += 1 } trace_end { print(n) }'
+run "$count" /tmp/ktapwl getppid 1000
+check "-- CMD: exactly the workload's 1000 getppid calls while another process calls it too" "1000" "$(cat "$work/out")"
+# (busybox sh itself calls getppid once as it starts, for $PPID: it is the workload too)
+run "$count" sh -c '/tmp/ktapwl getppid 1000; /tmp/ktapwl getppid 500'
+check "-- sh -c: sh's own call and those of its two children (1 + 1000 + 500), no other" "1501" "$(cat "$work/out")"
+timeout 300 "$work/tool/ktap" run --board "$board" -a -e "$count" -- sh -c '/tmp/ktapwl getppid 1000; sleep 1' > "$work/out" 2> "$work/err"
+if [ "$(cat "$work/out")" -gt 1101 ] 2>/dev/null; then ok "-a: every task's calls count ($(cat "$work/out") > 1 + 1000 + 100 from the other process)"
+else bad "-a: every task's calls count (more than 1101: the other process runs for 1 s)" "$(cat "$work/out" "$work/err")"; fi
+timeout 300 "$work/tool/ktap" run --board "$board" -a -e 'trace syscalls:sys_enter_getppid { if (pid() == cpid()) { n += 1 } } trace_end { print(n) }' \
+    -- /tmp/ktapwl getppid 1000 > "$work/out" 2> "$work/err"
+check "-a: cpid() is the workload's pid (1000 calls with pid() == cpid())" "1000" "$(cat "$work/out")"
+run 'print(cpid()) tick-100ms { exit() }'
+check "cpid() is 0 without a workload" "0" "$(cat "$work/out")"
+# -p PID: a process that waits for a file, then makes 2 x 1000 calls on two threads. The
+# tick says when the session is armed (ticks run only then); the test then creates the file.
+on_board 'rm -f /tmp/go; setsid /tmp/ktapwl after /tmp/go 1000 >/dev/null 2>&1 </dev/null & echo $! > /tmp/after.pid'
+target_pid=$(on_board 'cat /tmp/after.pid')
+timeout 300 "$work/tool/ktap" run --board "$board" -p "$target_pid" --duration 60s -e 'tick-100ms { if (!said) { print("armed", cpid()); said = 1 } }
+trace syscalls:sys_enter_getppid { n += 1 }
+trace syscalls:sys_enter_exit_group { exit() }
+trace_end { print(n) }' > "$work/out" 2> "$work/err" &
+client=$!
+for _ in $(seq 1 300); do grep -q armed "$work/out" && break; sleep 0.1; done
+on_board 'touch /tmp/go'
+wait "$client"; rc=$?
+check "-p PID: exactly the 2 x 1000 calls of the process's two threads; cpid() is PID (rc=$rc)" \
+    "$(printf 'armed\t%s\n2000' "$target_pid")" "$(cat "$work/out")"
+timeout 120 "$work/tool/ktap" run --board "$board" -p 4000000 -e "$count" > "$work/out" 2> "$work/err"; rc=$?
+if [ "$rc" -eq 24 ] && grep -q "no process 4000000" "$work/err"; then ok "-p of no process: exit 24, $(head -n 1 "$work/err")"
+else bad "-p of no process: exit 24" "rc=$rc $(cat "$work/err")"; fi
+on_board 'kill $(cat /tmp/noise.pid)'
+# Ending the session ends the workload: --duration 2s on a sleep 40 with a child.
+t0=$(date +%s)
+timeout 120 "$work/tool/ktap" run --board "$board" --duration 2s -e "$count" -- sh -c 'sleep 40 & sleep 41' > "$work/out" 2> "$work/err"
+took=$(( $(date +%s) - t0 ))
+left=$(on_board "ps -o pid,args | awk '\$2 == \"sleep\" && (\$3 == \"40\" || \$3 == \"41\")'")
+if [ "$took" -lt 30 ] && [ -z "$left" ]; then ok "--duration 2s ends the workload and its child (${took} s, no process left)"
+else bad "--duration 2s ends the workload and its child" "took=${took}s left=$left $(cat "$work/err")"; fi
+# The scope command is the module's input too: garbage is refused, with the reason.
+for cmd in 'scope ' 'scope x' 'scope 0' 'scope 012' 'scope -1' 'scope 99999999' 'scope 4194305' \
+           'scope 1 kids' 'scope 1 children all' 'scope 1children' "scope $(printf '1%.0s' $(seq 1 60))" 'scope 4000000'; do
+    out=$(on_board "exec 3<>/dev/ktap; printf '%s' '$cmd' >&3 2>/dev/null; echo rc=\$?; cat <&3")
+    case "$out" in
+        rc=1*scope:*) ok "the module refuses '$cmd': ${out#*$'\n'}" ;;
+        *) bad "the module refuses '$cmd'" "$out" ;;
+    esac
+done
+out=$(on_board 'exec 3<>/dev/ktap; printf "scope 1\n" >&3 && printf "scope 1" >&3 2>/dev/null; echo rc=$?; cat <&3')
+case "$out" in rc=1*"already has a scope"*) ok "a second scope command is refused" ;; *) bad "a second scope command is refused" "$out" ;; esac
+
 run 's = ptable()
 trace syscalls:sys_enter_chdir { s[execname()] <<< 1 }
 trace_end { histogram(s) }' sh -c 'for i in 1 2 3 4 5 6 7; do cd /; done'

@@ -4,6 +4,9 @@
  *   ktapwl getppid N        N getppid() system calls
  *   ktapwl getpid N         N getpid() system calls, prints the elapsed nanoseconds
  *   ktapwl lseek N OFFSET   N lseek(fd, OFFSET, SEEK_SET) on a temporary file
+ *   ktapwl after FILE N     wait (10 ms naps, no getppid) until FILE exists, then N
+ *                           getppid() calls on each of two threads: the tests of
+ *                           `ktap run -p PID` create FILE once the session is armed
  *   ktapwl mix N            N times: getppid(), a 1 ms nanosleep(), ~1 ms of computing
  *   ktapwl opens N          N openat() of /dev/null, each path on its own page of a fresh
  *                           file mapping that nothing touched before: the kernel faults
@@ -30,6 +33,7 @@
 #endif
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +82,31 @@ struct ktap_ioc_stats {
 	unsigned long long nmi_skips, lock_skips;
 };
 #define KTAP_IOC_STATS _IOR('k', 2, struct ktap_ioc_stats)
+
+static void *getppids(void *arg)
+{
+	long i, n = (long)arg;
+
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return NULL;
+}
+
+/* -p PID counts every thread of the process: the main thread and a second one. */
+static int after(const char *file, long n)
+{
+	struct timespec nap = { 0, 10000000 };
+	struct stat st;
+	pthread_t t;
+
+	while (stat(file, &st) != 0)
+		nanosleep(&nap, NULL);
+	if (pthread_create(&t, NULL, getppids, (void *)n))
+		return 1;
+	getppids((void *)n);
+	pthread_join(t, NULL);
+	return 0;
+}
 
 static int stats(long n)
 {
@@ -221,6 +250,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: ktapwl getppid|getpid|lseek N [OFFSET]\n");
 		return 2;
 	}
+	if (argc == 4 && !strcmp(argv[1], "after"))
+		return after(argv[2], atol(argv[3]));
 	n = atol(argv[2]);
 	if (!strcmp(argv[1], "getppid")) {
 		for (i = 0; i < n; i++)

@@ -624,6 +624,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		set_num(res, id == BI_PID ? task.pid : id == BI_TID ? task.tid : task.uid);
 		return 0;
 	case BI_CPU: set_num(res, ktap_plat_cpu()); return 0;
+	case BI_CPID: set_num(res, s->workload_pid); return 0;
 	case BI_NUM_CPUS: set_num(res, ktap_plat_num_online_cpus()); return 0;
 	case BI_ARCH: case BI_KERNEL_V: {
 		const char *str = id == BI_ARCH ? ktap_plat_arch_name() : ktap_plat_kernel_release();

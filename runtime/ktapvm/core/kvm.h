@@ -211,6 +211,7 @@ struct ktap_session {
 	struct kvm_arena arena;
 	struct ktap_target target;
 	void *host;
+	s64 workload_pid; /* cpid(): set by the host before main (ktap_session_set_workload) */
 	u64 lim[KTAP_LIMIT_COUNT];
 	struct ktap_bounds bounds; /* the host's ceilings, kept for process-context runs */
 	struct kv *globals;

@@ -30,6 +30,11 @@ void *ktap_session_host(const struct ktap_session *s)
 	return s->host;
 }
 
+void ktap_session_set_workload(struct ktap_session *s, s64 pid)
+{
+	s->workload_pid = pid > 0 ? pid : 0;
+}
+
 struct ktap_lock *lock_new(struct ktap_session *s, enum ktap_lock_class c)
 {
 	struct ktap_lock *l = arena_alloc(s, ktap_plat_lock_size());

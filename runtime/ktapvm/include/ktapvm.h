@@ -82,6 +82,9 @@ struct ktap_session *ktap_session_load(const void *bundle, u32 len,
 				       int *err, char *errmsg);
 void ktap_session_free(struct ktap_session *s);
 void *ktap_session_host(const struct ktap_session *s);
+/* The session's workload (the kernel module: its scope's pid; replay: --cpid), what cpid()
+ * returns; 0 (the default) when there is none. Set before ktap_session_run_main(). */
+void ktap_session_set_workload(struct ktap_session *s, s64 pid);
 /* This VM build's own target (compile-time in the kernel; the host build's in user space). */
 void ktap_native_target(struct ktap_target *out);
 const char *ktap_arch_name(int arch);

@@ -98,6 +98,10 @@ struct kt_session {
 	struct irq_work exit_irq;       /* exit() in a handler: queues exit_work from any */
 	struct work_struct exit_work;   /* context but NMI; exit_work stops in a kworker */
 	bool running;                   /* handlers may run (checked in probe context) */
+
+	struct pid *scope;              /* scope.c: only this process (and descendants), or NULL */
+	pid_t scope_nr;                 /* the pid as written (writer's namespace): cpid(); 0: none */
+	bool scope_children;
 };
 
 /* ring.c */
@@ -117,6 +121,12 @@ void kt_guard_lock_released(void);
 bool kt_guard_lock_held(void);          /* this CPU holds a VM lock: a handler here would spin */
 void kt_guard_exit(int slot);
 char *kt_guard_scratch(int slot);       /* KT_STRING_MAX bytes owned by this slot */
+
+/* scope.c: the "scope PID [children]" command and the check before each handler */
+bool kt_scope_is_command(const char __user *buf, size_t count);
+int kt_scope_command(struct kt_session *s, const char __user *buf, size_t count);
+void kt_scope_release(struct kt_session *s);
+bool kt_scope_allows(const struct kt_session *s);
 
 /* probes.c: arm and disarm every probe of a session, all or nothing */
 int kt_probes_arm(struct kt_session *s);

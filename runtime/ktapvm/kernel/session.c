@@ -6,6 +6,8 @@
  *           refusal fails that write with an errno, and reading returns its message.
  *           After the bundle, writing "stop" (or ioctl KTAP_IOC_STOP) ends the session
  *           in order: disarm, trace_end, summary record; the reader then reads EOF.
+ *           Before the bundle, "scope PID [children]" limits the session to a process
+ *           (scope.c).
  *   read    the binary record stream; blocks (poll works) until records or EOF.
  *   close   without "stop" it is a dropped connection: disarm, free, no trace_end.
  */
@@ -151,6 +153,7 @@ static int kt_session_start(struct kt_session *s)
 	kfree(msg);
 	kvfree(s->bundle);
 	s->bundle = NULL;
+	ktap_session_set_workload(s->vm, s->scope_nr); /* cpid(), in main too; 0: none */
 	ret = ktap_session_run_main(s->vm);
 	if (ret) {
 		kt_session_set_error(s, ret, "the main chunk failed: %s (error %d; its ERROR "
@@ -257,7 +260,11 @@ static ssize_t kt_write(struct file *file, const char __user *buf, size_t count,
 			ret = -EPERM;
 			break;
 		}
-		ret = kt_collect(s, buf, count);
+		/* "scope PID [children]" (scope.c) comes before the bundle's first byte */
+		if (!s->bundle_len && kt_scope_is_command(buf, count))
+			ret = kt_scope_command(s, buf, count);
+		else
+			ret = kt_collect(s, buf, count);
 		if (ret < 0 && s->state != KT_FAILED)
 			kt_session_fail(s, ret);
 		break;
@@ -426,6 +433,7 @@ static int kt_release(struct inode *inode, struct file *file)
 	if (s->vm)
 		ktap_session_free(s->vm);
 	kt_ring_free(s);
+	kt_scope_release(s);
 	kvfree(s->probes);
 	kvfree(s->bundle);
 	kfree(s);

@@ -19,8 +19,9 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: %s BUNDLE --events FILE.jsonl [--limit KEY=N]... [--target ARCH] [--cpus N]\n"
-		"       [--max-limit KEY=N]... [--max-records N] [--bench N]\n"
+		"       [--max-limit KEY=N]... [--max-records N] [--bench N] [--cpid PID]\n"
 		"  --limit insns|depth|string|table|memory=N   override a session budget\n"
+		"  --cpid PID   what cpid() returns (the board's workload pid; default 0: none)\n"
 		"  --max-limit insns|depth|string|table|memory|run_ns|process_insns=N\n"
 		"                    the host's ceiling (as the module's parameters): budgets never exceed\n"
 		"                    it; run_ns bounds a handler run in wall-clock time, process_insns\n"
@@ -175,6 +176,7 @@ int main(int argc, char **argv)
 	struct ktap_bounds bounds;
 	struct ktap_target target;
 	long blen = 0, elen = 0, bench_n = 0;
+	long long cpid = 0; /* --cpid: what cpid() returns */
 	unsigned char *bundle, *events;
 	char msg[KTAP_ERRMSG_MAX];
 	struct ktap_session *s;
@@ -213,7 +215,15 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--max-records") && i + 1 < argc)
 			replay_ctx.max_records = atoll(argv[++i]);
-		else if (!strcmp(argv[i], "--bench") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--cpid") && i + 1 < argc) {
+			char *end;
+
+			cpid = strtoll(argv[++i], &end, 10);
+			if (*end || end == argv[i] || cpid < 0 || cpid > 0x7fffffff) {
+				fprintf(stderr, "%s: bad --cpid '%s' (a pid, 0..2147483647)\n", prog, argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--bench") && i + 1 < argc)
 			bench_n = atol(argv[++i]);
 		else if (argv[i][0] == '-')
 			usage();
@@ -237,6 +247,8 @@ int main(int argc, char **argv)
 	}
 	s = ktap_session_load(bundle, (u32)blen, &target, &limits, &bounds, 0, &err, msg);
 	free(bundle);
+	if (s)
+		ktap_session_set_workload(s, cpid);
 	if (!s) {
 		fprintf(stderr, "%s: %s: %s\n", prog, bundle_path, msg);
 		free(events);

@@ -22,7 +22,9 @@ public sealed record RunRequest(
     TimeSpan? Duration,
     IReadOnlyList<string> Workload,
     bool Refresh,
-    string Color = "auto");
+    string Color = "auto",
+    int? Pid = null,
+    bool AllTasks = false);
 
 /// <summary>
 /// `ktap run`: compile for the board's target (or check a .kbc), link against the board,
@@ -46,12 +48,17 @@ public static class RunCommand
             Description = "End the session after this long (e.g. 10s)",
             CustomParser = r => CommonOptions.ParseDuration(r),
         };
+        var pid = new Option<int?>("-p", "--pid") { Description = "Trace only this process of the board and its threads (ktap 0.4's -p); no CMD" };
+        var allTasks = new Option<bool>("-a", "--all-tasks") { Description = "With -- CMD: trace every task while CMD runs, not only CMD and its descendants" };
         var command = new Command("run", "Compile a script for the board, run it there and print its output live") { script, workload, eval, format, output, duration, color };
+        command.Options.Add(pid);
+        command.Options.Add(allTasks);
         options.AddBoardOptions(command);
         command.Options.Add(options.Refresh);
         command.SetAction(p => Execute(context(), new RunRequest(
             p.GetValue(options.Board), options.Settings(p), p.GetValue(script), p.GetValue(eval), CommonOptions.ToFormat(p.GetValue(format)),
-            p.GetValue(output), p.GetValue(duration), p.GetValue(workload) ?? [], p.GetValue(options.Refresh), p.GetValue(color) ?? "auto")));
+            p.GetValue(output), p.GetValue(duration), p.GetValue(workload) ?? [], p.GetValue(options.Refresh), p.GetValue(color) ?? "auto",
+            Pid: p.GetValue(pid), AllTasks: p.GetValue(allTasks))));
         return command;
     }
 
@@ -73,6 +80,7 @@ public static class RunCommand
             request = request with { Script = null, Workload = [request.Script, .. request.Workload] };
         if ((request.Script is null) == (request.Eval is null))
             throw new KtapException(ExitCodes.Usage, request.Script is null ? "give a script (.kp or .kbc) or -e 'one-liner'" : "give either a script or -e, not both");
+        var scope = Scope(request);
         // The output file is opened before anything else: a path that cannot be written is the
         // user's mistake, reported before a board is started or a connection made.
         using var file = OpenOutput(request.OutputFile);
@@ -105,19 +113,19 @@ public static class RunCommand
         SessionResult result;
         try
         {
-            result = RunSession(ctx, request, board, target, connection, model, cached ?? ReadFacts(connection, factsFile), cached is not null, writer, Stage);
+            result = RunSession(ctx, request, board, target, connection, model, cached ?? ReadFacts(connection, factsFile), cached is not null, writer, Stage, scope);
         }
         catch (FactsChangedException)
         {
             model = LoadBundle(ctx, request, board, target);
-            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage);
+            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage, scope);
         }
         catch (KtapException e) when (e.ExitCode == ExitCodes.ModuleMissing && board.Emulated && board.ModuleFile is { } ko && File.Exists(ko))
         {
             // The embedded default: a freshly booted emulated board gets its module on first use.
             ctx.Err.WriteLine($"ktap: {DeployCommand.Install(board, connection, ModuleFile.Read(ko))}");
             model = LoadBundle(ctx, request, board, target);
-            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage);
+            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage, scope);
         }
         writer.Flush();
         Stage("session ended");
@@ -132,7 +140,7 @@ public static class RunCommand
     }
 
     private static SessionResult RunSession(CommandContext ctx, RunRequest request, BoardProfile board, TargetProfile target,
-        BoardConnection connection, BundleModel model, QuickFacts facts, bool factsFromCache, TextWriter writer, Action<string> stage)
+        BoardConnection connection, BundleModel model, QuickFacts facts, bool factsFromCache, TextWriter writer, Action<string> stage, SessionScope scope)
     {
         stage("facts known");
         try
@@ -154,7 +162,21 @@ public static class RunCommand
             records.Names = KernelNames(ctx, connection, board, facts.Release);
         if (ctx.Env("KTAP_TIMING") == "1") output = new FirstOutputTimer(output, () => stage("first records"));
         return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
-            expect: factsFromCache ? (facts.Release, facts.Machine) : null);
+            expect: factsFromCache ? (facts.Release, facts.Machine) : null, scope: scope);
+    }
+
+    // Which tasks the session traces (docs/ktap.md, "Scope"): -- CMD its tree, -p one
+    // process, -a (or no CMD) every task.
+    private static SessionScope Scope(RunRequest request)
+    {
+        if (request.Pid is { } pid)
+        {
+            if (request.Workload.Count > 0) throw new KtapException(ExitCodes.Usage, "give either -p PID or a command after --, not both");
+            if (request.AllTasks) throw new KtapException(ExitCodes.Usage, "-a traces every task and -p PID one process: give one of them");
+            if (pid <= 0) throw new KtapException(ExitCodes.Usage, $"-p {pid}: a process id is a positive number");
+            return new SessionScope.Process(pid);
+        }
+        return request.Workload.Count > 0 && !request.AllTasks ? SessionScope.WorkloadTree : SessionScope.Everything;
     }
 
     // The board's kernel symbols for stack frames and address keys; without them the

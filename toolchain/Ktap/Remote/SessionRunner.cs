@@ -16,9 +16,9 @@ public static class SessionRunner
 {
     public static SessionResult Run(BoardConnection connection, byte[] bundle, IReadOnlyList<string> workload, TimeSpan? duration,
         ISessionOutput output, TextWriter err, CancellationToken interrupt, string device = SessionScript.Device,
-        (string Release, string Machine)? expect = null)
+        (string Release, string Machine)? expect = null, SessionScope? scope = null)
     {
-        using var process = connection.Start(SessionScript.Build(bundle.Length, workload, device, expect), "the session ran");
+        using var process = connection.Start(SessionScript.Build(bundle.Length, workload, device, expect, scope), "the session ran");
         var armed = new ManualResetEventSlim();
         string? refused = null, noDevice = null;
         int? workloadExit = null;
@@ -32,6 +32,7 @@ public static class SessionRunner
             {
                 if (line == SessionScript.Armed) armed.Set();
                 else if (line == SessionScript.NoDevice || line == SessionScript.FactsChanged) noDevice ??= line;
+                else if (line == SessionScript.NoProcess) { } // the exit status says it: NoSuchProcess
                 else if (line.StartsWith(SessionScript.Refused, StringComparison.Ordinal)) refused = line[SessionScript.Refused.Length..];
                 else if (refused is not null) { if (refused.Length < HostLimits.MessageChars) refused += "\n" + line; }
                 else if (line.StartsWith(SessionScript.WorkloadExit, StringComparison.Ordinal))
@@ -83,6 +84,11 @@ public static class SessionRunner
         });
         while (!reading.Wait(200))
             if (connection.LostReason is { } lost) throw SshFailures.Lost(connection.Endpoint, "the session ran", lost);
+        // The records ended: the session stopped on the board (exit() in a handler, or the
+        // workload's end, or our stop). Say stop anyway: the board's watcher then ends a
+        // workload that still runs, and the script can end (docs/ktap.md).
+        var stoppedByUs = Volatile.Read(ref stopOnce) != 0;
+        if (decodeFailure is null) Stop();
         if (decodeFailure is not null)
         {
             // The output cannot be trusted any more, but the board's session must not stay
@@ -98,6 +104,10 @@ public static class SessionRunner
         var status = process.Wait();
         if (status == SessionScript.FactsChangedStatus)
             throw new FactsChangedException();
+        if (status == SessionScript.NoProcessStatus && scope is SessionScope.Process { Pid: var pid })
+            throw new KtapException(ExitCodes.NoSuchProcess, $"no process {pid} on {connection.Endpoint.Host} (-p PID: a process id on the board)");
+        if (status == SessionScript.HelperFailedStatus)
+            throw new KtapException(ExitCodes.Failure, $"the session on {connection.Endpoint.Host} could not start its helper processes (see the message above)");
         if (status == SessionScript.NoDeviceStatus)
             throw new KtapException(ExitCodes.ModuleMissing, $"/dev/ktap is missing on {connection.Endpoint.Host}: the ktapvm module is not loaded (ktap deploy --board NAME)");
         if (status == SessionScript.RefusedStatus)
@@ -111,7 +121,7 @@ public static class SessionRunner
             throw new KtapException(ExitCodes.ModuleMissing, $"cannot open /dev/ktap on {connection.Endpoint.Host} (see the message above)");
         if (status != 0)
             throw new KtapException(ExitCodes.Failure, $"the session on {connection.Endpoint.Host} ended with status {status}");
-        return new SessionResult(output.Complete(), workloadExit, stopOnce != 0);
+        return new SessionResult(output.Complete(), workloadExit, stoppedByUs);
     }
 
     /// <summary>How long an aborted session may take to end after "stop" before it is killed.</summary>

@@ -1,6 +1,20 @@
+using System.Globalization;
 using Ktap.Tool.Ssh;
 
 namespace Ktap.Tool.Remote;
+
+/// <summary>Which tasks a session traces (docs/ktap.md, "Scope").</summary>
+public abstract record SessionScope
+{
+    /// <summary>Every task (`-a`, and a session without a workload).</summary>
+    public sealed record System : SessionScope;
+    /// <summary>The workload (`-- CMD`) and its descendants: the default with a workload.</summary>
+    public sealed record Workload : SessionScope;
+    /// <summary>One running process and its threads (`-p PID`).</summary>
+    public sealed record Process(int Pid) : SessionScope;
+
+    public static readonly SessionScope Everything = new System(), WorkloadTree = new Workload();
+}
 
 /// <summary>
 /// The POSIX shell script that runs one ktap session on the board through a single exec
@@ -9,26 +23,47 @@ namespace Ktap.Tool.Remote;
 /// end) writes "stop", which ends the session in order; EOF on stdin without that line (the
 /// connection dropped) closes /dev/ktap without "stop", and the module removes the probes.
 /// Markers on stderr start with "@ktap:".
+///
+/// Nothing the script does after arming should be what the probes see. So every process it
+/// needs (the workload, the record reader, the stdin watcher) is started before the bundle
+/// is written, each stopping itself (SIGSTOP) as its first act; after arming one `kill -CONT`
+/// releases them, and each goes straight to its own exec (the workload, cat) or read (the
+/// watcher). The workload is then a task whose first traced instruction after arming is its
+/// exec of CMD, and its pid is known before arming: it is the scope given to the module
+/// ("scope PID children", docs/kernel-module.md). Ending the session by any way ends the
+/// workload too: the watcher signals its process group (it runs under setsid where the
+/// board has one).
 /// </summary>
 public static class SessionScript
 {
     public const string Armed = "@ktap:armed", NoDevice = "@ktap:nodev", Refused = "@ktap:refused ", WorkloadExit = "@ktap:workload-exit ";
     public const int NoDeviceStatus = 97, RefusedStatus = 98, OpenFailedStatus = 96, FactsChangedStatus = 95;
     public const string FactsChanged = "@ktap:facts-changed";
+    public const string NoProcess = "@ktap:noprocess";
+    public const int NoProcessStatus = 94, HelperFailedStatus = 93;
 
     public const string Device = "/dev/ktap";
 
     /// <param name="expect">The kernel release and machine the host linked for (from an earlier
     /// run's cache); when the board differs the script exits before touching the device.</param>
-    public static string Build(int bundleLength, IReadOnlyList<string> workload, string device = Device, (string Release, string Machine)? expect = null)
+    /// <param name="scope">Null: the workload's tree when there is a workload, else everything.</param>
+    public static string Build(int bundleLength, IReadOnlyList<string> workload, string device = Device, (string Release, string Machine)? expect = null,
+        SessionScope? scope = null)
     {
+        scope ??= workload.Count > 0 ? SessionScope.WorkloadTree : SessionScope.Everything;
+        if (scope is SessionScope.Workload && workload.Count == 0)
+            throw new ArgumentException("a workload scope needs a workload", nameof(scope));
+        if (scope is SessionScope.Process && workload.Count > 0)
+            throw new ArgumentException("-p PID takes no workload", nameof(scope));
         var lines = new List<string>();
         if (expect is { } e)
             lines.Add($"[ \"$(uname -r)\" = {Shell.Quote(e.Release)} ] && [ \"$(uname -m)\" = {Shell.Quote(e.Machine)} ] || {{ echo '{FactsChanged}' >&2; exit {FactsChangedStatus}; }}");
+        // (not `exec 3<>DEV 2>/dev/null`: exec would keep stderr redirected for the whole script)
+        lines.Add($"[ -e {Shell.Quote(device)} ] || {{ echo '{NoDevice}' >&2; exit {NoDeviceStatus}; }}");
+        if (scope is SessionScope.Process { Pid: var pid })
+            lines.Add($"[ -d /proc/{pid.ToString(CultureInfo.InvariantCulture)} ] || {{ echo '{NoProcess}' >&2; exit {NoProcessStatus}; }}");
         lines.AddRange(new[]
         {
-            // (not `exec 3<>DEV 2>/dev/null`: exec would keep stderr redirected for the whole script)
-            $"[ -e {Shell.Quote(device)} ] || {{ echo '{NoDevice}' >&2; exit {NoDeviceStatus}; }}",
             $"exec 3<>{Shell.Quote(device)} || exit {OpenFailedStatus}",
             "exec 4<&0",
             // The bundle: exactly its length from stdin, in one write(); a refused bundle fails
@@ -37,21 +72,46 @@ public static class SessionScript
             // records ("a record of 1651470960 bytes": the text "prob...").
             // The write that arms the probes is itself traced (its sys_exit_write): run dd as
             // "busybox dd" where there is a busybox, so that its comm is not a workload's "dd".
-            "if command -v busybox >/dev/null 2>&1; then w='busybox dd'; else w=dd; fi",
-            $"if ! $w bs={bundleLength} count=1 iflag=fullblock <&4 >&3 2>/dev/null; then {{ printf '{Refused}'; cat <&3; }} >&2; exit {RefusedStatus}; fi",
-            $"echo '{Armed}' >&2",
-            "cat <&3 4<&- & r=$!",
+            "if command -v busybox >/dev/null 2>&1; then d='busybox dd'; else d=dd; fi",
+            // stopped PID: wait (shell built-ins only) until PID stopped itself; false if it died
+            "stopped() { while read -r _ _ t _ <\"/proc/$1/stat\"; do case $t in T) return 0 ;; Z|X) return 1 ;; esac; done 2>/dev/null; return 1; }",
+            // The record reader: stopped until the session is armed, then cat.
+            "sh -c 'kill -STOP $$ && exec cat' ktap <&3 4<&- & r=$!",
         });
+        var helpers = "$r $w";
         if (workload.Count > 0)
         {
-            lines.Add($"{string.Join(' ', workload.Select(Shell.Quote))} 3>&- 4>&- </dev/null >&2 & p=$!");
-            lines.Add("{ if read -r _ <&4; then printf stop >&3; else kill $r $p 2>/dev/null; fi; } 2>/dev/null & w=$!");
-            lines.Add($"wait $p; s=$?; echo \"{WorkloadExit}$s\" >&2; printf stop >&3 2>/dev/null");
+            // The workload in its own session and process group (setsid execs in place: the
+            // pid stays the workload's), stopped before its exec until the session is armed.
+            lines.Add("if command -v setsid >/dev/null 2>&1; then g=setsid; else g=; fi");
+            lines.Add($"$g sh -c 'kill -STOP $$ && exec \"$@\"' ktap {string.Join(' ', workload.Select(Shell.Quote))} 3>&- 4>&- </dev/null >&2 & p=$!");
+            lines.Add("if [ -n \"$g\" ]; then k=-$p; else k=$p; fi");
+            helpers = "$r $w $p";
         }
         else
         {
-            lines.Add("{ if read -r _ <&4; then printf stop >&3; else kill $r 2>/dev/null; fi; } 2>/dev/null & w=$!");
+            lines.Add("k=");
         }
+        // The watcher of stdin: a line is the host's stop (Ctrl-C, the duration, the stream's
+        // end); EOF is a dropped connection (the reader is killed: the device closes without
+        // "stop"). Either way the workload's group is ended.
+        lines.Add("sh -c 'kill -STOP $$; if read -r _; then printf stop >&3; else kill $1; fi 2>/dev/null; [ -z \"$2\" ] || kill -TERM $2 2>/dev/null' ktap $r \"$k\" <&4 & w=$!");
+        lines.Add($"fail() {{ kill -9 {helpers} 2>/dev/null; {{ printf '{Refused}'; cat <&3; }} >&2; exit {RefusedStatus}; }}");
+        lines.Add($"for h in {helpers}; do stopped $h || {{ kill -9 {helpers} 2>/dev/null; echo 'ktap: a session helper did not start' >&2; exit {HelperFailedStatus}; }}; done");
+        var scopeLine = scope switch
+        {
+            SessionScope.Workload => "scope $p children",
+            SessionScope.Process { Pid: var n } => $"scope {n.ToString(CultureInfo.InvariantCulture)}",
+            _ when workload.Count > 0 => "scope $p all", // traces everything; names the workload for cpid()
+            _ => null,
+        };
+        if (scopeLine is not null)
+            lines.Add($"printf '%s\\n' \"{scopeLine}\" >&3 2>/dev/null || fail");
+        lines.Add($"$d bs={bundleLength} count=1 iflag=fullblock <&4 >&3 2>/dev/null || fail");
+        lines.Add($"echo '{Armed}' >&2");
+        lines.Add($"kill -CONT {helpers}");
+        if (workload.Count > 0)
+            lines.Add($"wait $p; s=$?; echo \"{WorkloadExit}$s\" >&2; printf stop >&3 2>/dev/null");
         lines.Add("wait $r");
         lines.Add("kill $w 2>/dev/null");
         lines.Add("exit 0");

@@ -54,16 +54,51 @@ public sealed class SessionRunnerTests : IClassFixture<LoopbackSshd>
     public void RunsTheWorkloadWithItsOutputOnStderrAndReportsItsExit()
     {
         // (the workload sleeps first: a regular file shares one offset between the reader and
-        // the "stop" written when the workload ends, unlike the real device)
+        // the "stop" written when the workload ends, unlike the real device). The scope line
+        // comes first, its length depends on the pid: 40 spare zero bytes before the records.
         var bundle = Bytes(100, 3);
-        var device = FileDevice(bundle, "records"u8.ToArray());
+        var device = FileDevice([.. bundle, .. new byte[40]], "records"u8.ToArray());
         using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
         var output = new BytesOutput();
         var err = new StringWriter();
-        var result = SessionRunner.Run(c, bundle, ["sh", "-c", "sleep 1; echo \"it's the workload\"; exit 7"], null, output, err, CancellationToken.None, device);
+        var result = SessionRunner.Run(c, bundle, ["sh", "-c", "echo \"pid $$\"; sleep 1; echo \"it's the workload\"; exit 7"], null, output, err, CancellationToken.None, device);
         Assert.Equal(7, result.WorkloadExit);
-        Assert.Equal("it's the workload\n", err.ToString());
-        Assert.Equal("records"u8.ToArray(), output.Data);
+        var lines = err.ToString().Split('\n');
+        Assert.Equal(["it's the workload", ""], lines[1..]);
+        Assert.Matches("^pid [0-9]+$", lines[0]);
+        // the module was told the workload's pid before the bundle: the shell's own $$ (it execs CMD)
+        var written = File.ReadAllBytes(device);
+        var scope = $"scope {lines[0][4..]} children\n";
+        Assert.Equal(scope, System.Text.Encoding.ASCII.GetString(written, 0, scope.Length));
+        Assert.Equal(bundle, written[scope.Length..(scope.Length + bundle.Length)]);
+        Assert.Equal("records"u8.ToArray(), output.Data.SkipWhile(b => b == 0).ToArray());
+    }
+
+    [Fact]
+    public void EndingTheSessionEndsTheWorkloadAndItsChildren()
+    {
+        // The stop line (Ctrl-C or the duration) must not wait for the workload: its process
+        // group is signalled, a child of CMD included, and no process of it stays.
+        var fifo = Path.Combine(_sshd.Directory, $"fifo-{Guid.NewGuid():N}");
+        Process.Start("mkfifo", [fifo])!.WaitForExit();
+        var marker = $"ktap-test-{Guid.NewGuid():N}";
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        using var interrupt = new CancellationTokenSource();
+        var output = new BytesOutput();
+        var clock = Stopwatch.StartNew();
+        var run = Task.Run(() => SessionRunner.Run(c, "BUNDLE"u8.ToArray(), ["sh", "-c", $"sleep 40 & sleep 41; : {marker}"], null, output, TextWriter.Null, interrupt.Token, fifo));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!System.Text.Encoding.ASCII.GetString(output.Data).Contains("BUNDLE") && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        interrupt.Cancel();
+        // the FIFO gives "stop" back but never EOF: the reader is ended by dropping the input
+        while (!System.Text.Encoding.ASCII.GetString(output.Data).Contains("stop") && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Thread.Sleep(500);
+        // the workload (sh -c ..., or its sleeps), not the session script that names it
+        var left = c.RunText($"ps -eo pid,args | awk '($2 == \"sh\" && $NF == \"{marker}\") || ($2 == \"sleep\" && ($3 == \"40\" || $3 == \"41\"))'").Trim();
+        Assert.Equal("", left);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the workload was waited for");
+        c.Dispose();
+        Assert.ThrowsAny<Exception>(() => run.Wait(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
