@@ -35,6 +35,8 @@ public static class ExitCodes
     public const int RuntimeErrors = 22;
     /// <summary>`ktap doctor` found at least one problem.</summary>
     public const int DoctorFailed = 23;
+    /// <summary>--folded/--flamegraph: the script makes no stacks, or the session printed none (no file written).</summary>
+    public const int NoStacks = 24;
     /// <summary>Interrupted before a session could start (Ctrl-C during connect/upload).</summary>
     public const int Interrupted = 130;
 }
