@@ -38,9 +38,9 @@ timeout 300 "$work/tool/ktap" deploy --board "$board" -m "$ko" > "$work/deploy" 
 
 # ---- a profile as folded stacks and a flame graph ----------------------------------------
 t0=$(date +%s)
-timeout 300 "$work/tool/ktap" run --board "$board" "$root/samples/profiling/flamegraph.kp" --duration 4s \
+timeout 300 "$work/tool/ktap" run --board "$board" "$root/samples/profiling/flamegraph.kp" \
     --flamegraph "$work/cpu.svg" --folded "$work/cpu.folded" -o "$work/out" \
-    -- sh -c 'dd if=/dev/urandom of=/dev/null bs=1M count=100000 2>/dev/null' 2> "$work/err"; rc=$?
+    -- sh -c 'dd if=/dev/urandom of=/dev/null bs=1M count=400 2>/dev/null' 2> "$work/err"; rc=$?
 echo "# ktap run with --flamegraph took $(( $(date +%s) - t0 )) s"
 if [ "$rc" -eq 0 ] && [ -s "$work/cpu.svg" ] && [ -s "$work/cpu.folded" ]; then
     ok "ktap run --flamegraph --folded exits 0 and writes both files ($(wc -l < "$work/cpu.folded") stacks, $(wc -c < "$work/cpu.svg") bytes of SVG)"
