@@ -17,3 +17,6 @@ if ! dpkg -s openssh-server >/dev/null 2>&1; then
     fi
     $SUDO update-rc.d ssh disable >/dev/null 2>&1 || true
 fi
+# Flame graphs: the SVG of `ktap run --flamegraph` is checked in a real browser, Debian's
+# headless Chromium (tests/lib/flamegraph-browser.py, from Ktap.Tests and tests/boards/flamegraph.sh).
+ktap_apt_install chromium

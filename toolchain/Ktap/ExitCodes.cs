@@ -37,6 +37,8 @@ public static class ExitCodes
     public const int DoctorFailed = 23;
     /// <summary>`ktap run -p PID`: the board has no process PID.</summary>
     public const int NoSuchProcess = 24;
+    /// <summary>--folded/--flamegraph: the script makes no stacks, or the session printed none (no file written).</summary>
+    public const int NoStacks = 25;
     /// <summary>Interrupted before a session could start (Ctrl-C during connect/upload).</summary>
     public const int Interrupted = 130;
 }

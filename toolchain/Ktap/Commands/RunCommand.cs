@@ -6,6 +6,7 @@ using Ktap.Profiles;
 using Ktap.Tool.Boards;
 using Ktap.Tool.Linking;
 using Ktap.Tool.Remote;
+using Ktap.Tool.Stacks;
 using Ktap.Tool.Symbols;
 using Ktap.Tool.Ssh;
 
@@ -24,7 +25,10 @@ public sealed record RunRequest(
     bool Refresh,
     string Color = "auto",
     int? Pid = null,
-    bool AllTasks = false);
+    bool AllTasks = false,
+    // --folded FILE, --flamegraph FILE.svg (docs/ktap.md, "Flame graphs")
+    string? Folded = null,
+    string? FlameGraph = null);
 
 /// <summary>
 /// `ktap run`: compile for the board's target (or check a .kbc), link against the board,
@@ -50,15 +54,20 @@ public static class RunCommand
         };
         var pid = new Option<int?>("-p", "--pid") { Description = "Trace only this process of the board and its threads (ktap 0.4's -p); no CMD" };
         var allTasks = new Option<bool>("-a", "--all-tasks") { Description = "With -- CMD: trace every task while CMD runs, not only CMD and its descendants" };
+        // Flame graphs: the session's stacks folded into a file and drawn as an SVG.
+        var folded = new Option<string?>("--folded") { Description = "Also write the session's stacks in folded form (a;b;c COUNT: flamegraph.pl, speedscope) to this file" };
+        var flameGraph = new Option<string?>("--flamegraph") { Description = "Also write the session's stacks as an interactive SVG flame graph to this file" };
         var command = new Command("run", "Compile a script for the board, run it there and print its output live") { script, workload, eval, format, output, duration, color };
         command.Options.Add(pid);
         command.Options.Add(allTasks);
+        command.Options.Add(folded);
+        command.Options.Add(flameGraph);
         options.AddBoardOptions(command);
         command.Options.Add(options.Refresh);
         command.SetAction(p => Execute(context(), new RunRequest(
             p.GetValue(options.Board), options.Settings(p), p.GetValue(script), p.GetValue(eval), CommonOptions.ToFormat(p.GetValue(format)),
             p.GetValue(output), p.GetValue(duration), p.GetValue(workload) ?? [], p.GetValue(options.Refresh), p.GetValue(color) ?? "auto",
-            Pid: p.GetValue(pid), AllTasks: p.GetValue(allTasks))));
+            Pid: p.GetValue(pid), AllTasks: p.GetValue(allTasks), Folded: p.GetValue(folded), FlameGraph: p.GetValue(flameGraph))));
         return command;
     }
 
@@ -83,6 +92,8 @@ public static class RunCommand
         var scope = Scope(request);
         // The output file is opened before anything else: a path that cannot be written is the
         // user's mistake, reported before a board is started or a connection made.
+        var stackFiles = new StackFiles(request.Folded, request.FlameGraph, $"ktap run {request.Script ?? "-e"}");
+        stackFiles.CheckPaths();
         using var file = OpenOutput(request.OutputFile);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var timing = ctx.Env("KTAP_TIMING") == "1";
@@ -113,23 +124,25 @@ public static class RunCommand
         SessionResult result;
         try
         {
-            result = RunSession(ctx, request, board, target, connection, model, cached ?? ReadFacts(connection, factsFile), cached is not null, writer, Stage, scope);
+            result = RunSession(ctx, request, board, target, connection, model, cached ?? ReadFacts(connection, factsFile), cached is not null, writer, Stage, scope, stackFiles);
         }
         catch (FactsChangedException)
         {
             model = LoadBundle(ctx, request, board, target);
-            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage, scope);
+            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage, scope, stackFiles);
         }
         catch (KtapException e) when (e.ExitCode == ExitCodes.ModuleMissing && board.Emulated && board.ModuleFile is { } ko && File.Exists(ko))
         {
             // The embedded default: a freshly booted emulated board gets its module on first use.
             ctx.Err.WriteLine($"ktap: {DeployCommand.Install(board, connection, ModuleFile.Read(ko))}");
             model = LoadBundle(ctx, request, board, target);
-            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage, scope);
+            result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage, scope, stackFiles);
         }
         writer.Flush();
         Stage("session ended");
-        return Report(ctx, result);
+        var code = Report(ctx, result);
+        if (stackFiles.Wanted && stackFiles.Write(ctx.Err) is var stacksCode && stacksCode != ExitCodes.Success && code == ExitCodes.Success) code = stacksCode;
+        return code;
     });
 
     private static QuickFacts ReadFacts(BoardConnection connection, string factsFile)
@@ -140,8 +153,9 @@ public static class RunCommand
     }
 
     private static SessionResult RunSession(CommandContext ctx, RunRequest request, BoardProfile board, TargetProfile target,
-        BoardConnection connection, BundleModel model, QuickFacts facts, bool factsFromCache, TextWriter writer, Action<string> stage, SessionScope scope)
+        BoardConnection connection, BundleModel model, QuickFacts facts, bool factsFromCache, TextWriter writer, Action<string> stage, SessionScope scope, StackFiles stackFiles)
     {
+        if (stackFiles.Wanted) stackFiles.CheckScript(model, request.Script ?? "-e");
         stage("facts known");
         try
         {
@@ -160,6 +174,7 @@ public static class RunCommand
         var output = OutputFactory(model, request.Format, writer, ctx.Err, compiledHere, CommonOptions.ColourOn(request.Color, writer));
         if (output is RecordOutput records && AddressNaming.BundleNeedsNames(model))
             records.Names = KernelNames(ctx, connection, board, facts.Release);
+        if (stackFiles.Wanted) stackFiles.Attach(output);
         if (ctx.Env("KTAP_TIMING") == "1") output = new FirstOutputTimer(output, () => stage("first records"));
         return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
             expect: factsFromCache ? (facts.Release, facts.Machine) : null, scope: scope);

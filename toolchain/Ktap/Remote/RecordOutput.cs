@@ -32,6 +32,9 @@ public sealed class RecordOutput : ISessionOutput
     /// <summary>The board's kernel symbols for stack frames and address keys (null: as the board sent them).</summary>
     public IAddressNames? Names { get => _decoder.Names; set => _decoder.Names = value; }
 
+    /// <summary>Sees every decoded record as it arrives, before it is printed (--folded, --flamegraph).</summary>
+    public Action<Record>? RecordSeen { get; set; }
+
     /// <summary>The most bytes held at once (for tests of the bound).</summary>
     public int BufferSize => _pending.Length;
 
@@ -94,6 +97,7 @@ public sealed class RecordOutput : ISessionOutput
             foreach (var r in RecordReader.ReadAll(record.ToArray(), _decoder.BigEndian))
             {
                 if (r is SummaryRecord s) _summary = s;
+                RecordSeen?.Invoke(r);
                 if (_format == OutputFormat.Json) _output.Write(_decoder.Json(r) + "\n");
                 else _decoder.Text(r, _output, _diagnostics);
             }
