@@ -383,6 +383,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 	u32 base = fr->base;
 	const u32 *pc = code + fr->pc; /* kept in a register; fr->pc is written back (SAVE) */
 	u64 left = c->insns_left;
+	u32 ret_from, ret_n; /* the values RETURN (or a TAILCALL of a built-in) hands back */
 	int err = 0;
 
 #define SAVE() (fr->pc = (u32)(pc - code), c->insns_left = left)
@@ -625,16 +626,59 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			}
 			break;
 		}
-		case OP_RETURN: {
-			u32 from = base + INSN_A(i);
-			u32 n = INSN_B(i) - 1;
+		case OP_TAILCALL: {
+			/* return f(...): the callee takes the place of this frame, so a tail
+			 * recursion of any length runs in one frame (the instruction budget
+			 * still counts every step) */
+			u32 fa = base + INSN_A(i), dst = fr->func_slot, j;
+			u32 nargs = INSN_B(i) - 1, nf = nframes - 1;
+			if (!INSN_B(i)) { /* up to top: set by a producer of this very frame, above A */
+				if (c->top_serial != fr->serial || c->top < fa + 1 || c->top > KVM_REGSTACK)
+					FAIL(RT_CALL, "open argument list without a value count from this frame");
+				nargs = c->top - fa - 1;
+			}
+			if (r[fa].t == KT_BUILTIN) { /* CALL C=0 then RETURN B=0 of its results */
+				SAVE();
+				err = call_builtin(s, c, nframes, r[fa].aux, fa + 1, nargs, fa, -1);
+				if (err)
+					return err;
+				LOAD();
+				if (s->stopped && !s->trace_end_done && floor == 0)
+					return 0; /* exit(): end this handler now */
+				ret_from = fa;
+				ret_n = c->top - fa;
+				goto do_return;
+			}
+			if (r[fa].t != KT_FUNCTION)
+				FAIL(RT_CALL, "attempt to call a %s value", kvm_type_name(r[fa].t));
+			/* the same checks as CALL's, before anything of this frame is overwritten:
+			 * a failure reports this instruction in this frame */
+			if (r[fa].aux >= s->b.nfunc || (s->b.funcs[r[fa].aux].flags & 3))
+				CHECK(RT_CALL);
+			/* the callee and its arguments move down to this frame's function slot
+			 * (dst < fa: a forward copy never reads a slot it wrote) */
+			for (j = 0; j <= nargs; j++)
+				r[dst + j] = r[fa + j];
+			SAVE();
+			CHECK(push_frame(s, c, &nf, dst, nargs, fr->want));
+			nframes = nf;
+			fr = &c->frames[nframes - 1];
+			base = fr->base;
+			pc = code + fr->pc;
+			break;
+		}
+		case OP_RETURN:
+			ret_from = base + INSN_A(i);
+			ret_n = INSN_B(i) - 1;
+			if (!INSN_B(i)) {
+				if (c->top_serial != fr->serial || c->top < ret_from || c->top > KVM_REGSTACK)
+					FAIL(RT_CALL, "open result list without a value count from this frame");
+				ret_n = c->top - ret_from;
+			}
+		do_return: {
+			u32 from = ret_from, n = ret_n;
 			u32 dst = fr->func_slot, j;
 			s32 want = fr->want;
-			if (!INSN_B(i)) {
-				if (c->top_serial != fr->serial || c->top < from || c->top > KVM_REGSTACK)
-					FAIL(RT_CALL, "open result list without a value count from this frame");
-				n = c->top - from;
-			}
 			nframes--;
 			if (nframes == floor) {
 				for (j = 0; j < n && j < 1; j++)

@@ -220,6 +220,10 @@ static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i)
 			return range(v, "B", a, bb, fr) ?: (c >= 2 ? range(v, "C", a, c - 1, fr) : 0);
 		case OP_RETURN:
 			return bb >= 2 ? range(v, "B", a, bb - 1, fr) : 0;
+		case OP_TAILCALL: /* CALL's operands; all results go to the caller, so C is 0 */
+			if (c)
+				REJ("flag operand", "TAILCALL C=%u must be 0 (the caller takes all results)", c);
+			return range(v, "B", a, bb, fr);
 		case OP_SETLIST: /* B=0: the open range is verifier_flow.c's */
 			return bb ? range(v, "B", a, bb + 1, fr) : 0;
 		case OP_TFORCALL:

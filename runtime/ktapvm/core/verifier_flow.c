@@ -3,7 +3,7 @@
  * of the function passed its operand checks, so every jump and skip lands inside it.
  *
  * The graph: an instruction's successors are its fallthrough (every opcode but JMP,
- * RETURN, FORPREP and LOADBOOL C=1) and its branch: the target of JMP, FORPREP, FORLOOP
+ * RETURN, TAILCALL, FORPREP and LOADBOOL C=1) and its branch: the target of JMP, FORPREP, FORLOOP
  * and TFORLOOP, the skip (pc + 2) of EQ, LT, LE, TEST, TESTSET and LOADBOOL C=1. A call
  * comes back to its fallthrough. The only entry is instruction 0.
  *
@@ -11,9 +11,9 @@
  *  - function end: no path runs off the end (the last instruction does not fall through;
  *    every branch is inside the function, which the operand checks proved);
  *  - open range: "top" (the end of a variable number of values) is read only by a
- *    consumer (CALL B=0, RETURN B=0, SETLIST B=0) whose ONE way in is the fallthrough of a
- *    producer (CALL C=0, VARARG B=0) that put its values at or above what the consumer
- *    takes: CALL B=0 and SETLIST B=0 at A need the producer's A >= A+1 (top >= A+1: the
+ *    consumer (CALL B=0, TAILCALL B=0, RETURN B=0, SETLIST B=0) whose ONE way in is the
+ *    fallthrough of a producer (CALL C=0, VARARG B=0) that put its values at or above what
+ *    the consumer takes: CALL, TAILCALL and SETLIST B=0 at A need the producer's A >= A+1 (top >= A+1: the
  *    value count cannot underflow), RETURN B=0 at A needs the producer's A >= A. A consumer that a jump or a
  *    skip also reaches could find top left over from anything, so it is refused. A
  *    producer need not be followed by a consumer (CALL C=0 may just keep all results in
@@ -41,7 +41,7 @@
 static int falls_through(u32 i)
 {
 	switch (INSN_OP(i)) {
-	case OP_JMP: case OP_RETURN: case OP_FORPREP:
+	case OP_JMP: case OP_RETURN: case OP_TAILCALL: case OP_FORPREP:
 		return 0;
 	case OP_LOADBOOL:
 		return INSN_C(i) == 0;
@@ -71,8 +71,8 @@ static int produces_top(u32 i)
 
 static int consumes_top(u32 i)
 {
-	return (INSN_OP(i) == OP_CALL || INSN_OP(i) == OP_RETURN || INSN_OP(i) == OP_SETLIST) &&
-	       INSN_B(i) == 0;
+	return (INSN_OP(i) == OP_CALL || INSN_OP(i) == OP_TAILCALL || INSN_OP(i) == OP_RETURN ||
+		INSN_OP(i) == OP_SETLIST) && INSN_B(i) == 0;
 }
 
 /* The first instruction whose branch enters pc (for the message; called once). */
@@ -168,7 +168,7 @@ int kvm_verify_flow(struct vctx *v, const struct kvm_func *f, u8 *work)
 	if (falls_through(code[n - 1])) {
 		v->pc = n - 1;
 		v->insn = code[n - 1];
-		REJ("function end", "last instruction is not RETURN or JMP");
+		REJ("function end", "last instruction is not RETURN, TAILCALL or JMP");
 	}
 	for (pc = 0; pc < n; pc++) {
 		u32 i = code[pc];

@@ -733,7 +733,7 @@ static void snip_misc(struct gen *g)
  * for-in steps on anything, calls of whatever the register holds. */
 static void snip_raw(struct gen *g)
 {
-	uint32_t op = pick(g, KOP_SETLIST + 1), fr = (uint32_t)g->f->frame;
+	uint32_t op = pick(g, KOP_TAILCALL + 1), fr = (uint32_t)g->f->frame;
 	uint32_t a = rnd_reg(g), b = rnd_reg(g), c = rnd_reg(g);
 	if (!room(g, 4))
 		return;
@@ -777,6 +777,10 @@ static void snip_raw(struct gen *g)
 		emit(g, ABC(op, a, nb, nc));
 		break;
 	}
+	case KOP_TAILCALL: /* fixed count, C=0: whatever R(a) holds replaces this frame (the code
+			    * after it is reached only by jumps, as after RETURN) */
+		emit(g, ABC(op, a, 1 + pick(g, fr - a), 0));
+		break;
 	case KOP_SETLIST: /* fixed count: R(a+1..a+B) inside the frame, into whatever R(a) holds */
 		if (a + 1 < fr)
 			emit(g, ABC(op, a, 1 + pick(g, fr - a - 1), pick(g, 512)));

@@ -1083,6 +1083,152 @@ static void b_print_big_string(struct kb *b)
 	ret0(b, h);
 }
 
+/* ==== 8. TAILCALL: the callee takes the caller's frame ==== */
+
+/* f(n): n == 0 ? 0 : f(n - 1) as a tail call; main prints f(N). The frame count never
+ * grows, so N is bounded by the instruction budget (5 per step), not by the call depth */
+static void tail_countdown(struct kb *b, uint32_t caller, int n)
+{
+	uint32_t f = kb_func(b, "f", 1, 0, 3, 0);
+	op(b, f, ABC(OPC(EQ), 1, 0, K(kb_knum(b, 0)))); /* n ~= 0: skip the RETURN */
+	op(b, f, ABC(OPC(RETURN), 0, 2, 0));
+	op(b, f, ABX(OPC(LOADFN), 1, f));
+	op(b, f, ABC(OPC(SUB), 2, 0, K(kb_knum(b, 1))));
+	op(b, f, ABC(OPC(TAILCALL), 1, 2, 0));
+	op(b, caller, ABX(OPC(LOADFN), 0, f));
+	k(b, caller, 1, n);
+	op(b, caller, ABC(OPC(CALL), 0, 2, 2));
+	op(b, caller, ABC(OPC(PRINT), 0, 1, 0));
+	ret0(b, caller);
+}
+
+static void b_tail_million_main(struct kb *b) { tail_countdown(b, main_only(b, 2), 1000000); }
+static void b_tail_thousand_handler(struct kb *b) { tail_countdown(b, handler(b, 2), 1000); }
+static void b_tail_million_handler(struct kb *b) { tail_countdown(b, handler(b, 2), 1000000); }
+
+/* the same loop in trace_end (process context) */
+static void b_tail_trace_end(struct kb *b)
+{
+	uint32_t m = main_only(b, 1), e;
+	ret0(b, m);
+	e = kb_func(b, NULL, 0, 0, 2, 2);
+	kb_event(b, 10, e, "trace_end", NULL, 0);
+	tail_countdown(b, e, 100000);
+}
+
+/* return "x"(): the callee is checked as CALL's is */
+static void b_tailcall_string(struct kb *b)
+{
+	uint32_t h = handler(b, 2);
+	ks(b, h, 0, "x");
+	op(b, h, ABC(OPC(TAILCALL), 0, 1, 0));
+}
+
+/* a handler's own frame replaced by a built-in's: CALL C=0 + RETURN B=0; the handler
+ * (the frame at the floor) hands back its first value, and the run ends cleanly */
+static void b_tailcall_builtin(struct kb *b)
+{
+	uint32_t m = main_only(b, 4), f = kb_func(b, "f", 0, 0, 3, 0);
+	bi(b, f, 0, KBI_PAIRS); /* an ordinary built-in call, not PAIRS' own instruction */
+	op(b, f, ABC(OPC(NEWTABLE), 1, 0, 0));
+	op(b, f, ABC(OPC(TAILCALL), 0, 2, 0)); /* pairs(t): next, t, nil */
+	op(b, m, ABX(OPC(LOADFN), 0, f));
+	op(b, m, ABC(OPC(CALL), 0, 1, 4)); /* 3 results */
+	op(b, m, ABC(OPC(LEN), 1, 1, 0));
+	op(b, m, ABC(OPC(PRINT), 0, 3, 0));
+	ret0(b, m);
+}
+
+/* VARARG A=0 B=0 (no varargs: top = R0) then TAILCALL A=5 B=0: nargs would underflow */
+static void b_vararg_tailcall_underflow(struct kb *b)
+{
+	uint32_t m = main_only(b, 3), v = kb_func(b, "v", 0, 1, 8, 0);
+	bi(b, v, 5, KBI_PRINT);
+	op(b, v, ABC(OPC(VARARG), 0, 0, 0));
+	op(b, v, ABC(OPC(TAILCALL), 5, 0, 0));
+	op(b, m, ABX(OPC(LOADFN), 0, v));
+	op(b, m, ABC(OPC(CALL), 0, 1, 1));
+	ret0(b, m);
+}
+
+/* TAILCALL B=0 reached by a JMP over its producer on the second run: an earlier run's top */
+static void b_jump_over_producer_tail(struct kb *b)
+{
+	uint32_t h = handler(b, 4), g = kb_global(b, "seen");
+	op(b, h, ABX(OPC(GETGLOBAL), 0, g));
+	op(b, h, ABC(OPC(TEST), 0, 0, 1)); /* seen: do the JMP */
+	op(b, h, ASBX(OPC(JMP), 0, 5));    /* to the TAILCALL */
+	op(b, h, ABC(OPC(LOADBOOL), 0, 1, 0));
+	op(b, h, ABX(OPC(SETGLOBAL), 0, g));
+	bi(b, h, 0, KBI_PRINT);
+	bi(b, h, 1, KBI_PID);
+	op(b, h, ABC(OPC(CALL), 1, 1, 0)); /* C=0: top = R2 */
+	op(b, h, ABC(OPC(TAILCALL), 0, 0, 0));
+}
+
+/* A tail call may pass more arguments than its caller got: the callee's frame then ends
+ * higher than the frame it replaces. f recurses with plain CALLs at R(248) (249 registers
+ * a frame) from main's R(200) to the 15th frame, at register 3687, which tail-calls a
+ * vararg g with 200 arguments: g's frame would end at 3688 + 200 + 250 + 200 > 4096 */
+static void b_tailcall_args_past_regstack(struct kb *b)
+{
+	uint32_t m = main_only(b, 202), f = kb_func(b, "f", 0, 0, 250, 0), g = kb_func(b, "g", 0, 1, 250, 0);
+	uint32_t d = kb_global(b, "depth");
+	int i;
+	op(b, g, ABC(OPC(VARARG), 0, 0, 0));
+	op(b, g, ABC(OPC(RETURN), 0, 0, 0));
+	op(b, f, ABX(OPC(GETGLOBAL), 0, d));
+	op(b, f, ABC(OPC(ADD), 0, 0, K(kb_knum(b, 1))));
+	op(b, f, ABX(OPC(SETGLOBAL), 0, d));
+	op(b, f, ABC(OPC(LT), 1, 0, K(kb_knum(b, 15)))); /* depth < 15: recurse */
+	op(b, f, ASBX(OPC(JMP), 0, 202));
+	for (i = 1; i <= 200; i++) /* the arguments: copies of depth */
+		op(b, f, ABC(OPC(MOVE), i, 0, 0));
+	op(b, f, ABX(OPC(LOADFN), 0, g));
+	op(b, f, ABC(OPC(TAILCALL), 0, 201, 0));
+	op(b, f, ABX(OPC(LOADFN), 248, f));
+	op(b, f, ABC(OPC(CALL), 248, 1, 1));
+	ret0(b, f);
+	k(b, m, 0, 0);
+	op(b, m, ABX(OPC(SETGLOBAL), 0, d));
+	op(b, m, ABX(OPC(LOADFN), 200, f));
+	op(b, m, ABC(OPC(CALL), 200, 1, 1));
+	ret0(b, m);
+}
+
+/* the same with 20 arguments fits: g's results come back through the 15 frames */
+static void b_tailcall_args_fit(struct kb *b)
+{
+	uint32_t m = main_only(b, 202), f = kb_func(b, "f", 0, 0, 250, 0), g = kb_func(b, "g", 0, 1, 250, 0);
+	uint32_t d = kb_global(b, "depth");
+	int i;
+	op(b, g, ABC(OPC(VARARG), 0, 0, 0));
+	op(b, g, ABC(OPC(RETURN), 0, 0, 0));
+	op(b, f, ABX(OPC(GETGLOBAL), 0, d));
+	op(b, f, ABC(OPC(ADD), 0, 0, K(kb_knum(b, 1))));
+	op(b, f, ABX(OPC(SETGLOBAL), 0, d));
+	op(b, f, ABC(OPC(LT), 1, 0, K(kb_knum(b, 15))));
+	op(b, f, ASBX(OPC(JMP), 0, 22));
+	for (i = 1; i <= 20; i++) /* the arguments: copies of depth */
+		op(b, f, ABC(OPC(MOVE), i, 0, 0));
+	op(b, f, ABX(OPC(LOADFN), 0, g));
+	op(b, f, ABC(OPC(TAILCALL), 0, 21, 0));
+	op(b, f, ABX(OPC(LOADFN), 248, f));
+	op(b, f, ABC(OPC(CALL), 248, 1, 0));
+	op(b, f, ABC(OPC(RETURN), 248, 0, 0));
+	k(b, m, 0, 0);
+	op(b, m, ABX(OPC(SETGLOBAL), 0, d));
+	op(b, m, ABX(OPC(LOADFN), 200, f));
+	op(b, m, ABC(OPC(NEWTABLE), 199, 0, 0));
+	op(b, m, ABC(OPC(CALL), 200, 1, 0));
+	op(b, m, ABC(OPC(SETLIST), 199, 0, 0)); /* {f()}: how many values came back */
+	op(b, m, ABC(OPC(LEN), 0, 199, 0));
+	op(b, m, ABC(OPC(GETTABLE), 1, 199, K(kb_knum(b, 20))));
+	op(b, m, ABC(OPC(PRINT), 0, 2, 0));
+	ret0(b, m);
+}
+
+
 static const struct row rows[] = {
 	/* 1. type checks */
 	{ "FORLOOP without FORPREP, string step", b_forloop_string_step, 0, 0, 0, 0, 1,
@@ -1260,7 +1406,29 @@ static const struct row rows[] = {
 	  "error 101 line 10: budget exceeded: handler run time (limit 1 ns)\nsummary lost=0 errors=1\n" },
 	{ "main's ptable cell is its own slot's, merged with the CPUs'", b_ptable_process_slot, 0, 0, 0, 0, 1,
 	  "stat(2,12,5,7)\nsummary lost=0 errors=0\n" },
+	/* 8. TAILCALL */
+	{ "1,000,000-step tail recursion in main (process budget 20M)", b_tail_million_main, 0, 20000000, 0, 0, 0,
+	  "0\nsummary lost=0 errors=0\n" },
+	{ "1,000-step tail recursion in a handler: past the call depth, in one frame", b_tail_thousand_handler, 0, 0, 0, 0, 1,
+	  "0\nsummary lost=0 errors=0\n" },
+	{ "1,000,000-step tail recursion in a handler stops at its instruction budget", b_tail_million_handler, 0, 0, 0, 0, 1,
+	  "error 101 line 12: budget exceeded: instructions per handler run (limit 100000)\nsummary lost=0 errors=1\n" },
+	{ "100,000-step tail recursion in trace_end", b_tail_trace_end, 0, 0, 0, 0, 0,
+	  "0\nsummary lost=0 errors=0\n" },
+	{ "TAILCALL of a string", b_tailcall_string, 0, 0, 0, 0, 1,
+	  "error 8 line 11: attempt to call a string value\nsummary lost=0 errors=1\n" },
+	{ "TAILCALL of a built-in is CALL C=0 + RETURN B=0", b_tailcall_builtin, 0, 0, 0, 0, 0,
+	  "function\t0\tnil\nsummary lost=0 errors=0\n" },
+	{ "VARARG A=0 B=0; TAILCALL A=5 B=0", b_vararg_tailcall_underflow, 0, 0, 0, 0, 0,
+	  "error 8 line 12: open argument list without a value count from this frame\nsummary lost=0 errors=1\n" },
+	{ "JMP over the producer onto TAILCALL B=0 (an earlier run's top)", b_jump_over_producer_tail, 0, 0, 0, 0, 3,
+	  "42\nerror 8 line 18: open argument list without a value count from this frame\nsummary lost=0 errors=2\n" },
+	{ "TAILCALL with more arguments than the frame it replaces, past the register stack", b_tailcall_args_past_regstack, 0, 0, 0, 0, 0,
+	  "error 102 line 216: budget exceeded: call depth (limit 32)\nsummary lost=0 errors=1\n" },
+	{ "TAILCALL with more arguments than the frame it replaces, inside the register stack", b_tailcall_args_fit, 0, 0, 0, 0, 0,
+	  "20\t15\nsummary lost=0 errors=0\n" },
 };
+
 
 /*
  * Rows whose bundle the full verifier refuses (its control-flow pass: loop pairing, open
@@ -1281,6 +1449,9 @@ static const struct { const char *row, *refusal; } refused[] = {
 	{ "JMP over the producer onto RETURN B=0 (an earlier run's top)",
 	  "open range: function 1 'anonymous' instruction 7 (RETURN)" },
 	{ "RETURN B=0 after a callee set top", "open range: function 0 'main' instruction 6 (RETURN)" },
+	{ "VARARG A=0 B=0; TAILCALL A=5 B=0", "open range: function 1 'v' instruction 2 (TAILCALL)" },
+	{ "JMP over the producer onto TAILCALL B=0 (an earlier run's top)",
+	  "open range: function 1 'anonymous' instruction 8 (TAILCALL)" },
 };
 
 static const char *refusal_of(const char *row)

@@ -39,7 +39,7 @@ static const struct vcase cases[] = {
 	{ "comparison flag is not a register", 1, { ABC(OPC(LT), 1, K(0), K(1)), ASBX(OPC(JMP), 0, 0) }, 2, 0, 0, 0, NULL },
 	{ "skip past the end", 4, { ABC(OPC(LT), 0, 0, 1) }, 1, 1, 0, 0, "jump target: " M "0 (LT): skip past the end of the function" },
 	{ "skip over the last RETURN", 4, { ABC(OPC(TEST), 0, 0, 1) }, 1, 0, 0, 0, "jump target: " M "0 (TEST): skip past the end of the function" },
-	{ "missing RETURN", 4, { ABC(OPC(MOVE), 0, 1, 0) }, 1, 1, 0, 0, "function end: " M "0 (MOVE): last instruction is not RETURN or JMP" },
+	{ "missing RETURN", 4, { ABC(OPC(MOVE), 0, 1, 0) }, 1, 1, 0, 0, "function end: " M "0 (MOVE): last instruction is not RETURN, TAILCALL or JMP" },
 	{ "printf count vs call", 4, { ABC(OPC(PRINTF), 0, 1, 0) }, 1, 0, "%d %d\n", 2, "printf format: " M "0 (PRINTF): call passes 1 values, format P(0) expects 2" },
 	{ "printf bad conversion", 4, { ABC(OPC(PRINTF), 0, 1, 0) }, 1, 0, "x%q", 1, "printf format: " M "0 (PRINTF): format P(0) has a bad conversion at byte 2" },
 	{ "printf conversions vs values", 4, { ABC(OPC(PRINTF), 0, 1, 0) }, 1, 0, "%d %s %%", 1, "printf format: " M "0 (PRINTF): format P(0) has 2 conversions for 1 values" },

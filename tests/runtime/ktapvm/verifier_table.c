@@ -50,7 +50,7 @@ struct vrow {
 
 static const struct vrow rows[] = {
 	/* ---- opcodes ---- */
-	{ "first undefined opcode", MAIN(4, 45, RET), .expect = "known opcode: " M0 "0 (?): opcode 45 is not defined" },
+	{ "first undefined opcode", MAIN(4, 46, RET), .expect = "known opcode: " M0 "0 (?): opcode 46 is not defined" },
 	{ "undefined opcode 50", MAIN(4, RET, 50), .expect = "known opcode: " M0 "1 (?): opcode 50 is not defined" },
 
 	/* ---- format A ---- */
@@ -203,6 +203,28 @@ static const struct vrow rows[] = {
 	{ "SETLIST B=0 also entered by a TEST skip", MAIN(4, ABC(OPC(TEST), 0, 0, 0), ABC(OPC(CALL), 1, 1, 0), ABC(OPC(SETLIST), 0, 0, 0), RET), .expect = OPEN M0 "2 (SETLIST): B=0 is also reached from instruction 0, a jump or skip that does not set top" },
 	{ "SETLIST B=0 after a fixed-count CALL", MAIN(4, ABC(OPC(NEWTABLE), 0, 0, 0), ABX(OPC(LOADBUILTIN), 1, KBI_PID), ABC(OPC(CALL), 1, 1, 2), ABC(OPC(SETLIST), 0, 0, 0), RET), .expect = OPEN M0 "3 (SETLIST): B=0 needs a preceding multi-result CALL or VARARG" },
 
+	/* ---- TAILCALL: return R(A)(R(A+1)..R(A+B-1)) in place of the frame; CALL's operands, C=0 ---- */
+	{ "TAILCALL A = frame", MAIN(4, ABC(OPC(TAILCALL), 4, 1, 0)), .expect = REG M0 "0 (TAILCALL): A=4 outside the frame of 4 registers" },
+	{ "TAILCALL A = 255", MAIN(4, ABC(OPC(TAILCALL), 255, 1, 0)), .expect = REG M0 "0 (TAILCALL): A=255 outside the frame of 4 registers" },
+	{ "TAILCALL arguments past the frame", MAIN(4, ABC(OPC(TAILCALL), 2, 3, 0)), .expect = REG M0 "0 (TAILCALL): B=R(2)..R(4) outside the frame of 4 registers" },
+	{ "TAILCALL B = 511 arguments", MAIN(4, ABC(OPC(TAILCALL), 0, 511, 0)), .expect = REG M0 "0 (TAILCALL): B=R(0)..R(510) outside the frame of 4 registers" },
+	{ "TAILCALL C = 1 (a result count)", .f = { FN(1, 4, ABX(OPC(LOADFN), 0, 1), ABC(OPC(TAILCALL), 0, 1, 1)), FN(0, 1, RET) }, .expect = "flag operand: " M0 "1 (TAILCALL): TAILCALL C=1 must be 0 (the caller takes all results)" },
+	{ "TAILCALL arguments up to the frame end", .f = { FN(1, 4, ABX(OPC(LOADFN), 0, 1), ABX(OPC(LOADK), 1, 0), ABX(OPC(LOADK), 2, 1), ABX(OPC(LOADK), 3, 2), ABC(OPC(TAILCALL), 0, 4, 0)), FNP(0, 3, 3, 0, ABC(OPC(RETURN), 0, 4, 0)) } },
+	{ "TAILCALL is a function end", .f = { FN(1, 4, ABX(OPC(LOADFN), 0, 1), ABC(OPC(TAILCALL), 0, 1, 0)), FN(0, 1, RET) } },
+	{ "TAILCALL does not fall through into B=0", MAIN(4, ABX(OPC(LOADBUILTIN), 0, KBI_PID), ABC(OPC(TAILCALL), 0, 1, 0), ABC(OPC(RETURN), 0, 0, 0)), .expect = OPEN M0 "2 (RETURN): B=0 needs a preceding multi-result CALL or VARARG" },
+	{ "TAILCALL B=0 without a producer", MAIN(4, ABX(OPC(LOADBUILTIN), 0, KBI_PID), ABC(OPC(TAILCALL), 0, 0, 0)), .expect = OPEN M0 "1 (TAILCALL): B=0 needs a preceding multi-result CALL or VARARG" },
+	{ "TAILCALL B=0 first in the function", MAIN(4, ABC(OPC(TAILCALL), 0, 0, 0)), .expect = OPEN M0 "0 (TAILCALL): B=0 needs a preceding multi-result CALL or VARARG" },
+	{ "TAILCALL B=0 after a producer at its own A", MAIN(4, ABX(OPC(LOADBUILTIN), 0, KBI_PID), ABC(OPC(CALL), 0, 1, 0), ABC(OPC(TAILCALL), 0, 0, 0)), .expect = OPEN M0 "2 (TAILCALL): B=0 takes values up to top from R(1), but the CALL before it puts them from R(0)" },
+	{ "TAILCALL B=0 after a fixed-count CALL", MAIN(4, ABX(OPC(LOADBUILTIN), 1, KBI_PID), ABC(OPC(CALL), 1, 1, 2), ABC(OPC(TAILCALL), 0, 0, 0)), .expect = OPEN M0 "2 (TAILCALL): B=0 needs a preceding multi-result CALL or VARARG" },
+	{ "TAILCALL B=0 also reached by a JMP", MAIN(4, ABC(OPC(TEST), 0, 0, 0), ASBX(OPC(JMP), 0, 1), ABC(OPC(CALL), 1, 1, 0), ABC(OPC(TAILCALL), 0, 0, 0)), .expect = OPEN M0 "3 (TAILCALL): B=0 is also reached from instruction 1, a jump or skip that does not set top" },
+	{ "TAILCALL B=0 also reached by a TEST skip", MAIN(4, ABC(OPC(TEST), 0, 0, 0), ABC(OPC(CALL), 1, 1, 0), ABC(OPC(TAILCALL), 0, 0, 0)), .expect = OPEN M0 "2 (TAILCALL): B=0 is also reached from instruction 0, a jump or skip that does not set top" },
+	{ "return f(g()): TAILCALL B=0 after CALL C=0 one above", .f = { FN(1, 4, ABX(OPC(LOADFN), 0, 1), ABX(OPC(LOADBUILTIN), 1, KBI_PID), ABC(OPC(CALL), 1, 1, 0), ABC(OPC(TAILCALL), 0, 0, 0)), FNP(0, 2, 1, 0, ABC(OPC(RETURN), 0, 2, 0)) } },
+	{ "return f(...): TAILCALL B=0 after VARARG B=0", .f = { FN(1, 4, ABX(OPC(LOADFN), 0, 1), ABX(OPC(LOADK), 1, 0), ABC(OPC(CALL), 0, 2, 1), RET), FNP(0, 4, 0, 1, ABX(OPC(LOADBUILTIN), 1, KBI_PRINT), ABC(OPC(VARARG), 2, 0, 0), ABC(OPC(TAILCALL), 1, 0, 0)) } },
+	{ "TAILCALL of a number is a runtime error, not a verdict", MAIN(4, ABX(OPC(LOADK), 0, 0), ABC(OPC(TAILCALL), 0, 1, 0)) },
+	{ "TAILCALL of a built-in", MAIN(4, ABX(OPC(LOADBUILTIN), 0, KBI_PID), ABC(OPC(TAILCALL), 0, 1, 0)) },
+	{ "endless tail recursion ends at the instruction budget", .f = { FN(1, 4, ABX(OPC(LOADFN), 0, 1), ABC(OPC(CALL), 0, 1, 1), RET), FN(0, 2, ABX(OPC(LOADFN), 0, 1), ABC(OPC(TAILCALL), 0, 1, 0)) } },
+	{ "a handler's tail call", .f = { FN(1, 4, RET), FN(2, 4, ABX(OPC(LOADFN), 0, 2), ABC(OPC(EVARG), 1, 1, 0), ABC(OPC(TAILCALL), 0, 2, 0)), FNP(0, 2, 1, 0, ABC(OPC(PRINT), 0, 1, 0), RET) }, .ev = 2 },
+
 	/* ---- open ranges: B=0 consumers and their producers ---- */
 	{ "f(g()): producer one above the consumer", MAIN(4, ABX(OPC(LOADBUILTIN), 0, KBI_PRINT), ABX(OPC(LOADBUILTIN), 1, KBI_PID), ABC(OPC(CALL), 1, 1, 0), ABC(OPC(CALL), 0, 0, 1), RET) },
 	{ "CALL B=0 after a producer at its own A", MAIN(4, ABC(OPC(CALL), 1, 1, 0), ABC(OPC(CALL), 1, 0, 1), RET), .expect = OPEN M0 "1 (CALL): B=0 takes values up to top from R(2), but the CALL before it puts them from R(1)" },
@@ -240,7 +262,7 @@ static const struct vrow rows[] = {
 	{ "FORLOOP to instruction 0", MAIN(4, ASBX(OPC(FORLOOP), 0, -1), RET), .expect = PAIR M0 "0 (FORLOOP): FORLOOP loops back to instruction 0, which does not follow a FORPREP" },
 	{ "two FORLOOPs for one FORPREP", MAIN(4, ASBX(OPC(FORPREP), 0, 1), ASBX(OPC(FORLOOP), 0, -1), ASBX(OPC(FORLOOP), 0, -2), RET), .expect = PAIR M0 "1 (FORLOOP): the FORPREP at instruction 0 jumps to 2, not to this FORLOOP" },
 	{ "FORLOOP of another A after a FORPREP", MAIN(5, ASBX(OPC(FORPREP), 0, 1), ASBX(OPC(FORLOOP), 1, -1), ASBX(OPC(FORLOOP), 0, -2), RET), .expect = PAIR M0 "1 (FORLOOP): FORLOOP A=1, its FORPREP at instruction 0 has A=0" },
-	{ "FORLOOP last falls off the end", MAIN(4, ASBX(OPC(FORPREP), 0, 0), ASBX(OPC(FORLOOP), 0, -1)), .expect = "function end: " M0 "1 (FORLOOP): last instruction is not RETURN or JMP" },
+	{ "FORLOOP last falls off the end", MAIN(4, ASBX(OPC(FORPREP), 0, 0), ASBX(OPC(FORLOOP), 0, -1)), .expect = "function end: " M0 "1 (FORLOOP): last instruction is not RETURN, TAILCALL or JMP" },
 	{ "nested numeric fors", MAIN(8, ABX(OPC(LOADK), 0, 0), ABX(OPC(LOADK), 1, 0), ABX(OPC(LOADK), 2, 0), ASBX(OPC(FORPREP), 0, 5),
 				       ABX(OPC(LOADK), 4, 0), ABX(OPC(LOADK), 5, 0), ABX(OPC(LOADK), 6, 0), ASBX(OPC(FORPREP), 4, 0), ASBX(OPC(FORLOOP), 4, -1),
 				       ASBX(OPC(FORLOOP), 0, -6), RET) },
@@ -253,15 +275,15 @@ static const struct vrow rows[] = {
 	{ "TFORLOOP alone", MAIN(4, ASBX(OPC(TFORLOOP), 0, -1), RET), .expect = PAIR M0 "0 (TFORLOOP): TFORLOOP must follow its TFORCALL" },
 	{ "TFORLOOP also entered by a JMP", MAIN(6, ASBX(OPC(JMP), 0, 1), ABC(OPC(TFORCALL), 0, 0, 1), ASBX(OPC(TFORLOOP), 2, -2), RET), .expect = PAIR M0 "2 (TFORLOOP): TFORLOOP is also reached from instruction 0; only its TFORCALL may precede it" },
 	{ "TFORLOOP also entered by a skip", MAIN(6, ABC(OPC(TEST), 0, 0, 0), ABC(OPC(TFORCALL), 0, 0, 1), ASBX(OPC(TFORLOOP), 2, -2), RET), .expect = PAIR M0 "2 (TFORLOOP): TFORLOOP is also reached from instruction 0; only its TFORCALL may precede it" },
-	{ "TFORCALL last", MAIN(4, RET, ABC(OPC(TFORCALL), 0, 0, 1)), .expect = "function end: " M0 "1 (TFORCALL): last instruction is not RETURN or JMP" },
+	{ "TFORCALL last", MAIN(4, RET, ABC(OPC(TFORCALL), 0, 0, 1)), .expect = "function end: " M0 "1 (TFORCALL): last instruction is not RETURN, TAILCALL or JMP" },
 
 	/* ---- function end ---- */
-	{ "CALL last", MAIN(4, ABC(OPC(CALL), 0, 1, 1)), .expect = "function end: " M0 "0 (CALL): last instruction is not RETURN or JMP" },
+	{ "CALL last", MAIN(4, ABC(OPC(CALL), 0, 1, 1)), .expect = "function end: " M0 "0 (CALL): last instruction is not RETURN, TAILCALL or JMP" },
 	{ "only a JMP to itself (no RETURN anywhere)", MAIN(4, ASBX(OPC(JMP), 0, -1)) },
 	{ "a JMP over the end of a loop", MAIN(4, ABC(OPC(EQ), 0, K(0), K(0)), ASBX(OPC(JMP), 0, 1), RET, RET) },
 	{ "unreachable code after RETURN is checked too", MAIN(4, RET, ABC(OPC(MOVE), 9, 0, 0), RET), .expect = REG M0 "1 (MOVE): A=9 outside the frame of 4 registers" },
 	{ "unreachable valid code after RETURN", MAIN(4, RET, ABC(OPC(MOVE), 1, 0, 0), RET) },
-	{ "second function falls off", .f = { FN(1, 4, RET), FN(0, 2, ABC(OPC(MOVE), 0, 1, 0)) }, .expect = "function end: " M1 "0 (MOVE): last instruction is not RETURN or JMP" },
+	{ "second function falls off", .f = { FN(1, 4, RET), FN(0, 2, ABC(OPC(MOVE), 0, 1, 0)) }, .expect = "function end: " M1 "0 (MOVE): last instruction is not RETURN, TAILCALL or JMP" },
 
 	/* ---- function layout ---- */
 	{ "functions overlap", .f = { FN(1, 4, RET, RET), { .frame = 1, CODE(RET), .lay = 1, .start = 1, .count = 2 } }, .expect = "function layout: function 1: code overlaps function 0" },

@@ -59,7 +59,7 @@ public static class BundleErrors
     public static string UnknownOpcode(int pc, int op) => $"CODE instruction {pc}: unknown opcode {op}";
     public static string CodeRange(int function, long start, long count, int total) => $"FUNCTIONS item {function}: code range {start}+{count} outside CODE ({total} instructions)";
     public static string CodeCoverage(int at) => $"functions' code ranges overlap or leave a gap at instruction {at}";
-    public static string FunctionEnd(int function, string op) => $"FUNCTIONS item {function}: last instruction is {op}, not RETURN or JMP";
+    public static string FunctionEnd(int function, string op) => $"FUNCTIONS item {function}: last instruction is {op}, not RETURN, TAILCALL or JMP";
     public static string FrameSize(int function, int frame, int parameters) => $"FUNCTIONS item {function}: frame_size {frame} not in 1..{BundleLayout.MaxFrameSize} or below param_count {parameters}";
     public static string FunctionIndex(string what, long v, int count) => $"{what}: function index {v} out of range ({count} functions)";
     public static string FetchArgRange(int ev, long first, int count, int total) => $"EVENTS item {ev}: fetch-args {first}+{count} outside FETCHARGS ({total} items)";

@@ -260,7 +260,7 @@ public static class BundleReader
                 if ((flags & ~(uint)(FunctionFlags.Main | FunctionFlags.Handler)) != 0) Fail(E.BadValue($"{what} flags", flags));
                 if (r.U32(at + 28) != 0) Fail(E.ReservedItem(what));
                 var last = Instruction.Op(code[start + count - 1]);
-                if (last != Opcode.RETURN && last != Opcode.JMP) Fail(E.FunctionEnd(i, last.ToString()));
+                if (last != Opcode.RETURN && last != Opcode.TAILCALL && last != Opcode.JMP) Fail(E.FunctionEnd(i, last.ToString()));
                 var f = new FunctionModel
                 {
                     Name = name == L.None ? null : (int)name,

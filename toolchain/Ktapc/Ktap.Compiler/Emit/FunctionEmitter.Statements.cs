@@ -186,9 +186,35 @@ internal sealed partial class FunctionEmitter
             return;
         }
         int a = _freeReg;
+        if (ret.Values.Count == 1 && ret.Values[0] is CallExpr or MethodCallExpr && EmitTailCall(ret.Values[0], a)) return;
         bool open = ExprListToRegs(ret.Values, -1);
         // closed: the values are a.._freeReg-1 (a fixed-count built-in last may leave 0..3 of them)
         EmitABC(Opcode.RETURN, a, open ? 0 : _freeReg - a + 1, 0);
+    }
+
+    /// <summary>
+    /// `return f(...)`: the call keeping all results becomes TAILCALL, which replaces this
+    /// function's frame (Lua's proper tail call), so tail recursion runs in constant depth.
+    /// A parenthesised call is a ParenExpr (one value) and never gets here. False when the
+    /// call compiled to an instruction of its own (print, ptable, len, pairs): those return
+    /// their fixed values with an ordinary RETURN.
+    /// </summary>
+    private bool EmitTailCall(Expr call, int a)
+    {
+        _freeReg = a;
+        int r = AllocReg();
+        int got = EmitCall(call, r, -1);
+        int last = Pc - 1;
+        if (got < 0 && Instruction.Op(_function.Code[last]) == Opcode.CALL && Instruction.A(_function.Code[last]) == r)
+        {
+            var insn = _function.Code[last];
+            _function.Code[last] = Instruction.ABC(Opcode.TAILCALL, r, Instruction.B(insn), 0);
+            return true;
+        }
+        // a fixed count (got >= 0) of values from r, or an open one (a CALL C=0 cannot fail
+        // to be last when got < 0): the ordinary return of them
+        EmitABC(Opcode.RETURN, r, got < 0 ? 0 : got + 1, 0);
+        return true;
     }
 
     private void EmitLocal(LocalStmt l)

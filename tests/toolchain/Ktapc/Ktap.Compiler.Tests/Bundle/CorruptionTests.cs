@@ -80,7 +80,7 @@ public class CorruptionTests
         C("constant kind", b => b[SectionData(b, 1)] = 7, "CONSTANTS item 0 kind: bad value 7"),
         C("string index", b => Set32(b, SectionData(b, 1) + 5 * 16 + 8, 999), "CONSTANTS item 5: string index 999 out of range (20 strings)"),
         C("unknown opcode", b => b[SectionData(b, 3)] = 63, "CODE instruction 0: unknown opcode 63"),
-        C("function end", b => Set32(b, SectionData(b, 3) + 8, 0x0000C001), "FUNCTIONS item 0: last instruction is LOADK, not RETURN or JMP"),
+        C("function end", b => Set32(b, SectionData(b, 3) + 8, 0x0000C001), "FUNCTIONS item 0: last instruction is LOADK, not RETURN, TAILCALL or JMP"),
         C("function code range", b => Set32(b, SectionData(b, 2) + 32 + 8, 50), "FUNCTIONS item 1: code range 3+50 outside CODE (9 instructions)"),
         C("frame size", b => b[SectionData(b, 2) + 15] = 0, "FUNCTIONS item 0: frame_size 0 not in 1..250 or below param_count 0"),
         C("main function", b => Set32(b, 36, 7), "main function index 7 out of range (2 functions)"),
