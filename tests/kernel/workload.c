@@ -128,6 +128,23 @@ static int load(const char *path, int drop, int hold)
 	return 0;
 }
 
+/* ustack chain N: main -> ustack_chain -> a -> b -> c -> ustack_site -> syscall(getppid),
+ * N times, for the user-stack test (tests/kernel/stacks.sh, built with -O0
+ * -fno-omit-frame-pointer). libc's syscall() makes no frame (a leaf): a frame-pointer
+ * walk misses its caller, ustack_site, and shows c next; that is what the test expects. */
+__attribute__((noinline)) static void ustack_site(void) { syscall(SYS_getppid); }
+__attribute__((noinline)) static void c(void) { ustack_site(); }
+__attribute__((noinline)) static void b(void) { c(); }
+__attribute__((noinline)) static void a(void) { b(); }
+__attribute__((noinline)) static int ustack_chain(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		a();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long i, n;
@@ -161,6 +178,8 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "chain"))
+		return ustack_chain(atol(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "stats"))
 		return stats(atol(argv[2]));
 
