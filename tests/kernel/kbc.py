@@ -315,6 +315,12 @@ def records(data):
                 n = struct.unpack_from("<I", body, q)[0]
                 vals.append(body[q + 4:q + 4 + n].decode(errors="replace"))
                 q += 4 + n
+            elif tag == 12:  # user stack: u32 N, N u64 addresses (named on the host)
+                n = struct.unpack_from("<I", body, q)[0]
+                if n > 64 or q + 4 + 8 * n > len(body):
+                    raise ValueError(f"bad user stack of {n} frames at {pos}")
+                vals.append(list(struct.unpack_from(f"<{n}Q", body, q + 4)))
+                q += 4 + 8 * n
             elif tag == 0:
                 continue  # nil or padding
             else:

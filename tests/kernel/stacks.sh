@@ -34,6 +34,9 @@ first_of_samples() { awk '/^--$/ {f = 0; next} !f {print; f = 1}' "$1"; }
 ko=${KTAP_KERNEL_KO:-}
 [ -n "$ko" ] || ko=$(bash "$root/scripts/build-module.sh" "$tree") || { bad "module builds against $tree"; finish; }
 gcc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$here/workload.c" || { bad "workload builds"; finish; }
+gcc -static -O0 -fno-omit-frame-pointer -Wall -Wextra -Werror -o "$work/ktapwl-fp" "$here/workload.c" &&
+    gcc -static-pie -fPIE -O0 -fno-omit-frame-pointer -Wall -Wextra -Werror -o "$work/ktapwl-pie" "$here/workload.c" ||
+    { bad "frame-pointer workloads build"; finish; }
 timeout 900 dotnet build "$root/toolchain/Ktap/ktap.csproj" -c Release -o "$work/tool" > "$work/dotnet.log" 2>&1 ||
     { bad "ktap builds" "$(tail -n 5 "$work/dotnet.log")"; finish; }
 if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
@@ -135,6 +138,40 @@ fi
 run 'n = 0; trace probe:/tmp/ktapwl:main { n += 1; print_backtrace() }; trace_end { print("runs", n) }' /tmp/ktapwl lseek 1 7
 [ "$(cat "$work/out")" = "$(printf 'runs\t1')" ] && ok "uprobe: no kernel frames (the traced code is user code)" ||
     bad "uprobe stack" "$(cat "$work/out" "$work/err")"
+
+# ---- ustack: user stacks, named on the host from the workload's ELF symbols -------------
+# A frame-pointer build (ustack needs frame pointers past the first frame) at /tmp/fp, so
+# its command name stays ktapwl. chain: main -> ustack_chain -> a -> b -> c -> ustack_site
+# -> libc's syscall(), a leaf without a frame: its caller ustack_site is not seen.
+on_board 'mkdir -p /tmp/fp; cat > /tmp/fp/ktapwl; chmod +x /tmp/fp/ktapwl' < "$work/ktapwl-fp"
+on_board 'mkdir -p /tmp/pie; cat > /tmp/pie/ktapwl; chmod +x /tmp/pie/ktapwl' < "$work/ktapwl-pie"
+chain=' => syscall c b a ustack_chain main'
+names() { sed 's/+0x[0-9a-f]*$//' "$work/out" | awk '/^ => syscall$/ {if (s != "") print s; s = ""} {s = s $0} END {if (s != "") print s}' | sed 's/ => / /g; s/^ //'; }
+run 'trace syscalls:sys_enter_getppid { if (execname() == "ktapwl") { print_ustack() } }' /tmp/fp/ktapwl chain 3
+got=$(names | cut -d' ' -f1-6 | sort | uniq -c | sed 's/^ *//')
+if [ "$got" = "3 syscall c b a ustack_chain main" ] && grep -q '^ => c+0x[0-9a-f]*$' "$work/out"; then
+    ok "print_ustack: 3 stacks, each syscall, c, b, a, ustack_chain, main (symbol+0xoff from the ELF)"
+else
+    bad "print_ustack" "$(cat "$work/out" "$work/err")"
+fi
+run 's = {}; trace syscalls:sys_enter_getppid { if (execname() == "ktapwl") { s[ustack()] += 1 } }; trace_end { for (k, v in pairs(s)) { print(v) } }' /tmp/fp/ktapwl chain 7
+[ "$(cat "$work/out")" = "7" ] && ok "s[ustack()] += 1: one key, counted exactly 7 times" ||
+    bad "ustack as a key" "$(cat "$work/out" "$work/err")"
+run 'trace syscalls:sys_enter_getppid { if (execname() == "ktapwl") { print(ustack(2)) } }' /tmp/fp/ktapwl chain 1
+[ "$(sed 's/+0x[0-9a-f]*$//' "$work/out" | tr '\n' ' ')" = " => syscall  => c " ] && ok "ustack(2): the first two frames" ||
+    bad "ustack(2)" "$(cat "$work/out" "$work/err")"
+# A kernel and a user stack never make the same key.
+run 's = {}; trace syscalls:sys_enter_getppid { if (execname() == "ktapwl") { s[ustack(0)] += 1; s[backtrace(0)] += 1 } }; trace_end { n = 0; for (k, v in pairs(s)) { n += 1 }; print(n) }' /tmp/fp/ktapwl chain 2
+[ "$(cat "$work/out")" = "2" ] && ok "an empty ustack and an empty backtrace are two keys" ||
+    bad "ustack vs backtrace keys" "$(cat "$work/out" "$work/err")"
+# PIE: loaded where only the process's mappings say; frames stay in hex, with a warning.
+run 'trace syscalls:sys_enter_getppid { if (execname() == "ktapwl") { print_ustack() } }' /tmp/pie/ktapwl chain 1
+if [ "$(grep -c . "$work/out")" -ge 6 ] && ! grep -v '^ => 0x[0-9a-f]*$' "$work/out" | grep -q . &&
+   grep -q 'position-independent' "$work/err"; then
+    ok "ustack of a PIE: hex frames and a warning"
+else
+    bad "PIE ustack" "$(cat "$work/out" "$work/err")"
+fi
 
 dmesg_bad=$(on_board 'dmesg | grep -E "BUG|WARNING|Oops" | head -3')
 [ -z "$dmesg_bad" ] && ok "the kernel logged no BUG/WARNING/Oops" || bad "dmesg" "$dmesg_bad"

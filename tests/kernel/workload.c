@@ -7,6 +7,7 @@
  *   ktapwl after FILE N     wait (10 ms naps, no getppid) until FILE exists, then N
  *                           getppid() calls on each of two threads: the tests of
  *                           `ktap run -p PID` create FILE once the session is armed
+ *   ktapwl chain N          N getppid calls through main -> ustack_chain -> a -> b -> c (user stacks)
  *   ktapwl mix N            N times: getppid(), a 1 ms nanosleep(), ~1 ms of computing
  *   ktapwl opens N          N openat() of /dev/null, each path on its own page of a fresh
  *                           file mapping that nothing touched before: the kernel faults
@@ -210,6 +211,23 @@ static int sleeps(long n)
 	return 0;
 }
 
+/* ustack chain N: main -> ustack_chain -> a -> b -> c -> ustack_site -> syscall(getppid),
+ * N times, for the user-stack test (tests/kernel/stacks.sh, built with -O0
+ * -fno-omit-frame-pointer). libc's syscall() makes no frame (a leaf): a frame-pointer
+ * walk misses its caller, ustack_site, and shows c next; that is what the test expects. */
+__attribute__((noinline)) static void ustack_site(void) { syscall(SYS_getppid); }
+__attribute__((noinline)) static void c(void) { ustack_site(); }
+__attribute__((noinline)) static void b(void) { c(); }
+__attribute__((noinline)) static void a(void) { b(); }
+__attribute__((noinline)) static int ustack_chain(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		a();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long i, n;
@@ -243,6 +261,8 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "chain"))
+		return ustack_chain(atol(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "stats"))
 		return stats(atol(argv[2]));
 

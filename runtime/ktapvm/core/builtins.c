@@ -21,7 +21,7 @@ static const char *const bi_name[BI__COUNT] = {
 #undef KTAP_BUILTIN
 };
 
-#define KT_SNAP 12 /* sort_pairs' snapshot: a scratch block of (key, value) pairs */
+#define KT_SNAP 13 /* sort_pairs' snapshot: a scratch block of (key, value) pairs */
 struct snap {
 	u32 pos, n;
 	struct kv pairs[]; /* 2n */
@@ -71,7 +71,7 @@ static int kv_order(const struct kv *a, const struct kv *b)
 		return a->aux < b->aux ? -1 : a->aux > b->aux;
 	if (a->t == KT_STAT) /* statistics cells sort by their count, as histogram shows them */
 		return a->u.st->count < b->u.st->count ? -1 : a->u.st->count > b->u.st->count;
-	if (a->t == KT_STRING || a->t == KT_STACK) {
+	if (a->t == KT_STRING || a->t == KT_STACK || a->t == KT_USTACK) {
 		u32 n = a->u.s->len < b->u.s->len ? a->u.s->len : b->u.s->len;
 		int d = kvm_memcmp(a->u.s->data, b->u.s->data, n);
 		if (d)
@@ -675,6 +675,32 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 			return rec_finish(&w);
 		}
 		(void)i;
+		return 0;
+	}
+	case BI_PRINT_USTACK: case BI_USTACK: {
+		/* the user stack: bare addresses (the board has no user symbols), a value of
+		 * its own type so a user and a kernel stack never compare equal */
+		u64 addrs[KTAP_STACK_DEPTH];
+		int n = ktap_plat_ustack(addrs, KTAP_STACK_DEPTH);
+		struct kstr *k;
+		if (n < 0)
+			n = 0;
+		if (n > KTAP_STACK_DEPTH)
+			n = KTAP_STACK_DEPTH;
+		if (nargs >= 1 && args[0].t == KT_NUMBER && args[0].u.n >= 0 && args[0].u.n < n)
+			n = (int)args[0].u.n;
+		k = str_scratch(s, c, (const char *)addrs, 8 * (u32)n);
+		if (!k)
+			return RT_BUDGET_MEMORY;
+		res[0].t = KT_USTACK;
+		res[0].u.s = k;
+		if (id == BI_PRINT_USTACK) {
+			struct recw w;
+			*nres = 0;
+			rec_begin(&w, s, c, REC_BACKTRACE, 0);
+			rec_value(&w, &res[0]);
+			return rec_finish(&w);
+		}
 		return 0;
 	}
 	case BI_PTABLE: {

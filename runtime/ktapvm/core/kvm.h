@@ -38,6 +38,7 @@ enum kvm_builtin_id {
 enum kvm_type {
 	KT_NIL = 0, KT_FALSE, KT_TRUE, KT_NUMBER, KT_STRING, KT_TABLE, KT_PTABLE,
 	KT_STAT, KT_FUNCTION, KT_BUILTIN, KT_EVENT, KT_STACK,
+	KT_USTACK, /* a user stack: addresses as bytes, like KT_STACK, named on the host from ELF files */
 };
 struct kstr;
 struct ktab;
@@ -48,7 +49,7 @@ struct kv {
 	u32 aux; /* function/built-in index */
 	union {
 		s64 n;
-		struct kstr *s;   /* KT_STRING, KT_STACK (addresses as bytes) */
+		struct kstr *s;   /* KT_STRING, KT_STACK, KT_USTACK (addresses as bytes) */
 		struct ktab *tab;
 		struct kptab *ptab;
 		struct kstat *st;

@@ -132,6 +132,17 @@ void rec_value(struct recw *w, const struct kv *v)
 		}
 		break;
 	}
+	case KT_USTACK: { /* addresses only: user code is named on the host, from ELF files */
+		u32 i, n = v->u.s->len / 8;
+		rec_u8(w, 12);
+		rec_u32(w, n);
+		for (i = 0; i < n && !w->overflow; i++) {
+			u64 addr;
+			kvm_memcpy(&addr, v->u.s->data + 8 * i, 8);
+			rec_u64(w, addr);
+		}
+		break;
+	}
 	default:
 		rec_u8(w, 0);
 	}

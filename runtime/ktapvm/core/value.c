@@ -74,7 +74,7 @@ out:
 
 int kv_persist(struct ktap_session *s, struct kv *v)
 {
-	if ((v->t == KT_STRING || v->t == KT_STACK) && v->u.s->scratch) {
+	if ((v->t == KT_STRING || v->t == KT_STACK || v->t == KT_USTACK) && v->u.s->scratch) {
 		struct kstr *k = str_intern(s, v->u.s->data, v->u.s->len, v->t);
 		if (!k)
 			return RT_BUDGET_MEMORY;
@@ -85,7 +85,7 @@ int kv_persist(struct ktap_session *s, struct kv *v)
 			return RT_BUDGET_MEMORY;
 		*st = *v->u.st;
 		v->u.st = st;
-	} else if (v->t == KT_EVENT || v->t > KT_STACK) { /* events, iteration snapshots */
+	} else if (v->t == KT_EVENT || v->t > KT_USTACK) { /* events, iteration snapshots */
 		return RT_STORE;
 	}
 	return 0;
@@ -100,7 +100,7 @@ int kv_equal(const struct kv *a, const struct kv *b)
 		return 1;
 	case KT_NUMBER:
 		return a->u.n == b->u.n;
-	case KT_STRING: case KT_STACK:
+	case KT_STRING: case KT_STACK: case KT_USTACK:
 		return a->u.s == b->u.s ||
 		       (a->u.s->hash == b->u.s->hash && a->u.s->len == b->u.s->len &&
 			kvm_memcmp(a->u.s->data, b->u.s->data, a->u.s->len) == 0);
@@ -119,7 +119,7 @@ u32 kv_hash(const struct kv *v)
 {
 	u64 x;
 	switch (v->t) {
-	case KT_STRING: case KT_STACK:
+	case KT_STRING: case KT_STACK: case KT_USTACK:
 		return v->u.s->hash;
 	case KT_NUMBER:
 		x = (u64)v->u.n;

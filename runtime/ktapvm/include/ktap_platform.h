@@ -114,6 +114,9 @@ int ktap_plat_read_kernel_string(u64 addr, char *buf, int max);
 #define KTAP_STACK_DEPTH 16
 /* Fill at most max return addresses of the current kernel stack; return the count. */
 int ktap_plat_stack(u64 *addrs, int max);
+/* Fill at most max return addresses of the current task's user stack (its pc first, then
+ * a frame-pointer walk); 0 for a kernel thread or where no user context is known. */
+int ktap_plat_ustack(u64 *addrs, int max);
 /* Name addr as "symbol+0xoff" into buf (NUL-terminated); return the length. */
 int ktap_plat_symbolize(u64 addr, char *buf, int max);
 

@@ -26,6 +26,10 @@
 #include <linux/hardirq.h>
 #include <linux/ptrace.h>
 #include <linux/stacktrace.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/uaccess.h>
+#include <linux/compat.h>
 #include <asm/irq_regs.h>
 #ifdef CONFIG_X86
 #include <asm/unwind.h>
@@ -204,4 +208,114 @@ int ktap_plat_stack(u64 *addrs, int max)
 	if (!anchor && x.regs)
 		anchor = instruction_pointer(x.regs);
 	return kt_stack_cut(anchor, addrs, max);
+}
+
+/*
+ * ustack(): the user stack of the current task, its pc first, then a frame-pointer walk
+ * of its user memory, the way perf's user callchains walk it. Registers: the traced
+ * context's when it is user mode (a uprobe, a profile sample of user code), else the
+ * task's saved user registers (task_pt_regs: a syscall, an interrupt of its kernel code).
+ * Nothing for kernel threads (no mm) and nothing in NMI. User memory is read only with
+ * copy_from_user_nofault (page faults disabled: a page not present ends the walk). The
+ * walk stops at the depth, at a read that fails, at a return address of 0, and at a
+ * frame pointer that does not increase or is misaligned, so a corrupt or hostile chain
+ * ends in at most KTAP_STACK_DEPTH reads.
+ *
+ * Frame layouts (the frame pointer fp; W the word size of the task):
+ *   x86 (i386, x86_64, 32-bit tasks on x86_64): [fp] previous fp, [fp+W] return address
+ *   arm64 (x29): [fp] previous fp, [fp+8] lr (32-bit tasks: the pc only)
+ *   arm (gcc's frames, as perf's arm walk reads them): [fp-4] previous fp, [fp] lr
+ *   powerpc (r1 back chain): [sp] previous sp, saved LR at [previous sp + 2W]
+ *     (ppc64; ppc32 at [previous sp + 4]); 32-bit tasks on ppc64: the pc only
+ * Code built without frame pointers gives wrong frames after the first; a leaf function
+ * that makes no frame (a libc syscall stub) hides its caller, as in perf.
+ */
+static bool kt_uread(unsigned long addr, int size, unsigned long *out)
+{
+	u32 v32;
+	u64 v64;
+
+	if (size == 4) {
+		if (copy_from_user_nofault(&v32, (const void __user *)addr, 4))
+			return false;
+		*out = v32;
+	} else {
+		if (copy_from_user_nofault(&v64, (const void __user *)addr, 8))
+			return false;
+		*out = (unsigned long)v64;
+	}
+	return true;
+}
+
+static struct pt_regs *kt_ustack_regs(void)
+{
+	struct pt_regs *regs = this_cpu_ptr(&kt_stack_ctxs)->level[kt_context_slot()].regs;
+
+	if (regs && user_mode(regs))
+		return regs;
+	if (!current->mm || (current->flags & PF_KTHREAD))
+		return NULL;
+	regs = task_pt_regs(current);
+	return regs && user_mode(regs) ? regs : NULL;
+}
+
+int ktap_plat_ustack(u64 *addrs, int max)
+{
+	struct pt_regs *regs;
+	unsigned long fp, next, ret;
+	int n = 0, w = sizeof(unsigned long);
+
+	if (max > KTAP_STACK_DEPTH)
+		max = KTAP_STACK_DEPTH;
+	if (max <= 0 || in_nmi())
+		return 0;
+	regs = kt_ustack_regs();
+	if (!regs)
+		return 0;
+	addrs[n++] = instruction_pointer(regs);
+#if defined(CONFIG_X86)
+#ifdef CONFIG_X86_64
+	if (!user_64bit_mode(regs))
+		w = 4;
+#endif
+	fp = regs->bp;
+#elif defined(CONFIG_ARM64)
+	if (is_compat_task())
+		return n;
+	fp = regs->regs[29];
+#elif defined(CONFIG_ARM)
+	fp = regs->ARM_fp;
+#elif defined(CONFIG_PPC)
+#ifdef CONFIG_PPC64
+	if (is_32bit_task())
+		return n;
+#endif
+	fp = regs->gpr[1];
+#else
+	return n;
+#endif
+	if (w == 4)
+		fp &= 0xffffffffUL;
+	while (n < max) {
+		if (!fp || (fp & (w - 1)))
+			break;
+#if defined(CONFIG_ARM)
+		if (fp < 4 || !kt_uread(fp - 4, w, &next) || !kt_uread(fp, w, &ret))
+			break;
+#elif defined(CONFIG_PPC)
+		if (!kt_uread(fp, w, &next) || next <= fp || (next & (w - 1)) ||
+		    !kt_uread(next + (w == 8 ? 16 : 4), w, &ret))
+			break;
+#else
+		if (!kt_uread(fp, w, &next) || !kt_uread(fp + w, w, &ret))
+			break;
+#endif
+		if (!ret)
+			break;
+		addrs[n++] = ret;
+		if (next <= fp)
+			break; /* the chain must climb the stack: no loop, no walk downwards */
+		fp = next;
+	}
+	return n;
 }

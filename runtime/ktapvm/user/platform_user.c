@@ -160,6 +160,14 @@ int ktap_plat_stack(u64 *addrs, int max)
 	return n;
 }
 
+/* Replay events carry no user stack (docs/replay-format.md): ustack() is empty here. */
+int ktap_plat_ustack(u64 *addrs, int max)
+{
+	(void)addrs;
+	(void)max;
+	return 0;
+}
+
 int ktap_plat_symbolize(u64 addr, char *buf, int max)
 {
 	const char *name = replay_symbol_name(addr);

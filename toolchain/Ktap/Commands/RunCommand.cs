@@ -174,6 +174,8 @@ public static class RunCommand
         var output = OutputFactory(model, request.Format, writer, ctx.Err, compiledHere, CommonOptions.ColourOn(request.Color, writer));
         if (output is RecordOutput records && AddressNaming.BundleNeedsNames(model))
             records.Names = KernelNames(ctx, connection, board, facts.Release);
+        if (output is RecordOutput urecords && AddressNaming.BundleNeedsUserNames(model))
+            urecords.UserNames = UserNames(ctx, connection, model, request.Workload);
         if (stackFiles.Wanted) stackFiles.Attach(output);
         if (ctx.Env("KTAP_TIMING") == "1") output = new FirstOutputTimer(output, () => stage("first records"));
         return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
@@ -207,6 +209,38 @@ public static class RunCommand
             ctx.Err.WriteLine($"ktap: warning: kernel addresses print in hex: {TerminalText.Line(e.Message)}");
             return null;
         }
+    }
+
+    // ustack frames are named from the executables this session knows: the uprobe targets
+    // and the workload's program (ET_EXEC files only, see UserSymbols). A file that cannot
+    // be read leaves its frames in hex, with a warning.
+    private static IAddressNames? UserNames(CommandContext ctx, BoardConnection connection, BundleModel model, IReadOnlyList<string> workload)
+    {
+        var paths = model.Events.Where(e => e.Kind is EventKind.Uprobe or EventKind.Uretprobe && e.Target is not null)
+            .Select(e => e.Target!).ToList();
+        if (workload.Count > 0)
+        {
+            var program = workload[0];
+            if (!program.Contains('/'))
+                program = connection.Run("command -v -- " + Shell.Quote(program)).Text.Trim();
+            if (program.StartsWith('/') && !program.Contains('\n')) paths.Add(program);
+        }
+        var files = new List<ElfSymbols>();
+        foreach (var path in paths.Distinct(StringComparer.Ordinal).Take(8))
+        {
+            try
+            {
+                var elf = new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path);
+                if (!elf.FixedAddresses)
+                    ctx.Err.WriteLine($"ktap: warning: {TerminalText.Line(path)} is position-independent: its user stack frames print in hex");
+                files.Add(elf);
+            }
+            catch (Exception e) when (e is ElfException or KtapException)
+            {
+                ctx.Err.WriteLine($"ktap: warning: user stack frames of {TerminalText.Line(path)} print in hex: {TerminalText.Line(e.Message)}");
+            }
+        }
+        return files.Count > 0 ? new UserSymbols(files) : null;
     }
 
     /// <summary>Connects; an emulated board that does not answer is started first (the embedded default).</summary>

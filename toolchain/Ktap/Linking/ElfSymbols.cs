@@ -48,6 +48,7 @@ public sealed class ElfSymbols
         _is64 = data[4] switch { 1 => false, 2 => true, _ => throw new ElfException($"{name}: unknown ELF class {data[4]}") };
         _big = data[5] switch { 1 => false, 2 => true, _ => throw new ElfException($"{name}: unknown ELF byte order {data[5]}") };
         var machine = U16(18);
+        FixedAddresses = U16(16) == 2; // ET_EXEC
         ReadProgramHeaders();
         return (_is64, _big, machine, ReadSymbols(machine));
     }
@@ -58,6 +59,8 @@ public sealed class ElfSymbols
     /// <summary>e_machine: 3 x86, 62 x86_64, 40 ARM, 20 PowerPC, 183 AArch64.</summary>
     public int Machine { get; }
     public IReadOnlyList<ElfSymbol> Symbols { get; }
+    /// <summary>True for an ET_EXEC file (not PIE, not a shared library): its symbol addresses are the run-time addresses.</summary>
+    public bool FixedAddresses { get; private set; }
 
     /// <summary>The function named <paramref name="symbol"/>; throws with a "did you mean" when absent.</summary>
     public ElfSymbol Find(string symbol)

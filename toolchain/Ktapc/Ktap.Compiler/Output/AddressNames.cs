@@ -20,16 +20,16 @@ public interface IAddressNames
 /// </summary>
 public static class AddressNaming
 {
-    public static Record Apply(Record r, IAddressNames? names)
+    public static Record Apply(Record r, IAddressNames? names, IAddressNames? userNames = null)
     {
-        if (names is null) return r;
+        if (names is null && userNames is null) return r;
         return r switch
         {
-            PrintRecord p => p with { Values = p.Values.Select(v => Stack(v, names)).ToList() },
-            PrintfRecord p => p with { Values = p.Values.Select(v => Stack(v, names)).ToList() },
-            DynamicPrintfRecord d => d with { Values = d.Values.Select(v => Stack(v, names)).ToList() },
-            BacktraceRecord b => b with { Stack = Stack(b.Stack, names) },
-            HistogramRecord h => h with { Rows = h.Rows.Select(row => (Key(row.Key, names), row.Count)).ToList() },
+            PrintRecord p => p with { Values = p.Values.Select(v => Stack(v, names, userNames)).ToList() },
+            PrintfRecord p => p with { Values = p.Values.Select(v => Stack(v, names, userNames)).ToList() },
+            DynamicPrintfRecord d => d with { Values = d.Values.Select(v => Stack(v, names, userNames)).ToList() },
+            BacktraceRecord b => b with { Stack = Stack(b.Stack, names, userNames) },
+            HistogramRecord h => h with { Rows = h.Rows.Select(row => (Key(row.Key, names, userNames), row.Count)).ToList() },
             _ => r,
         };
     }
@@ -42,12 +42,22 @@ public static class AddressNaming
         return model.Functions.Any(f => f.Code.Any(i => Instruction.Op(i) == Opcode.LOADBUILTIN && wanted.Contains(Instruction.Bx(i))));
     }
 
-    private static RecordValue Stack(RecordValue v, IAddressNames names)
+    /// <summary>True when the bundle calls ustack or print_ustack (user names are worth reading ELF files for).</summary>
+    public static bool BundleNeedsUserNames(Ktap.Bundle.BundleModel model)
     {
-        if (v.Tag != ValueTag.Stack || v.Frames is null) return v;
-        return v with { Frames = v.Frames.Select(f => names.Name(f.Address) is { } n ? f with { Symbol = n } : f).ToList() };
+        var wanted = BuiltinTable.All.Where(b => b.Name is "ustack" or "print_ustack").Select(b => b.Id).ToHashSet();
+        return model.Functions.Any(f => f.Code.Any(i => Instruction.Op(i) == Opcode.LOADBUILTIN && wanted.Contains(Instruction.Bx(i))));
     }
 
-    private static RecordValue Key(RecordValue v, IAddressNames names) =>
-        v.Tag == ValueTag.Number && names.Name((ulong)v.Number) is { } n ? RecordValue.Str(n) : Stack(v, names);
+    // A kernel stack is named from kallsyms, a user stack only from the user names: a user
+    // address never gets a kernel symbol (nor the other way round).
+    private static RecordValue Stack(RecordValue v, IAddressNames? names, IAddressNames? userNames)
+    {
+        var table = v.Tag switch { ValueTag.Stack => names, ValueTag.UserStack => userNames, _ => null };
+        if (table is null || v.Frames is null) return v;
+        return v with { Frames = v.Frames.Select(f => table.Name(f.Address) is { } n ? f with { Symbol = n } : f).ToList() };
+    }
+
+    private static RecordValue Key(RecordValue v, IAddressNames? names, IAddressNames? userNames) =>
+        v.Tag == ValueTag.Number && names is not null && names.Name((ulong)v.Number) is { } n ? RecordValue.Str(n) : Stack(v, names, userNames);
 }

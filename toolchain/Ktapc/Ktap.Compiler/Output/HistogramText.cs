@@ -26,7 +26,7 @@ public static class HistogramText
             shown++;
             int ratio = Bar(count, h.Sum, BarWidth);
             string dist = new string('@', ratio) + new string(' ', BarWidth - ratio);
-            string k = key.Tag == ValueTag.Stack ? ValueText.Stack(key).Replace(" => ", "").Replace('\n', ',') : ValueText.Of(key);
+            string k = key.Tag is ValueTag.Stack or ValueTag.UserStack ? ValueText.Stack(key).Replace(" => ", "").Replace('\n', ',') : ValueText.Of(key);
             string num = count.ToString(CultureInfo.InvariantCulture).PadRight(7);
             if (key.Tag == ValueTag.String && key.Bytes!.Length > 32)
                 sb.Append(k).Append(dist).Append('\n').Append(count.ToString(CultureInfo.InvariantCulture)).Append("\n\n");
@@ -65,7 +65,7 @@ public static class HistogramText
 
     /// <summary>A key on one line: a stack's frames joined by commas, as histogram() prints them.</summary>
     private static string KeyText(RecordValue key) =>
-        key.Tag == ValueTag.Stack ? ValueText.Stack(key).Replace(" => ", "").Replace('\n', ',') : ValueText.Of(key);
+        key.Tag is ValueTag.Stack or ValueTag.UserStack ? ValueText.Stack(key).Replace(" => ", "").Replace('\n', ',') : ValueText.Of(key);
 
     /// <summary>
     /// value/whole of width, in 0..width: counts come from the board and may be negative or

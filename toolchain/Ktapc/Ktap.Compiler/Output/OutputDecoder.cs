@@ -41,6 +41,9 @@ public sealed class OutputDecoder(BundleModel bundle)
 
     /// <summary>The board's kernel symbols, when the host has them: stack frames and address keys print as symbol+0xoff (<see cref="AddressNaming"/>).</summary>
     public IAddressNames? Names { get; set; }
+
+    /// <summary>Names of user code (the ELF symbols of the session's executables): user stack frames print as symbol+0xoff.</summary>
+    public IAddressNames? UserNames { get; set; }
     private string Source => Bundle.SourceName ?? "<script>";
     private string SafeSource => TerminalText.Quote(Source);
 
@@ -59,7 +62,7 @@ public sealed class OutputDecoder(BundleModel bundle)
 
     public void Text(Record r, TextWriter output, TextWriter diagnostics)
     {
-        r = AddressNaming.Apply(r, Names);
+        r = AddressNaming.Apply(r, Names, UserNames);
         switch (r)
         {
             case ErrorRecord e:
@@ -132,7 +135,7 @@ public sealed class OutputDecoder(BundleModel bundle)
 
     public string Json(Record r)
     {
-        r = AddressNaming.Apply(r, Names);
+        r = AddressNaming.Apply(r, Names, UserNames);
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))
         {
@@ -247,9 +250,9 @@ public sealed class OutputDecoder(BundleModel bundle)
                 w.WriteNumber("min", v.Min); w.WriteNumber("max", v.Max);
                 w.WriteEndObject();
                 break;
-            case ValueTag.Stack:
+            case ValueTag.Stack: case ValueTag.UserStack:
                 w.WriteStartObject();
-                w.WriteStartArray("stack");
+                w.WriteStartArray(v.Tag == ValueTag.UserStack ? "ustack" : "stack");
                 foreach (var f in v.Frames ?? Array.Empty<StackFrame>())
                 {
                     w.WriteStartObject();

@@ -156,6 +156,15 @@ public static class RecordReader
                     }
                     return new RecordValue(tag, Frames: frames);
                 }
+                case ValueTag.UserStack:
+                {
+                    uint n = U32();
+                    if (n > HostLimits.StackFrames) throw new RecordFormatException($"user stack of {n} frames", _pos);
+                    if ((ulong)n * 8 > (ulong)Remaining) throw new RecordFormatException($"a user stack of {n} frames runs past the record end", _pos);
+                    var frames = new List<StackFrame>((int)n);
+                    for (int i = 0; i < n; i++) frames.Add(new StackFrame((ulong)S64(), ""));
+                    return new RecordValue(tag, Frames: frames);
+                }
                 default:
                     throw new RecordFormatException($"unknown value tag {(byte)tag}", _pos - 1);
             }

@@ -18,7 +18,7 @@ public static class ValueText
         ValueTag.Statistics => $"count={v.Count} sum={v.Sum} min={v.Min} max={v.Max} avg={Average(v)}",
         ValueTag.Function => $"function: 0x{v.Number:x8}",
         ValueTag.Builtin => "builtin: " + (v.Number >= 0 && v.Number < BuiltinTable.All.Count ? BuiltinTable.All[(int)v.Number].Name : v.Number.ToString()),
-        ValueTag.Stack => Stack(v),
+        ValueTag.Stack or ValueTag.UserStack => Stack(v),
         _ => "?",
     };
 
