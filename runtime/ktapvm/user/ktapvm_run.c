@@ -9,6 +9,7 @@
 #include <time.h>
 #include "replay.h"
 #include "json.h"
+#include "exit_codes.h"
 
 int replay_event_from_json(const struct json *j, struct replay_event *e, char *msg, size_t msgsz);
 int replay_probe_matches(const struct ktap_probe *p, const char *ev);
@@ -31,7 +32,7 @@ static void usage(void)
 		"  --max-records N   the transport takes N records, then is full (tests lost records)\n"
 		"  --bench N         fire the first probe N times with the first event, print ns/event\n",
 		prog);
-	exit(2);
+	exit(KTAP_EXIT_Usage);
 }
 
 static unsigned char *read_file(const char *path, long *len)
@@ -194,24 +195,24 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
 			if (parse_limit(argv[++i], &limits)) {
 				fprintf(stderr, "%s: bad --limit '%s' (insns|depth|string|table|memory=N, N > 0)\n", prog, argv[i]);
-				return 2;
+				return KTAP_EXIT_Usage;
 			}
 		} else if (!strcmp(argv[i], "--max-limit") && i + 1 < argc) {
 			if (parse_bound(argv[++i], &bounds)) {
 				fprintf(stderr, "%s: bad --max-limit '%s' (insns|depth|string|table|memory|run_ns|process_insns=N, N > 0)\n",
 					prog, argv[i]);
-				return 2;
+				return KTAP_EXIT_Usage;
 			}
 		} else if (!strcmp(argv[i], "--target") && i + 1 < argc) {
 			if (parse_target(argv[++i], &target)) {
 				fprintf(stderr, "%s: unknown --target '%s' (x86, x86_64, arm-v7, powerpc)\n", prog, argv[i]);
-				return 2;
+				return KTAP_EXIT_Usage;
 			}
 		} else if (!strcmp(argv[i], "--cpus") && i + 1 < argc) {
 			replay_ctx.ncpus = atoi(argv[++i]);
 			if (replay_ctx.ncpus < 1 || replay_ctx.ncpus > 256) {
 				fprintf(stderr, "%s: --cpus must be 1..256\n", prog);
-				return 2;
+				return KTAP_EXIT_Usage;
 			}
 		} else if (!strcmp(argv[i], "--max-records") && i + 1 < argc)
 			replay_ctx.max_records = atoll(argv[++i]);
@@ -238,12 +239,12 @@ int main(int argc, char **argv)
 	bundle = read_file(bundle_path, &blen);
 	if (!bundle) {
 		fprintf(stderr, "%s: cannot read bundle %s\n", prog, bundle_path);
-		return 2;
+		return KTAP_EXIT_Usage;
 	}
 	events = read_file(events_path, &elen);
 	if (!events) {
 		fprintf(stderr, "%s: cannot read events %s\n", prog, events_path);
-		return 2;
+		return KTAP_EXIT_Usage;
 	}
 	s = ktap_session_load(bundle, (u32)blen, &target, &limits, &bounds, 0, &err, msg);
 	free(bundle);
@@ -252,7 +253,7 @@ int main(int argc, char **argv)
 	if (!s) {
 		fprintf(stderr, "%s: %s: %s\n", prog, bundle_path, msg);
 		free(events);
-		return 3;
+		return KTAP_EXIT_ScriptError;
 	}
 	nprobe = ktap_session_probe_count(s);
 	tm = calloc(nprobe + 1, sizeof(*tm));
@@ -267,7 +268,7 @@ int main(int argc, char **argv)
 			ktap_session_free(s);
 			free(events);
 			free(tm);
-			return 3;
+			return KTAP_EXIT_ScriptError;
 		}
 		if (pr.kind == KTAP_PROBE_TICK || pr.kind == KTAP_PROBE_PROFILE) {
 			tm[ntm].probe = p;
@@ -296,27 +297,27 @@ int main(int argc, char **argv)
 		j = json_parse(line, &jerr, &at);
 		if (!j) {
 			fprintf(stderr, "%s:%d:%d: %s\n", events_path, lineno, at + 1, jerr);
-			rc = 4;
+			rc = KTAP_EXIT_EventsInvalid;
 			break;
 		}
 		if (replay_event_from_json(j, &e, emsg, sizeof(emsg))) {
 			fprintf(stderr, "%s:%d: %s\n", events_path, lineno, emsg);
 			json_free(j);
-			rc = 4;
+			rc = KTAP_EXIT_EventsInvalid;
 			break;
 		}
 		if (e.cpu >= replay_ctx.ncpus) {
 			fprintf(stderr, "%s:%d: cpu %d outside the replay's %d CPUs (--cpus)\n", events_path, lineno,
 				e.cpu, replay_ctx.ncpus);
 			json_free(j);
-			rc = 4;
+			rc = KTAP_EXIT_EventsInvalid;
 			break;
 		}
 		if (started && e.ts < replay_ctx.now_ns) {
 			fprintf(stderr, "%s:%d: ts %llu goes back in time (previous %llu)\n", events_path, lineno,
 				e.ts, replay_ctx.now_ns);
 			json_free(j);
-			rc = 4;
+			rc = KTAP_EXIT_EventsInvalid;
 			break;
 		}
 		if (!started) {

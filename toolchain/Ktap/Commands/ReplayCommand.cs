@@ -16,8 +16,6 @@ public sealed record ReplayRequest(string BundlePath, string EventsPath, OutputF
 /// </summary>
 public static class ReplayCommand
 {
-    public const int Ok = 0, Failed = 1, Usage = 2;
-
     public static Command Create()
     {
         var bundle = new Argument<string>("bundle") { Description = "the compiled bundle (.kbc), built for this machine's architecture" };
@@ -42,17 +40,17 @@ public static class ReplayCommand
     /// <summary>Runs the replay; output to <paramref name="output"/>, messages to <paramref name="error"/>.</summary>
     public static int Run(ReplayRequest request, TextWriter output, TextWriter error)
     {
-        if (!File.Exists(request.BundlePath)) { error.WriteLine($"ktap: bundle not found: {request.BundlePath}"); return Usage; }
-        if (!File.Exists(request.EventsPath)) { error.WriteLine($"ktap: replay file not found: {request.EventsPath}"); return Usage; }
+        if (!File.Exists(request.BundlePath)) { error.WriteLine($"ktap: bundle not found: {request.BundlePath}"); return ExitCodes.Usage; }
+        if (!File.Exists(request.EventsPath)) { error.WriteLine($"ktap: replay file not found: {request.EventsPath}"); return ExitCodes.Usage; }
         BundleModel model;
         try { model = BundleReader.Read(File.ReadAllBytes(request.BundlePath)); }
-        catch (BundleFormatException e) { error.WriteLine($"ktap: {request.BundlePath}: {e.Message}"); return Failed; }
+        catch (BundleFormatException e) { error.WriteLine($"ktap: {request.BundlePath}: {e.Message}"); return ExitCodes.ScriptError; }
 
         string? runner = request.RunnerPath ?? FindRunner();
         if (runner is null)
         {
             error.WriteLine("ktap: cannot find the user-space VM: set KTAP_RUNNER or build out/runtime/native/ktapvm-run (make -C runtime/ktapvm/user)");
-            return Failed;
+            return ExitCodes.Failure;
         }
         var psi = new ProcessStartInfo(runner)
         {
@@ -76,7 +74,7 @@ public static class ReplayCommand
             runnerErrors = err.Result;
             runnerExit = p.ExitCode;
         }
-        int rc = Ok;
+        int rc = ExitCodes.Success;
         try
         {
             var decoder = new OutputDecoder(model) { Colour = CommonOptions.ColourOn(request.Color, output) };
@@ -84,18 +82,23 @@ public static class ReplayCommand
             if (summary is null && runnerExit == 0)
             {
                 error.WriteLine("ktap: the VM's output ended without its session summary");
-                rc = Failed;
+                rc = ExitCodes.Failure;
             }
+            else if (summary is { RuntimeErrors: > 0 }) rc = ExitCodes.RuntimeErrors; // as `ktap run`
         }
         catch (Exception e) when (e is RecordFormatException or PrintfException)
         {
             error.WriteLine($"ktap: {e.Message}");
-            rc = Failed;
+            rc = ExitCodes.Failure;
         }
         // The runner's own messages already name the bundle or the replay line.
         foreach (var line in runnerErrors.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             error.WriteLine(line.StartsWith("ktapvm-run: ", StringComparison.Ordinal) ? "ktap: " + line["ktapvm-run: ".Length..] : "ktap: " + line);
-        return runnerExit != 0 ? Failed : rc;
+        // The runner exits with the shared codes (ktap_exit_codes.def): a refused bundle is a
+        // script error, a bad events file its own code; anything else (a crash) is a failure.
+        if (runnerExit != 0)
+            return ExitCodes.All.Any(c => c.Code == runnerExit && c.Code != ExitCodes.Success) ? runnerExit : ExitCodes.Failure;
+        return rc;
     }
 
     /// <summary>KTAP_RUNNER, else out/runtime/native/ktapvm-run under the repository root (found from here upwards).</summary>

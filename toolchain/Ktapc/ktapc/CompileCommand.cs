@@ -93,11 +93,11 @@ public static class CompileCommand
         catch (Exception e)
         {
             // A compiler bug must still end as one line and an exit code, never a stack trace.
-            return context.Fail(ExitCodes.ScriptErrors, $"internal compiler error: {e.GetType().Name}: {e.Message}");
+            return context.Fail(ExitCodes.ScriptError, $"internal compiler error: {e.GetType().Name}: {e.Message}");
         }
 
         foreach (var d in result.Diagnostics) context.Error.WriteLine(d.ToString());
-        if (result.Bundle is null) return ExitCodes.ScriptErrors;
+        if (result.Bundle is null) return ExitCodes.ScriptError;
 
         // Write beside the target and rename, so a failed write never leaves half a bundle.
         var full = context.FullPath(output);
@@ -112,7 +112,7 @@ public static class CompileCommand
             try { File.Delete(temporary); } catch (IOException) { }
             return context.Fail(ExitCodes.Usage, $"cannot write '{output}': {e.Message}");
         }
-        return ExitCodes.Ok;
+        return ExitCodes.Success;
     }
 
     public static string UnknownTarget(string name)

@@ -28,7 +28,7 @@ public static class DumpCommand
 
         BundleModel model;
         try { model = BundleReader.Read(data); }
-        catch (BundleFormatException e) { return context.Fail(ExitCodes.ScriptErrors, $"{bundlePath}: {e.Message}"); }
+        catch (BundleFormatException e) { return context.Fail(ExitCodes.ScriptError, $"{bundlePath}: {e.Message}"); }
 
         string? source = null;
         if (sourcePath is not null)
@@ -49,7 +49,7 @@ public static class DumpCommand
         output.WriteLine();
         Disassembler.Disassemble(model, output, source);
         output.Flush();
-        return ExitCodes.Ok;
+        return ExitCodes.Success;
     }
 
     // The bundle's source_name is untrusted text, never a path to open: only a script file

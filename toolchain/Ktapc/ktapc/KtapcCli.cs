@@ -30,7 +30,7 @@ public static class KtapcCli
 
     private static int RunUnguarded(string[] args, CliContext context)
     {
-        var root = new RootCommand("ktapc: compile ktap scripts into bytecode bundles (.kbc) for a target board.\n" + ExitCodes.HelpText);
+        var root = new RootCommand("ktapc: compile ktap scripts into bytecode bundles (.kbc) for a target board.\n" + ExitCodesHelp);
         CompileCommand.Configure(root, context);
         root.Add(DumpCommand.Create(context));
         root.Add(TargetsCommand.Create(context));
@@ -52,7 +52,13 @@ public static class KtapcCli
         public override int Invoke(ParseResult parseResult)
         {
             context.Out.WriteLine(VersionText);
-            return ExitCodes.Ok;
+            return ExitCodes.Success;
         }
     }
+
+    /// <summary>The codes ktapc can exit with, worded as in ktap_exit_codes.def (shared with ktap and ktapvm-run).</summary>
+    public static readonly int[] Codes = [ExitCodes.Success, ExitCodes.Usage, ExitCodes.ScriptError, ExitCodes.Internal];
+
+    public static string ExitCodesHelp =>
+        "Exit codes: " + string.Join("; ", ExitCodes.All.Where(c => Codes.Contains(c.Code)).Select(c => $"{c.Code} {c.Meaning}")) + ".";
 }

@@ -29,6 +29,6 @@ public static class TargetsCommand
             o.WriteLine($"  return       {regs.ReturnRegister}, stack pointer {regs.StackPointer}");
             o.WriteLine($"  syscalls     {SyscallConventions.EnterTracepoint("NAME")}: arg1 = number, arg2.. = arguments; absent: {string.Join(" ", p.Syscalls.Absent.Order(StringComparer.Ordinal))}");
         }
-        return ExitCodes.Ok;
+        return ExitCodes.Success;
     }
 }

@@ -46,7 +46,7 @@ public class CompileTests
     {
         using var cli = new CliRun();
         File.WriteAllText(cli.PathOf("bad.kp"), "trace syscalls:sys_enter_read {\n  print(\n");
-        Assert.Equal(1, cli.Run("--target", "x86", "bad.kp"));
+        Assert.Equal(ExitCodes.ScriptError, cli.Run("--target", "x86", "bad.kp"));
         Assert.Matches(@"^bad\.kp\(\d+,\d+\): error KTAP\d{4}: .+", cli.Err);
         Assert.False(File.Exists(cli.PathOf("bad.kbc")));
     }
@@ -59,7 +59,7 @@ public class CompileTests
         File.WriteAllText(cli.PathOf("w.kp"), "function f() {\n    var unused = 1\n}\nf()\n");
         Assert.Equal(0, cli.Run("--target", "x86", "w.kp"));
         Assert.Contains(": warning KTAP", cli.Err);
-        Assert.Equal(1, cli.Run("--target", "x86", "w.kp", "-o", "w2.kbc", "--warnaserror"));
+        Assert.Equal(ExitCodes.ScriptError, cli.Run("--target", "x86", "w.kp", "-o", "w2.kbc", "--warnaserror"));
         Assert.Contains(": error KTAP", cli.Err);
         Assert.False(File.Exists(cli.PathOf("w2.kbc")));
     }

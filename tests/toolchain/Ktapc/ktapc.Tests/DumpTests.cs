@@ -62,7 +62,7 @@ public class DumpTests
         var b = Bundle(TargetProfiles.X86_64);
         b[4] = 9;
         File.WriteAllBytes(cli.PathOf("bad.kbc"), b);
-        Assert.Equal(1, cli.Run("dump", "bad.kbc"));
+        Assert.Equal(ExitCodes.ScriptError, cli.Run("dump", "bad.kbc"));
         Assert.Equal("ktapc: bad.kbc: unsupported bundle format version 9 (this reader: 1)\n", cli.Err);
     }
 }

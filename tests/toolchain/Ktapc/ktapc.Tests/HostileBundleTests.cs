@@ -72,7 +72,7 @@ public class HostileBundleTests
         // (lines must match the code: one more line for the inserted instruction)
         var b = Bundle("evf.kp", (m, f) => { f.Code.Insert(0, Instruction.ABx(Opcode.EVFIELD, 0, 60000)); f.Lines.Insert(0, 1); });
         File.WriteAllBytes(cli.PathOf("evf.kbc"), b);
-        Assert.Equal(1, cli.Run("dump", "evf.kbc"));
+        Assert.Equal(ExitCodes.ScriptError, cli.Run("dump", "evf.kbc"));
         Assert.Contains("string index 60000 out of range", cli.Err);
         Assert.DoesNotContain("   at ", cli.Err);
     }

@@ -9,7 +9,7 @@ namespace Ktap.Output;
 public static class UnexpectedFailure
 {
     /// <summary>The exit code of an unexpected failure (sysexits' EX_SOFTWARE).</summary>
-    public const int ExitCode = 70;
+    public const int ExitCode = ExitCodes.Internal;
 
     /// <summary>The failure behind task and reflection wrappers.</summary>
     public static Exception Unwrap(Exception e)

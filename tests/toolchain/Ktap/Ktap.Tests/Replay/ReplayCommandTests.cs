@@ -110,7 +110,7 @@ public sealed class ReplayCommandTests : IDisposable
     {
         var o = new StringWriter();
         var e = new StringWriter();
-        Assert.Equal(ReplayCommand.Usage, ReplayCommand.Run(new ReplayRequest(Path.Combine(_dir, "none.kbc"), "x", OutputFormat.Text, Array.Empty<string>()), o, e));
+        Assert.Equal(ExitCodes.Usage, ReplayCommand.Run(new ReplayRequest(Path.Combine(_dir, "none.kbc"), "x", OutputFormat.Text, Array.Empty<string>()), o, e));
         Assert.Contains("bundle not found", e.ToString());
     }
 }
