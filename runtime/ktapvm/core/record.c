@@ -150,17 +150,12 @@ void rec_value(struct recw *w, const struct kv *v)
 
 int rec_end(struct recw *w)
 {
-	int full;
 	while (!w->overflow && (w->len & 3))
 		rec_u8(w, 0);
-	if (w->overflow) {
-		w->c->n_lost++;
-		return -KTAP_ENOSPC;
-	}
 	/* the process slot runs only in process context: it may wait for the reader */
-	full = w->c == kvm_process_slot(w->s) ? ktap_plat_emit_process(w->s, w->buf, w->len)
-					      : ktap_plat_emit(w->s, w->buf, w->len);
-	if (full) {
+	if (w->overflow || (w->c == kvm_process_slot(w->s)
+				    ? ktap_plat_emit_process(w->s, w->buf, w->len)
+				    : ktap_plat_emit(w->s, w->buf, w->len)) != 0) {
 		w->c->n_lost++;
 		return -KTAP_ENOSPC;
 	}

@@ -69,13 +69,16 @@ static int kt_ring_put(struct kt_session *s, const void *bytes, u32 len)
 	return 0;
 }
 
+static int kt_ring_lost(struct kt_session *s)
+{
+	atomic64_inc(&s->lost);
+	return -KTAP_ENOSPC;
+}
+
 /* [probe] A full ring refuses the record; it is counted as lost. */
 int kt_ring_write(struct kt_session *s, const void *bytes, u32 len)
 {
-	if (kt_ring_put(s, bytes, len) == 0)
-		return 0;
-	atomic64_inc(&s->lost);
-	return -KTAP_ENOSPC;
+	return kt_ring_put(s, bytes, len) ? kt_ring_lost(s) : 0;
 }
 
 /*
@@ -105,10 +108,7 @@ int kt_ring_write_wait(struct kt_session *s, const void *bytes, u32 len)
 		wake_up_interruptible(&s->readers);
 		usleep_range(500, 1000);
 	}
-	if (ret == 0)
-		return 0;
-	atomic64_inc(&s->lost);
-	return -KTAP_ENOSPC;
+	return ret ? kt_ring_lost(s) : 0;
 }
 
 bool kt_ring_empty(struct kt_session *s)
@@ -153,7 +153,8 @@ static bool kt_ring_take(struct kt_session *s)
 
 /*
  * Copy whole records (and at most one partial one) to user space; called with read_lock
- * held (not the session lock: trace_end may be waiting for room), never blocks. Returns bytes copied (0 when empty) or -EFAULT.
+ * held (not the session lock: trace_end may be waiting for room), never blocks.
+ * Returns bytes copied (0 when empty) or -EFAULT.
  */
 ssize_t kt_ring_read(struct kt_session *s, char __user *buf, size_t count)
 {
