@@ -230,6 +230,13 @@ static void value(struct ktap_session *s, struct cur *c, const struct replay_eve
 			gbytes(c, g32(c, "symbol length"), "symbol");
 		}
 		return;
+	case 12:
+		/* a user stack: bare addresses; replay events carry none (docs/replay-format.md),
+		 * so here any frame came from somewhere it must not */
+		n = g32(c, "user stack depth");
+		if (n)
+			violation("record: %s user stack of %u frames from an event with none", where, n);
+		return;
 	}
 	violation("record: %s has value tag %u", where, tag);
 }
@@ -356,7 +363,7 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 			break;
 		}
 		case REC_BACKTRACE:
-			if (a || c.end - c.p < 1 || *c.p != 11)
+			if (a || c.end - c.p < 1 || (*c.p != 11 && *c.p != 12))
 				violation("%s: a=%u or not a stack value", where, a);
 			value(s, &c, ev, where);
 			break;
@@ -418,7 +425,7 @@ static void persistent(const struct ktap_session *s, const struct kv *v, const c
 	switch (v->t) {
 	case KT_NIL: case KT_FALSE: case KT_TRUE: case KT_NUMBER:
 		return;
-	case KT_STRING: case KT_STACK:
+	case KT_STRING: case KT_STACK: case KT_USTACK:
 		/* interned (in the arena, the common case: checked first) or a bundle string */
 		if (!in_arena(s, v->u.s, sizeof(struct kstr))) {
 			if (bundle_string(s, v->u.s))
