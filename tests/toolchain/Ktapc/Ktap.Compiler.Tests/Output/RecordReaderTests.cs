@@ -60,4 +60,32 @@ public class RecordReaderTests
         var bytes = new RecordBytes(false).Begin(1, 1).U32(0x04).End().ToArray(); // tag 4 then a short length
         Assert.Throws<RecordFormatException>(() => RecordReader.ReadAll(bytes, false).ToList());
     }
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadsAUserStackAsBareAddresses(bool big)
+    {
+        // kind 8 (backtrace), value tag 12: u32 N, N u64 addresses, no symbol text
+        var bytes = new RecordBytes(big).Begin(8, 0).U8(12).U32(2).I64(0x401136).I64(0x7ffd1234).End().ToArray();
+        var bt = Assert.IsType<BacktraceRecord>(RecordReader.ReadAll(bytes, big).Single());
+        Assert.Equal(ValueTag.UserStack, bt.Stack.Tag);
+        Assert.Equal(new ulong[] { 0x401136, 0x7ffd1234 }, bt.Stack.Frames!.Select(f => f.Address));
+        Assert.All(bt.Stack.Frames!, f => Assert.Equal("", f.Symbol));
+    }
+
+    [Fact]
+    public void UserStackDeeperThanTheRecordIsRefused()
+    {
+        // a hostile board claims 3 frames and sends 1: refused with the offset, not read past the end
+        var bytes = new RecordBytes(false).Begin(8, 0).U8(12).U32(3).I64(0x401136).End().ToArray();
+        var ex = Assert.Throws<RecordFormatException>(() => RecordReader.ReadAll(bytes, false).ToList());
+        Assert.Contains("user stack of 3 frames runs past the record end", ex.Message);
+    }
+
+    [Fact]
+    public void UserStackBeyondTheFrameLimitIsRefused()
+    {
+        var bytes = new RecordBytes(false).Begin(8, 0).U8(12).U32(100000).End().ToArray();
+        Assert.Contains("user stack of 100000 frames", Assert.Throws<RecordFormatException>(() => RecordReader.ReadAll(bytes, false).ToList()).Message);
+    }
 }
