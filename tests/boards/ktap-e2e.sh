@@ -171,6 +171,35 @@ took=$(( $(date +%s) - t0 ))
 left=$(on_board "ps -o pid,args | awk '\$2 == \"sleep\" && (\$3 == \"40\" || \$3 == \"41\")'")
 if [ "$took" -lt 30 ] && [ -z "$left" ]; then ok "--duration 2s ends the workload and its child (${took} s, no process left)"
 else bad "--duration 2s ends the workload and its child" "took=${took}s left=$left $(cat "$work/err")"; fi
+# exit() in a handler ends the session and the workload with it: no failure of the workload.
+t0=$(date +%s)
+run 'tick-200ms { exit() }' sh -c 'sleep 40 & sleep 41'
+took=$(( $(date +%s) - t0 ))
+left=$(on_board "ps -o pid,args | awk '\$2 == \"sleep\" && (\$3 == \"40\" || \$3 == \"41\")'")
+if [ "$rc" -eq 0 ] && [ "$took" -lt 30 ] && [ -z "$left" ]; then ok "exit() ends the workload and its child (${took} s, exit 0, no process left)"
+else bad "exit() ends the workload and its child" "rc=$rc took=${took}s left=$left $(cat "$work/err")"; fi
+# A workload's own failure is reported with its status, exit 26 (ktap_exit_codes.def).
+run 'tick-1s { n = 1 }' sh -c 'exit 3'
+if [ "$rc" -eq 26 ] && grep -qx "ktap: the workload exited with status 3" "$work/err"; then ok "a workload that exits 3: exit 26, said so"
+else bad "a workload that exits 3: exit 26" "rc=$rc $(cat "$work/err")"; fi
+run 'tick-1s { n = 1 }' /nonexistent-ktap-command
+if [ "$rc" -eq 26 ] && grep -q "could not be run: command not found on the board (status 127)" "$work/err"; then
+    ok "a workload that does not exist: exit 26, $(grep -m1 'could not be run' "$work/err")"
+else bad "a workload that does not exist: exit 26" "rc=$rc $(cat "$work/err")"; fi
+# Script arguments (ktap 0.4): the words between the script and --, as arg[1], arg[2]...
+timeout 300 "$work/tool/ktap" run --board "$board" -e 'print(arg[1] + 1, arg[2])' 41 two > "$work/out" 2> "$work/err"
+check "script arguments without a workload: arg[1] + 1, arg[2]" "$(printf '42\ttwo')" "$(cat "$work/out")"
+timeout 300 "$work/tool/ktap" run --board "$board" -e 'trace syscalls:sys_enter_getppid { n += 1 } trace_end { print(arg[1], n) }' wl \
+    -- /tmp/ktapwl getppid 1000 > "$work/out" 2> "$work/err"
+check "script arguments before -- CMD: arg[1] and the workload's 1000 calls" "$(printf 'wl\t1000')" "$(cat "$work/out")"
+# --limit raises a budget up to the module's ceiling: a handler of a 60,000-step loop (over
+# 120,000 instructions) fails with the default budget (100,000) and runs with insns=500000.
+loop='tick-100ms { var n = 0; for (i = 1, 60000) { n += 1 }; print(n); exit() }'
+timeout 300 "$work/tool/ktap" run --board "$board" --duration 2s -e "$loop" > "$work/out" 2> "$work/err"; rc=$?
+if [ "$rc" -eq 22 ] && grep -q "budget exceeded: instructions per handler run (limit 100000)" "$work/err"; then ok "the default instruction budget stops a 60,000-step loop (exit 22)"
+else bad "the default instruction budget stops a 60,000-step loop" "rc=$rc $(cat "$work/out" "$work/err")"; fi
+timeout 300 "$work/tool/ktap" run --board "$board" --limit insns=500000 -e "$loop" > "$work/out" 2> "$work/err"; rc=$?
+check "--limit insns=500000 lets it finish (rc=$rc)" "60000" "$(cat "$work/out")"
 # The scope command is the module's input too: garbage is refused, with the reason.
 for cmd in 'scope ' 'scope x' 'scope 0' 'scope 012' 'scope -1' 'scope 99999999' 'scope 4194305' \
            'scope 1 kids' 'scope 1 children all' 'scope 1children' "scope $(printf '1%.0s' $(seq 1 60))" 'scope 4000000'; do

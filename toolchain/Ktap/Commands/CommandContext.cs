@@ -25,10 +25,17 @@ public sealed class CommandContext
     /// <summary>Cancelled by Ctrl-C (SIGINT): a running session then ends in order.</summary>
     public CancellationToken Interrupt { get; init; }
 
+    /// <summary>Err is a terminal (a person watches it): `ktap run` then says when tracing starts.</summary>
+    public bool ErrIsTerminal { get; init; }
+
     public static CommandContext FromProcess(TextWriter output, TextWriter error, CancellationToken interrupt = default, Func<string, string?>? env = null)
     {
         env ??= Environment.GetEnvironmentVariable;
-        return new CommandContext(output, error, env, BoardCatalog.FromEnvironment(env)) { Interrupt = interrupt };
+        return new CommandContext(output, error, env, BoardCatalog.FromEnvironment(env))
+        {
+            Interrupt = interrupt,
+            ErrIsTerminal = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected,
+        };
     }
 
     public BoardProfile Board(string? name) => Catalog.Load(name ?? Catalog.DefaultBoardName());

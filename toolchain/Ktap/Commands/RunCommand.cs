@@ -28,7 +28,13 @@ public sealed record RunRequest(
     bool AllTasks = false,
     // --folded FILE, --flamegraph FILE.svg (docs/ktap.md, "Flame graphs")
     string? Folded = null,
-    string? FlameGraph = null);
+    string? FlameGraph = null,
+    // the words between SCRIPT and `--`: arg[1], arg[2]... (ktap 0.4's script arguments)
+    IReadOnlyList<string>? ScriptArguments = null,
+    // --limit KEY=N: session budgets written into the bundle (Bundle.LimitSetting)
+    IReadOnlyList<string>? Limits = null,
+    // -q: no "Tracing..." line when the session is armed
+    bool Quiet = false);
 
 /// <summary>
 /// `ktap run`: compile for the board's target (or check a .kbc), link against the board,
@@ -42,7 +48,11 @@ public static class RunCommand
     public static Command Create(CommonOptions options, Func<CommandContext> context)
     {
         var script = new Argument<string?>("SCRIPT") { Description = "A script (.kp) or a compiled bundle (.kbc)", Arity = ArgumentArity.ZeroOrOne };
-        var workload = new Argument<string[]>("CMD") { Description = "After --: a command to run on the board; the session ends when it exits", Arity = ArgumentArity.ZeroOrMore };
+        var workload = new Argument<string[]>("ARG|CMD")
+        {
+            Description = "Before --: the script's arguments (arg[1], arg[2], ...); after --: a command to run on the board, traced with its descendants; the session ends when it exits",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var eval = new Option<string?>("-e", "--eval") { Description = "Run this one-line script instead of a file" };
         var format = CommonOptions.FormatOption("text (as ktap printed) or json (one JSON object per line)");
         var color = CommonOptions.ColorOption();
@@ -57,18 +67,51 @@ public static class RunCommand
         // Flame graphs: the session's stacks folded into a file and drawn as an SVG.
         var folded = new Option<string?>("--folded") { Description = "Also write the session's stacks in folded form (a;b;c COUNT: flamegraph.pl, speedscope) to this file" };
         var flameGraph = new Option<string?>("--flamegraph") { Description = "Also write the session's stacks as an interactive SVG flame graph to this file" };
+        var limits = new Option<string[]>("--limit")
+        {
+            Description = $"A session budget ({LimitSetting.Usage}; repeatable), written into the bundle; the module caps it by its ceilings",
+            HelpName = "key=N",
+        };
+        var quiet = new Option<bool>("-q", "--quiet") { Description = "Do not say when tracing starts (ktap 0.4's -q); the line is only written to a terminal" };
         var command = new Command("run", "Compile a script for the board, run it there and print its output live") { script, workload, eval, format, output, duration, color };
         command.Options.Add(pid);
         command.Options.Add(allTasks);
         command.Options.Add(folded);
         command.Options.Add(flameGraph);
+        command.Options.Add(limits);
+        command.Options.Add(quiet);
         options.AddBoardOptions(command);
         command.Options.Add(options.Refresh);
-        command.SetAction(p => Execute(context(), new RunRequest(
-            p.GetValue(options.Board), options.Settings(p), p.GetValue(script), p.GetValue(eval), CommonOptions.ToFormat(p.GetValue(format)),
-            p.GetValue(output), p.GetValue(duration), p.GetValue(workload) ?? [], p.GetValue(options.Refresh), p.GetValue(color) ?? "auto",
-            Pid: p.GetValue(pid), AllTasks: p.GetValue(allTasks), Folded: p.GetValue(folded), FlameGraph: p.GetValue(flameGraph))));
+        command.SetAction(p =>
+        {
+            var (scriptPath, scriptArgs, cmd) = Positional(p, p.GetValue(script), p.GetValue(workload) ?? [], p.GetValue(eval) is not null);
+            return Execute(context(), new RunRequest(
+                p.GetValue(options.Board), options.Settings(p), scriptPath, p.GetValue(eval), CommonOptions.ToFormat(p.GetValue(format)),
+                p.GetValue(output), p.GetValue(duration), cmd, p.GetValue(options.Refresh), p.GetValue(color) ?? "auto",
+                Pid: p.GetValue(pid), AllTasks: p.GetValue(allTasks), Folded: p.GetValue(folded), FlameGraph: p.GetValue(flameGraph),
+                ScriptArguments: scriptArgs, Limits: p.GetValue(limits) ?? [], Quiet: p.GetValue(quiet)));
+        });
         return command;
+    }
+
+    /// <summary>
+    /// Splits the positional words at `--` (ktap 0.4: `ktap script.kp ARG... -- CMD`): before
+    /// it the script (unless -e) and its arguments, after it the workload. Without `--` there
+    /// is no workload: `ktap run s.kp 2` passes 2 as arg[1], it does not run a command "2".
+    /// </summary>
+    public static (string? Script, IReadOnlyList<string> ScriptArguments, IReadOnlyList<string> Workload) Positional(
+        System.CommandLine.ParseResult parse, string? script, IReadOnlyList<string> rest, bool eval)
+    {
+        var words = script is null ? rest.ToList() : [script, .. rest];
+        var dash = -1;
+        for (var i = 0; i < parse.Tokens.Count; i++)
+            if (parse.Tokens[i].Type == System.CommandLine.Parsing.TokenType.DoubleDash) { dash = i; break; }
+        // every token after `--` is a positional word (the parser reads no option there)
+        var after = dash < 0 ? 0 : Math.Min(parse.Tokens.Count - dash - 1, words.Count);
+        var before = words.Take(words.Count - after).ToList();
+        var workload = words.Skip(words.Count - after).ToList();
+        if (eval) return (null, before, workload);
+        return before.Count == 0 ? (null, [], workload) : (before[0], before.Skip(1).ToList(), workload);
     }
 
     private static StreamWriter? OpenOutput(string? path)
@@ -84,12 +127,15 @@ public static class RunCommand
 
     public static int Execute(CommandContext ctx, RunRequest request) => ctx.Guard(() =>
     {
-        // With -e there is no script file: every positional word is the workload (`-e '...' -- ls -l`).
-        if (request.Eval is not null && request.Script is not null)
-            request = request with { Script = null, Workload = [request.Script, .. request.Workload] };
         if ((request.Script is null) == (request.Eval is null))
             throw new KtapException(ExitCodes.Usage, request.Script is null ? "give a script (.kp or .kbc) or -e 'one-liner'" : "give either a script or -e, not both");
         var scope = Scope(request);
+        var budgets = new List<(LimitKey, ulong)>();
+        foreach (var text in request.Limits ?? [])
+            budgets.Add(LimitSetting.Parse(text, out var limitError) ?? throw new KtapException(ExitCodes.Usage, limitError!));
+        if (request.ScriptArguments is { Count: > 0 } && request.Script is { } bundlePath && bundlePath.EndsWith(".kbc", StringComparison.OrdinalIgnoreCase))
+            throw new KtapException(ExitCodes.Usage,
+                $"script arguments ({string.Join(' ', request.ScriptArguments)}) need a script: {bundlePath} was compiled with its own (ktapc SCRIPT ARG...); a command to run goes after --");
         // The output file is opened before anything else: a path that cannot be written is the
         // user's mistake, reported before a board is started or a connection made.
         var stackFiles = new StackFiles(request.Folded, request.FlameGraph, $"ktap run {request.Script ?? "-e"}");
@@ -105,7 +151,7 @@ public static class RunCommand
         BundleModel model;
         try
         {
-            model = LoadBundle(ctx, request, board, target);
+            model = LoadBundle(ctx, request, board, target, budgets);
         }
         catch
         {
@@ -128,14 +174,14 @@ public static class RunCommand
         }
         catch (FactsChangedException)
         {
-            model = LoadBundle(ctx, request, board, target);
+            model = LoadBundle(ctx, request, board, target, budgets);
             result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage, scope, stackFiles);
         }
         catch (KtapException e) when (e.ExitCode == ExitCodes.ModuleMissing && board.Emulated && board.ModuleFile is { } ko && File.Exists(ko))
         {
             // The embedded default: a freshly booted emulated board gets its module on first use.
             ctx.Err.WriteLine($"ktap: {DeployCommand.Install(board, connection, ModuleFile.Read(ko))}");
-            model = LoadBundle(ctx, request, board, target);
+            model = LoadBundle(ctx, request, board, target, budgets);
             result = RunSession(ctx, request, board, target, connection, model, ReadFacts(connection, factsFile), false, writer, Stage, scope, stackFiles);
         }
         writer.Flush();
@@ -178,8 +224,11 @@ public static class RunCommand
             urecords.UserNames = UserNames(ctx, connection, model, request.Workload);
         if (stackFiles.Wanted) stackFiles.Attach(output);
         if (ctx.Env("KTAP_TIMING") == "1") output = new FirstOutputTimer(output, () => stage("first records"));
+        // ktap 0.4's start line, for a person at a terminal (never into a file or a pipe)
+        Action? armed = request.Quiet || !ctx.ErrIsTerminal ? null
+            : () => { lock (ctx.Err) ctx.Err.WriteLine($"Tracing on {board.Name}... Hit Ctrl-C to end."); };
         return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
-            expect: factsFromCache ? (facts.Release, facts.Machine) : null, scope: scope);
+            expect: factsFromCache ? (facts.Release, facts.Machine) : null, scope: scope, onArmed: armed);
     }
 
     // Which tasks the session traces (docs/ktap.md, "Scope"): -- CMD its tree, -p one
@@ -257,7 +306,7 @@ public static class RunCommand
         }
     }
 
-    private static BundleModel LoadBundle(CommandContext ctx, RunRequest request, BoardProfile board, TargetProfile target)
+    private static BundleModel LoadBundle(CommandContext ctx, RunRequest request, BoardProfile board, TargetProfile target, IReadOnlyList<(LimitKey, ulong)> budgets)
     {
         if (request.Script is { } path && path.EndsWith(".kbc", StringComparison.OrdinalIgnoreCase))
         {
@@ -271,10 +320,15 @@ public static class RunCommand
             if (model.Target.Arch != target.Arch || model.Target.ByteOrder != target.ByteOrder)
                 throw new KtapException(ExitCodes.TargetMismatch,
                     $"{path} was built for {model.Target.Name} ({QuickFacts.Describe(model.Target.ByteOrder)}), board {board.Name} is {target.Name} ({QuickFacts.Describe(target.ByteOrder)}): recompile it with ktapc -t {target.Name}");
+            LimitSetting.Apply(model, budgets);
             return model;
         }
         var (name, source) = request.Eval is { } e ? ("-e", e) : (request.Script!, System.Text.Encoding.UTF8.GetString(ReadFile(request.Script!)));
-        var result = KtapCompiler.Compile(new CompileOptions(target.Name, name, source));
+        var result = KtapCompiler.Compile(new CompileOptions(target.Name, name, source)
+        {
+            ScriptArguments = request.ScriptArguments ?? [],
+            Limits = budgets,
+        });
         foreach (var d in result.Diagnostics) ctx.Err.WriteLine(d.ToString());
         if (!result.Success) throw new KtapException(ExitCodes.ScriptError, $"{name} has errors; nothing was sent to {board.Name}");
         return BundleReader.Read(result.Bundle);
@@ -316,8 +370,24 @@ public static class RunCommand
             ctx.Err.WriteLine("ktap: the session ended without the board's summary record");
             return ExitCodes.Failure;
         }
-        return result.Summary.RuntimeErrors > 0 ? ExitCodes.RuntimeErrors : ExitCodes.Success;
+        if (result.Summary.RuntimeErrors > 0) return ExitCodes.RuntimeErrors;
+        if (WorkloadFailure(result.WorkloadExit) is { } failure)
+        {
+            ctx.Err.WriteLine($"ktap: {failure}");
+            return ExitCodes.WorkloadFailed;
+        }
+        return ExitCodes.Success;
     }
+
+    /// <summary>What a workload's own exit status says, or null when it succeeded (or was ended by the session).</summary>
+    public static string? WorkloadFailure(int? status) => status switch
+    {
+        null or 0 => null,
+        127 => "the workload could not be run: command not found on the board (status 127)",
+        126 => "the workload could not be run: not executable on the board (status 126)",
+        > 128 and < 160 => $"the workload was killed by signal {status - 128} (status {status})",
+        _ => $"the workload exited with status {status}",
+    };
 
     private sealed class FirstOutputTimer(ISessionOutput inner, Action first) : ISessionOutput
     {
@@ -328,5 +398,6 @@ public static class RunCommand
             inner.Write(data);
         }
         public SessionSummary? Complete() => inner.Complete();
+        public bool Ended => inner.Ended;
     }
 }

@@ -109,6 +109,8 @@ public sealed class RecordOutput : ISessionOutput
         }
     }
 
+    public bool Ended => _summary is not null; // read on the thread that decodes
+
     public SessionSummary? Complete()
     {
         if (_count > 0) _diagnostics.WriteLine($"ktap: the stream ended inside a record ({_count} bytes left over)");

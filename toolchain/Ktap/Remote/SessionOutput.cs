@@ -11,4 +11,7 @@ public interface ISessionOutput
 {
     void Write(ReadOnlySpan<byte> data);
     SessionSummary? Complete();
+    /// <summary>The board's summary record has arrived: the session is over on the board
+    /// (exit() in a handler ends it there while a workload may still run).</summary>
+    bool Ended => false;
 }

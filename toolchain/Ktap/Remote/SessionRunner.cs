@@ -5,6 +5,8 @@ using Ktap.Tool.Ssh;
 namespace Ktap.Tool.Remote;
 
 /// <summary>How a session ended.</summary>
+/// <param name="WorkloadExit">The workload's exit status when it ended by itself (before the
+/// session was ended from the host, by exit() or by a dropped connection); null otherwise.</param>
 public sealed record SessionResult(SessionSummary? Summary, int? WorkloadExit, bool Stopped);
 
 /// <summary>
@@ -16,12 +18,13 @@ public static class SessionRunner
 {
     public static SessionResult Run(BoardConnection connection, byte[] bundle, IReadOnlyList<string> workload, TimeSpan? duration,
         ISessionOutput output, TextWriter err, CancellationToken interrupt, string device = SessionScript.Device,
-        (string Release, string Machine)? expect = null, SessionScope? scope = null)
+        (string Release, string Machine)? expect = null, SessionScope? scope = null, Action? onArmed = null)
     {
         using var process = connection.Start(SessionScript.Build(bundle.Length, workload, device, expect, scope), "the session ran");
         var armed = new ManualResetEventSlim();
         string? refused = null, noDevice = null;
         int? workloadExit = null;
+        var ending = false; // the watcher signalled the workload: its status is ours, not its own
         // Everything on stderr comes from the board: lines are bounded, markers are parsed
         // without trusting them, and what is shown is escaped (TerminalText).
         var stderr = Task.Run(() =>
@@ -30,14 +33,15 @@ public static class SessionRunner
             string? line;
             while ((line = reader.ReadLine()) is not null)
             {
-                if (line == SessionScript.Armed) armed.Set();
+                if (line == SessionScript.Armed) { armed.Set(); onArmed?.Invoke(); }
                 else if (line == SessionScript.NoDevice || line == SessionScript.FactsChanged) noDevice ??= line;
                 else if (line == SessionScript.NoProcess) { } // the exit status says it: NoSuchProcess
+                else if (line == SessionScript.Ending) ending = true;
                 else if (line.StartsWith(SessionScript.Refused, StringComparison.Ordinal)) refused = line[SessionScript.Refused.Length..];
                 else if (refused is not null) { if (refused.Length < HostLimits.MessageChars) refused += "\n" + line; }
                 else if (line.StartsWith(SessionScript.WorkloadExit, StringComparison.Ordinal))
                 {
-                    if (int.TryParse(line.AsSpan(SessionScript.WorkloadExit.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var code)) workloadExit = code;
+                    if (int.TryParse(line.AsSpan(SessionScript.WorkloadExit.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var code)) workloadExit = ending ? null : code;
                     else lock (err) err.WriteLine($"ktap: the board sent a bad workload exit status: {TerminalText.Quote(line)}");
                 }
                 else lock (err) err.WriteLine(TerminalText.Line(line)); // the workload's output and the board's messages
@@ -80,6 +84,9 @@ public static class SessionRunner
             {
                 try { output.Write(buffer.AsSpan(0, n)); }
                 catch (Exception e) { decodeFailure = e; return; }
+                // exit() in a handler ended the session on the board; the stream stays open
+                // while the workload runs, so end it (and the workload) from here
+                if (output.Ended) Stop();
             }
         });
         while (!reading.Wait(200))

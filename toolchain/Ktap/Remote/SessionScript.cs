@@ -37,6 +37,9 @@ public abstract record SessionScope
 public static class SessionScript
 {
     public const string Armed = "@ktap:armed", NoDevice = "@ktap:nodev", Refused = "@ktap:refused ", WorkloadExit = "@ktap:workload-exit ";
+    /// <summary>The watcher is ending the session (the host's stop line or a dropped connection):
+    /// sent before it signals the workload, so a workload status after it is not the workload's own end.</summary>
+    public const string Ending = "@ktap:ending";
     public const int NoDeviceStatus = 97, RefusedStatus = 98, OpenFailedStatus = 96, FactsChangedStatus = 95;
     public const string FactsChanged = "@ktap:facts-changed";
     public const string NoProcess = "@ktap:noprocess";
@@ -95,7 +98,7 @@ public static class SessionScript
         // The watcher of stdin: a line is the host's stop (Ctrl-C, the duration, the stream's
         // end); EOF is a dropped connection (the reader is killed: the device closes without
         // "stop"). Either way the workload's group is ended.
-        lines.Add("sh -c 'kill -STOP $$; if read -r _; then printf stop >&3; else kill $1; fi 2>/dev/null; [ -z \"$2\" ] || kill -TERM $2 2>/dev/null' ktap $r \"$k\" <&4 & w=$!");
+        lines.Add($"sh -c 'kill -STOP $$; if read -r _; then printf stop >&3; else kill $1; fi 2>/dev/null; echo {Ending} >&2; [ -z \"$2\" ] || kill -TERM $2 2>/dev/null' ktap $r \"$k\" <&4 & w=$!");
         lines.Add($"fail() {{ kill -9 {helpers} 2>/dev/null; {{ printf '{Refused}'; cat <&3; }} >&2; exit {RefusedStatus}; }}");
         lines.Add($"for h in {helpers}; do stopped $h || {{ kill -9 {helpers} 2>/dev/null; echo 'ktap: a session helper did not start' >&2; exit {HelperFailedStatus}; }}; done");
         var scopeLine = scope switch

@@ -11,7 +11,8 @@ public sealed record CompileRequest(
     string? Target,
     string? Output,
     bool WarningsAsErrors,
-    IReadOnlyList<string> ScriptArguments);
+    IReadOnlyList<string> ScriptArguments,
+    IReadOnlyList<string>? Limits = null);
 
 /// <summary>The default verb: compile a script (file, `-` for stdin, or -e text) into a bundle.</summary>
 public static class CompileCommand
@@ -27,15 +28,21 @@ public static class CompileCommand
         var output = CommonOptions.Output();
         var eval = new Option<string?>("--eval", "-e") { Description = "Compile this script text (a one-liner) instead of a file.", HelpName = "script" };
         var warnAsError = new Option<bool>("--warnaserror") { Description = "Treat warnings as errors." };
+        var limits = new Option<string[]>("--limit")
+        {
+            Description = $"A session budget in the bundle ({Ktap.Bundle.LimitSetting.Usage}; repeatable); the module caps it by its ceilings.",
+            HelpName = "key=N",
+        };
         root.Add(script);
         root.Add(args);
         root.Add(target);
         root.Add(output);
         root.Add(eval);
         root.Add(warnAsError);
+        root.Add(limits);
         root.SetAction(parse => Run(new CompileRequest(
             parse.GetValue(script), parse.GetValue(eval), parse.GetValue(target), parse.GetValue(output),
-            parse.GetValue(warnAsError), parse.GetValue(args) ?? Array.Empty<string>()), context));
+            parse.GetValue(warnAsError), parse.GetValue(args) ?? Array.Empty<string>(), parse.GetValue(limits)), context));
     }
 
     public static int Run(CompileRequest request, CliContext context)
@@ -57,6 +64,13 @@ public static class CompileCommand
             return context.Fail(ExitCodes.Usage, $"no target: give --target {string.Join("|", TargetProfiles.All.Select(p => p.Name))}");
         var profile = TargetProfiles.Find(request.Target);
         if (profile is null) return context.Fail(ExitCodes.Usage, UnknownTarget(request.Target));
+
+        var budgets = new List<(Ktap.Bundle.LimitKey, ulong)>();
+        foreach (var text in request.Limits ?? [])
+        {
+            if (Ktap.Bundle.LimitSetting.Parse(text, out var error) is not { } limit) return context.Fail(ExitCodes.Usage, error!);
+            budgets.Add(limit);
+        }
 
         string fileName, source;
         if (request.Eval is not null) (fileName, source) = (EvalName, request.Eval);
@@ -87,6 +101,7 @@ public static class CompileCommand
             result = KtapCompiler.Compile(new CompileOptions(profile.Name, fileName, source)
             {
                 ScriptArguments = scriptArgs,
+                Limits = budgets,
                 WarningsAsErrors = request.WarningsAsErrors,
             });
         }

@@ -32,6 +32,29 @@ public class CompileTests
     }
 
     [Fact]
+    public void Limit_options_fill_the_limits_section_and_the_last_of_a_key_wins()
+    {
+        using var cli = new CliRun();
+        File.WriteAllText(cli.PathOf("s.kp"), Script);
+        Assert.Equal(0, cli.Run("--target", "arm-v7", "s.kp", "-o", "s.kbc", "--limit", "memory=33554432", "--limit", "insns=500000", "--limit", "insns=600000"));
+        var model = BundleReader.Read(File.ReadAllBytes(cli.PathOf("s.kbc")));
+        Assert.Equal(new[] { (LimitKey.InstructionsPerRun, 600000UL), (LimitKey.SessionMemory, 33554432UL) }, model.Limits);
+    }
+
+    [Theory]
+    [InlineData("insns=0", "--limit insns=0: the value is a positive whole number (insns=N)")]
+    [InlineData("stack=5", "--limit stack=5: unknown budget 'stack' (one of insns, depth, string, table, memory)")]
+    [InlineData("depth=18446744073709551616", "--limit depth=18446744073709551616: the value is a positive whole number (depth=N)")]
+    public void A_bad_limit_is_a_usage_error_and_writes_nothing(string limit, string message)
+    {
+        using var cli = new CliRun();
+        File.WriteAllText(cli.PathOf("s.kp"), Script);
+        Assert.Equal(ExitCodes.Usage, cli.Run("--target", "x86", "s.kp", "--limit", limit));
+        Assert.Contains(message, cli.Err);
+        Assert.False(File.Exists(cli.PathOf("s.kbc")));
+    }
+
+    [Fact]
     public void One_liner_and_stdin_compile()
     {
         using var cli = new CliRun();

@@ -55,6 +55,7 @@ public static partial class KtapCompiler
         var bound = Binder.Bind(syntax, target, bag);
         if (bag.HasErrors) return (null, bag, source);
         var model = CodeGenerator.Generate(bound, target, source, bag, options.ScriptArguments);
+        LimitSetting.Apply(model, options.Limits);
         bool failed = bag.HasErrors || (options.WarningsAsErrors && bag.Count > 0);
         return (failed ? null : model, bag, source);
     }

@@ -7,6 +7,8 @@ public sealed record CompileOptions(string Target, string FileName, string Sourc
 {
     /// <summary>The script's arguments (arg[1..]); arg[0] is the file name.</summary>
     public IReadOnlyList<string> ScriptArguments { get; init; } = Array.Empty<string>();
+    /// <summary>Session budgets for the bundle's LIMITS section (`--limit KEY=N`, Bundle.LimitSetting).</summary>
+    public IReadOnlyList<(Ktap.Bundle.LimitKey Key, ulong Value)> Limits { get; init; } = Array.Empty<(Ktap.Bundle.LimitKey, ulong)>();
     /// <summary>Turn every warning into an error.</summary>
     public bool WarningsAsErrors { get; init; }
 }

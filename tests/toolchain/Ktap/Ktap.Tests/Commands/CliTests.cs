@@ -156,6 +156,59 @@ public sealed class CliTests
     [InlineData("-1s")]
     [InlineData("10 parsecs")]
     public void BadDurationsAreRefused(string text) => Assert.False(Durations.TryParse(text, out _));
+
+    [Theory]
+    [InlineData("run s.kp", "s.kp", "", "")]
+    [InlineData("run s.kp 2 x", "s.kp", "2|x", "")] // ktap 0.4: `ktap script.kp 2` passes 2 as arg[1]
+    [InlineData("run s.kp 2 -- ls -l", "s.kp", "2", "ls|-l")]
+    [InlineData("run s.kp -- ls", "s.kp", "", "ls")]
+    [InlineData("run -b qemu-x86 s.kp a b -- sh -c x", "s.kp", "a|b", "sh|-c|x")]
+    [InlineData("run -e X a -- ls -l", null, "a", "ls|-l")]
+    [InlineData("run -e X -- ls", null, "", "ls")]
+    [InlineData("run -e X", null, "", "")]
+    [InlineData("run s.kp -- -- x", "s.kp", "", "--|x")]
+    public void PositionalWordsSplitAtTheDoubleDash(string line, string? script, string args, string workload)
+    {
+        var parse = KtapCli.Build(() => throw new InvalidOperationException()).Parse(line.Split(' '));
+        Assert.Empty(parse.Errors);
+        var (s, a, w) = RunCommand.Positional(parse, parse.GetValue<string?>("SCRIPT"), parse.GetValue<string[]>("ARG|CMD") ?? [],
+            parse.GetValue<string?>("-e") is not null);
+        Assert.Equal(script, s);
+        Assert.Equal(args, string.Join('|', a));
+        Assert.Equal(workload, string.Join('|', w));
+    }
+
+    [Theory]
+    [InlineData("insns", "the value is a positive whole number (insns=N)")]
+    [InlineData("insn=5", "unknown budget 'insn' (one of insns, depth, string, table, memory)")]
+    [InlineData("insns=0", "the value is a positive whole number (insns=N)")]
+    [InlineData("insns=-1", "the value is a positive whole number (insns=N)")]
+    [InlineData("memory=1e6", "the value is a positive whole number (memory=N)")]
+    public void BadLimitIsAUsageErrorBeforeAnyBoard(string limit, string message)
+    {
+        var (rc, _, err) = Cli("run", "--board", "nonexistent-board", "--limit", limit, "-e", "print(1)");
+        Assert.Equal(ExitCodes.Usage, rc);
+        Assert.Contains(message, err);
+    }
+
+    [Fact]
+    public void ScriptArgumentsWithACompiledBundleAreRefused()
+    {
+        var (rc, _, err) = Cli("run", "--board", "nonexistent-board", "t.kbc", "5");
+        Assert.Equal(ExitCodes.Usage, rc);
+        Assert.Contains("script arguments (5) need a script: t.kbc was compiled with its own", err);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData(0, null)]
+    [InlineData(3, "the workload exited with status 3")]
+    [InlineData(127, "the workload could not be run: command not found on the board (status 127)")]
+    [InlineData(126, "the workload could not be run: not executable on the board (status 126)")]
+    [InlineData(137, "the workload was killed by signal 9 (status 137)")]
+    [InlineData(255, "the workload exited with status 255")]
+    public void AWorkloadsOwnStatusIsWorded(int? status, string? message) =>
+        Assert.Equal(message, RunCommand.WorkloadFailure(status));
 }
 
 public sealed class DoctorChecksTests

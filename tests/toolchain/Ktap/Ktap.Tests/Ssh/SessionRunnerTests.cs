@@ -15,6 +15,15 @@ internal sealed class BytesOutput : ISessionOutput
     public SessionSummary? Complete() => null;
 }
 
+/// <summary>A decoder that has seen the board's summary once any bytes came (exit() in a handler).</summary>
+internal sealed class EndingOutput : ISessionOutput
+{
+    private int _bytes;
+    public void Write(ReadOnlySpan<byte> data) => Interlocked.Add(ref _bytes, data.Length);
+    public SessionSummary? Complete() => null;
+    public bool Ended => Volatile.Read(ref _bytes) > 0;
+}
+
 /// <summary>
 /// The session script through a real sshd and the machine's /bin/sh, with stand-ins for
 /// /dev/ktap: a regular file (the bundle overwrites its head, the rest is read back as
@@ -144,6 +153,27 @@ public sealed class SessionRunnerTests : IClassFixture<LoopbackSshd>
         Assert.False(run.IsCompleted); // a FIFO never ends the stream: the real module would
         c.Dispose();
         Assert.ThrowsAny<Exception>(() => run.Wait(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void TheBoardsEndOfSessionEndsTheWorkloadWhichIsThenNoFailureOfIts()
+    {
+        // exit() in a handler: the module ends the stream, the workload (sleep 40) still runs.
+        // The host sees the summary and stops; the workload's group is signalled, and its status
+        // (143) is not reported as the workload's own end. One "armed" callback.
+        var marker = $"ktap-test-{Guid.NewGuid():N}";
+        var bundle = Bytes(64, 5);
+        var device = FileDevice([.. bundle, .. new byte[40]], "records"u8.ToArray());
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        var armed = 0;
+        var clock = Stopwatch.StartNew();
+        var result = SessionRunner.Run(c, bundle, ["sh", "-c", $"sleep 40; : {marker}"], null, new EndingOutput(), TextWriter.Null,
+            CancellationToken.None, device, onArmed: () => Interlocked.Increment(ref armed));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the workload was waited for ({clock.Elapsed})");
+        Assert.Null(result.WorkloadExit);
+        Assert.Equal(1, armed);
+        var left = c.RunText($"ps -eo pid,args | awk '$2 == \"sh\" && $NF == \"{marker}\"'").Trim();
+        Assert.Equal("", left);
     }
 }
 
