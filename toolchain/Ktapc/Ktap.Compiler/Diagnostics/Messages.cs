@@ -94,6 +94,7 @@ public static class Messages
     public static readonly MessageDescriptor PerfEventSpec = E("KTAP3023", "cannot read '{0}': expected {1}:NAME:PERIOD, e.g. {1}:{2}:{3}");
     public static readonly MessageDescriptor UnknownPerfEvent = E("KTAP3024", "unknown {0} event '{1}'{2} ({0} events: {3})");
     public static readonly MessageDescriptor BadPerfPeriod = E("KTAP3025", "bad period '{0}' for {1}:{2}: expected a whole number of {3} from {4} to {5}");
+    public static readonly MessageDescriptor NoSuchProbeFilterField = E("KTAP3026", "filter: {0} has no field '{1}' (its fields: {2}){3}; the filter would match nothing");
     public static readonly MessageDescriptor UserStringAtSyscallEntry = W("KTAP3022", "user_string() in a handler of {0}: at syscall entry the string's page may not be in memory yet, and then it is nil; keep the pointer by tid() and read it in the sys_exit handler (docs/language-notes.md)");
 
     // ---- 4xxx: limits of code generation

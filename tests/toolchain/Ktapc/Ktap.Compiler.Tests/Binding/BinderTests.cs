@@ -79,8 +79,32 @@ public class BinderTests
     [InlineData("trace probe:f a=⟦$arg0⟧ { }", "x86_64", "KTAP3014")]
     [InlineData("trace sched:a,⟦,⟧sched:b { }", "x86_64", "KTAP3015")]
     [InlineData("trace probe:/bin/ls:⟦ma*⟧ { }", "x86_64", "KTAP3016")]
+    [InlineData("trace probe:ksys_lseek off=%si /⟦offf⟧ == 4242/ { }", "x86_64", "KTAP3026")]
+    [InlineData("trace ftrace:function /ip == vfs_* && ⟦ipp⟧ == 5/ { }", "x86_64", "KTAP3026")]
+    [InlineData("trace kretprobe:f rv=$retval /rv != 0 || ⟦r⟧ > 1/ { }", "arm-v7", "KTAP3026")]
+    [InlineData("trace probe:/bin/ls:main a=%di /⟦arg1⟧ == 1/ { }", "x86_64", "KTAP3026")]
     public void Event_definitions_are_checked_against_the_target(string annotated, string target, string code) =>
         AssertDiagnostics(annotated, target, code);
+
+    [Theory]
+    [InlineData("trace probe:ksys_lseek off=%si whence=%dx /off == 4242 && whence < 3 && comm == \"a\" && COMM ~ \"a*\" && cpu >= 0 && CPU < 9 && common_cpu >= 0 && common_pid > 0 && ip != 0/ { }")]
+    [InlineData("trace ftrace:function /ip == vfs_* && parent_ip != 0/ { }")]
+    [InlineData("trace kretprobe:f rv=$retval /rv != 0/ { }")]
+    [InlineData("trace sched:sched_switch /prev_pid == 1/ { }")] // tracepoint fields: checked at link time (KTAP3019)
+    [InlineData("trace probe:f a=%di, sched:x /zz == 1/ { }")]     // a tracepoint in the statement: link time too
+    public void Probe_filters_naming_their_own_fields_compile(string script)
+    {
+        var r = TestCompiler.Model(script);
+        Assert.True(r.Success, string.Join("\n", r.Diagnostics));
+    }
+
+    [Fact]
+    public void A_probe_filter_field_error_names_the_fields_and_the_closest()
+    {
+        var r = TestCompiler.Model("trace probe:ksys_lseek off=%si whence=%dx /offf == 4242/ { }");
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal("filter: probe:ksys_lseek has no field 'offf' (its fields: off, whence, ip) (did you mean 'off'?); the filter would match nothing", d.Message);
+    }
 
     [Fact]
     public void Errors_in_several_handlers_are_all_reported()

@@ -36,7 +36,43 @@ public sealed class EventDefinitionBinder(TargetProfile target, DiagnosticBag di
             var bound = BindOne(text, start, filterText);
             if (bound != null) result.Add(bound);
         }
+        if (filter is { IsMissing: false }) CheckFilterFields(result, filter);
         return result;
+    }
+
+    // The fields of a probe and of ftrace:function are known now (filter.c reads them: the
+    // fetch-arg names and ip; ip and parent_ip), so a filter naming another field, which
+    // would match nothing on the board, is an error here. Tracepoints are checked at link time.
+    private void CheckFilterFields(List<BoundEvent> events, Token filterToken)
+    {
+        if (events.Count == 0) return;
+        var filter = filterToken.Text;
+        var perEvent = new List<IReadOnlyList<string>>();
+        foreach (var e in events)
+        {
+            IReadOnlyList<string>? fields = e.Kind switch
+            {
+                EventKind.Kprobe or EventKind.Kretprobe or EventKind.Uprobe or EventKind.Uretprobe => [.. e.FetchArgs.Select(f => f.Name), "ip"],
+                EventKind.FtraceFunction => ["ip", "parent_ip"],
+                _ => null,
+            };
+            if (fields is null) return; // a tracepoint (or an event without fields) in the same statement: link time decides
+            perEvent.Add(fields);
+        }
+        foreach (var term in Ktap.Linking.FilterTerms.Parse(filter))
+        {
+            if (Ktap.Linking.FilterTerms.TaskFields.ContainsKey(term.Field)) continue;
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (perEvent[i].Contains(term.Field)) continue;
+                var known = perEvent[i].Concat(Ktap.Linking.FilterTerms.TaskFields.Keys).Distinct().ToList();
+                var hint = Ktap.Linking.Suggest.Closest(term.Field, known) is { } close ? $" (did you mean '{close}'?)" : "";
+                var at = System.Text.RegularExpressions.Regex.Match(filter, $@"(?<![A-Za-z0-9_]){term.Field}(?![A-Za-z0-9_])").Index;
+                var where = new TextSpan(filterToken.Span.Start + at, term.Field.Length);
+                diagnostics.Report(Messages.NoSuchProbeFilterField, where, events[i].Spec.Split(' ')[0], term.Field, string.Join(", ", perEvent[i]), hint);
+                break;
+            }
+        }
     }
 
     /// <summary>Definitions separated by commas outside parentheses, trimmed, with their absolute start.</summary>
