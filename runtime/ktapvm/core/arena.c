@@ -85,7 +85,7 @@ static void big_free(struct kvm_arena *a, struct blk_hdr *h)
 	ktap_plat_unlock(a->lock, fl);
 }
 
-void *arena_alloc(struct ktap_session *s, u64 size)
+void *kvm_arena_alloc(struct ktap_session *s, u64 size)
 {
 	struct kvm_arena *a = &s->arena;
 	u32 cls = 0;
@@ -111,7 +111,7 @@ void *arena_alloc(struct ktap_session *s, u64 size)
 	return h ? block_init(h, cls, bytes) : 0;
 }
 
-void arena_free(struct ktap_session *s, void *p)
+void kvm_arena_free(struct ktap_session *s, void *p)
 {
 	struct kvm_arena *a = &s->arena;
 	struct blk_hdr *h;

@@ -48,7 +48,7 @@ static void set_num(struct kv *v, s64 n)
 
 static int set_str(struct ktap_session *s, struct kvm_cpu *c, struct kv *v, const char *p, u32 n)
 {
-	struct kstr *k = str_scratch(s, c, p, n);
+	struct kstr *k = kvm_str_scratch(s, c, p, n);
 	if (!k)
 		return n > s->lim[KTAP_LIMIT_STRING_LEN] ? RT_BUDGET_STRING : RT_BUDGET_MEMORY;
 	v->t = KT_STRING;
@@ -97,7 +97,7 @@ struct titer {
 
 static int snap_take(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, struct psnap **out)
 {
-	int err = ptab_snapshot(s, c, p, out);
+	int err = kvm_ptab_snapshot(s, c, p, out);
 	if (!err) {
 		(*out)->next = c->snaps; /* freed when the run ends */
 		c->snaps = *out;
@@ -137,7 +137,7 @@ static int iter_next(struct ktap_session *s, struct kvm_cpu *c, struct titer *it
 		it->pos++;
 		return 1;
 	}
-	r = tab_next(it->t, &it->k, key, val, &it->cell, &scanned);
+	r = kvm_tab_next(it->t, &it->k, key, val, &it->cell, &scanned);
 	if ((err = kvm_charge(s, c, 4 + scanned))) /* the lookup, the lock, the slots scanned */
 		return -err;
 	if (r == 1)
@@ -330,15 +330,15 @@ static int histogram(struct ktap_session *s, struct kvm_cpu *c, struct kv *args,
 	}
 	if (r < 0)
 		return -r;
-	rec_begin(&w, s, c, REC_HISTOGRAM, 0);
-	rec_u64(&w, (u64)sum);
-	rec_u32(&w, total);
-	rec_u32(&w, rows);
+	kvm_rec_begin(&w, s, c, REC_HISTOGRAM, 0);
+	kvm_rec_u64(&w, (u64)sum);
+	kvm_rec_u32(&w, total);
+	kvm_rec_u32(&w, rows);
 	for (i = 0; i < rows; i++) {
-		rec_value(&w, &top_k[i]);
-		rec_u64(&w, (u64)top_v[i]);
+		kvm_rec_value(&w, &top_k[i]);
+		kvm_rec_u64(&w, (u64)top_v[i]);
 	}
-	return rec_finish(&w);
+	return kvm_rec_finish(&w);
 }
 
 /* a statistics cell's mean, safe for any count */
@@ -403,16 +403,16 @@ static int bucket_record(struct ktap_session *s, struct kvm_cpu *c, u32 id, cons
 {
 	struct recw w;
 	u32 i;
-	rec_begin(&w, s, c, id == BI_HIST ? REC_HIST : REC_LHIST, key ? 1 : 0);
+	kvm_rec_begin(&w, s, c, id == BI_HIST ? REC_HIST : REC_LHIST, key ? 1 : 0);
 	if (key)
-		rec_value(&w, key);
-	rec_u64(&w, id == BI_HIST ? 0 : (u64)l->lo); /* HIST: three zeros (record-format.md) */
-	rec_u64(&w, id == BI_HIST ? 0 : (u64)l->hi);
-	rec_u64(&w, id == BI_HIST ? 0 : (u64)l->step);
-	rec_u32(&w, nb);
+		kvm_rec_value(&w, key);
+	kvm_rec_u64(&w, id == BI_HIST ? 0 : (u64)l->lo); /* HIST: three zeros (record-format.md) */
+	kvm_rec_u64(&w, id == BI_HIST ? 0 : (u64)l->hi);
+	kvm_rec_u64(&w, id == BI_HIST ? 0 : (u64)l->step);
+	kvm_rec_u32(&w, nb);
 	for (i = 0; i < nb; i++)
-		rec_u64(&w, counts[i]);
-	return rec_finish(&w);
+		kvm_rec_u64(&w, counts[i]);
+	return kvm_rec_finish(&w);
 }
 
 static int hist_ptable(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, u32 id)
@@ -434,7 +434,7 @@ static int hist_ptable(struct ktap_session *s, struct kvm_cpu *c, struct kptab *
 		const struct kv *key = &ps->pairs[2 * idx[i]];
 		u64 total = 0;
 		kvm_memset(counts, 0, 8 * (u64)nb);
-		if ((err = ptab_dist(s, c, p, key, id == BI_LHIST, counts, nb)))
+		if ((err = kvm_ptab_dist(s, c, p, key, id == BI_LHIST, counts, nb)))
 			return err;
 		for (j = 0; j < nb; j++)
 			total |= counts[j];
@@ -461,7 +461,7 @@ static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 
 	if (id == BI_LHIST) {
 		if (nargs != 4 || args[1].t != KT_NUMBER || args[2].t != KT_NUMBER || args[3].t != KT_NUMBER)
 			return fail(msg, id, "min, max and step must be numbers");
-		if (dist_layout(args[1].u.n, args[2].u.n, args[3].u.n, &l))
+		if (kvm_dist_layout(args[1].u.n, args[2].u.n, args[3].u.n, &l))
 			return fail(msg, id, "needs min < max, step > 0 and at most 1000 buckets");
 	}
 	if (args[0].t == KT_PTABLE) {
@@ -490,7 +490,7 @@ static int hist(struct ktap_session *s, struct kvm_cpu *c, struct kv *args, u32 
 			return fail(msg, id, "a statistics value outside its ptable has no buckets: call it on the ptable");
 		if (val.t != KT_NUMBER)
 			return fail(msg, id, "values must be numbers");
-		b = id == BI_HIST ? dist_pow2(val.u.n) : dist_lin(&l, val.u.n);
+		b = id == BI_HIST ? kvm_dist_pow2(val.u.n) : kvm_dist_lin(&l, val.u.n);
 		if (b < l.n) /* always true; kept so no arithmetic slip can write past counts */
 			counts[b]++;
 	}
@@ -521,7 +521,7 @@ static int stat_field(u32 id, const struct kv *v, struct kv *res, char *msg)
 
 static int script_args(struct ktap_session *s, struct kv *res)
 {
-	struct ktab *t = tab_new(s);
+	struct ktab *t = kvm_tab_new(s);
 	u32 i;
 	if (!t)
 		return RT_BUDGET_MEMORY;
@@ -544,7 +544,7 @@ static int script_args(struct ktap_session *s, struct kv *res)
 			val.t = KT_STRING;
 			val.u.s = (struct kstr *)a;
 		}
-		if (tab_set(s, t, &key, &val))
+		if (kvm_tab_set(s, t, &key, &val))
 			return RT_BUDGET_TABLE;
 	}
 	res->t = KT_TABLE;
@@ -568,12 +568,12 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 	switch (id) {
 	case BI_PRINT:
 		*nres = 0;
-		return rec_values(s, c, REC_PRINT, nargs, args, nargs);
+		return kvm_rec_values(s, c, REC_PRINT, nargs, args, nargs);
 	case BI_PRINTF:
 		*nres = 0;
 		if (args[0].t != KT_STRING)
 			return fail(msg, id, "format is not a string");
-		return rec_values(s, c, REC_PRINTF_DYN, nargs, args, nargs);
+		return kvm_rec_values(s, c, REC_PRINTF_DYN, nargs, args, nargs);
 	case BI_PAIRS: /* (next, t, nil): next takes a ptable's snapshot when it starts */
 		if (args[0].t != KT_TABLE && args[0].t != KT_PTABLE)
 			return fail(msg, id, "argument is not a table");
@@ -604,13 +604,13 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 	case BI_DELETE:
 		*nres = 0;
 		if (args[0].t == KT_TABLE) {
-			tab_clear_s(s, args[0].u.tab);
+			kvm_tab_clear_s(s, args[0].u.tab);
 		} else if (args[0].t == KT_PTABLE) {
 			int i, err;
 			for (i = 0; i <= s->ncpu; i++) {
 				if ((err = kvm_charge(s, c, 1 + args[0].u.ptab->percpu[i]->cap / 16)))
 					return err;
-				tab_clear_s(s, args[0].u.ptab->percpu[i]);
+				kvm_tab_clear_s(s, args[0].u.ptab->percpu[i]);
 			}
 		} else {
 			return fail(msg, id, "argument is not a table");
@@ -662,7 +662,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		 * of the VM itself are never captured) and is accepted for compatibility */
 		if (nargs >= 1 && args[0].t == KT_NUMBER && args[0].u.n >= 0 && args[0].u.n < n)
 			n = (int)args[0].u.n;
-		k = str_scratch(s, c, (const char *)addrs, 8 * (u32)n);
+		k = kvm_str_scratch(s, c, (const char *)addrs, 8 * (u32)n);
 		if (!k)
 			return RT_BUDGET_MEMORY;
 		res[0].t = KT_STACK;
@@ -670,9 +670,9 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		if (id == BI_PRINT_BACKTRACE) {
 			struct recw w;
 			*nres = 0;
-			rec_begin(&w, s, c, REC_BACKTRACE, 0);
-			rec_value(&w, &res[0]);
-			return rec_finish(&w);
+			kvm_rec_begin(&w, s, c, REC_BACKTRACE, 0);
+			kvm_rec_value(&w, &res[0]);
+			return kvm_rec_finish(&w);
 		}
 		(void)i;
 		return 0;
@@ -689,7 +689,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 			n = KTAP_STACK_DEPTH;
 		if (nargs >= 1 && args[0].t == KT_NUMBER && args[0].u.n >= 0 && args[0].u.n < n)
 			n = (int)args[0].u.n;
-		k = str_scratch(s, c, (const char *)addrs, 8 * (u32)n);
+		k = kvm_str_scratch(s, c, (const char *)addrs, 8 * (u32)n);
 		if (!k)
 			return RT_BUDGET_MEMORY;
 		res[0].t = KT_USTACK;
@@ -697,9 +697,9 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		if (id == BI_PRINT_USTACK) {
 			struct recw w;
 			*nres = 0;
-			rec_begin(&w, s, c, REC_BACKTRACE, 0);
-			rec_value(&w, &res[0]);
-			return rec_finish(&w);
+			kvm_rec_begin(&w, s, c, REC_BACKTRACE, 0);
+			kvm_rec_value(&w, &res[0]);
+			return kvm_rec_finish(&w);
 		}
 		return 0;
 	}
@@ -709,10 +709,10 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		if (nargs == 3) { /* ptable(min, max, step): its cells keep these linear buckets too */
 			if (args[0].t != KT_NUMBER || args[1].t != KT_NUMBER || args[2].t != KT_NUMBER)
 				return fail(msg, id, "min, max and step must be numbers");
-			if (dist_layout(args[0].u.n, args[1].u.n, args[2].u.n, &l))
+			if (kvm_dist_layout(args[0].u.n, args[1].u.n, args[2].u.n, &l))
 				return fail(msg, id, "needs min < max, step > 0 and at most 1000 buckets");
 		}
-		p = ptab_new(s, nargs == 3 ? &l : 0);
+		p = kvm_ptab_new(s, nargs == 3 ? &l : 0);
 		if (!p)
 			return RT_BUDGET_MEMORY;
 		res->t = KT_PTABLE;
@@ -748,7 +748,7 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		} else {
 			code = id - BI_ANSI_CLEAR_SCREEN + 1;
 		}
-		return rec_values(s, c, REC_ANSI, code, args, nargs);
+		return kvm_rec_values(s, c, REC_ANSI, code, args, nargs);
 	}
 	case BI_NEXT: {
 		int r;
@@ -761,12 +761,12 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 				int err = snap_take(s, c, args[0].u.ptab, &ps);
 				if (err)
 					return err;
-				r = psnap_next(ps, &args[1], &at);
+				r = kvm_psnap_next(ps, &args[1], &at);
 			} else {
 				u32 looked = 0;
 				int err;
 				for (ps = c->snaps, r = -1; ps; ps = ps->next, looked++)
-					if (ps->p == args[0].u.ptab && (r = psnap_next(ps, &args[1], &at)) >= 0)
+					if (ps->p == args[0].u.ptab && (r = kvm_psnap_next(ps, &args[1], &at)) >= 0)
 						break;
 				if ((err = kvm_charge(s, c, looked)))
 					return err;
@@ -781,12 +781,12 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 			struct kstat cell;
 			u32 scanned = 0;
 			int err;
-			r = tab_next(args[0].u.tab, &args[1], &res[0], &res[1], &cell, &scanned);
+			r = kvm_tab_next(args[0].u.tab, &args[1], &res[0], &res[1], &cell, &scanned);
 			if ((err = kvm_charge(s, c, 4 + scanned)))
 				return err;
 			if (r < 0)
 				return fail(msg, id, "key not in the table (changed during the loop?)");
-			if (r && (err = kv_own(c, &res[1])))
+			if (r && (err = kvm_kv_own(c, &res[1])))
 				return err;
 		} else {
 			return fail(msg, id, "argument is not a table");

@@ -11,7 +11,7 @@
 /* initial and minimal span of a cell's power-of-two range: one 128-byte arena block */
 #define POW2_SPAN 8u
 
-int dist_layout(s64 lo, s64 hi, s64 step, struct klin *out)
+int kvm_dist_layout(s64 lo, s64 hi, s64 step, struct klin *out)
 {
 	u64 range, inner;
 	if (step <= 0 || hi <= lo)
@@ -28,7 +28,7 @@ int dist_layout(s64 lo, s64 hi, s64 step, struct klin *out)
 	return 0;
 }
 
-u32 dist_pow2(s64 v)
+u32 kvm_dist_pow2(s64 v)
 {
 	u32 b = 2;
 	u64 u;
@@ -41,7 +41,7 @@ u32 dist_pow2(s64 v)
 	return b; /* INT64_MAX: 64 (bucket 65 is never used: no s64 reaches 2^63) */
 }
 
-u32 dist_lin(const struct klin *l, s64 v)
+u32 kvm_dist_lin(const struct klin *l, s64 v)
 {
 	if (v < l->lo)
 		return 0;
@@ -56,13 +56,13 @@ static u64 cell_bytes(u32 nlin, u32 p2n)
 }
 
 /* A new cell with room for value v's power-of-two bucket; NULL when the arena is full. */
-struct kcell *cell_new(struct ktap_session *s, const struct klin *lin, s64 v)
+struct kcell *kvm_cell_new(struct ktap_session *s, const struct klin *lin, s64 v)
 {
-	u32 b = dist_pow2(v), lo = b >= POW2_SPAN / 2 ? b - POW2_SPAN / 2 : 0;
+	u32 b = kvm_dist_pow2(v), lo = b >= POW2_SPAN / 2 ? b - POW2_SPAN / 2 : 0;
 	struct kcell *cl;
 	if (lo + POW2_SPAN > DIST_POW2)
 		lo = DIST_POW2 - POW2_SPAN;
-	cl = arena_alloc(s, cell_bytes(lin->n, POW2_SPAN));
+	cl = kvm_arena_alloc(s, cell_bytes(lin->n, POW2_SPAN));
 	if (!cl)
 		return 0;
 	cl->nlin = lin->n;
@@ -82,7 +82,7 @@ static struct kcell *cell_grow(struct ktap_session *s, const struct kcell *cl, u
 		hi++;
 	while (hi - lo < want && lo > 0)
 		lo--;
-	ncl = arena_alloc(s, cell_bytes(cl->nlin, hi - lo));
+	ncl = kvm_arena_alloc(s, cell_bytes(cl->nlin, hi - lo));
 	if (!ncl)
 		return 0;
 	ncl->st = cl->st;
@@ -111,24 +111,24 @@ static void stat_add(struct kstat *st, s64 n)
  * wider copy (*val updated, the old block freed); *copied gets the bytes copied, for the
  * caller to charge once the lock is dropped.
  */
-int cell_add(struct ktap_session *s, struct kv *val, const struct klin *lin, s64 v, u64 *copied)
+int kvm_cell_add(struct ktap_session *s, struct kv *val, const struct klin *lin, s64 v, u64 *copied)
 {
 	struct kcell *cl = (struct kcell *)val->u.st;
-	u32 b = dist_pow2(v);
+	u32 b = kvm_dist_pow2(v);
 	*copied = 0;
 	if (b < cl->p2lo || b - cl->p2lo >= cl->p2n) {
 		struct kcell *ncl = cell_grow(s, cl, b);
 		if (!ncl)
 			return RT_BUDGET_MEMORY;
 		*copied = cell_bytes(cl->nlin, cl->p2n);
-		arena_free(s, cl);
+		kvm_arena_free(s, cl);
 		cl = ncl;
 		val->u.st = &cl->st;
 	}
 	stat_add(&cl->st, v);
 	cl->b[cl->nlin + (b - cl->p2lo)]++;
 	if (cl->nlin) {
-		u32 lb = lin->n == cl->nlin ? dist_lin(lin, v) : 0; /* always equal: one layout per ptable */
+		u32 lb = lin->n == cl->nlin ? kvm_dist_lin(lin, v) : 0; /* always equal: one layout per ptable */
 		if (lb < cl->nlin)
 			cl->b[lb]++;
 	}
@@ -137,7 +137,7 @@ int cell_add(struct ktap_session *s, struct kv *val, const struct klin *lin, s64
 
 /* Add cell cl's buckets into counts: the DIST_POW2 power-of-two buckets, or (lin) its
  * nb linear ones. */
-void cell_buckets(const struct kcell *cl, int lin, u64 *counts, u32 nb)
+void kvm_cell_buckets(const struct kcell *cl, int lin, u64 *counts, u32 nb)
 {
 	u32 i;
 	if (lin) {

@@ -52,7 +52,7 @@ static KVM_COLD int rt_error(struct ktap_session *s, struct kvm_cpu *c, u32 nfra
 	 * reports it; two CPUs failing at once both see 0 at
 	 * most once each, so a site reports at most once per CPU */
 	if (pc < s->b.ncode && __atomic_exchange_n(&s->site_errors[pc], 1, __ATOMIC_RELAXED) == 0)
-		rec_error(s, c, fn, pc, key ? RT_BUDGET_BASE + (int)key : code, msg);
+		kvm_rec_error(s, c, fn, pc, key ? RT_BUDGET_BASE + (int)key : code, msg);
 	return key ? -KTAP_ERANGE : -KTAP_EINVAL;
 }
 
@@ -181,7 +181,7 @@ static int concat(struct ktap_session *s, struct kvm_cpu *c, struct kv *r, u32 f
 		return RT_BUDGET_STRING;
 	if ((err = kvm_charge(s, c, total / 64))) /* the bytes copied */
 		return err;
-	k = str_scratch(s, c, 0, (u32)total);
+	k = kvm_str_scratch(s, c, 0, (u32)total);
 	if (!k)
 		return RT_BUDGET_MEMORY;
 	total = 0;
@@ -204,7 +204,7 @@ static int concat(struct ktap_session *s, struct kvm_cpu *c, struct kv *r, u32 f
 /* A statistics cell read out of a table or global (already copied under its lock into a
  * local) is copied into the slot's scratch: a register never points at a table's cell,
  * which another CPU may free. */
-int kv_own(struct kvm_cpu *c, struct kv *v)
+int kvm_kv_own(struct kvm_cpu *c, struct kv *v)
 {
 	if (v->t == KT_STAT) {
 		struct kstat *st;
@@ -223,12 +223,12 @@ int kvm_index(struct ktap_session *s, struct kvm_cpu *c, const struct kv *t, con
 {
 	if (t->t == KT_TABLE) {
 		struct kstat cell;
-		tab_get(t->u.tab, k, out, &cell);
-		return kv_own(c, out);
+		kvm_tab_get(t->u.tab, k, out, &cell);
+		return kvm_kv_own(c, out);
 	}
 	if (t->t == KT_PTABLE) {
 		int err = kvm_charge(s, c, (u64)s->ncpu + 1); /* one lookup per slot */
-		return err ? err : ptab_get(s, c, t->u.ptab, k, out);
+		return err ? err : kvm_ptab_get(s, c, t->u.ptab, k, out);
 	}
 	return RT_INDEX;
 }
@@ -242,9 +242,9 @@ static int settable(struct ktap_session *s, const struct kv *t, struct kv k, str
 		return RT_INDEX;
 	if (k.t == KT_NIL)
 		return RT_NILKEY;
-	if ((err = kv_persist(s, &v))) /* the key is made persistent only if it is new */
+	if ((err = kvm_kv_persist(s, &v))) /* the key is made persistent only if it is new */
 		return err;
-	return tab_set(s, t->u.tab, &k, &v);
+	return kvm_tab_set(s, t->u.tab, &k, &v);
 }
 
 static void ev_value(struct ktap_session *s, struct kvm_cpu *c, const struct ktap_evval *e, struct kv *out)
@@ -254,7 +254,7 @@ static void ev_value(struct ktap_session *s, struct kvm_cpu *c, const struct kta
 		out->t = KT_NUMBER;
 		out->u.n = e->number;
 	} else if (e->kind == KTAP_EV_STRING) {
-		struct kstr *k = str_scratch(s, c, e->str, e->len);
+		struct kstr *k = kvm_str_scratch(s, c, e->str, e->len);
 		if (k) {
 			out->t = KT_STRING;
 			out->u.s = k;
@@ -433,16 +433,16 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				RA->u.st = &cell;
 			}
 			ktap_plat_unlock(s->global_lock, fl);
-			CHECK(kv_own(c, RA));
+			CHECK(kvm_kv_own(c, RA));
 			break;
 		}
 		case OP_SETGLOBAL: {
 			struct kv v = *RA;
 			unsigned long fl;
-			CHECK(kv_persist(s, &v));
+			CHECK(kvm_kv_persist(s, &v));
 			fl = ktap_plat_lock(s->global_lock);
 			if (s->globals[INSN_BX(i)].t == KT_STAT)
-				arena_free(s, s->globals[INSN_BX(i)].u.st);
+				kvm_arena_free(s, s->globals[INSN_BX(i)].u.st);
 			s->globals[INSN_BX(i)] = v;
 			ktap_plat_unlock(s->global_lock, fl);
 			break;
@@ -468,7 +468,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			break;
 		}
 		case OP_NEWTABLE: {
-			struct ktab *t = tab_new(s);
+			struct ktab *t = kvm_tab_new(s);
 			if (!t)
 				CHECK(RT_BUDGET_MEMORY);
 			RA->t = KT_TABLE;
@@ -476,7 +476,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			break;
 		}
 		case OP_NEWPTABLE: {
-			struct kptab *p = ptab_new(s, 0);
+			struct kptab *p = kvm_ptab_new(s, 0);
 			if (!p)
 				CHECK(RT_BUDGET_MEMORY);
 			RA->t = KT_PTABLE;
@@ -487,8 +487,8 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			struct kv out;
 			if (RB->t == KT_TABLE) { /* the common case charges nothing extra */
 				struct kstat cell;
-				tab_get(RB->u.tab, RKC, &out, &cell);
-				CHECK(kv_own(c, &out));
+				kvm_tab_get(RB->u.tab, RKC, &out, &cell);
+				CHECK(kvm_kv_own(c, &out));
 			} else {
 				CHARGED(kvm_index(s, c, RB, RKC, &out));
 			}
@@ -511,7 +511,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				break;
 			if (n->t != KT_NUMBER)
 				CHECK(RT_ARITH);
-			CHECK(tab_incr(s, RA->u.tab, &key, n->u.n, &old));
+			CHECK(kvm_tab_incr(s, RA->u.tab, &key, n->u.n, &old));
 			break;
 		}
 		case OP_AGGREGATE: {
@@ -523,7 +523,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				CHECK(RT_NILKEY);
 			if (n->t != KT_NUMBER)
 				CHECK(RT_ARITH);
-			CHECK(ptab_add(s, c, RA->u.ptab, &key, n->u.n));
+			CHECK(kvm_ptab_add(s, c, RA->u.ptab, &key, n->u.n));
 			break;
 		}
 		case OP_SELF: {
@@ -578,7 +578,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			pc += INSN_SBX(i);
 			break;
 		case OP_EQ:
-			if (kv_equal(RKB, RKC) != (int)INSN_A(i))
+			if (kvm_kv_equal(RKB, RKC) != (int)INSN_A(i))
 				pc++;
 			break;
 		case OP_LT: case OP_LE: {
@@ -795,10 +795,10 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			break;
 		}
 		case OP_PRINT:
-			CHARGED(rec_values(s, c, REC_PRINT, INSN_B(i), RA, INSN_B(i)));
+			CHARGED(kvm_rec_values(s, c, REC_PRINT, INSN_B(i), RA, INSN_B(i)));
 			break;
 		case OP_PRINTF:
-			CHARGED(rec_values(s, c, REC_PRINTF, INSN_C(i), RA, INSN_B(i)));
+			CHARGED(kvm_rec_values(s, c, REC_PRINTF, INSN_C(i), RA, INSN_B(i)));
 			break;
 		case OP_EVARG: {
 			struct ktap_evval e = { KTAP_EV_NIL, 0, 0, 0 };
@@ -909,7 +909,7 @@ int kvm_execute(struct ktap_session *s, struct kvm_cpu *c, u32 fn, const struct 
 	err = run(s, c, nframes, 0);
 	while (c->snaps) { /* the run's ptable snapshots: nothing can point at them now */
 		struct psnap *n = c->snaps->next;
-		arena_free(s, c->snaps);
+		kvm_arena_free(s, c->snaps);
 		c->snaps = n;
 	}
 	c->ev = 0;

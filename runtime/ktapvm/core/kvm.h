@@ -79,8 +79,8 @@ struct kvm_arena {
 	void *big; /* freed page-sized blocks */
 	struct ktap_lock *lock;
 };
-void *arena_alloc(struct ktap_session *s, u64 size); /* zeroed, NULL when over budget */
-void arena_free(struct ktap_session *s, void *p);
+void *kvm_arena_alloc(struct ktap_session *s, u64 size); /* zeroed, NULL when over budget */
+void kvm_arena_free(struct ktap_session *s, void *p);
 
 /* ---- tables ---- */
 struct knode {
@@ -254,35 +254,35 @@ extern int kvm_testing_skip_flow;
 /* the opcode's name from ktap_opcodes.def, for messages */
 const char *kvm_op_name(u32 op);
 
-struct kstr *str_scratch(struct ktap_session *s, struct kvm_cpu *c, const char *p, u32 n);
-struct kstr *str_intern(struct ktap_session *s, const char *p, u32 n, int type);
-int kv_persist(struct ktap_session *s, struct kv *v); /* copy scratch strings into the arena */
-int kv_equal(const struct kv *a, const struct kv *b);
-u32 kv_hash(const struct kv *v);
+struct kstr *kvm_str_scratch(struct ktap_session *s, struct kvm_cpu *c, const char *p, u32 n);
+struct kstr *kvm_str_intern(struct ktap_session *s, const char *p, u32 n, int type);
+int kvm_kv_persist(struct ktap_session *s, struct kv *v); /* copy scratch strings into the arena */
+int kvm_kv_equal(const struct kv *a, const struct kv *b);
+u32 kvm_kv_hash(const struct kv *v);
 
-struct ktab *tab_new(struct ktap_session *s);
-struct kptab *ptab_new(struct ktap_session *s, const struct klin *lin);
-int tab_get(struct ktab *t, const struct kv *k, struct kv *out, struct kstat *cell);
-int tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, const struct kv *v);
-int tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, struct kv *old);
-int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout, struct kstat *cell,
+struct ktab *kvm_tab_new(struct ktap_session *s);
+struct kptab *kvm_ptab_new(struct ktap_session *s, const struct klin *lin);
+int kvm_tab_get(struct ktab *t, const struct kv *k, struct kv *out, struct kstat *cell);
+int kvm_tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, const struct kv *v);
+int kvm_tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, struct kv *old);
+int kvm_tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout, struct kstat *cell,
 	     u32 *scanned);
-void tab_clear_s(struct ktap_session *s, struct ktab *t);
-struct ktap_lock *lock_new(struct ktap_session *s, enum ktap_lock_class c);
-int ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, s64 n);
-int ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, struct kv *out);
-int ptab_snapshot(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, struct psnap **out);
-int psnap_next(const struct psnap *ps, const struct kv *k, u32 *at);
-int ptab_dist(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, int lin,
+void kvm_tab_clear_s(struct ktap_session *s, struct ktab *t);
+struct ktap_lock *kvm_lock_new(struct ktap_session *s, enum ktap_lock_class c);
+int kvm_ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, s64 n);
+int kvm_ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, struct kv *out);
+int kvm_ptab_snapshot(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, struct psnap **out);
+int kvm_psnap_next(const struct psnap *ps, const struct kv *k, u32 *at);
+int kvm_ptab_dist(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, int lin,
 	      u64 *counts, u32 nb);
 
 /* distributions (dist.c) */
-int dist_layout(s64 lo, s64 hi, s64 step, struct klin *out); /* 0, or -1: not a valid layout */
-u32 dist_pow2(s64 v);
-u32 dist_lin(const struct klin *l, s64 v);
-struct kcell *cell_new(struct ktap_session *s, const struct klin *lin, s64 v);
-int cell_add(struct ktap_session *s, struct kv *val, const struct klin *lin, s64 v, u64 *copied);
-void cell_buckets(const struct kcell *cl, int lin, u64 *counts, u32 nb);
+int kvm_dist_layout(s64 lo, s64 hi, s64 step, struct klin *out); /* 0, or -1: not a valid layout */
+u32 kvm_dist_pow2(s64 v);
+u32 kvm_dist_lin(const struct klin *l, s64 v);
+struct kcell *kvm_cell_new(struct ktap_session *s, const struct klin *lin, s64 v);
+int kvm_cell_add(struct ktap_session *s, struct kv *val, const struct klin *lin, s64 v, u64 *copied);
+void kvm_cell_buckets(const struct kcell *cl, int lin, u64 *counts, u32 nb);
 
 /* runtime errors: codes are the ERROR record's codes (docs/record-format.md) */
 enum kvm_rterr {
@@ -326,19 +326,19 @@ struct recw {
 	u8 *buf;
 	u32 cap, len;
 	int overflow;
-	u32 cost; /* work beyond the bytes (symbol lookups, rendering), charged by rec_finish */
+	u32 cost; /* work beyond the bytes (symbol lookups, rendering), charged by kvm_rec_finish */
 };
-void rec_begin(struct recw *w, struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a);
-void rec_u32(struct recw *w, u32 v);
-void rec_u64(struct recw *w, u64 v);
-void rec_value(struct recw *w, const struct kv *v);
-int rec_end(struct recw *w);
+void kvm_rec_begin(struct recw *w, struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a);
+void kvm_rec_u32(struct recw *w, u32 v);
+void kvm_rec_u64(struct recw *w, u64 v);
+void kvm_rec_value(struct recw *w, const struct kv *v);
+int kvm_rec_end(struct recw *w);
 /* pad, patch the length, emit (a record the transport refuses is counted as lost), charge
  * the bytes to the run: 0 or an RT_ budget code */
-int rec_finish(struct recw *w);
-int rec_values(struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a, const struct kv *v, u32 n); /* as rec_finish */
-void rec_error(struct ktap_session *s, struct kvm_cpu *c, u32 fn, u32 pc, int code, const char *msg);
-void rec_summary(struct ktap_session *s, struct kvm_cpu *c);
+int kvm_rec_finish(struct recw *w);
+int kvm_rec_values(struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a, const struct kv *v, u32 n); /* as kvm_rec_finish */
+void kvm_rec_error(struct ktap_session *s, struct kvm_cpu *c, u32 fn, u32 pc, int code, const char *msg);
+void kvm_rec_summary(struct ktap_session *s, struct kvm_cpu *c);
 /* This CPU's probe slot, or NULL when the platform's CPU number is out of range. Only the
  * probe entry point (ktap_session_fire) calls it. */
 struct kvm_cpu *kvm_this_cpu(struct ktap_session *s);
@@ -347,7 +347,7 @@ int kvm_num_to_str(s64 n, char *buf);
 const char *kvm_type_name(u32 t);
 int kvm_index(struct ktap_session *s, struct kvm_cpu *c, const struct kv *t, const struct kv *k,
 	      struct kv *out);
-int kv_own(struct kvm_cpu *c, struct kv *v);
+int kvm_kv_own(struct kvm_cpu *c, struct kv *v);
 int kvm_ptab_len(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, u32 *out);
 int kvm_call_nested(struct ktap_session *s, struct kvm_cpu *c, const struct kv *fn,
 		    const struct kv *args, u32 nargs, struct kv *result);

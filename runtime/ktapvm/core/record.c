@@ -28,14 +28,14 @@ static void rec_u8(struct recw *w, u8 v)
 	put(w, &v, 1);
 }
 
-void rec_u32(struct recw *w, u32 v)
+void kvm_rec_u32(struct recw *w, u32 v)
 {
 	if (w->s->b.swap)
 		v = bswap32(v);
 	put(w, &v, 4);
 }
 
-void rec_u64(struct recw *w, u64 v)
+void kvm_rec_u64(struct recw *w, u64 v)
 {
 	if (w->s->b.swap)
 		v = bswap64(v);
@@ -44,11 +44,11 @@ void rec_u64(struct recw *w, u64 v)
 
 static void rec_bytes(struct recw *w, const char *p, u32 n)
 {
-	rec_u32(w, n);
+	kvm_rec_u32(w, n);
 	put(w, p, n);
 }
 
-void rec_begin(struct recw *w, struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a)
+void kvm_rec_begin(struct recw *w, struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a)
 {
 	u16 k = (u16)kind, z = 0;
 	w->s = s;
@@ -58,16 +58,16 @@ void rec_begin(struct recw *w, struct ktap_session *s, struct kvm_cpu *c, u32 ki
 	w->len = 0;
 	w->overflow = 0;
 	w->cost = 0;
-	rec_u32(w, 0); /* length, patched by rec_end */
+	kvm_rec_u32(w, 0); /* length, patched by kvm_rec_end */
 	if (s->b.swap)
 		k = bswap16(k);
 	put(w, &k, 2);
 	put(w, &z, 2);
-	rec_u32(w, a);
+	kvm_rec_u32(w, a);
 }
 
 /* value tags: docs/record-format.md */
-void rec_value(struct recw *w, const struct kv *v)
+void kvm_rec_value(struct recw *w, const struct kv *v)
 {
 	switch (v->t) {
 	case KT_NIL: rec_u8(w, 0); break;
@@ -75,7 +75,7 @@ void rec_value(struct recw *w, const struct kv *v)
 	case KT_TRUE: rec_u8(w, 2); break;
 	case KT_NUMBER:
 		rec_u8(w, 3);
-		rec_u64(w, (u64)v->u.n);
+		kvm_rec_u64(w, (u64)v->u.n);
 		break;
 	case KT_STRING:
 		rec_u8(w, 4);
@@ -83,26 +83,26 @@ void rec_value(struct recw *w, const struct kv *v)
 		break;
 	case KT_TABLE:
 		rec_u8(w, 5);
-		rec_u32(w, v->u.tab->id);
+		kvm_rec_u32(w, v->u.tab->id);
 		break;
 	case KT_PTABLE:
 		rec_u8(w, 6);
-		rec_u32(w, v->u.ptab->id);
+		kvm_rec_u32(w, v->u.ptab->id);
 		break;
 	case KT_STAT:
 		rec_u8(w, 7);
-		rec_u64(w, (u64)v->u.st->count);
-		rec_u64(w, (u64)v->u.st->sum);
-		rec_u64(w, (u64)v->u.st->min);
-		rec_u64(w, (u64)v->u.st->max);
+		kvm_rec_u64(w, (u64)v->u.st->count);
+		kvm_rec_u64(w, (u64)v->u.st->sum);
+		kvm_rec_u64(w, (u64)v->u.st->min);
+		kvm_rec_u64(w, (u64)v->u.st->max);
 		break;
 	case KT_FUNCTION:
 		rec_u8(w, 8);
-		rec_u32(w, v->aux);
+		kvm_rec_u32(w, v->aux);
 		break;
 	case KT_BUILTIN:
 		rec_u8(w, 9);
-		rec_u32(w, v->aux);
+		kvm_rec_u32(w, v->aux);
 		break;
 	case KT_EVENT: {
 		int n = 0;
@@ -120,14 +120,14 @@ void rec_value(struct recw *w, const struct kv *v)
 	case KT_STACK: {
 		u32 i, n = v->u.s->len / 8;
 		rec_u8(w, 11);
-		rec_u32(w, n);
+		kvm_rec_u32(w, n);
 		for (i = 0; i < n && !w->overflow; i++) {
 			u64 addr;
 			int len;
 			w->cost += 16; /* a symbol lookup */
 			kvm_memcpy(&addr, v->u.s->data + 8 * i, 8);
 			len = ktap_plat_symbolize(addr, w->c->text, 128);
-			rec_u64(w, addr);
+			kvm_rec_u64(w, addr);
 			rec_bytes(w, w->c->text, len < 0 ? 0 : (u32)len);
 		}
 		break;
@@ -135,11 +135,11 @@ void rec_value(struct recw *w, const struct kv *v)
 	case KT_USTACK: { /* addresses only: user code is named on the host, from ELF files */
 		u32 i, n = v->u.s->len / 8;
 		rec_u8(w, 12);
-		rec_u32(w, n);
+		kvm_rec_u32(w, n);
 		for (i = 0; i < n && !w->overflow; i++) {
 			u64 addr;
 			kvm_memcpy(&addr, v->u.s->data + 8 * i, 8);
-			rec_u64(w, addr);
+			kvm_rec_u64(w, addr);
 		}
 		break;
 	}
@@ -148,7 +148,7 @@ void rec_value(struct recw *w, const struct kv *v)
 	}
 }
 
-int rec_end(struct recw *w)
+int kvm_rec_end(struct recw *w)
 {
 	while (!w->overflow && (w->len & 3))
 		rec_u8(w, 0);
@@ -162,7 +162,7 @@ int rec_end(struct recw *w)
 	return 0;
 }
 
-/* rec_end hands the buffer over; the length must be in place first */
+/* kvm_rec_end hands the buffer over; the length must be in place first */
 static int finish(struct recw *w)
 {
 	u32 len;
@@ -170,53 +170,53 @@ static int finish(struct recw *w)
 		rec_u8(w, 0);
 	len = w->s->b.swap ? bswap32(w->len) : w->len;
 	kvm_memcpy(w->buf, &len, 4);
-	return rec_end(w);
+	return kvm_rec_end(w);
 }
 
 /* Formatting is charged to the run: one unit per 64 bytes of record (a record the
  * transport drops costs the same: the work was done). */
-int rec_values(struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a, const struct kv *v, u32 n)
+int kvm_rec_values(struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a, const struct kv *v, u32 n)
 {
 	struct recw w;
 	u32 i;
-	rec_begin(&w, s, c, kind, a);
+	kvm_rec_begin(&w, s, c, kind, a);
 	if (kind == REC_PRINTF)
-		rec_u32(&w, n);
+		kvm_rec_u32(&w, n);
 	for (i = 0; i < n; i++)
-		rec_value(&w, &v[i]);
-	return rec_finish(&w);
+		kvm_rec_value(&w, &v[i]);
+	return kvm_rec_finish(&w);
 }
 
-int rec_finish(struct recw *w)
+int kvm_rec_finish(struct recw *w)
 {
 	finish(w);
 	return kvm_charge(w->s, w->c, w->len / 64 + w->cost);
 }
 
-void rec_error(struct ktap_session *s, struct kvm_cpu *c, u32 fn, u32 pc, int code, const char *msg)
+void kvm_rec_error(struct ktap_session *s, struct kvm_cpu *c, u32 fn, u32 pc, int code, const char *msg)
 {
 	struct recw w;
-	rec_begin(&w, s, c, REC_ERROR, (u32)code);
-	rec_u32(&w, fn);
-	rec_u32(&w, pc);
-	rec_u32(&w, pc < s->b.ncode ? s->b.lines[pc] : 0);
+	kvm_rec_begin(&w, s, c, REC_ERROR, (u32)code);
+	kvm_rec_u32(&w, fn);
+	kvm_rec_u32(&w, pc);
+	kvm_rec_u32(&w, pc < s->b.ncode ? s->b.lines[pc] : 0);
 	rec_bytes(&w, msg, kvm_strlen(msg));
 	finish(&w);
 }
 
-void rec_summary(struct ktap_session *s, struct kvm_cpu *c)
+void kvm_rec_summary(struct ktap_session *s, struct kvm_cpu *c)
 {
 	struct recw w;
 	struct ktap_stats st;
 	int i;
 	ktap_session_stats(s, &st);
-	rec_begin(&w, s, c, REC_SUMMARY, 0);
-	rec_u64(&w, st.lost_records);
-	rec_u64(&w, st.runtime_errors);
-	rec_u64(&w, st.skipped_reentry);
-	rec_u64(&w, st.handler_runs);
+	kvm_rec_begin(&w, s, c, REC_SUMMARY, 0);
+	kvm_rec_u64(&w, st.lost_records);
+	kvm_rec_u64(&w, st.runtime_errors);
+	kvm_rec_u64(&w, st.skipped_reentry);
+	kvm_rec_u64(&w, st.handler_runs);
 	for (i = 1; i < KTAP_LIMIT_COUNT; i++)
-		rec_u64(&w, st.budget_hits[i]);
-	rec_u64(&w, st.memory_peak);
+		kvm_rec_u64(&w, st.budget_hits[i]);
+	kvm_rec_u64(&w, st.memory_peak);
 	finish(&w);
 }

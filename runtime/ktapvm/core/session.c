@@ -35,9 +35,9 @@ void ktap_session_set_workload(struct ktap_session *s, s64 pid)
 	s->workload_pid = pid > 0 ? pid : 0;
 }
 
-struct ktap_lock *lock_new(struct ktap_session *s, enum ktap_lock_class c)
+struct ktap_lock *kvm_lock_new(struct ktap_session *s, enum ktap_lock_class c)
 {
-	struct ktap_lock *l = arena_alloc(s, ktap_plat_lock_size());
+	struct ktap_lock *l = kvm_arena_alloc(s, ktap_plat_lock_size());
 	if (l)
 		ktap_plat_lock_init(l, c);
 	return l;
@@ -287,7 +287,7 @@ int ktap_session_run_trace_end(struct ktap_session *s)
 
 void ktap_session_finish(struct ktap_session *s)
 {
-	rec_summary(s, kvm_process_slot(s));
+	kvm_rec_summary(s, kvm_process_slot(s));
 }
 
 int ktap_session_stopped(const struct ktap_session *s)

@@ -2,20 +2,20 @@
  * table.c - hash tables (open addressing, linear probing, tombstones) and per-CPU
  * aggregation tables. Each table has its own platform lock; a table operation takes it,
  * and may take the arena lock inside it (the only nesting, always in this order).
- * Callers make values persistent (kv_persist) before storing them.
+ * Callers make values persistent (kvm_kv_persist) before storing them.
  */
 #include "kvm.h"
 
 #define TOMB(n) ((n)->key.t == KT_FALSE && (n)->key.aux == 1)
 
-struct ktab *tab_new(struct ktap_session *s)
+struct ktab *kvm_tab_new(struct ktap_session *s)
 {
-	struct ktab *t = arena_alloc(s, sizeof(*t));
+	struct ktab *t = kvm_arena_alloc(s, sizeof(*t));
 	if (!t)
 		return 0;
-	t->lock = lock_new(s, KTAP_LOCK_TABLE);
+	t->lock = kvm_lock_new(s, KTAP_LOCK_TABLE);
 	if (!t->lock) {
-		arena_free(s, t);
+		kvm_arena_free(s, t);
 		return 0;
 	}
 	t->id = ++s->next_id;
@@ -27,11 +27,11 @@ static struct knode *find(struct ktab *t, const struct kv *k)
 	u32 j, n;
 	if (!t->cap)
 		return 0;
-	for (j = kv_hash(k) & (t->cap - 1), n = 0; n < t->cap; j = (j + 1) & (t->cap - 1), n++) {
+	for (j = kvm_kv_hash(k) & (t->cap - 1), n = 0; n < t->cap; j = (j + 1) & (t->cap - 1), n++) {
 		struct knode *nd = &t->nodes[j];
 		if (nd->key.t == KT_NIL)
 			return 0;
-		if (!TOMB(nd) && kv_equal(&nd->key, k))
+		if (!TOMB(nd) && kvm_kv_equal(&nd->key, k))
 			return nd;
 	}
 	return 0;
@@ -45,7 +45,7 @@ static int resize(struct ktap_session *s, struct ktab *t)
 		ncap *= 2;
 	if (ncap < 8)
 		ncap = 8;
-	nn = arena_alloc(s, sizeof(*nn) * (u64)ncap);
+	nn = kvm_arena_alloc(s, sizeof(*nn) * (u64)ncap);
 	if (!nn)
 		return RT_BUDGET_MEMORY;
 	for (i = 0; i < t->cap; i++) {
@@ -53,11 +53,11 @@ static int resize(struct ktap_session *s, struct ktab *t)
 		u32 j;
 		if (o->key.t == KT_NIL || TOMB(o))
 			continue;
-		for (j = kv_hash(&o->key) & (ncap - 1); nn[j].key.t != KT_NIL; j = (j + 1) & (ncap - 1))
+		for (j = kvm_kv_hash(&o->key) & (ncap - 1); nn[j].key.t != KT_NIL; j = (j + 1) & (ncap - 1))
 			;
 		nn[j] = *o;
 	}
-	arena_free(s, t->nodes);
+	kvm_arena_free(s, t->nodes);
 	t->nodes = nn;
 	t->cap = ncap;
 	t->used = t->count;
@@ -68,7 +68,7 @@ static int resize(struct ktap_session *s, struct ktab *t)
 static struct knode *insert_slot(struct ktab *t, const struct kv *k)
 {
 	u32 j;
-	for (j = kv_hash(k) & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+	for (j = kvm_kv_hash(k) & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
 		struct knode *nd = &t->nodes[j];
 		if (nd->key.t == KT_NIL) {
 			t->used++;
@@ -82,7 +82,7 @@ static struct knode *insert_slot(struct ktab *t, const struct kv *k)
 static void release(struct ktap_session *s, struct kv *v)
 {
 	if (v->t == KT_STAT)
-		arena_free(s, v->u.st);
+		kvm_arena_free(s, v->u.st);
 }
 
 /* Insert key k (made persistent here, so lookups of existing keys never intern). Called
@@ -93,7 +93,7 @@ static int add_entry(struct ktap_session *s, struct ktab *t, const struct kv *ke
 	int err;
 	if (t->count >= s->lim[KTAP_LIMIT_TABLE_ENTRIES])
 		return RT_BUDGET_TABLE;
-	if ((err = kv_persist(s, &kk)))
+	if ((err = kvm_kv_persist(s, &kk)))
 		return err;
 	if ((t->used + 1) * 4 > t->cap * 3 && (err = resize(s, t)))
 		return err;
@@ -114,7 +114,7 @@ static void copy_val(struct kv *out, const struct kv *v, struct kstat *cell)
 	}
 }
 
-int tab_get(struct ktab *t, const struct kv *k, struct kv *out, struct kstat *cell)
+int kvm_tab_get(struct ktab *t, const struct kv *k, struct kv *out, struct kstat *cell)
 {
 	unsigned long fl = ktap_plat_lock(t->lock);
 	struct knode *nd = find(t, k);
@@ -126,7 +126,7 @@ int tab_get(struct ktab *t, const struct kv *k, struct kv *out, struct kstat *ce
 	return 0;
 }
 
-int tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, const struct kv *v)
+int kvm_tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, const struct kv *v)
 {
 	unsigned long fl = ktap_plat_lock(t->lock);
 	struct knode *nd = find(t, k);
@@ -149,7 +149,7 @@ int tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, const st
 	return err;
 }
 
-int tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, struct kv *old)
+int kvm_tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, struct kv *old)
 {
 	unsigned long fl = ktap_plat_lock(t->lock);
 	struct knode *nd = find(t, k);
@@ -174,7 +174,7 @@ int tab_incr(struct ktap_session *s, struct ktab *t, const struct kv *k, s64 n, 
 /* Next live entry after key k (nil: the first). Returns 1 with kout/vout (a statistics
  * value copied into *cell), 0 at the end, -1 when k is not in the table. *scanned gets the
  * number of slots looked at, for charging. */
-int tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout, struct kstat *cell,
+int kvm_tab_next(struct ktab *t, const struct kv *k, struct kv *kout, struct kv *vout, struct kstat *cell,
 	     u32 *scanned)
 {
 	unsigned long fl = ktap_plat_lock(t->lock);
@@ -203,7 +203,7 @@ out:
 	return ret;
 }
 
-void tab_clear_s(struct ktap_session *s, struct ktab *t)
+void kvm_tab_clear_s(struct ktap_session *s, struct ktab *t)
 {
 	unsigned long fl = ktap_plat_lock(t->lock);
 	u32 j;
@@ -219,20 +219,20 @@ void tab_clear_s(struct ktap_session *s, struct ktab *t)
 }
 
 /* lin: the linear layout its cells keep (ptable(min, max, step)), or NULL */
-struct kptab *ptab_new(struct ktap_session *s, const struct klin *lin)
+struct kptab *kvm_ptab_new(struct ktap_session *s, const struct klin *lin)
 {
-	struct kptab *p = arena_alloc(s, sizeof(*p));
+	struct kptab *p = kvm_arena_alloc(s, sizeof(*p));
 	int i;
 	if (!p)
 		return 0;
 	if (lin)
 		p->lin = *lin;
 	/* one table per slot: every probe slot and the process slot */
-	p->percpu = arena_alloc(s, sizeof(*p->percpu) * ((u64)s->ncpu + 1));
+	p->percpu = kvm_arena_alloc(s, sizeof(*p->percpu) * ((u64)s->ncpu + 1));
 	if (!p->percpu)
 		return 0;
 	for (i = 0; i <= s->ncpu; i++) {
-		p->percpu[i] = tab_new(s);
+		p->percpu[i] = kvm_tab_new(s);
 		if (!p->percpu[i])
 			return 0;
 	}
@@ -255,7 +255,7 @@ static void stat_merge(struct kstat *into, const struct kstat *from)
 /* Only the slot's own runs write its table; the lock orders them against readers merging.
  * The cell keeps the sample's buckets too (dist.c); a cell that had to widen its
  * power-of-two range is charged for the copy once the lock is dropped. */
-int ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, s64 n)
+int kvm_ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, s64 n)
 {
 	struct ktab *t = p->percpu[c - s->cpus];
 	unsigned long fl = ktap_plat_lock(t->lock);
@@ -263,18 +263,18 @@ int ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const s
 	u64 copied = 0;
 	int err = 0;
 	if (!nd) {
-		struct kcell *cl = cell_new(s, &p->lin, n);
+		struct kcell *cl = kvm_cell_new(s, &p->lin, n);
 		if (!cl)
 			err = RT_BUDGET_MEMORY;
 		else if ((err = add_entry(s, t, k, &nd)))
-			arena_free(s, cl);
+			kvm_arena_free(s, cl);
 		else {
 			nd->val.t = KT_STAT;
 			nd->val.u.st = &cl->st;
 		}
 	}
 	if (!err)
-		err = cell_add(s, &nd->val, &p->lin, n, &copied);
+		err = kvm_cell_add(s, &nd->val, &p->lin, n, &copied);
 	ktap_plat_unlock(t->lock, fl);
 	if (!err && copied)
 		err = kvm_charge(s, c, copied / 64);
@@ -287,7 +287,7 @@ int ptab_add(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const s
  * Each slot is charged before its lock is taken (a refill may yield): the lookup and
  * one unit per 8 buckets added. A sample added meanwhile may or may not be counted.
  */
-int ptab_dist(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, int lin,
+int kvm_ptab_dist(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k, int lin,
 	      u64 *counts, u32 nb)
 {
 	int i, err;
@@ -300,14 +300,14 @@ int ptab_dist(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const 
 		fl = ktap_plat_lock(t->lock);
 		nd = find(t, k);
 		if (nd && nd->val.t == KT_STAT)
-			cell_buckets((const struct kcell *)nd->val.u.st, lin, counts, nb);
+			kvm_cell_buckets((const struct kcell *)nd->val.u.st, lin, counts, nb);
 		ktap_plat_unlock(t->lock, fl);
 	}
 	return 0;
 }
 
 /* s[k]: the cell merged over all CPUs, in scratch; nil when no CPU has k */
-int ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k,
+int kvm_ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const struct kv *k,
 	     struct kv *out)
 {
 	struct kstat m = { 0, 0, 0, 0 };
@@ -347,19 +347,19 @@ int ptab_get(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, const s
 
 static int snap_find(const struct psnap *ps, const struct kv *k, u32 *slot)
 {
-	u32 j = kv_hash(k) & ps->mask;
+	u32 j = kvm_kv_hash(k) & ps->mask;
 	for (;; j = (j + 1) & ps->mask) {
 		u32 x = ps->index[j];
 		if (!x) {
 			*slot = j;
 			return -1;
 		}
-		if (kv_equal(&ps->pairs[2 * (x - 1)], k))
+		if (kvm_kv_equal(&ps->pairs[2 * (x - 1)], k))
 			return (int)(x - 1);
 	}
 }
 
-int ptab_snapshot(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, struct psnap **out)
+int kvm_ptab_snapshot(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, struct psnap **out)
 {
 	u64 total = 0, size;
 	u32 cap, isz = 4, i;
@@ -375,7 +375,7 @@ int ptab_snapshot(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, st
 	while (isz < 2 * cap)
 		isz *= 2;
 	size = sizeof(*ps) + (u64)cap * (2 * sizeof(struct kv) + sizeof(struct kstat) + 4) + (u64)isz * 4;
-	ps = arena_alloc(s, size);
+	ps = kvm_arena_alloc(s, size);
 	if (!ps)
 		return RT_BUDGET_MEMORY;
 	ps->p = p;
@@ -422,7 +422,7 @@ int ptab_snapshot(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, st
 
 /* The pair after key k in the snapshot (nil: the first): 1 and its index, 0 at the end,
  * -1 when k is not in it. */
-int psnap_next(const struct psnap *ps, const struct kv *k, u32 *at)
+int kvm_psnap_next(const struct psnap *ps, const struct kv *k, u32 *at)
 {
 	u32 slot;
 	int i = -1;
@@ -438,10 +438,10 @@ int psnap_next(const struct psnap *ps, const struct kv *k, u32 *at)
 int kvm_ptab_len(struct ktap_session *s, struct kvm_cpu *c, struct kptab *p, u32 *out)
 {
 	struct psnap *ps;
-	int err = ptab_snapshot(s, c, p, &ps);
+	int err = kvm_ptab_snapshot(s, c, p, &ps);
 	if (err)
 		return err;
 	*out = ps->n;
-	arena_free(s, ps);
+	kvm_arena_free(s, ps);
 	return 0;
 }

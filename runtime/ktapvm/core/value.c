@@ -1,12 +1,12 @@
 /*
  * value.c - strings and value identity. Strings made while a handler runs live in the
  * CPU's scratch area and die when it returns; a value stored in a global or a table is
- * made persistent first (kv_persist): its string is interned in the arena, deduplicated
+ * made persistent first (kvm_kv_persist): its string is interned in the arena, deduplicated
  * by content, and lives until the session ends.
  */
 #include "kvm.h"
 
-struct kstr *str_scratch(struct ktap_session *s, struct kvm_cpu *c, const char *p, u32 n)
+struct kstr *kvm_str_scratch(struct ktap_session *s, struct kvm_cpu *c, const char *p, u32 n)
 {
 	u32 need = (u32)((sizeof(struct kstr) + n + 1 + 7) & ~7u);
 	struct kstr *k;
@@ -26,7 +26,7 @@ struct kstr *str_scratch(struct ktap_session *s, struct kvm_cpu *c, const char *
 static int intern_grow(struct ktap_session *s)
 {
 	u32 ncap = s->intern_cap ? s->intern_cap * 2 : 64, i;
-	struct kstr **nt = arena_alloc(s, sizeof(*nt) * (u64)ncap);
+	struct kstr **nt = kvm_arena_alloc(s, sizeof(*nt) * (u64)ncap);
 	if (!nt)
 		return -KTAP_ENOMEM;
 	for (i = 0; i < s->intern_cap; i++) {
@@ -38,13 +38,13 @@ static int intern_grow(struct ktap_session *s)
 			;
 		nt[j] = k;
 	}
-	arena_free(s, s->intern);
+	kvm_arena_free(s, s->intern);
 	s->intern = nt;
 	s->intern_cap = ncap;
 	return 0;
 }
 
-struct kstr *str_intern(struct ktap_session *s, const char *p, u32 n, int type)
+struct kstr *kvm_str_intern(struct ktap_session *s, const char *p, u32 n, int type)
 {
 	u32 h = kvm_hash(p, n), j;
 	struct kstr *k = 0;
@@ -59,7 +59,7 @@ struct kstr *str_intern(struct ktap_session *s, const char *p, u32 n, int type)
 			goto out;
 		}
 	}
-	k = arena_alloc(s, sizeof(*k) + n + 1);
+	k = kvm_arena_alloc(s, sizeof(*k) + n + 1);
 	if (!k)
 		goto out;
 	k->len = n;
@@ -72,15 +72,15 @@ out:
 	return k;
 }
 
-int kv_persist(struct ktap_session *s, struct kv *v)
+int kvm_kv_persist(struct ktap_session *s, struct kv *v)
 {
 	if ((v->t == KT_STRING || v->t == KT_STACK || v->t == KT_USTACK) && v->u.s->scratch) {
-		struct kstr *k = str_intern(s, v->u.s->data, v->u.s->len, v->t);
+		struct kstr *k = kvm_str_intern(s, v->u.s->data, v->u.s->len, v->t);
 		if (!k)
 			return RT_BUDGET_MEMORY;
 		v->u.s = k;
 	} else if (v->t == KT_STAT) {
-		struct kstat *st = arena_alloc(s, sizeof(*st));
+		struct kstat *st = kvm_arena_alloc(s, sizeof(*st));
 		if (!st)
 			return RT_BUDGET_MEMORY;
 		*st = *v->u.st;
@@ -91,7 +91,7 @@ int kv_persist(struct ktap_session *s, struct kv *v)
 	return 0;
 }
 
-int kv_equal(const struct kv *a, const struct kv *b)
+int kvm_kv_equal(const struct kv *a, const struct kv *b)
 {
 	if (a->t != b->t)
 		return 0;
@@ -115,7 +115,7 @@ int kv_equal(const struct kv *a, const struct kv *b)
 	}
 }
 
-u32 kv_hash(const struct kv *v)
+u32 kvm_kv_hash(const struct kv *v)
 {
 	u64 x;
 	switch (v->t) {
