@@ -120,6 +120,12 @@ run 't = {}
 trace syscalls:sys_enter_getppid { t[execname()] += 1 }
 trace_end { print("ktapwl", t["ktapwl"]) }' /tmp/ktapwl getppid 10000
 check "syscalls:sys_enter_getppid counts the workload's 10000 calls exactly" "$(printf 'ktapwl\t10000')" "$(cat "$work/out")"
+# ktap list: a board binary's uprobe symbols, and kprobe: as an alias of probe:
+timeout 120 "$work/tool/ktap" list --board "$board" 'probe:/tmp/ktapwl:mai*' > "$work/out" 2> "$work/err"
+check "ktap list probe:/tmp/ktapwl:mai* lists the workload's main as a script names it" "probe:/tmp/ktapwl:main" \
+    "$(grep -x 'probe:/tmp/ktapwl:main' "$work/out")"
+timeout 120 "$work/tool/ktap" list --board "$board" "kprobe:$lseek_fn" > "$work/out" 2> "$work/err"
+check "ktap list kprobe:$lseek_fn finds the kernel function" "probe:$lseek_fn" "$(cat "$work/out")"
 
 # The shipped sample, unchanged: the workload's getppid calls top the histogram, exactly.
 timeout 300 "$work/tool/ktap" run --board "$board" "$root/samples/syscalls/syscount.kp" \

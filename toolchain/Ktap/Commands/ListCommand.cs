@@ -11,7 +11,11 @@ public static class ListCommand
 {
     public static Command Create(CommonOptions options, Func<CommandContext> context)
     {
-        var glob = new Argument<string?>("GLOB") { Description = "Only names matching this pattern (sched:*, *open*)", Arity = ArgumentArity.ZeroOrOne };
+        var glob = new Argument<string?>("GLOB")
+        {
+            Description = "Only names matching this pattern (sched:*, *open*, kprobe:vfs_*); probe:/path/elf[:GLOB] lists the uprobe symbols of a board file",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var fields = new Option<bool>("--fields") { Description = "Show each tracepoint's fields (args.NAME in scripts)" };
         var command = new Command("list", "List the board's tracepoints (subsys:event) and kernel functions (probe:NAME)") { glob, fields };
         options.AddBoardOptions(command);
@@ -23,10 +27,12 @@ public static class ListCommand
     public static int Execute(CommandContext ctx, string? boardName, SshSettings settings, string? glob, bool fields, bool refresh) => ctx.Guard(() =>
     {
         var board = ctx.Board(boardName);
+        var pattern = Alias(glob ?? "*");
         using var connection = ctx.Connect(board, settings);
+        if (pattern.StartsWith("probe:/", StringComparison.Ordinal))
+            return ListElf(ctx, connection, board.Name, pattern["probe:".Length..]);
         var release = KernelRelease.Check(connection.RunText("uname -r").Trim(), connection.Endpoint.Host);
         var catalog = CatalogStore.Load(connection, board, release, refresh, withFunctions: !fields);
-        var pattern = glob ?? "*";
         var events = catalog.Match(pattern.StartsWith("probe:", StringComparison.Ordinal) ? "\0" : pattern);
         foreach (var e in events)
         {
@@ -54,4 +60,31 @@ public static class ListCommand
         }
         return ExitCodes.Success;
     });
+
+    // The event kinds a script may write for a probe (language.md §3) list as probe:
+    private static string Alias(string pattern)
+    {
+        foreach (var alias in new[] { "kprobe:", "kretprobe:", "uprobe:", "uretprobe:" })
+            if (pattern.StartsWith(alias, StringComparison.Ordinal)) return "probe:" + pattern[alias.Length..];
+        return pattern;
+    }
+
+    // probe:/path/elf[:GLOB]: the function symbols of a file on the board, as a script names them
+    // (probe:/path:SYMBOL), read the way `ktap run` reads it to link a uprobe.
+    private static int ListElf(CommandContext ctx, BoardConnection connection, string boardName, string spec)
+    {
+        var colon = spec.LastIndexOf(':');
+        var (path, glob) = colon > 0 ? (spec[..colon], spec[(colon + 1)..]) : (spec, "*");
+        if (glob.Length == 0) glob = "*";
+        var missing = MissingFileHint.Message(path, boardName, connection.Run(MissingFileHint.Command(path)).Text);
+        if (missing is not null) throw new KtapException(ExitCodes.ScriptError, missing);
+        var elf = new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path);
+        var names = elf.Symbols.Select(s => s.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var matched = names.Where(n => Glob.Matches(glob, n)).ToList();
+        foreach (var n in matched) ctx.Out.WriteLine($"probe:{TerminalText.Line(path)}:{TerminalText.Line(n)}");
+        if (matched.Count > 0) return ExitCodes.Success;
+        var why = names.Count == 0 ? " (it has no function symbols: stripped?)" : TerminalText.Quote(Suggest.DidYouMean(glob, names));
+        ctx.Err.WriteLine($"ktap: no function of {TerminalText.Line(path)} on {boardName} matches '{TerminalText.Line(glob)}'{why}");
+        return ExitCodes.ScriptError;
+    }
 }
