@@ -206,6 +206,17 @@ if [ "$rc" -eq 22 ] && grep -q "budget exceeded: instructions per handler run (l
 else bad "the default instruction budget stops a 60,000-step loop" "rc=$rc $(cat "$work/out" "$work/err")"; fi
 timeout 300 "$work/tool/ktap" run --board "$board" --limit insns=500000 -e "$loop" > "$work/out" 2> "$work/err"; rc=$?
 check "--limit insns=500000 lets it finish (rc=$rc)" "60000" "$(cat "$work/out")"
+# -C CPU (ktap 0.4's -C): only that CPU's events. Two dd runs pinned to CPU 0, then CPU 1;
+# profile samples keyed by cpu(): without -C both CPUs, with -C 1 only CPU 1.
+pinned='taskset -c 0 dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null; taskset -c 1 dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null'
+cpus='n = {}; profile-1ms { n[cpu()] = 1 } trace_end { for (c, v in pairs(n)) { print(c) } }'
+timeout 300 "$work/tool/ktap" run --board "$board" -a -e "$cpus" -- sh -c "$pinned" > "$work/out" 2> "$work/err"
+check "profile of two pinned dd runs samples CPUs 0 and 1" "$(printf '0\n1')" "$(sort "$work/out")"
+timeout 300 "$work/tool/ktap" run --board "$board" -a -C 1 -e "$cpus" -- sh -c "$pinned" > "$work/out" 2> "$work/err"
+check "-C 1: only CPU 1's samples" "1" "$(cat "$work/out")"
+timeout 120 "$work/tool/ktap" run --board "$board" -C 7 -e "$count" -- true > "$work/out" 2> "$work/err"; rc=$?
+if [ "$rc" -eq 3 ] && grep -q "cpu: no CPU 7 on this board (CPUs 0 to " "$work/err"; then ok "-C 7 on a 2-CPU board: exit 3, the board's message"
+else bad "-C 7 on a 2-CPU board: exit 3, the board's message" "rc=$rc $(cat "$work/err")"; fi
 # The scope command is the module's input too: garbage is refused, with the reason.
 for cmd in 'scope ' 'scope x' 'scope 0' 'scope 012' 'scope -1' 'scope 99999999' 'scope 4194305' \
            'scope 1 kids' 'scope 1 children all' 'scope 1children' "scope $(printf '1%.0s' $(seq 1 60))" 'scope 4000000'; do
@@ -215,6 +226,15 @@ for cmd in 'scope ' 'scope x' 'scope 0' 'scope 012' 'scope -1' 'scope 99999999' 
         *) bad "the module refuses '$cmd'" "$out" ;;
     esac
 done
+for cmd in 'cpu ' 'cpu x' 'cpu 01' 'cpu -1' 'cpu 99999' 'cpu 4095' 'cpu 1 2' 'cpu 0x1' "cpu $(printf '1%.0s' $(seq 1 20))"; do
+    out=$(on_board "exec 3<>/dev/ktap; printf '%s' '$cmd' >&3 2>/dev/null; echo rc=\$?; cat <&3")
+    case "$out" in
+        rc=1*cpu:*) ok "the module refuses '$cmd': ${out#*$'\n'}" ;;
+        *) bad "the module refuses '$cmd'" "$out" ;;
+    esac
+done
+out=$(on_board 'exec 3<>/dev/ktap; printf "cpu 0\n" >&3 && printf "cpu 1" >&3 2>/dev/null; echo rc=$?; cat <&3')
+case "$out" in rc=1*"already has a CPU"*) ok "a second cpu command is refused" ;; *) bad "a second cpu command is refused" "$out" ;; esac
 out=$(on_board 'exec 3<>/dev/ktap; printf "scope 1\n" >&3 && printf "scope 1" >&3 2>/dev/null; echo rc=$?; cat <&3')
 case "$out" in rc=1*"already has a scope"*) ok "a second scope command is refused" ;; *) bad "a second scope command is refused" "$out" ;; esac
 

@@ -9,6 +9,7 @@
 #   # board-args: A B        script arguments (arg[1]...): compiled with ktapc -- A B first
 #   # expect: REGEX          at least one output line matches (grep -P, Perl syntax: \t is a tab)
 #   # expect-not: REGEX      no output line matches
+#   # board-all-tasks: REASON  ktap run -a: the sample watches every task while the workload runs
 #   # board-may-lose: REASON   records lost to a full ring are expected (every event printed):
 #                            ktap's report of them is not a failure; exit 0 still is required
 #   # board-todo: REASON     cannot run on the emulated boards yet: printed as a todo line,
@@ -53,8 +54,10 @@ check_run() {
             { bad "$name: ktapc with arguments $args" "$(cat "$work/err")"; return; }
         what=("$work/args.kbc")
     else what=("$script"); fi
+    local all=()
+    grep -q '^# board-all-tasks: ' "$header" && all=(-a)
     local started=$(date +%s.%N)
-    timeout 240 "$tool/ktap" run --board "$board" ${duration:+--duration "$duration"} "${what[@]}" \
+    timeout 240 "$tool/ktap" run --board "$board" "${all[@]}" ${duration:+--duration "$duration"} "${what[@]}" \
         ${cmd:+-- sh -c "$cmd"} > "$work/out" 2> "$work/err"; rc=$?
     local took=$(awk -v s="$started" -v n="$(date +%s.%N)" 'BEGIN {printf "%.1f", n - s}')
     out=$(cat "$work/out"); err=$(cat "$work/err")

@@ -102,6 +102,8 @@ struct kt_session {
 	struct pid *scope;              /* scope.c: only this process (and descendants), or NULL */
 	pid_t scope_nr;                 /* the pid as written (writer's namespace): cpid(); 0: none */
 	bool scope_children;
+	bool cpu_scoped;                /* cpu_scope.c: only events of CPU cpu */
+	unsigned int cpu;
 };
 
 /* ring.c */
@@ -127,6 +129,11 @@ bool kt_scope_is_command(const char __user *buf, size_t count);
 int kt_scope_command(struct kt_session *s, const char __user *buf, size_t count);
 void kt_scope_release(struct kt_session *s);
 bool kt_scope_allows(const struct kt_session *s);
+
+/* cpu_scope.c: the "cpu N" command (ktap run -C N) and the check before each handler */
+bool kt_cpu_is_command(const char __user *buf, size_t count);
+int kt_cpu_command(struct kt_session *s, const char __user *buf, size_t count);
+bool kt_cpu_allows(const struct kt_session *s);
 
 /* probes.c: arm and disarm every probe of a session, all or nothing */
 int kt_probes_arm(struct kt_session *s);

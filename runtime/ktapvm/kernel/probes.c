@@ -144,9 +144,9 @@ static void kt_fire_checked(struct kt_probe *p, const struct ktap_event *ev)
 		atomic64_inc(&s->lock_skips);
 		return;
 	}
-	/* another task's event (scope.c): not ours, so not counted anywhere. A tick is no
-	 * task's event and runs whatever the scope. */
-	if (p->def.kind != KTAP_PROBE_TICK && !kt_scope_allows(s))
+	/* another CPU's (cpu_scope.c) or another task's event (scope.c): not ours, so not
+	 * counted anywhere. A tick is no task's or CPU's event and runs whatever the scope. */
+	if (p->def.kind != KTAP_PROBE_TICK && (!kt_cpu_allows(s) || !kt_scope_allows(s)))
 		return;
 	if (p->filter && ev && !kt_filter_match(p->filter, ev))
 		return;

@@ -34,7 +34,9 @@ public sealed record RunRequest(
     // --limit KEY=N: session budgets written into the bundle (Bundle.LimitSetting)
     IReadOnlyList<string>? Limits = null,
     // -q: no "Tracing..." line when the session is armed
-    bool Quiet = false);
+    bool Quiet = false,
+    // -C CPU: only that CPU's events (the module's "cpu N" command)
+    int? Cpu = null);
 
 /// <summary>
 /// `ktap run`: compile for the board's target (or check a .kbc), link against the board,
@@ -72,6 +74,7 @@ public static class RunCommand
             Description = $"A session budget ({LimitSetting.Usage}; repeatable), written into the bundle; the module caps it by its ceilings",
             HelpName = "key=N",
         };
+        var cpu = new Option<int?>("-C", "--cpu") { Description = "Trace only this CPU's events (ktap 0.4's -C); tick-N handlers run regardless", HelpName = "CPU" };
         var quiet = new Option<bool>("-q", "--quiet") { Description = "Do not say when tracing starts (ktap 0.4's -q); the line is only written to a terminal" };
         var command = new Command("run", "Compile a script for the board, run it there and print its output live") { script, workload, eval, format, output, duration, color };
         command.Options.Add(pid);
@@ -80,6 +83,7 @@ public static class RunCommand
         command.Options.Add(flameGraph);
         command.Options.Add(limits);
         command.Options.Add(quiet);
+        command.Options.Add(cpu);
         options.AddBoardOptions(command);
         command.Options.Add(options.Refresh);
         command.SetAction(p =>
@@ -89,7 +93,7 @@ public static class RunCommand
                 p.GetValue(options.Board), options.Settings(p), scriptPath, p.GetValue(eval), CommonOptions.ToFormat(p.GetValue(format)),
                 p.GetValue(output), p.GetValue(duration), cmd, p.GetValue(options.Refresh), p.GetValue(color) ?? "auto",
                 Pid: p.GetValue(pid), AllTasks: p.GetValue(allTasks), Folded: p.GetValue(folded), FlameGraph: p.GetValue(flameGraph),
-                ScriptArguments: scriptArgs, Limits: p.GetValue(limits) ?? [], Quiet: p.GetValue(quiet)));
+                ScriptArguments: scriptArgs, Limits: p.GetValue(limits) ?? [], Quiet: p.GetValue(quiet), Cpu: p.GetValue(cpu)));
         });
         return command;
     }
@@ -130,6 +134,8 @@ public static class RunCommand
         if ((request.Script is null) == (request.Eval is null))
             throw new KtapException(ExitCodes.Usage, request.Script is null ? "give a script (.kp or .kbc) or -e 'one-liner'" : "give either a script or -e, not both");
         var scope = Scope(request);
+        if (request.Cpu is < 0 or > 4095)
+            throw new KtapException(ExitCodes.Usage, $"-C {request.Cpu}: a CPU number is 0 to 4095 (the board refuses one it does not have)");
         var budgets = new List<(LimitKey, ulong)>();
         foreach (var text in request.Limits ?? [])
             budgets.Add(LimitSetting.Parse(text, out var limitError) ?? throw new KtapException(ExitCodes.Usage, limitError!));
@@ -228,7 +234,7 @@ public static class RunCommand
         Action? armed = request.Quiet || !ctx.ErrIsTerminal ? null
             : () => { lock (ctx.Err) ctx.Err.WriteLine($"Tracing on {board.Name}... Hit Ctrl-C to end."); };
         return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
-            expect: factsFromCache ? (facts.Release, facts.Machine) : null, scope: scope, onArmed: armed);
+            expect: factsFromCache ? (facts.Release, facts.Machine) : null, scope: scope, onArmed: armed, cpu: request.Cpu);
     }
 
     // Which tasks the session traces (docs/ktap.md, "Scope"): -- CMD its tree, -p one

@@ -50,8 +50,9 @@ public static class SessionScript
     /// <param name="expect">The kernel release and machine the host linked for (from an earlier
     /// run's cache); when the board differs the script exits before touching the device.</param>
     /// <param name="scope">Null: the workload's tree when there is a workload, else everything.</param>
+    /// <param name="cpu">`-C N`: only CPU N's events (the module's "cpu N" command); null: every CPU.</param>
     public static string Build(int bundleLength, IReadOnlyList<string> workload, string device = Device, (string Release, string Machine)? expect = null,
-        SessionScope? scope = null)
+        SessionScope? scope = null, int? cpu = null)
     {
         scope ??= workload.Count > 0 ? SessionScope.WorkloadTree : SessionScope.Everything;
         if (scope is SessionScope.Workload && workload.Count == 0)
@@ -110,6 +111,8 @@ public static class SessionScript
         };
         if (scopeLine is not null)
             lines.Add($"printf '%s\\n' \"{scopeLine}\" >&3 2>/dev/null || fail");
+        if (cpu is { } only)
+            lines.Add($"printf 'cpu %s\\n' {only.ToString(CultureInfo.InvariantCulture)} >&3 2>/dev/null || fail");
         lines.Add($"$d bs={bundleLength} count=1 iflag=fullblock <&4 >&3 2>/dev/null || fail");
         lines.Add($"echo '{Armed}' >&2");
         lines.Add($"kill -CONT {helpers}");

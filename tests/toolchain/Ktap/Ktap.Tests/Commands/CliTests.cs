@@ -191,6 +191,16 @@ public sealed class CliTests
         Assert.Contains(message, err);
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("4096")]
+    public void ACpuOutOfRangeIsAUsageErrorBeforeAnyBoard(string cpu)
+    {
+        var (rc, _, err) = Cli("run", "--board", "nonexistent-board", "-C", cpu, "-e", "print(1)");
+        Assert.Equal(ExitCodes.Usage, rc);
+        Assert.Contains($"-C {cpu}: a CPU number is 0 to 4095", err);
+    }
+
     [Fact]
     public void ScriptArgumentsWithACompiledBundleAreRefused()
     {

@@ -156,6 +156,20 @@ public sealed class SessionRunnerTests : IClassFixture<LoopbackSshd>
     }
 
     [Fact]
+    public void TheCpuCommandReachesTheDeviceBeforeTheBundle()
+    {
+        // -C 1: "cpu 1\n" is written to /dev/ktap before the bundle's first byte (cpu_scope.c)
+        var bundle = Bytes(50, 6);
+        var device = FileDevice([.. bundle, .. new byte[6]], "records"u8.ToArray());
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        var output = new BytesOutput();
+        SessionRunner.Run(c, bundle, [], null, output, TextWriter.Null, CancellationToken.None, device, cpu: 1);
+        var written = File.ReadAllBytes(device);
+        Assert.Equal("cpu 1\n", System.Text.Encoding.ASCII.GetString(written, 0, 6));
+        Assert.Equal(bundle, written[6..56]);
+    }
+
+    [Fact]
     public void TheBoardsEndOfSessionEndsTheWorkloadWhichIsThenNoFailureOfIts()
     {
         // exit() in a handler: the module ends the stream, the workload (sleep 40) still runs.
