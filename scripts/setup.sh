@@ -25,12 +25,8 @@ module=$(bash scripts/build-module.sh 6.1-amd64 | tail -n 1)
 step "building the emulated board's image"
 bash boards/qemu/build-image.sh qemu-x86_64 --module "$module"
 
-mkdir -p out/bin
-for tool in ktapc:toolchain/Ktapc/ktapc ktap:toolchain/Ktap; do
-    name=${tool%%:*}; dir=${tool#*:}
-    printf '#!/bin/sh\nexec dotnet "%s/%s/bin/Release/net10.0/%s.dll" "$@"\n' "$root" "$dir" "$name" > "out/bin/$name"
-    chmod +x "out/bin/$name"
-done
+step "installing ktapc (NativeAOT) and ktap (ReadyToRun) in out/bin"
+bash scripts/install-tools.sh
 export PATH=$root/out/bin:$PATH
 
 step "booting the board, loading the module"

@@ -1,4 +1,4 @@
-# ktapc (bundle part): hyperfine for bench/ktapc/run.sh. Sourced by scripts/deps.sh.
-# (The NativeAOT publish the bench measures also needs clang and zlib1g-dev; the bench
-# checks for them itself, so CI does not pay for installing a C toolchain it does not use.)
-ktap_apt_install hyperfine
+# ktapc (bundle part): hyperfine for bench/ktapc/run.sh, and clang with zlib's development
+# files for the NativeAOT ktapc that scripts/install-tools.sh puts in out/bin (clang also
+# serves the fuzzers, scripts/deps/20-runtime.sh). Sourced by scripts/deps.sh.
+ktap_apt_install hyperfine clang zlib1g-dev
