@@ -95,6 +95,10 @@ static int add_entry(struct ktap_session *s, struct ktab *t, const struct kv *ke
 		return RT_BUDGET_TABLE;
 	if ((err = kvm_kv_persist(s, &kk)))
 		return err;
+	/* a tombstone is the one false key with aux 1 (TOMB): a false key keeps aux 0, so
+	 * whatever aux the register held (NOT leaves it) cannot make a live key a tombstone */
+	if (kk.t == KT_FALSE)
+		kk.aux = 0;
 	if ((t->used + 1) * 4 > t->cap * 3 && (err = resize(s, t)))
 		return err;
 	*out = insert_slot(t, k);
