@@ -234,7 +234,8 @@ public static class RunCommand
         Action? armed = request.Quiet || !ctx.ErrIsTerminal ? null
             : () => { lock (ctx.Err) ctx.Err.WriteLine($"Tracing on {board.Name}... Hit Ctrl-C to end."); };
         return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
-            expect: factsFromCache ? (facts.Release, facts.Machine) : null, scope: scope, onArmed: armed, cpu: request.Cpu);
+            expect: factsFromCache ? (facts.Release, facts.Machine) : null, scope: scope, onArmed: armed, cpu: request.Cpu,
+            endAfterMain: model.Events.All(e => e.Kind == EventKind.TraceEnd) && request.Workload.Count == 0 && request.Pid is null);
     }
 
     // Which tasks the session traces (docs/ktap.md, "Scope"): -- CMD its tree, -p one

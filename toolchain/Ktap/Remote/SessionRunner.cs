@@ -18,7 +18,8 @@ public static class SessionRunner
 {
     public static SessionResult Run(BoardConnection connection, byte[] bundle, IReadOnlyList<string> workload, TimeSpan? duration,
         ISessionOutput output, TextWriter err, CancellationToken interrupt, string device = SessionScript.Device,
-        (string Release, string Machine)? expect = null, SessionScope? scope = null, Action? onArmed = null, int? cpu = null)
+        (string Release, string Machine)? expect = null, SessionScope? scope = null, Action? onArmed = null, int? cpu = null,
+        bool endAfterMain = false)
     {
         using var process = connection.Start(SessionScript.Build(bundle.Length, workload, device, expect, scope, cpu), "the session ran");
         var armed = new ManualResetEventSlim();
@@ -72,6 +73,9 @@ public static class SessionRunner
                 catch (Exception) { /* the session already ended */ }
             });
         }
+        // A script with no probe and no workload ends after its main chunk (ktap 0.4): main ran
+        // inside the bundle's write, so "armed" means it is done; stop then runs trace_end.
+        if (endAfterMain) Stop();
         using var onInterrupt = interrupt.Register(Stop);
         using var timer = duration is { } d ? new Timer(_ => Stop(), null, d, Timeout.InfiniteTimeSpan) : null;
 

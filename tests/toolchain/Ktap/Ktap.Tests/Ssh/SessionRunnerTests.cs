@@ -156,6 +156,23 @@ public sealed class SessionRunnerTests : IClassFixture<LoopbackSshd>
     }
 
     [Fact]
+    public void AScriptWithoutProbesIsStoppedOnceArmed()
+    {
+        // endAfterMain (no probe, no workload): "stop" follows the bundle without any Ctrl-C
+        var fifo = Path.Combine(_sshd.Directory, $"fifo-{Guid.NewGuid():N}");
+        Process.Start("mkfifo", [fifo])!.WaitForExit();
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        var output = new BytesOutput();
+        var run = Task.Run(() => SessionRunner.Run(c, "BUNDLE"u8.ToArray(), [], null, output, TextWriter.Null, CancellationToken.None, fifo,
+            endAfterMain: true));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (output.Data.Length < 10 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.Equal("BUNDLEstop", System.Text.Encoding.ASCII.GetString(output.Data));
+        c.Dispose();
+        Assert.ThrowsAny<Exception>(() => run.Wait(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public void TheCpuCommandReachesTheDeviceBeforeTheBundle()
     {
         // -C 1: "cpu 1\n" is written to /dev/ktap before the bundle's first byte (cpu_scope.c)
