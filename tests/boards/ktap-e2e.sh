@@ -287,6 +287,12 @@ if [ -n "${ticks:-}" ] && [ "$ticks" -ge 5 ] &&
     ok "tick-100ms ran $ticks times, $((span / 1000)) ms from the first to the last"
 else bad "tick-100ms: at least 5 ticks, 100 ms apart by the board's clock" "$(cat "$work/out" "$work/err")"; fi
 
+# A tick beside many probes: its timer starts while the others are still being armed, and
+# a first expiry before the session ran once stopped the tick for good (0 runs in 15 s).
+timeout 120 "$work/tool/ktap" run --board "$board" --duration 15s \
+    -e 'n = 0; trace syscalls:sys_enter_* { } tick-1ms { n += 1; if (n >= 3) { exit() } } trace_end { print(n) }' > "$work/out" 2> "$work/err"
+check "tick-1ms beside the syscalls:sys_enter_* probes runs (3 runs, then exit())" "3" "$(cat "$work/out")"
+
 timeout 120 "$work/tool/ktap" run --board "$board" --duration 1s -e 'n = 0
 trace syscalls:sys_enter_chdir { n = n + 1 }
 trace_end { printf("ended %d\n", n) }' > "$work/out" 2> "$work/err"

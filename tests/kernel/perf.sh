@@ -34,9 +34,11 @@ ok() { echo "ok   - $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL - $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; fail=$((fail + 1)); }
 finish() { echo "RESULT passed=$pass failed=$fail"; [ "$fail" -eq 0 ]; exit $?; }
 on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
-run() { # run SCRIPT_TEXT [CMD...]: stdout to $work/out, stderr to $work/err, status in $rc
+run() { # run [-a] SCRIPT_TEXT [CMD...]: stdout to $work/out, stderr to $work/err, status in $rc
+    local all=()
+    [ "$1" = -a ] && { all=(-a); shift; }
     local text=$1; shift
-    timeout 300 "$work/tool/ktap" run --board "$board" -e "$text" ${1:+--} "$@" > "$work/out" 2> "$work/err"
+    timeout 300 "$work/tool/ktap" run --board "$board" "${all[@]}" -e "$text" ${1:+--} "$@" > "$work/out" 2> "$work/err"
     rc=$?
     echo "(ktap run exit status $rc)" >> "$work/err" # shown with a failure's output
 }
@@ -122,9 +124,10 @@ fi
 # ---- clocks and periods -------------------------------------------------------------------
 # a 1 ms clock per CPU: on each CPU at least 10 runs in the 1 s of sleep (an emulated CPU
 # that the loaded host does not run misses ticks, which perf's hrtimer then skips: 42 on
-# a busy host's arm64 board, ~600 an idle one's), never more than the run's ms + 1
+# a busy host's arm64 board, ~600 an idle one's), never more than the run's ms + 1. With
+# -a: every task's samples (-- CMD alone would keep only sleep's, which sleeps).
 t0=$(date +%s%N)
-run 'c = {}; trace software:cpu-clock:1000000 { c[cpu()] += 1 }; trace_end { for (k, v in pairs(c)) { printf("cpu%d=%d\n", k, v) } }' /bin/sleep 1
+run -a 'c = {}; trace software:cpu-clock:1000000 { c[cpu()] += 1 }; trace_end { for (k, v in pairs(c)) { printf("cpu%d=%d\n", k, v) } }' /bin/sleep 1
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 n0=$(value cpu0); n1=$(value cpu1)
 [ -n "$n0" ] && [ -n "$n1" ] && [ "$n0" -ge 10 ] && [ "$n1" -ge 10 ] && [ "$n0" -le $((ms + 1)) ] && [ "$n1" -le $((ms + 1)) ] &&

@@ -21,8 +21,10 @@ static enum hrtimer_restart kt_tick_fn(struct hrtimer *t)
 	} else {
 		atomic64_inc(&p->sess->reentry_skips);
 	}
-	if (!READ_ONCE(p->sess->running))
-		return HRTIMER_NORESTART;
+	/* Always again, until kt_tick_disarm() cancels it. Not "stop when the session is not
+	 * running": the timer starts while the other probes are still being armed, before
+	 * the session runs, and a first expiry in that window stopped the tick for good (690
+	 * syscall tracepoints beside a tick-1ms: the tick never ran). */
 	hrtimer_forward_now(t, p->interval);
 	return HRTIMER_RESTART;
 }
