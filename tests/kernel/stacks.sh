@@ -124,8 +124,9 @@ if [ "$samples" -ge 10 ] && [ "$kernel" -ge 1 ] && ! grep -Eq "$ours" "$work/out
 else
     bad "profile stacks ($samples samples, $kernel kernel)" "$(head -n 40 "$work/out"; cat "$work/err")"
 fi
-# With a workload, so that the run ends even if exit() from a tick handler does not end the
-# session (one run without one hung until its timeout: under investigation, issue 13).
+# (This check failed now and then, and a run without a workload once hung: a tick whose first
+# expiry came before the session ran was never restarted. Fixed in timer.c; ktap-e2e.sh
+# checks a tick beside 690 probes.)
 run 'n = 0; tick-5ms { n += 1; print_backtrace(); print("--"); if (n >= 5) { exit() } }' /bin/sleep 2
 if [ "$(grep -c '^--$' "$work/out")" -ge 5 ] && ! grep -Eq "$ours" "$work/out" &&
    ! first_of_samples "$work/out" | grep -Eq "$machinery"; then
