@@ -10,6 +10,7 @@
 #   # expect: REGEX          at least one output line matches (grep -P, Perl syntax: \t is a tab)
 #   # expect-not: REGEX      no output line matches
 #   # board-all-tasks: REASON  ktap run -a: the sample watches every task while the workload runs
+#   # board-exit: N REASON     ktap run's exit status is N, not 0 (26: the workload fails on purpose)
 #   # board-may-lose: REASON   records lost to a full ring are expected (every event printed):
 #                            ktap's report of them is not a failure; exit 0 still is required
 #   # board-todo: REASON     cannot run on the emulated boards yet: printed as a todo line,
@@ -61,7 +62,9 @@ check_run() {
         ${cmd:+-- sh -c "$cmd"} > "$work/out" 2> "$work/err"; rc=$?
     local took=$(awk -v s="$started" -v n="$(date +%s.%N)" 'BEGIN {printf "%.1f", n - s}')
     out=$(cat "$work/out"); err=$(cat "$work/err")
-    if [ "$rc" -ne 0 ]; then bad "$name: ktap run exits 0 (${took} s)" "rc=$rc
+    local want
+    want=$(sed -n 's/^# board-exit: \([0-9]*\).*/\1/p' "$header" | head -n 1)
+    if [ "$rc" -ne "${want:-0}" ]; then bad "$name: ktap run exits ${want:-0} (${took} s)" "rc=$rc
 $(tail -n 15 "$work/err")
 --- output:
 $(head -n 20 "$work/out")"; return; fi
