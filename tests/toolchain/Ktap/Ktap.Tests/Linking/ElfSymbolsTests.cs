@@ -16,13 +16,17 @@ public sealed class ElfSymbolsTests
         void _start(void) { for (;;) ; }
         """;
 
-    private static byte[] Build(string compiler)
+    private static byte[] Build(string compiler) => Build(compiler, "-static");
+
+    /// <summary>The test program (ktap_probe_me, 6 bytes, then _start) built with these link
+    /// flags (-static; -fPIE -pie for a PIE); also used by UserSymbolsTests.</summary>
+    internal static byte[] Build(string compiler, params string[] linkFlags)
     {
         var dir = Directory.CreateTempSubdirectory("ktap-elf-").FullName;
         try
         {
             File.WriteAllText(Path.Combine(dir, "t.c"), Source);
-            var psi = new ProcessStartInfo(compiler, ["-nostdlib", "-static", "-O1", "-o", Path.Combine(dir, "t"), Path.Combine(dir, "t.c")])
+            var psi = new ProcessStartInfo(compiler, ["-nostdlib", .. linkFlags, "-O1", "-o", Path.Combine(dir, "t"), Path.Combine(dir, "t.c")])
             { RedirectStandardError = true };
             Process p;
             try { p = Process.Start(psi)!; }

@@ -1,7 +1,6 @@
-using Process = System.Diagnostics.Process;
-using ProcessStartInfo = System.Diagnostics.ProcessStartInfo;
 using StackFrame = Ktap.Output.StackFrame;
 using Ktap.Output;
+using Ktap.Tests.Linking;
 using Ktap.Tool.Linking;
 using Ktap.Tool.Symbols;
 
@@ -13,27 +12,8 @@ namespace Ktap.Tests.Symbols;
 /// </summary>
 public sealed class UserSymbolsTests
 {
-    // ktap_probe_me is a sized 6-byte function; _start follows it.
-    private const string Source = """
-        __asm__(".text\n.globl ktap_probe_me\n.type ktap_probe_me, %function\nktap_probe_me:\n.byte 0x4b,0x54,0x41,0x50,0x21,0x21\n.size ktap_probe_me, 6\n");
-        void _start(void) { for (;;) ; }
-        """;
-
-    private static ElfSymbols Build(params string[] flags)
-    {
-        var dir = Directory.CreateTempSubdirectory("ktap-usym-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(dir, "t.c"), Source);
-            var psi = new ProcessStartInfo("gcc", [.. flags, "-nostdlib", "-O1", "-o", Path.Combine(dir, "t"), Path.Combine(dir, "t.c")])
-            { RedirectStandardError = true };
-            var p = Process.Start(psi)!;
-            p.WaitForExit();
-            Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
-            return new ElfSymbols(File.ReadAllBytes(Path.Combine(dir, "t")), "/bin/t");
-        }
-        finally { Directory.Delete(dir, true); }
-    }
+    // ElfSymbolsTests' program: ktap_probe_me is a sized 6-byte function; _start follows it.
+    private static ElfSymbols Build(params string[] flags) => new(ElfSymbolsTests.Build("gcc", flags), "/bin/t");
 
     [Fact]
     public void NamesAddressesInsideSizedFunctionsOfAFixedAddressExecutable()
