@@ -53,6 +53,29 @@ static int near_constant(uint64_t v)
 	return 0;
 }
 
+/* The bundle's own strings, read 8 bytes at a time: a string record that repeats bundle bytes
+ * which happen to look like an address is no leak either. The fuzzer learns heap addresses
+ * from the core's instrumented pointer comparisons and writes them into string constants:
+ * a 5.6-million-run campaign never did, a new machine's ASan heap (0x6120...: bytes that are
+ * mostly zero and ASCII) made it happen after 38,466 runs (a "\xbf\x82\0\0 a\0\0" in a
+ * constant, printed). */
+static const struct kvm_bundle *cur_bundle;
+
+static int near_string_window(uint64_t v)
+{
+	u32 j, i;
+	for (j = 0; cur_bundle && j < cur_bundle->nstr; j++) {
+		const struct kstr *k = cur_bundle->strs[j];
+		for (i = 0; k && i + 8 <= k->len; i++) {
+			uint64_t w;
+			memcpy(&w, k->data + i, 8);
+			if (v + SLACK >= w && v < w + SLACK)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static void add(const void *p, uint64_t n, const char *what)
 {
 	if (!p || nranges >= sizeof(ranges) / sizeof(ranges[0]))
@@ -70,6 +93,7 @@ static void collect(struct ktap_session *s, const struct replay_event *ev)
 	u32 j;
 	nranges = 0;
 	nkconsts = 0;
+	cur_bundle = b;
 	for (j = 0; j < b->nconst && nkconsts < sizeof(kconsts) / sizeof(kconsts[0]); j++)
 		if (b->consts[j].t == KT_NUMBER)
 			kconsts[nkconsts++] = (uint64_t)b->consts[j].u.n;
@@ -115,7 +139,7 @@ static const struct range *near_session(uint64_t v)
 static void number(uint64_t v, const char *where)
 {
 	const struct range *r = near_session(v);
-	if (r && !near_constant(v))
+	if (r && !near_constant(v) && !near_string_window(v))
 		violation("pointer leak: %s 0x%llx is within 16 MiB of %s [0x%llx, 0x%llx)", where,
 			  (unsigned long long)v, r->what, (unsigned long long)r->lo, (unsigned long long)r->hi);
 }
