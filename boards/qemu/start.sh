@@ -5,7 +5,8 @@
 # the board's key works, prints the port and exits 0; on a failed or timed-out boot
 # (KTAP_BOARD_TIMEOUT, else board.sh's board_boot_timeout, else 90 s) stops qemu, prints
 # the console's tail and exits 1. board.sh's board_kernel_args are added to the command line.
-# Already running: says so, prints the port, exits 0.
+# Already running: says so, prints the port, exits 0. Without --port it uses the board's
+# default port, or the next free one after it when that is taken (--port N: N or an error).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -35,9 +36,20 @@ for f in vmlinuz initramfs.cpio.gz id_ed25519 known_hosts; do
     [ -f "$board_dir/$f" ] || ktap_die "$board_dir/$f missing: run boards/qemu/build-image.sh $board first"
 done
 command -v "$board_qemu" >/dev/null || ktap_die "$board_qemu not found (scripts/deps.sh installs it)"
-port=${port:-$board_default_port}
-if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    ktap_die "127.0.0.1:$port is already in use; pick another with --port"
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -n "$port" ]; then
+    port_in_use "$port" && ktap_die "127.0.0.1:$port is already in use; pick another with --port"
+else
+    # The default port may be another board's or another state directory's (the test
+    # suites keep their own): take the next free one of the 20 after it and say so.
+    port=$board_default_port
+    while port_in_use "$port"; do
+        port=$((port + 1))
+        [ "$port" -lt $((board_default_port + 20)) ] ||
+            ktap_die "127.0.0.1:$board_default_port..$((port - 1)) are in use; pick a port with --port"
+    done
+    [ "$port" = "$board_default_port" ] ||
+        echo "$board: port $board_default_port is in use, using $port (written to $board_dir/port)" >&2
 fi
 
 rm -f "$board_dir/qemu.pid" "$board_dir/console.log"

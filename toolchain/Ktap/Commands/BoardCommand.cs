@@ -7,8 +7,9 @@ public static class BoardCommand
 {
     public static Command Create(Func<CommandContext> context)
     {
-        var command = new Command("board", "Start, stop or check an emulated board");
-        foreach (var (verb, help) in new[] { ("start", "Boot the emulated board and wait until SSH works"),
+        var command = new Command("board", "Build, start, stop or check an emulated board");
+        foreach (var (verb, help) in new[] { ("start", "Build what the emulated board lacks (kernel, image, module), boot it and wait until SSH works"),
+                                             ("prepare", "Build what the emulated board lacks (kernel, image, module) without booting it"),
                                              ("stop", "Stop the emulated board"),
                                              ("status", "Tell whether the emulated board runs (exit 0) or not (exit 1)") })
         {
@@ -23,6 +24,7 @@ public static class BoardCommand
     public static int Execute(CommandContext ctx, string verb, string name) => ctx.Guard(() =>
     {
         var board = ctx.Catalog.Load(name);
+        if (verb == "start") BoardScripts.Prepare(board, ctx.Err);
         var rc = BoardScripts.Run(board, verb, ctx.Out, ctx.Err);
         return verb switch
         {

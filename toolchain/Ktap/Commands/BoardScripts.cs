@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using Ktap.Tool.Boards;
+using Ktap.Tool.Ssh;
 
 namespace Ktap.Tool.Commands;
 
-/// <summary>Runs an emulated board's scripts (boards/&lt;board_folder&gt;/{start,stop,status}.sh NAME).</summary>
+/// <summary>Runs an emulated board's scripts (boards/&lt;board_folder&gt;/{prepare,start,stop,status}.sh NAME).</summary>
 public static class BoardScripts
 {
     public static string ScriptPath(BoardProfile board, string verb)
@@ -33,14 +34,47 @@ public static class BoardScripts
         return p.ExitCode;
     }
 
-    /// <summary>Starts the emulated board unless its status script says it runs.</summary>
+    /// <summary>
+    /// Builds what the emulated board lacks (prepare.sh: kernel, module, image, each with its
+    /// progress and time estimate on <paramref name="log"/>) and starts it, unless its status
+    /// script says it runs.
+    /// </summary>
     public static void EnsureRunning(BoardProfile board, TextWriter log)
     {
         if (!board.Emulated) return;
         if (Run(board, "status", TextWriter.Null, TextWriter.Null) == 0) return;
+        Prepare(board, log);
         log.WriteLine($"ktap: starting the emulated board {board.Name} (boards/{board.BoardFolder}/start.sh)");
         var rc = Run(board, "start", TextWriter.Null, log);
         if (rc != 0)
             throw new KtapException(ExitCodes.Unreachable, $"the emulated board {board.Name} did not start (start.sh exit {rc}); see its messages above");
+    }
+
+    /// <summary>Builds what the emulated board lacks; nothing when it was built before.</summary>
+    public static void Prepare(BoardProfile board, TextWriter log)
+    {
+        var rc = Run(board, "prepare", TextWriter.Null, log);
+        if (rc != 0)
+            throw new KtapException(ExitCodes.Unreachable, $"the emulated board {board.Name} could not be built (prepare.sh exit {rc}); see its messages above");
+    }
+
+    /// <summary>
+    /// Connects to the board; an emulated board that was never started here (no key yet) or
+    /// does not answer is built and started first, so `ktap run --board qemu-arm-v7` works on
+    /// a new machine with no other command.
+    /// </summary>
+    public static BoardConnection ConnectStarting(CommandContext ctx, BoardProfile board, SshSettings settings)
+    {
+        if (board.Emulated && !File.Exists(board.IdentityFile))
+            EnsureRunning(board, ctx.Err);
+        try
+        {
+            return ctx.Connect(board, settings);
+        }
+        catch (KtapException e) when (e.ExitCode == ExitCodes.Unreachable && board.Emulated)
+        {
+            EnsureRunning(board, ctx.Err);
+            return ctx.Connect(board, settings);
+        }
     }
 }

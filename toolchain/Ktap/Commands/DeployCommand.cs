@@ -26,9 +26,8 @@ public static class DeployCommand
         var board = ctx.Board(boardName);
         var path = modulePath ?? board.ModuleFile
             ?? throw new KtapException(ExitCodes.Usage, $"no module to deploy: give --module PATH or set module_file in {board.SourceFile}");
+        using var connection = BoardScripts.ConnectStarting(ctx, board, settings); // builds an emulated board's module too
         var module = ModuleFile.Read(path);
-
-        using var connection = ctx.Connect(board, settings);
         ctx.Out.WriteLine(Install(board, connection, module));
         return ExitCodes.Success;
     });

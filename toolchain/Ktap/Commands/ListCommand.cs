@@ -28,7 +28,7 @@ public static class ListCommand
     {
         var board = ctx.Board(boardName);
         var pattern = Alias(glob ?? "*");
-        using var connection = ctx.Connect(board, settings);
+        using var connection = BoardScripts.ConnectStarting(ctx, board, settings);
         if (pattern.StartsWith("probe:/", StringComparison.Ordinal))
             return ListElf(ctx, connection, board.Name, pattern["probe:".Length..]);
         var release = KernelRelease.Check(connection.RunText("uname -r").Trim(), connection.Endpoint.Host);

@@ -153,7 +153,7 @@ public static class RunCommand
         var board = ctx.Board(request.Board);
         var target = KnownTargets.Resolve(board.Target)!;
         // Connecting (SSH handshake) and compiling take about as long each: do them at once.
-        var connecting = Task.Run(() => ConnectStartingIfNeeded(ctx, board, request.Settings));
+        var connecting = Task.Run(() => BoardScripts.ConnectStarting(ctx, board, request.Settings));
         BundleModel model;
         try
         {
@@ -297,20 +297,6 @@ public static class RunCommand
             }
         }
         return files.Count > 0 ? new UserSymbols(files) : null;
-    }
-
-    /// <summary>Connects; an emulated board that does not answer is started first (the embedded default).</summary>
-    private static BoardConnection ConnectStartingIfNeeded(CommandContext ctx, BoardProfile board, SshSettings settings)
-    {
-        try
-        {
-            return ctx.Connect(board, settings);
-        }
-        catch (KtapException e) when (e.ExitCode == ExitCodes.Unreachable && board.Emulated)
-        {
-            BoardScripts.EnsureRunning(board, ctx.Err);
-            return ctx.Connect(board, settings);
-        }
     }
 
     private static BundleModel LoadBundle(CommandContext ctx, RunRequest request, BoardProfile board, TargetProfile target, IReadOnlyList<(LimitKey, ulong)> budgets)

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Usage: on-demand.sh [board]   (default qemu-x86_64)
+# A new user's first `ktap run --board <emulated board>`: in a state directory where the
+# board was never built (caches shared, as scripts/test.sh shares them), ktap builds what
+# is missing (boards/qemu/prepare.sh), says so with a time estimate, boots the board on a
+# free port and runs the script; the next run builds nothing. Last line: RESULT passed=N failed=M.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+board=${1:-qemu-x86_64}
+outer=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
+work=$root/out/tests/on-demand-$board
+rm -rf "$work"; mkdir -p "$work/state"
+for d in apt debs headers kernels src trees userland; do
+    mkdir -p "$outer/$d"
+    ln -sfn "$(readlink -f "$outer/$d")" "$work/state/$d"
+done
+export KTAP_STATE_DIR=$work/state
+source "$root/tests/lib/checks.sh" # ok, bad, check, finish
+stop() { bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1; }
+trap stop EXIT
+
+for p in Ktap/ktap.csproj; do
+    timeout 900 dotnet build "$root/toolchain/$p" -c Release -o "$work/tool" >"$work/dotnet.log" 2>&1 ||
+        { bad "dotnet build $p" "$(tail -n 5 "$work/dotnet.log")"; finish; }
+done
+
+missing=$(bash "$root/boards/qemu/prepare.sh" "$board" --check); rc=$?
+check "prepare.sh --check on a new state directory exits 4" 4 "$rc"
+case "$missing" in *"the image"*) ok "it names the missing image" ;; *) bad "it names the missing image" "$missing" ;; esac
+
+run() {
+    timeout 900 "$work/tool/ktap" run --board "$board" -e 'trace_end { print("on demand") }' --duration 1s \
+        > "$work/out" 2> "$work/err"; rc=$?
+}
+run
+check "the first ktap run --board $board exits 0" 0 "$rc"
+check "it prints the script's output" "on demand" "$(cat "$work/out")"
+grep -q "^$board: building the $board image (about .*; cached afterwards)$" "$work/err" &&
+    ok "it says it builds the image, with an estimate" || bad "it says it builds the image, with an estimate" "$(cat "$work/err")"
+grep -q "starting the emulated board $board" "$work/err" &&
+    ok "it says it starts the board" || bad "it says it starts the board" "$(cat "$work/err")"
+[ -s "$KTAP_STATE_DIR/build-times/image-$board" ] &&
+    ok "the image's build time is kept for the next estimate" || bad "the image's build time is kept for the next estimate"
+check "prepare.sh --check then says built" "$board: built" "$(bash "$root/boards/qemu/prepare.sh" "$board" --check)"
+port=$(cat "$KTAP_STATE_DIR/boards/$board/port" 2>/dev/null)
+case "$(bash "$root/boards/qemu/status.sh" "$board")" in
+    *"running port=$port "*) ok "the board runs on the port in its port file ($port)" ;;
+    *) bad "the board runs on the port in its port file ($port)" ;;
+esac
+
+run
+check "the second run exits 0" 0 "$rc"
+check "the second run prints the script's output" "on demand" "$(cat "$work/out")"
+grep -qE "building|starting the emulated" "$work/err" &&
+    bad "the second run builds and starts nothing" "$(cat "$work/err")" || ok "the second run builds and starts nothing"
+
+"$work/tool/ktap" board stop "$board" >/dev/null 2>&1
+bash "$root/boards/qemu/status.sh" "$board" >/dev/null; rc=$?
+check "ktap board stop stops it" 3 "$rc"
+finish
