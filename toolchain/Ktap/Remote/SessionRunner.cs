@@ -54,7 +54,10 @@ public static class SessionRunner
             process.Input.Write(bundle);
             process.Input.Flush();
         }
-        catch (Renci.SshNet.Common.SshException) { /* the script ended early; its status tells why */ }
+        // The script ended early (the board refused a command before reading the bundle):
+        // its status and message tell why. SSH.NET says so with an SshException, or with an
+        // InvalidOperationException once the command has finished (seen in ktap-e2e's -C 7).
+        catch (Exception e) when (e is Renci.SshNet.Common.SshException or InvalidOperationException or ObjectDisposedException or IOException) { }
 
         // Ask the board to stop once (Ctrl-C or the duration), only after the bundle was taken:
         // before that, the line could be read as part of the bundle.
