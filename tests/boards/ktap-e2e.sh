@@ -334,6 +334,26 @@ run 'n = 0; trace *:* { n += 1 }; trace_end { printf("%d\n", n) }' /bin/true
 if [ "$rc" -eq 0 ] && [ "$(cat "$work/out")" -gt 0 ] 2>/dev/null; then ok "trace *:* arms and counts $(cat "$work/out") events"
 else bad "trace *:* arms and counts events" "rc=$rc out=$(cat "$work/out") $(cat "$work/err")"; fi
 
+# ---- argevent as ftrace prints it -------------------------------------------------------
+# The same events enabled in tracefs while ktap prints argevent of each: every line ktap
+# prints must be a line of ftrace's trace file (what follows the timestamp), the host having
+# applied each event's print fmt from the board's catalog. Events whose print fmt has %p
+# are left out: the kernel hashes pointers, the host prints them in hex (docs/language.md).
+evs="sched/sched_switch sched/sched_wakeup sched/sched_process_exec syscalls/sys_enter_openat syscalls/sys_exit_openat syscalls/sys_enter_open syscalls/sys_exit_open"
+tracefs() { on_board "cd /sys/kernel/tracing && $1"; }
+tracefs "echo 0 > tracing_on && echo > trace && for e in $evs; do [ -e events/\$e ] && echo 1 > events/\$e/enable; done; echo 1 > tracing_on"
+run 'trace sched:sched_switch, sched:sched_wakeup, sched:sched_process_exec, syscalls:sys_enter_open*, syscalls:sys_exit_open* { print(argevent) }' \
+    sh -c 'cat /etc/hostname > /dev/null; ls / > /dev/null'
+tracefs "echo 0 > tracing_on; cat trace; for e in $evs; do [ -e events/\$e ] && echo 0 > events/\$e/enable; done; echo > trace; echo 1 > tracing_on" \
+    | sed -n 's/^.*[0-9]\.[0-9]\{6\}: //p' > "$work/ftrace"
+missing=$(grep -vxFf "$work/ftrace" "$work/out" | head -5)
+if [ "$rc" -eq 0 ] && grep -q '^sched_process_exec: filename=' "$work/out" && grep -q '^sys_open' "$work/out" &&
+   grep -q '^sched_switch: prev_comm=.* ==> next_comm=' "$work/out" && [ -z "$missing" ]; then
+    ok "argevent prints as ftrace does: $(wc -l < "$work/out") lines, each in the trace file"
+else
+    bad "argevent prints as ftrace does" "rc=$rc; not in the trace file: ${missing:-none}; ktap printed: $(head -5 "$work/out") $(cat "$work/err")"
+fi
+
 # ---- dropped connection -----------------------------------------------------------------
 # powerpc keeps a kprobe of its own on __kretprobe_trampoline from boot: not a session's.
 probes() { on_board 'grep -v " __kretprobe_trampoline+" /sys/kernel/debug/kprobes/list'; }

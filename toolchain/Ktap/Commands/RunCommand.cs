@@ -228,6 +228,10 @@ public static class RunCommand
             records.Names = KernelNames(ctx, connection, board, facts.Release);
         if (output is RecordOutput urecords && AddressNaming.BundleNeedsUserNames(model))
             urecords.UserNames = UserNames(ctx, connection, model, request.Workload);
+        if (output is RecordOutput erecords && Ktap.Output.Events.EventNaming.BundleNeedsLines(model))
+            erecords.EventLines = new Ktap.Output.Events.EventLines(
+                CatalogStore.Load(connection, board, facts.Release, request.Refresh, withFunctions: false).Events,
+                CatalogStore.PrintFmts(connection, board, facts.Release, request.Refresh), target.WordSize * 8);
         if (stackFiles.Wanted) stackFiles.Attach(output);
         if (ctx.Env("KTAP_TIMING") == "1") output = new FirstOutputTimer(output, () => stage("first records"));
         // ktap 0.4's start line, for a person at a terminal (never into a file or a pipe)

@@ -37,6 +37,21 @@ public static class CatalogStore
             withFunctions ? EventCatalog.ParseFunctions(ReadCached(functions)) : Array.Empty<string>());
     }
 
+    public const string PrintFmtsFile = "print-fmts.txt";
+
+    /// <summary>
+    /// The board's events' "print fmt:" lines ("subsys:event" → text), read once per kernel
+    /// release beside the catalog, and only for a script that prints `argevent` of a tracepoint.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> PrintFmts(BoardConnection connection, BoardProfile board, string release, bool refresh)
+    {
+        var file = Path.Combine(Directory(board, release), PrintFmtsFile);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        if (refresh || !File.Exists(file))
+            WriteAtomically(file, Fetch(connection, "cd \"$T/events\" && grep -H 'print fmt:' */*/format"));
+        return Ktap.Output.Events.EventLines.ParsePrintFmts(ReadCached(file));
+    }
+
     public const string PerfDevicesFile = "perf-devices.txt";
 
     /// <summary>

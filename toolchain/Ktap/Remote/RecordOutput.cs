@@ -32,6 +32,8 @@ public sealed class RecordOutput : ISessionOutput
     /// <summary>The board's kernel symbols for stack frames and address keys (null: as the board sent them).</summary>
     public IAddressNames? Names { get => _decoder.Names; set => _decoder.Names = value; }
     public IAddressNames? UserNames { get => _decoder.UserNames; set => _decoder.UserNames = value; }
+    /// <summary>The board's event formats for `argevent` (null: the event's fields as the module sent them).</summary>
+    public Ktap.Output.Events.IEventLines? EventLines { get => _decoder.EventLines; set => _decoder.EventLines = value; }
 
     /// <summary>Sees every decoded record as it arrives, before it is printed (--folded, --flamegraph).</summary>
     public Action<Record>? RecordSeen { get; set; }

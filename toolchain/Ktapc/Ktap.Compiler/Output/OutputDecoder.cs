@@ -44,6 +44,9 @@ public sealed class OutputDecoder(BundleModel bundle)
 
     /// <summary>Names of user code (the ELF symbols of the session's executables): user stack frames print as symbol+0xoff.</summary>
     public IAddressNames? UserNames { get; set; }
+
+    /// <summary>The board's event formats: `argevent` of a tracepoint prints as ftrace's trace file shows it (<see cref="Events.EventLines"/>).</summary>
+    public Events.IEventLines? EventLines { get; set; }
     private string Source => Bundle.SourceName ?? "<script>";
     private string SafeSource => TerminalText.Quote(Source);
 
@@ -62,7 +65,7 @@ public sealed class OutputDecoder(BundleModel bundle)
 
     public void Text(Record r, TextWriter output, TextWriter diagnostics)
     {
-        r = AddressNaming.Apply(r, Names, UserNames);
+        r = Events.EventNaming.Apply(AddressNaming.Apply(r, Names, UserNames), EventLines);
         switch (r)
         {
             case ErrorRecord e:
@@ -135,7 +138,7 @@ public sealed class OutputDecoder(BundleModel bundle)
 
     public string Json(Record r)
     {
-        r = AddressNaming.Apply(r, Names, UserNames);
+        r = Events.EventNaming.Apply(AddressNaming.Apply(r, Names, UserNames), EventLines);
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))
         {
