@@ -86,11 +86,9 @@ text=$($size -A "$ko" | awk '$1 == ".text" {print $2}')
 "$cc" -static -O2 -Wall -Wextra -Werror "${cflags[@]}" -o "$work/ktapwl" "$root/tests/kernel/workload.c" ||
     { bad "the static workload builds with $cc"; finish; }
 ok "the static workload builds with $cc"
-for p in Ktap/ktap.csproj Ktapc/ktapc/ktapc.csproj; do
-    timeout 900 dotnet build "$root/toolchain/$p" -c Release -o "$work/tool" >"$work/dotnet.log" 2>&1 ||
-        { bad "dotnet build $p" "$(tail -n 5 "$work/dotnet.log")"; finish; }
-done
-[ -x "$work/tool/ktap" ] || { bad "ktap builds"; finish; }
+source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
+ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
+rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
 bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "$board image builds"; finish; }
 bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "$board boots"; finish; }
 trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT

@@ -19,10 +19,9 @@ source "$root/tests/lib/checks.sh" # ok, bad, check, finish
 stop() { bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1; }
 trap stop EXIT
 
-for p in Ktap/ktap.csproj; do
-    timeout 900 dotnet build "$root/toolchain/$p" -c Release -o "$work/tool" >"$work/dotnet.log" 2>&1 ||
-        { bad "dotnet build $p" "$(tail -n 5 "$work/dotnet.log")"; finish; }
-done
+source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
+ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
+rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
 
 missing=$(bash "$root/boards/qemu/prepare.sh" "$board" --check); rc=$?
 check "prepare.sh --check on a new state directory exits 4" 4 "$rc"

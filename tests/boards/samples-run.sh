@@ -96,12 +96,10 @@ case "$board" in
     qemu-x86_64) tree=6.1-amd64; target=x86_64 ;;
     *) echo "samples-run.sh: the samples' expectations are written for qemu-x86_64, not '$board'" >&2; exit 2 ;;
 esac
-tool=$work/tool
 bash "$root/scripts/build-module.sh" "$tree" > /dev/null || { bad "ktapvm.ko builds against $tree"; finish; }
-for p in Ktap/ktap.csproj Ktapc/ktapc/ktapc.csproj; do
-    timeout 900 dotnet build "$root/toolchain/$p" -c Release -o "$tool" >"$work/dotnet.log" 2>&1 ||
-        { bad "dotnet build $p" "$(tail -n 5 "$work/dotnet.log")"; finish; }
-done
+source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
+ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
+tool=$tools
 bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "$board image builds"; finish; }
 if [ -z "${KTAP_SAMPLES_KEEP_BOARD:-}" ]; then
     bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "$board boots"; finish; }

@@ -131,13 +131,13 @@ check "two sessions at once count the same 3000 calls" \
 
 # ---- bundles compiled by ktapc ---------------------------------------------------------
 ktapc_ok=
-if timeout 600 dotnet build "$root/toolchain/Ktapc/ktapc/ktapc.csproj" -c Release \
-        -o "$work/ktapc" >"$work/ktapc-build.log" 2>&1; then
+source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
+if ktap_tools 2> "$work/ktapc-build.log"; then
     ktapc_ok=1; ok "ktapc builds"
 else
-    bad "ktapc builds" "$(tail -n 5 "$work/ktapc-build.log")"
+    bad "ktapc builds" "$(cat "$work/ktapc-build.log")"
 fi
-ktapc() { dotnet "$work/ktapc/ktapc.dll" "$@"; }
+ktapc() { dotnet "$tools/ktapc.dll" "$@"; }
 if [ -n "$ktapc_ok" ]; then
     ktapc --target x86_64 -o "$work/k-count.kbc" -e 't = {}
 trace syscalls:sys_enter_getppid { t[execname()] += 1 }

@@ -18,8 +18,9 @@ pass=0; fail=0
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh" # ok, bad, check, finish
 source "$here/board-lib.sh"
 
-timeout 900 dotnet build "$root/toolchain/Ktapc/ktapc/ktapc.csproj" -c Release -o "$work/ktapc" \
-    > "$work/ktapc-build.log" 2>&1 || { bad "ktapc builds" "$(tail -n 5 "$work/ktapc-build.log")"; finish; }
+source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
+ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
+rm -rf "$work/ktapc"; ln -s "$tools" "$work/ktapc"
 ktapc() { dotnet "$work/ktapc/ktapc.dll" --target x86_64 "$@"; }
 runner=$root/out/runtime/native/ktapvm-run
 [ -x "$runner" ] || make -C "$root/runtime/ktapvm/user" -s -j2 VARIANT=native ||

@@ -50,8 +50,9 @@ value() { cat "$work/out" "$work/err" | grep -o "$1=[0-9]*" | sed "s/^$1=//" | t
 ko=${KTAP_KERNEL_KO:-}
 [ -n "$ko" ] || ko=$(bash "$root/scripts/build-module.sh" "$tree") || { bad "module builds against $tree"; finish; }
 $cc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$here/workload.c" || { bad "workload builds"; finish; }
-timeout 900 dotnet build "$root/toolchain/Ktap/ktap.csproj" -c Release -o "$work/tool" > "$work/dotnet.log" 2>&1 ||
-    { bad "ktap builds" "$(tail -n 5 "$work/dotnet.log")"; finish; }
+source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
+ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
+rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
 if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
     echo "# using the running board $board"
 else

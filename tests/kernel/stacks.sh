@@ -37,8 +37,9 @@ gcc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$here/workload.c" || { 
 gcc -static -O0 -fno-omit-frame-pointer -Wall -Wextra -Werror -o "$work/ktapwl-fp" "$here/workload.c" &&
     gcc -static-pie -fPIE -O0 -fno-omit-frame-pointer -Wall -Wextra -Werror -o "$work/ktapwl-pie" "$here/workload.c" ||
     { bad "frame-pointer workloads build"; finish; }
-timeout 900 dotnet build "$root/toolchain/Ktap/ktap.csproj" -c Release -o "$work/tool" > "$work/dotnet.log" 2>&1 ||
-    { bad "ktap builds" "$(tail -n 5 "$work/dotnet.log")"; finish; }
+source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
+ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
+rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
 if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
     echo "# using the running board $board"
 else
