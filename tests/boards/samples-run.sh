@@ -13,6 +13,8 @@
 #   # board-exit: N REASON     ktap run's exit status is N, not 0 (26: the workload fails on purpose)
 #   # board-may-lose: REASON   records lost to a full ring are expected (every event printed):
 #                            ktap's report of them is not a failure; exit 0 still is required
+#   # board: NAME REASON     the sample needs another emulated board (qemu-arm64: a CPU PMU);
+#                            it runs when this script runs with --board NAME (32-arm64.sh)
 #   # board-todo: REASON     cannot run on the emulated boards yet: printed as a todo line,
 #                            counted neither passed nor failed (listed in samples/README.md)
 # A sample or one-liner without an expect line fails: "it ran" is not a check. Every run must
@@ -38,6 +40,12 @@ check_run() {
     cmd=$(sed -n 's/^# board-run: //p' "$header" | head -n 1)
     duration=$(sed -n 's/^# board-duration: //p' "$header" | head -n 1)
     args=$(sed -n 's/^# board-args: //p' "$header" | head -n 1)
+    # A script written for another board runs in that board's pass (`# board: NAME REASON`).
+    local for_board
+    for_board=$(sed -n 's/^# board: \([^ ]*\).*/\1/p' "$header" | head -n 1)
+    if [ "${for_board:-qemu-x86_64}" != "$board" ]; then
+        echo "skip - $name: runs on ${for_board:-qemu-x86_64}"; return
+    fi
     # A script that cannot run on any emulated board yet says why; it is listed, never passed.
     if grep -q '^# board-todo: ' "$header"; then
         echo "todo - $name: $(sed -n 's/^# board-todo: //p' "$header" | head -n 1)"; todo=$((todo + 1)); return
@@ -94,7 +102,9 @@ $(tail -n 5 "$work/err")"
 # ---- build and boot -----------------------------------------------------------------------
 case "$board" in
     qemu-x86_64) tree=6.1-amd64; target=x86_64 ;;
-    *) echo "samples-run.sh: the samples' expectations are written for qemu-x86_64, not '$board'" >&2; exit 2 ;;
+    # the samples that say `# board: qemu-arm64` (a CPU PMU: hardware perf events)
+    qemu-arm64) tree=6.1-arm64; target=arm64 ;;
+    *) echo "samples-run.sh: the samples' expectations are written for qemu-x86_64 (and qemu-arm64 where a sample says so), not '$board'" >&2; exit 2 ;;
 esac
 bash "$root/scripts/build-module.sh" "$tree" > /dev/null || { bad "ktapvm.ko builds against $tree"; finish; }
 source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
@@ -145,7 +155,7 @@ while IFS= read -r line; do
 done < "$root/samples/one-liners.txt"
 
 # ---- the host's hint for a uprobe path the board lacks -----------------------------------
-if selected hint; then
+if [ "$board" = qemu-x86_64 ] && selected hint; then
     timeout 120 "$tool/ktap" run --board "$board" -e 'trace uprobe:/lib/libc.so.6:malloc { }' \
         > "$work/out" 2> "$work/err"; rc=$?
     if [ "$rc" -ne 0 ] && grep -q "/lib/libc.so.6 does not exist on $board.*/lib/x86_64-linux-gnu/libc.so.6" "$work/err"; then
