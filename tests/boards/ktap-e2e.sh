@@ -263,6 +263,8 @@ out=$(on_board 'exec 3<>/dev/ktap; printf "cpu 0\n" >&3 && printf "cpu 1" >&3 2>
 case "$out" in rc=1*"already has a CPU"*) ok "a second cpu command is refused" ;; *) bad "a second cpu command is refused" "$out" ;; esac
 out=$(on_board 'exec 3<>/dev/ktap; printf "scope 1\n" >&3 && printf "scope 1" >&3 2>/dev/null; echo rc=$?; cat <&3')
 case "$out" in rc=1*"already has a scope"*) ok "a second scope command is refused" ;; *) bad "a second scope command is refused" "$out" ;; esac
+out=$(on_board 'exec 3<>/dev/ktap; printf "time\n" >&3 && printf "time" >&3 2>/dev/null; echo rc=$?; cat <&3')
+case "$out" in rc=1*"already has timestamps"*) ok "a second time command is refused" ;; *) bad "a second time command is refused" "$out" ;; esac
 
 run 's = ptable()
 trace syscalls:sys_enter_chdir { s[execname()] <<< 1 }
