@@ -150,20 +150,42 @@ timeout 300 "$work/tool/ktap" run --board "$board" -a -e 'trace syscalls:sys_ent
 check "-a: cpid() is the workload's pid (1000 calls with pid() == cpid())" "1000" "$(cat "$work/out")"
 run 'print(cpid()) tick-100ms { exit() }'
 check "cpid() is 0 without a workload" "0" "$(cat "$work/out")"
-# -p PID: a process that waits for a file, then makes 2 x 1000 calls on two threads. The
-# tick says when the session is armed (ticks run only then); the test then creates the file.
+# -p PID: a process that waits for a file, then makes 2 x 1000 calls on two threads and
+# exits. The tick says when the session is armed (ticks run only then); the test then
+# creates the file. The session ends by itself when the process has exited (the board's
+# watcher polls every 0.5 s), long before --duration, and leaves no process and no open
+# /dev/ktap on the board.
 on_board 'rm -f /tmp/go; setsid /tmp/ktapwl after /tmp/go 1000 >/dev/null 2>&1 </dev/null & echo $! > /tmp/after.pid'
 target_pid=$(on_board 'cat /tmp/after.pid')
 timeout 300 "$work/tool/ktap" run --board "$board" -p "$target_pid" --duration 60s -e 'tick-100ms { if (!said) { print("armed", cpid()); said = 1 } }
 trace syscalls:sys_enter_getppid { n += 1 }
-trace syscalls:sys_enter_exit_group { exit() }
 trace_end { print(n) }' > "$work/out" 2> "$work/err" &
 client=$!
 for _ in $(seq 1 300); do grep -q armed "$work/out" && break; sleep 0.1; done
+t0=$(date +%s)
 on_board 'touch /tmp/go'
 wait "$client"; rc=$?
+took=$(( $(date +%s) - t0 ))
 check "-p PID: exactly the 2 x 1000 calls of the process's two threads; cpid() is PID (rc=$rc)" \
     "$(printf 'armed\t%s\n2000' "$target_pid")" "$(cat "$work/out")"
+left=$(on_board 'for p in /proc/[0-9]*; do ls -l $p/fd 2>/dev/null | grep -q /dev/ktap && echo "${p#/proc/}"; done')
+if [ "$rc" -eq 0 ] && [ "$took" -lt 15 ] && [ -z "$left" ]; then ok "-p PID: the session ended by itself when PID exited (${took} s, exit 0, no /dev/ktap open)"
+else bad "-p PID: the session ends when PID exits (under 15 s, not at --duration 60s)" "rc=$rc took=${took}s open by: $left $(cat "$work/err")"; fi
+# -T: every line starts with its record's time since the session started, "S.UUUUUU: ";
+# times never go back, the 1 s sleep between two groups of calls shows, and none is later
+# than the run lasted.
+t0=$(date +%s.%N)
+timeout 300 "$work/tool/ktap" run --board "$board" -T -e 'trace syscalls:sys_enter_getppid { print("g") } trace_end { print("end") }' \
+    -- sh -c '/tmp/ktapwl getppid 3; sleep 1; /tmp/ktapwl getppid 3' > "$work/out" 2> "$work/err"; rc=$?
+wall=$(awk -v s="$t0" -v n="$(date +%s.%N)" 'BEGIN {print n - s}')
+verdict=$(awk -v wall="$wall" '
+    !/^ *[0-9]+\.[0-9][0-9][0-9][0-9][0-9][0-9]: (g|end)$/ { print "bad line: " $0; exit }
+    { t = $1 + 0; if (NR > 1 && t < last) { print "time went back at line " NR; exit }
+      if (t > wall) { print "time " t " after the run (" wall " s)"; exit }
+      if (NR > 1 && t - last >= 0.9) gap++; last = t; n++ }
+    END { if (n == 8 && gap == 1) print "ok"; else if (n != 8) print n " lines, not 8"; else print gap " gaps of 1 s" }' "$work/out")
+check "-T: 8 lines (sh, 2 x 3 calls, trace_end), each prefixed with a time, in order, the sleep seen (rc=$rc)" \
+    "ok" "$verdict"
 timeout 120 "$work/tool/ktap" run --board "$board" -p 4000000 -e "$count" > "$work/out" 2> "$work/err"; rc=$?
 if [ "$rc" -eq 24 ] && grep -q "no process 4000000" "$work/err"; then ok "-p of no process: exit 24, $(head -n 1 "$work/err")"
 else bad "-p of no process: exit 24" "rc=$rc $(cat "$work/err")"; fi
@@ -239,6 +261,8 @@ out=$(on_board 'exec 3<>/dev/ktap; printf "cpu 0\n" >&3 && printf "cpu 1" >&3 2>
 case "$out" in rc=1*"already has a CPU"*) ok "a second cpu command is refused" ;; *) bad "a second cpu command is refused" "$out" ;; esac
 out=$(on_board 'exec 3<>/dev/ktap; printf "scope 1\n" >&3 && printf "scope 1" >&3 2>/dev/null; echo rc=$?; cat <&3')
 case "$out" in rc=1*"already has a scope"*) ok "a second scope command is refused" ;; *) bad "a second scope command is refused" "$out" ;; esac
+out=$(on_board 'exec 3<>/dev/ktap; printf "time\n" >&3 && printf "time" >&3 2>/dev/null; echo rc=$?; cat <&3')
+case "$out" in rc=1*"already has timestamps"*) ok "a second time command is refused" ;; *) bad "a second time command is refused" "$out" ;; esac
 
 run 's = ptable()
 trace syscalls:sys_enter_chdir { s[execname()] <<< 1 }

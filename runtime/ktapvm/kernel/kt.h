@@ -104,6 +104,16 @@ struct kt_session {
 	bool scope_children;
 	bool cpu_scoped;                /* cpu_scope.c: only events of CPU cpu */
 	unsigned int cpu;
+	bool timestamps;                /* timestamps.c: a TIME record before each record */
+	u64 time_origin;                /* the ring's clock when the session started */
+};
+
+/* Records the reader adds to the stream (ktap_transport_records.def): KT_REC_TIME, ... */
+enum kt_transport_record {
+#define KTAP_TRANSPORT_RECORD(kind, name, body, meaning) \
+	KT_REC_##name = (kind), KT_REC_##name##_BYTES = 12 + (body),
+#include "ktap_transport_records.def"
+#undef KTAP_TRANSPORT_RECORD
 };
 
 /* ring.c */
@@ -134,6 +144,12 @@ bool kt_scope_allows(const struct kt_session *s);
 bool kt_cpu_is_command(const char __user *buf, size_t count);
 int kt_cpu_command(struct kt_session *s, const char __user *buf, size_t count);
 bool kt_cpu_allows(const struct kt_session *s);
+
+/* timestamps.c: the "time" command (ktap run -T) and the TIME record the reader adds */
+bool kt_time_is_command(const char __user *buf, size_t count);
+int kt_time_command(struct kt_session *s, const char __user *buf, size_t count);
+void kt_time_start(struct kt_session *s);
+u32 kt_time_record(const struct kt_session *s, u64 ts, u8 *out);
 
 /* probes.c: arm and disarm every probe of a session, all or nothing */
 int kt_probes_arm(struct kt_session *s);

@@ -17,7 +17,7 @@
 
 struct kt_pending {
 	u32 len, pos;
-	u8 bytes[KT_RECORD_MAX];
+	u8 bytes[KT_REC_TIME_BYTES + KT_RECORD_MAX]; /* with -T: the TIME record, then the record */
 };
 
 int kt_ring_init(struct kt_session *s)
@@ -31,6 +31,7 @@ int kt_ring_init(struct kt_session *s)
 		s->pending = NULL;
 		return -ENOMEM;
 	}
+	kt_time_start(s); /* the origin of -T's times: before main writes anything */
 	return 0;
 }
 
@@ -124,7 +125,7 @@ static bool kt_ring_take(struct kt_session *s)
 	struct ring_buffer_event *ev;
 	u64 ts, best_ts = U64_MAX;
 	int cpu, best = -1;
-	u32 len;
+	u32 len, off = 0;
 
 	for_each_possible_cpu(cpu) {
 		if (ring_buffer_empty_cpu(s->ring, cpu))
@@ -138,14 +139,16 @@ static bool kt_ring_take(struct kt_session *s)
 	}
 	if (best < 0)
 		return false;
-	ev = ring_buffer_consume(s->ring, best, NULL, NULL);
+	ev = ring_buffer_consume(s->ring, best, &ts, NULL);
 	if (!ev)
 		return false;
 	len = *(u32 *)ring_buffer_event_data(ev);
 	if (len > KT_RECORD_MAX - sizeof(u32))
 		len = 0; /* cannot happen: kt_ring_write bounds it */
-	memcpy(s->pending->bytes, (u32 *)ring_buffer_event_data(ev) + 1, len);
-	s->pending->len = len;
+	if (s->timestamps) /* -T: the entry's stamp goes before it (timestamps.c) */
+		off = kt_time_record(s, ts, s->pending->bytes);
+	memcpy(s->pending->bytes + off, (u32 *)ring_buffer_event_data(ev) + 1, len);
+	s->pending->len = off + len;
 	s->pending->pos = 0;
 	atomic64_inc(&s->records_read);
 	return true;

@@ -7,7 +7,8 @@
  *           After the bundle, writing "stop" (or ioctl KTAP_IOC_STOP) ends the session
  *           in order: disarm, trace_end, summary record; the reader then reads EOF.
  *           Before the bundle, "scope PID [children]" limits the session to a process
- *           (scope.c), and "cpu N" to one CPU (cpu_scope.c).
+ *           (scope.c), and "cpu N" to one CPU (cpu_scope.c); "time" asks for a
+ *           timestamp before each record (timestamps.c).
  *   read    the binary record stream; blocks (poll works) until records or EOF.
  *   close   without "stop" it is a dropped connection: disarm, free, no trace_end.
  */
@@ -265,6 +266,8 @@ static ssize_t kt_write(struct file *file, const char __user *buf, size_t count,
 			ret = kt_scope_command(s, buf, count);
 		else if (!s->bundle_len && kt_cpu_is_command(buf, count))
 			ret = kt_cpu_command(s, buf, count); /* "cpu N" (cpu_scope.c) */
+		else if (!s->bundle_len && kt_time_is_command(buf, count))
+			ret = kt_time_command(s, buf, count); /* "time" (timestamps.c) */
 		else
 			ret = kt_collect(s, buf, count);
 		if (ret < 0 && s->state != KT_FAILED)

@@ -36,7 +36,9 @@ public sealed record RunRequest(
     // -q: no "Tracing..." line when the session is armed
     bool Quiet = false,
     // -C CPU: only that CPU's events (the module's "cpu N" command)
-    int? Cpu = null);
+    int? Cpu = null,
+    // -T: each output line starts with its record's time since the session started
+    bool Timestamps = false);
 
 /// <summary>
 /// `ktap run`: compile for the board's target (or check a .kbc), link against the board,
@@ -75,6 +77,7 @@ public static class RunCommand
             HelpName = "key=N",
         };
         var cpu = new Option<int?>("-C", "--cpu") { Description = "Trace only this CPU's events (ktap 0.4's -C); tick-N handlers run regardless", HelpName = "CPU" };
+        var timestamps = new Option<bool>("-T", "--timestamp") { Description = "Start each output line with the time its record was written, seconds.microseconds since the session started (ktap 0.4's -T); JSON gets a time_ns field" };
         var quiet = new Option<bool>("-q", "--quiet") { Description = "Do not say when tracing starts (ktap 0.4's -q); the line is only written to a terminal" };
         var command = new Command("run", "Compile a script for the board, run it there and print its output live") { script, workload, eval, format, output, duration, color };
         command.Options.Add(pid);
@@ -84,6 +87,7 @@ public static class RunCommand
         command.Options.Add(limits);
         command.Options.Add(quiet);
         command.Options.Add(cpu);
+        command.Options.Add(timestamps);
         options.AddBoardOptions(command);
         command.Options.Add(options.Refresh);
         command.SetAction(p =>
@@ -93,7 +97,8 @@ public static class RunCommand
                 p.GetValue(options.Board), options.Settings(p), scriptPath, p.GetValue(eval), CommonOptions.ToFormat(p.GetValue(format)),
                 p.GetValue(output), p.GetValue(duration), cmd, p.GetValue(options.Refresh), p.GetValue(color) ?? "auto",
                 Pid: p.GetValue(pid), AllTasks: p.GetValue(allTasks), Folded: p.GetValue(folded), FlameGraph: p.GetValue(flameGraph),
-                ScriptArguments: scriptArgs, Limits: p.GetValue(limits) ?? [], Quiet: p.GetValue(quiet), Cpu: p.GetValue(cpu)));
+                ScriptArguments: scriptArgs, Limits: p.GetValue(limits) ?? [], Quiet: p.GetValue(quiet), Cpu: p.GetValue(cpu),
+                Timestamps: p.GetValue(timestamps)));
         });
         return command;
     }
@@ -238,7 +243,7 @@ public static class RunCommand
         Action? armed = request.Quiet || !ctx.ErrIsTerminal ? null
             : () => { lock (ctx.Err) ctx.Err.WriteLine($"Tracing on {board.Name}... Hit Ctrl-C to end."); };
         return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
-            expect: factsFromCache ? (facts.Release, facts.Machine) : null, scope: scope, onArmed: armed, cpu: request.Cpu,
+            expect: factsFromCache ? (facts.Release, facts.Machine) : null, scope: scope, onArmed: armed, cpu: request.Cpu, timestamps: request.Timestamps,
             endAfterMain: model.Events.All(e => e.Kind == EventKind.TraceEnd) && request.Workload.Count == 0 && request.Pid is null);
     }
 

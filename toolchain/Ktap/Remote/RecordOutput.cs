@@ -20,6 +20,9 @@ public sealed class RecordOutput : ISessionOutput
     private byte[] _pending = new byte[64 * 1024];
     private int _count;
     private SummaryRecord? _summary;
+    // -T: the board sends a TIME record before each record (docs/record-format.md)
+    private ulong? _time;
+    private readonly TimestampPrefixer _prefixer = new();
 
     public RecordOutput(BundleModel bundle, OutputFormat format, TextWriter output, TextWriter diagnostics, bool trustedFormats = false, bool? colour = null)
     {
@@ -99,9 +102,11 @@ public sealed class RecordOutput : ISessionOutput
         {
             foreach (var r in RecordReader.ReadAll(record.ToArray(), _decoder.BigEndian))
             {
+                if (r is TimeRecord t) { _time = t.Nanoseconds; continue; } // the next record's time
                 if (r is SummaryRecord s) _summary = s;
                 RecordSeen?.Invoke(r);
-                if (_format == OutputFormat.Json) _output.Write(_decoder.Json(r) + "\n");
+                if (_format == OutputFormat.Json) _output.Write(_decoder.Json(r, _time) + "\n");
+                else if (_time is { } ns) Timestamped(r, ns);
                 else _decoder.Text(r, _output, _diagnostics);
             }
         }
@@ -109,6 +114,16 @@ public sealed class RecordOutput : ISessionOutput
         {
             throw new KtapException(ExitCodes.Failure, $"cannot decode the board's output: {TerminalText.Quote(e.Message)}");
         }
+    }
+
+    // Text with -T: the record's lines start with its time; errors and the summary (ktap's
+    // own report, on stderr) are not output lines and keep their form.
+    private void Timestamped(Record r, ulong ns)
+    {
+        var text = new StringWriter();
+        _decoder.Text(r, text, _diagnostics);
+        if (r is AnsiRecord) { _prefixer.Pass(text.ToString()); _output.Write(text.ToString()); }
+        else _output.Write(_prefixer.Apply(text.ToString(), ns));
     }
 
     public bool Ended => _summary is not null; // read on the thread that decodes

@@ -51,8 +51,9 @@ public static class SessionScript
     /// run's cache); when the board differs the script exits before touching the device.</param>
     /// <param name="scope">Null: the workload's tree when there is a workload, else everything.</param>
     /// <param name="cpu">`-C N`: only CPU N's events (the module's "cpu N" command); null: every CPU.</param>
+    /// <param name="timestamps">`-T`: the module frames each record with its time (the "time" command).</param>
     public static string Build(int bundleLength, IReadOnlyList<string> workload, string device = Device, (string Release, string Machine)? expect = null,
-        SessionScope? scope = null, int? cpu = null)
+        SessionScope? scope = null, int? cpu = null, bool timestamps = false)
     {
         scope ??= workload.Count > 0 ? SessionScope.WorkloadTree : SessionScope.Everything;
         if (scope is SessionScope.Workload && workload.Count == 0)
@@ -100,6 +101,11 @@ public static class SessionScript
         // end); EOF is a dropped connection (the reader is killed: the device closes without
         // "stop"). Either way the workload's group is ended.
         lines.Add($"sh -c 'kill -STOP $$; if read -r _; then printf stop >&3; else kill $1; fi 2>/dev/null; echo {Ending} >&2; [ -z \"$2\" ] || kill -TERM $2 2>/dev/null' ktap $r \"$k\" <&4 & w=$!");
+        if (scope is SessionScope.Process { Pid: var traced })
+        {
+            lines.Add(ProcessWatcher(traced));
+            helpers += " $x";
+        }
         lines.Add($"fail() {{ kill -9 {helpers} 2>/dev/null; {{ printf '{Refused}'; cat <&3; }} >&2; exit {RefusedStatus}; }}");
         lines.Add($"for h in {helpers}; do stopped $h || {{ kill -9 {helpers} 2>/dev/null; echo 'ktap: a session helper did not start' >&2; exit {HelperFailedStatus}; }}; done");
         var scopeLine = scope switch
@@ -113,14 +119,33 @@ public static class SessionScript
             lines.Add($"printf '%s\\n' \"{scopeLine}\" >&3 2>/dev/null || fail");
         if (cpu is { } only)
             lines.Add($"printf 'cpu %s\\n' {only.ToString(CultureInfo.InvariantCulture)} >&3 2>/dev/null || fail");
+        if (timestamps)
+            lines.Add("printf 'time\\n' >&3 2>/dev/null || fail");
         lines.Add($"$d bs={bundleLength} count=1 iflag=fullblock <&4 >&3 2>/dev/null || fail");
         lines.Add($"echo '{Armed}' >&2");
         lines.Add($"kill -CONT {helpers}");
         if (workload.Count > 0)
             lines.Add($"wait $p; s=$?; echo \"{WorkloadExit}$s\" >&2; printf stop >&3 2>/dev/null");
         lines.Add("wait $r");
-        lines.Add("kill $w 2>/dev/null");
+        lines.Add(scope is SessionScope.Process ? "kill $w $x 2>/dev/null" : "kill $w 2>/dev/null");
         lines.Add("exit 0");
         return string.Join('\n', lines);
+    }
+
+    /// <summary>
+    /// `-p PID`: the session ends when PID exits, as perf's and bpftrace's do. A helper (started
+    /// and stopped before arming like the others) polls /proc/PID/stat with shell built-ins
+    /// every half second and writes "stop" once PID is gone, a zombie, or another process
+    /// that reuses its number (its start time, field 22, differs); the reader then sees
+    /// trace_end's records and EOF, and the script ends as after a workload. The sleeps close
+    /// the device (3>&-): a watcher killed at the end leaves no open /dev/ktap behind.
+    /// </summary>
+    private static string ProcessWatcher(int pid)
+    {
+        var p = pid.ToString(CultureInfo.InvariantCulture);
+        // f PID: its state and start time (fields after the command name, which may hold spaces
+        // and parentheses); false when it has no live process
+        const string probe = "f() { read -r l <\"/proc/$1/stat\" || return 1; set -- ${l##*) }; case $1 in Z|X) return 1 ;; esac; t=${20}; } 2>/dev/null";
+        return $"sh -c '{probe}; f {p}; s=$t; kill -STOP $$; while f {p} && [ \"$t\" = \"$s\" ]; do sleep 0.5 3>&- 2>/dev/null || sleep 1 3>&-; done; printf stop >&3' ktap <&- 4<&- & x=$!";
     }
 }

@@ -136,7 +136,8 @@ public sealed class OutputDecoder(BundleModel bundle)
         _ => "",
     };
 
-    public string Json(Record r)
+    /// <summary>One JSON line; <paramref name="timeNs"/> (`ktap run -T`): the record's time, as the number field time_ns.</summary>
+    public string Json(Record r, ulong? timeNs = null)
     {
         r = Events.EventNaming.Apply(AddressNaming.Apply(r, Names, UserNames), EventLines);
         using var ms = new MemoryStream();
@@ -217,7 +218,12 @@ public sealed class OutputDecoder(BundleModel bundle)
                     w.WriteEndObject();
                     w.WriteNumber("memory_peak", s.MemoryPeak);
                     break;
+                case TimeRecord t:
+                    w.WriteString("type", "time");
+                    w.WriteNumber("time_ns", t.Nanoseconds);
+                    break;
             }
+            if (timeNs is { } ns) w.WriteNumber("time_ns", ns);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(ms.ToArray());

@@ -88,6 +88,11 @@ public static class RecordReader
                 for (int i = 0; i < 5; i++) hits[i] = (ulong)c.S64();
                 return new SummaryRecord(lost, errs, skipped, runs, hits, (ulong)c.S64());
             }
+            case RecordKind.Time:
+            {
+                if (a != 0 || c.Remaining != TransportRecords.TimeBodyBytes) throw new RecordFormatException($"a time record with a = {a} and {c.Remaining} body bytes", at);
+                return new TimeRecord((ulong)c.S64());
+            }
             default:
                 throw new RecordFormatException($"unknown record kind {(ushort)kind}", at);
         }

@@ -1,10 +1,11 @@
 namespace Ktap.Output;
 
-/// <summary>Record kinds (docs/record-format.md).</summary>
+/// <summary>Record kinds (docs/record-format.md): the VM's, and the module reader's (ktap_transport_records.def).</summary>
 public enum RecordKind : ushort
 {
     Print = 1, Printf = 2, PrintfDynamic = 3, Error = 4, Histogram = 5, Hist = 6, Lhist = 7,
     Backtrace = 8, Ansi = 9, Summary = 10,
+    Time = TransportRecords.Time,
 }
 
 public abstract record Record(RecordKind Kind);
@@ -40,3 +41,9 @@ public sealed record AnsiRecord(int Code, IReadOnlyList<long> Args) : Record(Rec
 /// <summary>The end-of-session summary.</summary>
 public sealed record SummaryRecord(ulong Lost, ulong RuntimeErrors, ulong SkippedReentry, ulong HandlerRuns,
     IReadOnlyList<ulong> BudgetHits, ulong MemoryPeak) : Record(RecordKind.Summary);
+
+/// <summary>
+/// `ktap run -T`: when the record that follows was written, in nanoseconds from the session's
+/// start (the module's reader adds it from the ring buffer's timestamp; the VM never writes it).
+/// </summary>
+public sealed record TimeRecord(ulong Nanoseconds) : Record(RecordKind.Time);

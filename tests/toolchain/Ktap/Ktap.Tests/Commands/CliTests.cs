@@ -201,6 +201,18 @@ public sealed class CliTests
         Assert.Contains($"-C {cpu}: a CPU number is 0 to 4095", err);
     }
 
+    [Theory]
+    [InlineData("run -T -e x", true)]
+    [InlineData("run --timestamp s.kp -- ls", true)]
+    [InlineData("run s.kp -- ls -T", false)] // after --, -T is the workload's
+    [InlineData("run -e x", false)]
+    public void MinusTAsksForTimestamps(string line, bool expected)
+    {
+        var parse = KtapCli.Build(() => throw new InvalidOperationException()).Parse(line.Split(' '));
+        Assert.Empty(parse.Errors);
+        Assert.Equal(expected, parse.GetValue<bool>("-T"));
+    }
+
     [Fact]
     public void ScriptArgumentsWithACompiledBundleAreRefused()
     {

@@ -187,6 +187,48 @@ public sealed class SessionRunnerTests : IClassFixture<LoopbackSshd>
     }
 
     [Fact]
+    public void TheTimeCommandReachesTheDeviceBeforeTheBundle()
+    {
+        // -T: "time\n" is written to /dev/ktap before the bundle's first byte (timestamps.c)
+        var bundle = Bytes(50, 7);
+        var device = FileDevice([.. bundle, .. new byte[5]], "records"u8.ToArray());
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        SessionRunner.Run(c, bundle, [], null, new BytesOutput(), TextWriter.Null, CancellationToken.None, device, timestamps: true);
+        var written = File.ReadAllBytes(device);
+        Assert.Equal("time\n", System.Text.Encoding.ASCII.GetString(written, 0, 5));
+        Assert.Equal(bundle, written[5..55]);
+    }
+
+    [Fact]
+    public void MinusPEndsTheSessionWhenTheProcessExits()
+    {
+        // -p PID: the board's watcher writes "stop" to the device once PID is gone (a FIFO
+        // here: the module would then end the stream), not before; and it leaves no process.
+        using var traced = Process.Start("sleep", ["60"])!;
+        var fifo = Path.Combine(_sshd.Directory, $"fifo-{Guid.NewGuid():N}");
+        Process.Start("mkfifo", [fifo])!.WaitForExit();
+        var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        var output = new BytesOutput();
+        var run = Task.Run(() => SessionRunner.Run(c, "BUNDLE"u8.ToArray(), [], null, output, TextWriter.Null, CancellationToken.None, fifo,
+            scope: new SessionScope.Process(traced.Id)));
+        string Text() => System.Text.Encoding.ASCII.GetString(output.Data);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!Text().Contains("BUNDLE") && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.False(Text().Contains("stop"), "stop before the process exited");
+        Assert.False(run.IsCompleted, run.Exception?.ToString());
+        Thread.Sleep(1000);
+        Assert.False(Text().Contains("stop"), "stop while the process runs");
+        traced.Kill();
+        traced.WaitForExit(); // reaped: /proc/PID is gone
+        var exited = Stopwatch.StartNew();
+        while (!Text().EndsWith("stop", StringComparison.Ordinal) && exited.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(20);
+        Assert.Equal($"scope {traced.Id}\nBUNDLEstop", Text());
+        Assert.True(exited.Elapsed < TimeSpan.FromSeconds(2), $"stop came {exited.Elapsed} after the exit");
+        c.Dispose(); // a FIFO never ends the stream: the real module would
+        Assert.ThrowsAny<Exception>(() => run.Wait(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public void TheBoardsEndOfSessionEndsTheWorkloadWhichIsThenNoFailureOfIts()
     {
         // exit() in a handler: the module ends the stream, the workload (sleep 40) still runs.
