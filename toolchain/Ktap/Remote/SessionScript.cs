@@ -51,8 +51,10 @@ public static class SessionScript
     /// run's cache); when the board differs the script exits before touching the device.</param>
     /// <param name="scope">Null: the workload's tree when there is a workload, else everything.</param>
     /// <param name="cpu">`-C N`: only CPU N's events (the module's "cpu N" command); null: every CPU.</param>
+    /// <param name="sdtSemaphores">USDT markers with a semaphore: bundle event index and the
+    /// semaphore's file offset, one "sdt-sem EVENT OFFSET" command each (kernel/sdt.c).</param>
     public static string Build(int bundleLength, IReadOnlyList<string> workload, string device = Device, (string Release, string Machine)? expect = null,
-        SessionScope? scope = null, int? cpu = null)
+        SessionScope? scope = null, int? cpu = null, IReadOnlyList<(int Event, ulong Offset)>? sdtSemaphores = null)
     {
         scope ??= workload.Count > 0 ? SessionScope.WorkloadTree : SessionScope.Everything;
         if (scope is SessionScope.Workload && workload.Count == 0)
@@ -113,6 +115,8 @@ public static class SessionScript
             lines.Add($"printf '%s\\n' \"{scopeLine}\" >&3 2>/dev/null || fail");
         if (cpu is { } only)
             lines.Add($"printf 'cpu %s\\n' {only.ToString(CultureInfo.InvariantCulture)} >&3 2>/dev/null || fail");
+        foreach (var (ev, offset) in sdtSemaphores ?? [])
+            lines.Add($"printf 'sdt-sem %s %s\\n' {ev.ToString(CultureInfo.InvariantCulture)} {offset.ToString(CultureInfo.InvariantCulture)} >&3 2>/dev/null || fail");
         lines.Add($"$d bs={bundleLength} count=1 iflag=fullblock <&4 >&3 2>/dev/null || fail");
         lines.Add($"echo '{Armed}' >&2");
         lines.Add($"kill -CONT {helpers}");
