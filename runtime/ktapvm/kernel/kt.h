@@ -104,6 +104,8 @@ struct kt_session {
 	bool scope_children;
 	bool cpu_scoped;                /* cpu_scope.c: only events of CPU cpu */
 	unsigned int cpu;
+	struct kt_sdt_sem *sdt_sems;    /* sdt.c: USDT semaphores by event, or NULL */
+	u32 sdt_sem_count;
 };
 
 /* ring.c */
@@ -134,6 +136,14 @@ bool kt_scope_allows(const struct kt_session *s);
 bool kt_cpu_is_command(const char __user *buf, size_t count);
 int kt_cpu_command(struct kt_session *s, const char __user *buf, size_t count);
 bool kt_cpu_allows(const struct kt_session *s);
+
+/* sdt.c: the "sdt-sem EVENT OFFSET" command (USDT semaphores), checked against the bundle */
+struct kt_sdt_sem;
+bool kt_sdt_is_command(const char __user *buf, size_t count);
+int kt_sdt_command(struct kt_session *s, const char __user *buf, size_t count);
+int kt_sdt_check(struct kt_session *s);
+u64 kt_sdt_semaphore(const struct kt_session *s, u32 event);
+void kt_sdt_release(struct kt_session *s);
 
 /* probes.c: arm and disarm every probe of a session, all or nothing */
 int kt_probes_arm(struct kt_session *s);

@@ -265,6 +265,8 @@ static ssize_t kt_write(struct file *file, const char __user *buf, size_t count,
 			ret = kt_scope_command(s, buf, count);
 		else if (!s->bundle_len && kt_cpu_is_command(buf, count))
 			ret = kt_cpu_command(s, buf, count); /* "cpu N" (cpu_scope.c) */
+		else if (!s->bundle_len && kt_sdt_is_command(buf, count))
+			ret = kt_sdt_command(s, buf, count); /* "sdt-sem EVENT OFFSET" (sdt.c) */
 		else
 			ret = kt_collect(s, buf, count);
 		if (ret < 0 && s->state != KT_FAILED)
@@ -436,6 +438,7 @@ static int kt_release(struct inode *inode, struct file *file)
 		ktap_session_free(s->vm);
 	kt_ring_free(s);
 	kt_scope_release(s);
+	kt_sdt_release(s);
 	kvfree(s->probes);
 	kvfree(s->bundle);
 	kfree(s);

@@ -106,8 +106,28 @@ public static class SdtNotes
                 try { semaphoreOffset = elf.FileOffset(semaphore); }
                 catch (ElfException) { throw new ElfException($"{elf.Name}: the semaphore of marker {name} at 0x{semaphore:x} is not in the file's loadable data"); }
             }
-            var args = texts.Count > 2 ? texts[2].Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+            var args = texts.Count > 2 ? SplitArguments(texts[2]) : [];
             return new SdtMarker(texts[0], texts[1], pc, fileOffset, semaphoreOffset, args);
+        }
+
+        // Specs are separated by spaces, but an ARM or AArch64 memory operand has one inside
+        // its brackets: "-4@r3 -8@[r7, #8]" is two specs.
+        private static List<string> SplitArguments(string text)
+        {
+            var result = new List<string>();
+            int depth = 0, start = 0;
+            for (var i = 0; i <= text.Length; i++)
+            {
+                var c = i < text.Length ? text[i] : ' ';
+                if (c == '[') depth++;
+                else if (c == ']') depth = Math.Max(0, depth - 1);
+                else if (c == ' ' && depth == 0)
+                {
+                    if (i > start) result.Add(text[start..i]);
+                    start = i + 1;
+                }
+            }
+            return result;
         }
 
         private sealed record Section(string Name, uint Type, ulong Address, ulong Offset, ulong Size);
