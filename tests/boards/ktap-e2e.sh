@@ -4,6 +4,7 @@
 # The same end-to-end checks on any emulated board, through `ktap run --board <board>`
 # with scripts compiled for that board's target: exact syscall counts of a static
 # workload, kprobe arguments through the portable $argN and the target's own registers,
+# USDT markers with their arguments and semaphore,
 # a kretprobe's return value, tick, trace_end at close, teardown after a dropped
 # connection, bundles for other architectures refused by ktap and by the module. The
 # expected outputs are the same strings for every board. Port: KTAP_E2E_PORT (10056).
@@ -86,6 +87,12 @@ text=$($size -A "$ko" | awk '$1 == ".text" {print $2}')
 "$cc" -static -O2 -Wall -Wextra -Werror "${cflags[@]}" -o "$work/ktapwl" "$root/tests/kernel/workload.c" ||
     { bad "the static workload builds with $cc"; finish; }
 ok "the static workload builds with $cc"
+# USDT markers (tests/kernel/sdt-markers.c), -O0: its 64-bit argument stays in memory (see
+# there). sys/sdt.h is one header for every target, under the host's multiarch directory.
+mkdir -p "$work/sdt-include/sys"
+ln -sfn "/usr/include/$(gcc -print-multiarch)/sys/sdt.h" "/usr/include/$(gcc -print-multiarch)/sys/sdt-config.h" "$work/sdt-include/sys/"
+"$cc" -static -O0 -Wall -Wextra -Werror -idirafter "$work/sdt-include" -o "$work/sdt-markers" "$root/tests/kernel/sdt-markers.c" ||
+    { bad "the USDT test program builds with $cc (systemtap-sdt-dev: scripts/deps.sh)"; finish; }
 for p in Ktap/ktap.csproj Ktapc/ktapc/ktapc.csproj; do
     timeout 900 dotnet build "$root/toolchain/$p" -c Release -o "$work/tool" >"$work/dotnet.log" 2>&1 ||
         { bad "dotnet build $p" "$(tail -n 5 "$work/dotnet.log")"; finish; }
@@ -96,7 +103,7 @@ bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "$
 trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
 ok "$board boots and answers SSH"
 boot=$(cat "$KTAP_STATE_DIR/boards/$board/boot-seconds")
-push "$work/ktapwl" /tmp/ktapwl && on_board 'chmod +x /tmp/ktapwl'
+push "$work/ktapwl" /tmp/ktapwl && push "$work/sdt-markers" /tmp/sdt-markers && on_board 'chmod +x /tmp/ktapwl /tmp/sdt-markers'
 # The dmesg check at the end looks only at what the kernel logs after this point: the i386
 # kernel warns at boot about qemu's CPU (see docs/boards.md), before ktap runs at all.
 boot_lines=$(on_board 'dmesg | wc -l')
@@ -126,6 +133,21 @@ check "ktap list probe:/tmp/ktapwl:mai* lists the workload's main as a script na
     "$(grep -x 'probe:/tmp/ktapwl:main' "$work/out")"
 timeout 120 "$work/tool/ktap" list --board "$board" "kprobe:$lseek_fn" > "$work/out" 2> "$work/err"
 check "ktap list kprobe:$lseek_fn finds the kernel function" "probe:$lseek_fn" "$(cat "$work/out")"
+
+# USDT markers: tick 5 times with (-(i+1), 0x123456789abc + i), and hit (i) behind its
+# semaphore, which the program sees set only while the session has the marker armed.
+run 't = {}
+trace sdt:/tmp/sdt-markers:tick { n += 1; t[arg1] = arg2 }
+trace sdt:/tmp/sdt-markers:ktap_test:hit { h += 1; hs += arg1 }
+trace_end { print(n, t[-1], t[-5], h, hs) }' sh -c '/tmp/sdt-markers 5 > /tmp/sdt.out'
+check "sdt: tick fires 5 times with its negative int and 64-bit arguments; hit 5 times (sum of i 10)" \
+    "$(printf '5\t20015998343868\t20015998343872\t5\t10')" "$(cat "$work/out" "$work/err")"
+check "sdt: the program saw the semaphore set in each of its 5 loops while traced, and never after" \
+    "enabled=5 enabled=0" "$(on_board 'cat /tmp/sdt.out; /tmp/sdt-markers 5' | tr '\n' ' ' | sed 's/ $//')"
+timeout 120 "$work/tool/ktap" list --board "$board" 'sdt:/tmp/sdt-markers' > "$work/out" 2> "$work/err"
+check "ktap list sdt:/tmp/sdt-markers lists both markers, hit with its semaphore" \
+    "sdt:/tmp/sdt-markers:ktap_test:hit (semaphore) sdt:/tmp/sdt-markers:ktap_test:tick" \
+    "$(sed -E 's/  arg1=.*  \(semaphore\)$/ (semaphore)/; s/  arg1=.*$//' "$work/out" | tr '\n' ' ' | sed 's/ $//')"
 
 # The shipped sample, unchanged: the workload's getppid calls top the histogram, exactly.
 timeout 300 "$work/tool/ktap" run --board "$board" "$root/samples/syscalls/syscount.kp" \
