@@ -259,6 +259,16 @@ for cmd in 'cpu ' 'cpu x' 'cpu 01' 'cpu -1' 'cpu 99999' 'cpu 4095' 'cpu 1 2' 'cp
         *) bad "the module refuses '$cmd'" "$out" ;;
     esac
 done
+# sdt-sem (kernel/sdt.c): malformed commands, then ones that name no sdt event of the bundle
+# (a tick's bundle: event 0 is no marker, event 1 does not exist), in one round trip.
+ktapc --target "$target" -o "$work/tick.kbc" -e 'tick-1s { }' && push "$work/tick.kbc" /tmp/tick.kbc
+out=$(on_board 'for c in "sdt-sem " "sdt-sem x 2" "sdt-sem 1 0" "sdt-sem 01 2" "sdt-sem 65536 2" "sdt-sem 1 18446744073709551616" "sdt-sem 1 2 3" "sdt-sem -1 2"; do
+    (exec 3<>/dev/ktap; printf "%s" "$c" >&3 2>/dev/null; echo "rc=$? $(cat <&3)"); done
+for c in 0 1; do (exec 3<>/dev/ktap; printf "sdt-sem $c 2" >&3; cat /tmp/tick.kbc >&3 2>/dev/null; echo "rc=$? $(cat <&3)"); done')
+e='rc=1 sdt-sem: expected "sdt-sem EVENT OFFSET" (decimal digits)'
+check "the module refuses 8 malformed sdt-sem commands, and sdt-sem for a tick and for a missing event" \
+    "$(printf '%s\n' "$e" "$e" 'rc=1 sdt-sem: event 1: semaphore offset 0' "$e" "$e" "$e" "$e" "$e" \
+        'rc=1 sdt-sem: event 0 (tick-1s) is not an sdt marker' 'rc=1 sdt-sem: event 1 is not in the bundle (1 events)')" "$out"
 out=$(on_board 'exec 3<>/dev/ktap; printf "cpu 0\n" >&3 && printf "cpu 1" >&3 2>/dev/null; echo rc=$?; cat <&3')
 case "$out" in rc=1*"already has a CPU"*) ok "a second cpu command is refused" ;; *) bad "a second cpu command is refused" "$out" ;; esac
 out=$(on_board 'exec 3<>/dev/ktap; printf "scope 1\n" >&3 && printf "scope 1" >&3 2>/dev/null; echo rc=$?; cat <&3')
