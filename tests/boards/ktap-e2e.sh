@@ -56,7 +56,10 @@ case "$board" in
                   # ksys_lseek is inlined into sys_lseek, which takes the system call's
                   # arguments in r0-r2 (no syscall wrapper on arm).
                   lseek_fn=sys_lseek; lseek_args="off=%r1 whence=%r2"
-                  cflags=(-include "$root/tests/boards/raw-lseek.h") ;;
+                  cflags=(-include "$root/tests/boards/raw-lseek.h")
+                  # arm uprobes write a 32-bit ARM breakpoint: a marker must be ARM code,
+                  # not Thumb (the default of arm-linux-gnueabihf-gcc; ktap refuses those)
+                  sdt_cflags=(-marm) ;;
     qemu-x86)     tree=6.1-686; cc=i686-linux-gnu-gcc; size=i686-linux-gnu-size
                   # The i386 kernel (-mregparm=3) passes arguments 1-3 in ax, dx, cx and
                   # the 4th on the stack: the gid has no register, so it is the portable $arg4.
@@ -69,6 +72,7 @@ case "$board" in
     *) echo "ktap-e2e.sh: no end-to-end settings for board '$board'" >&2; exit 2 ;;
 esac
 pass=0; fail=0
+[ -n "${sdt_cflags+set}" ] || sdt_cflags=()
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh" # ok, bad, check, finish
 on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
 push() { on_board "cat > $2" < "$1"; }
@@ -91,7 +95,7 @@ ok "the static workload builds with $cc"
 # there). sys/sdt.h is one header for every target, under the host's multiarch directory.
 mkdir -p "$work/sdt-include/sys"
 ln -sfn "/usr/include/$(gcc -print-multiarch)/sys/sdt.h" "/usr/include/$(gcc -print-multiarch)/sys/sdt-config.h" "$work/sdt-include/sys/"
-"$cc" -static -O0 -Wall -Wextra -Werror -idirafter "$work/sdt-include" -o "$work/sdt-markers" "$root/tests/kernel/sdt-markers.c" ||
+"$cc" -static -O0 -Wall -Wextra -Werror "${sdt_cflags[@]}" -idirafter "$work/sdt-include" -o "$work/sdt-markers" "$root/tests/kernel/sdt-markers.c" ||
     { bad "the USDT test program builds with $cc (systemtap-sdt-dev: scripts/deps.sh)"; finish; }
 for p in Ktap/ktap.csproj Ktapc/ktapc/ktapc.csproj; do
     timeout 900 dotnet build "$root/toolchain/$p" -c Release -o "$work/tool" >"$work/dotnet.log" 2>&1 ||

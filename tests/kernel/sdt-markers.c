@@ -8,7 +8,8 @@
  * Built with -O0: the 64-bit argument then stays in memory (an address relative to the
  * stack or frame register), which every 32-bit target can read; optimised into a register
  * pair, sdt.h would name only one of its halves (the link refuses that, see
- * docs/language.md). The int arguments are in registers or memory, by target.
+ * docs/language.md). The int arguments are in registers or memory, by target. On arm it
+ * is built -marm: arm uprobes cannot probe Thumb code (ktap refuses such markers).
  */
 #define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>

@@ -107,7 +107,7 @@ public static class ListCommand
         foreach (var m in matched)
         {
             var args = m.Arguments.Count == 0 ? "" : "  " + string.Join(' ', m.Arguments.Select((a, i) => $"arg{i + 1}={a}"));
-            var sem = m.SemaphoreOffset != 0 ? "  (semaphore)" : "";
+            var sem = (m.SemaphoreOffset != 0 ? "  (semaphore)" : "") + (m.Thumb ? "  (Thumb code: cannot be probed)" : "");
             ctx.Out.WriteLine(TerminalText.Line($"sdt:{path}:{m.FullName}{args}{sem}"));
         }
         if (matched.Count > 0) return ExitCodes.Success;

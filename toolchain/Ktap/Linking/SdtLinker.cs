@@ -37,6 +37,11 @@ public static class SdtLinker
         for (var k = 0; k < matched.Count; k++)
         {
             var m = matched[k];
+            if (m.Thumb)
+            {
+                errors.Add($"{e.Spec}: marker {m.FullName} of {path} is in Thumb code, which the kernel's arm uprobes cannot probe (its 32-bit breakpoint would overwrite the next instruction): build that code with -marm");
+                continue;
+            }
             var args = new List<FetchArgModel>();
             for (var a = 0; a < m.Arguments.Count; a++)
             {

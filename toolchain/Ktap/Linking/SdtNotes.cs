@@ -11,6 +11,11 @@ namespace Ktap.Tool.Linking;
 public sealed record SdtMarker(string Provider, string Name, ulong Address, ulong FileOffset, ulong SemaphoreOffset, IReadOnlyList<string> Arguments)
 {
     public string FullName => $"{Provider}:{Name}";
+
+    /// <summary>ARM only: the marker's nop is a 16-bit Thumb nop. Linux's arm uprobes write
+    /// a 32-bit ARM breakpoint wherever they are put, so a Thumb marker cannot be probed:
+    /// the breakpoint would overwrite the next instruction too (the program crashes).</summary>
+    public bool Thumb { get; init; }
 }
 
 /// <summary>
@@ -25,6 +30,7 @@ public sealed record SdtMarker(string Provider, string Name, ulong Address, ulon
 public static class SdtNotes
 {
     private const uint ShtNote = 7, NoteTypeStapsdt = 3;
+    private const int EmArm = 40;
     private const int MaxMarkers = 65536; // a hostile file's notes cannot cost more than this
 
     public static IReadOnlyList<SdtMarker> Read(byte[] data, ElfSymbols elf)
@@ -107,7 +113,10 @@ public static class SdtNotes
                 catch (ElfException) { throw new ElfException($"{elf.Name}: the semaphore of marker {name} at 0x{semaphore:x} is not in the file's loadable data"); }
             }
             var args = texts.Count > 2 ? SplitArguments(texts[2]) : [];
-            return new SdtMarker(texts[0], texts[1], pc, fileOffset, semaphoreOffset, args);
+            // sys/sdt.h puts a "nop" at the marker: in Thumb code that is 0xbf00.
+            var thumb = elf.Machine == EmArm && fileOffset + 2 <= (ulong)data.Length &&
+                        (_big ? data[fileOffset] == 0xbf && data[fileOffset + 1] == 0 : data[fileOffset] == 0 && data[fileOffset + 1] == 0xbf);
+            return new SdtMarker(texts[0], texts[1], pc, fileOffset, semaphoreOffset, args) { Thumb = thumb };
         }
 
         // Specs are separated by spaces, but an ARM or AArch64 memory operand has one inside

@@ -90,6 +90,16 @@ public sealed class SdtLinkTests
         Assert.Equal([$"sdt:/tmp/app:tick: marker ktap_test:tick of /tmp/app: argument 2 ('{spec}') cannot be read on x86: a 64-bit value in a 32-bit register: the other half is in a register the note does not name"], errors);
     }
 
+    [Fact]
+    public void AMarkerInThumbCodeIsRefusedWithTheReason()
+    {
+        var program = SdtProgram.Build("arm-linux-gnueabihf-gcc", thumb: true);
+        var (errors, _) = Link(Compile("trace sdt:/tmp/app:tick { }", "arm-v7"), program);
+        Assert.Equal(["sdt:/tmp/app:tick: marker ktap_test:tick of /tmp/app is in Thumb code, which the kernel's arm uprobes cannot probe (its 32-bit breakpoint would overwrite the next instruction): build that code with -marm"], errors);
+        (errors, _) = Link(Compile("trace sdt:/tmp/app:tick { }", "arm-v7"), SdtProgram.Build("arm-linux-gnueabihf-gcc"));
+        Assert.Empty(errors);
+    }
+
     [Theory]
     [InlineData("sdt:/bin/app:mark", "/bin/app", null, "mark")]
     [InlineData("sdt:/bin/app:prov:mark*", "/bin/app", "prov", "mark*")]

@@ -52,15 +52,26 @@ public sealed class SdtNotesTests
         Assert.Equal(2, tick.Arguments.Count);
     }
 
-    // The instruction sys/sdt.h puts at a marker: nop (x86), Thumb-2 nop.w or nop, AArch64 nop, PowerPC nop.
+    // The instruction sys/sdt.h puts at a marker: nop (x86), ARM nop (hint), AArch64 nop, PowerPC nop.
     private static byte[] Nop(int machine, bool big) => machine switch
     {
         3 or 62 => [0x90],
-        40 => [0x00, 0xbf],
+        40 => [0x00, 0xf0, 0x20, 0xe3],
         183 => [0x1f, 0x20, 0x03, 0xd5],
         20 => big ? [0x60, 0x00, 0x00, 0x00] : [0x00, 0x00, 0x00, 0x60],
         _ => throw new ArgumentException($"machine {machine}"),
     };
+
+    [Fact]
+    public void AMarkerInThumbCodeIsFlagged()
+    {
+        // arm-linux-gnueabihf-gcc's default is Thumb-2: its nop is 16 bits, where arm uprobes
+        // would write a 32-bit ARM breakpoint (measured on qemu-arm-v7: the program crashed).
+        var thumb = new ElfSymbols(SdtProgram.Build("arm-linux-gnueabihf-gcc", thumb: true), "t").SdtMarkers;
+        Assert.All(thumb, m => Assert.True(m.Thumb));
+        var arm = new ElfSymbols(SdtProgram.Build("arm-linux-gnueabihf-gcc"), "t").SdtMarkers;
+        Assert.All(arm, m => Assert.False(m.Thumb));
+    }
 
     [Fact]
     public void AFileWithoutNotesSaysSo()
@@ -117,10 +128,11 @@ public sealed class SdtNotesTests
 /// <summary>tests/kernel/sdt-markers.c built static with a compiler of scripts/deps.</summary>
 internal static class SdtProgram
 {
-    /// <summary>The program built with <paramref name="compiler"/> (-O0, as the boards build it;
+    /// <summary>The program built with <paramref name="compiler"/> as the boards build it (-O0;
+    /// ARM code on arm: <paramref name="thumb"/> builds arm-linux-gnueabihf-gcc's default, Thumb;
     /// -O1 puts 64-bit values in register pairs on 32-bit targets); <paramref name="withFile"/>
     /// sees the file before it is deleted (for binutils).</summary>
-    public static byte[] Build(string compiler, string optimization = "-O0", Action<string>? withFile = null)
+    public static byte[] Build(string compiler, string optimization = "-O0", Action<string>? withFile = null, bool thumb = false)
     {
         var dir = Directory.CreateTempSubdirectory("ktap-sdt-").FullName;
         // sys/sdt.h is one header for every architecture, installed under the host's multiarch
@@ -135,7 +147,8 @@ internal static class SdtProgram
             File.CreateSymbolicLink(Path.Combine(include, h), from);
         }
         var file = Path.Combine(dir, "sdt-markers");
-        var psi = new ProcessStartInfo(compiler, ["-static", optimization, "-Wall", "-Wextra", "-Werror", "-idirafter", Path.Combine(dir, "include"),
+        string[] mode = compiler.StartsWith("arm-", StringComparison.Ordinal) && !thumb ? ["-marm"] : [];
+        var psi = new ProcessStartInfo(compiler, ["-static", optimization, .. mode, "-Wall", "-Wextra", "-Werror", "-idirafter", Path.Combine(dir, "include"),
             "-o", file, Path.Combine(Root(), "tests", "kernel", "sdt-markers.c")]) { RedirectStandardError = true };
         Process p;
         try { p = Process.Start(psi)!; }
