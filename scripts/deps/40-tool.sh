@@ -20,3 +20,7 @@ fi
 # Flame graphs: the SVG of `ktap run --flamegraph` is checked in a real browser, Debian's
 # headless Chromium (tests/lib/flamegraph-browser.py, from Ktap.Tests and tests/boards/flamegraph.sh).
 ktap_apt_install chromium
+# USDT markers: systemtap's <sys/sdt.h> (one header for every target) builds
+# tests/kernel/sdt-markers.c, for Ktap.Tests' note reader tests and for every board in
+# tests/boards/ktap-e2e.sh.
+ktap_apt_install systemtap-sdt-dev

@@ -4,6 +4,7 @@
 # The same end-to-end checks on any emulated board, through `ktap run --board <board>`
 # with scripts compiled for that board's target: exact syscall counts of a static
 # workload, kprobe arguments through the portable $argN and the target's own registers,
+# USDT markers with their arguments and semaphore,
 # a kretprobe's return value, tick, trace_end at close, teardown after a dropped
 # connection, bundles for other architectures refused by ktap and by the module. The
 # expected outputs are the same strings for every board. Port: KTAP_E2E_PORT (10056).
@@ -55,7 +56,10 @@ case "$board" in
                   # ksys_lseek is inlined into sys_lseek, which takes the system call's
                   # arguments in r0-r2 (no syscall wrapper on arm).
                   lseek_fn=sys_lseek; lseek_args="off=%r1 whence=%r2"
-                  cflags=(-include "$root/tests/boards/raw-lseek.h") ;;
+                  cflags=(-include "$root/tests/boards/raw-lseek.h")
+                  # arm uprobes write a 32-bit ARM breakpoint: a marker must be ARM code,
+                  # not Thumb (the default of arm-linux-gnueabihf-gcc; ktap refuses those)
+                  sdt_cflags=(-marm) ;;
     qemu-x86)     tree=6.1-686; cc=i686-linux-gnu-gcc; size=i686-linux-gnu-size
                   # The i386 kernel (-mregparm=3) passes arguments 1-3 in ax, dx, cx and
                   # the 4th on the stack: the gid has no register, so it is the portable $arg4.
@@ -68,6 +72,7 @@ case "$board" in
     *) echo "ktap-e2e.sh: no end-to-end settings for board '$board'" >&2; exit 2 ;;
 esac
 pass=0; fail=0
+[ -n "${sdt_cflags+set}" ] || sdt_cflags=()
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh" # ok, bad, check, finish
 on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
 push() { on_board "cat > $2" < "$1"; }
@@ -86,6 +91,12 @@ text=$($size -A "$ko" | awk '$1 == ".text" {print $2}')
 "$cc" -static -O2 -Wall -Wextra -Werror "${cflags[@]}" -o "$work/ktapwl" "$root/tests/kernel/workload.c" ||
     { bad "the static workload builds with $cc"; finish; }
 ok "the static workload builds with $cc"
+# USDT markers (tests/kernel/sdt-markers.c), -O0: its 64-bit argument stays in memory (see
+# there). sys/sdt.h is one header for every target, under the host's multiarch directory.
+mkdir -p "$work/sdt-include/sys"
+ln -sfn "/usr/include/$(gcc -print-multiarch)/sys/sdt.h" "/usr/include/$(gcc -print-multiarch)/sys/sdt-config.h" "$work/sdt-include/sys/"
+"$cc" -static -O0 -Wall -Wextra -Werror "${sdt_cflags[@]}" -idirafter "$work/sdt-include" -o "$work/sdt-markers" "$root/tests/kernel/sdt-markers.c" ||
+    { bad "the USDT test program builds with $cc (systemtap-sdt-dev: scripts/deps.sh)"; finish; }
 source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
 ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
 rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
@@ -94,7 +105,7 @@ bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "$
 trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
 ok "$board boots and answers SSH"
 boot=$(cat "$KTAP_STATE_DIR/boards/$board/boot-seconds")
-push "$work/ktapwl" /tmp/ktapwl && on_board 'chmod +x /tmp/ktapwl'
+push "$work/ktapwl" /tmp/ktapwl && push "$work/sdt-markers" /tmp/sdt-markers && on_board 'chmod +x /tmp/ktapwl /tmp/sdt-markers'
 # The dmesg check at the end looks only at what the kernel logs after this point: the i386
 # kernel warns at boot about qemu's CPU (see docs/boards.md), before ktap runs at all.
 boot_lines=$(on_board 'dmesg | wc -l')
@@ -124,6 +135,21 @@ check "ktap list probe:/tmp/ktapwl:mai* lists the workload's main as a script na
     "$(grep -x 'probe:/tmp/ktapwl:main' "$work/out")"
 timeout 120 "$work/tool/ktap" list --board "$board" "kprobe:$lseek_fn" > "$work/out" 2> "$work/err"
 check "ktap list kprobe:$lseek_fn finds the kernel function" "probe:$lseek_fn" "$(cat "$work/out")"
+
+# USDT markers: tick 5 times with (-(i+1), 0x123456789abc + i), and hit (i) behind its
+# semaphore, which the program sees set only while the session has the marker armed.
+run 't = {}
+trace sdt:/tmp/sdt-markers:tick { n += 1; t[arg1] = arg2 }
+trace sdt:/tmp/sdt-markers:ktap_test:hit { h += 1; hs += arg1 }
+trace_end { print(n, t[-1], t[-5], h, hs) }' sh -c '/tmp/sdt-markers 5 > /tmp/sdt.out'
+check "sdt: tick fires 5 times with its negative int and 64-bit arguments; hit 5 times (sum of i 10)" \
+    "$(printf '5\t20015998343868\t20015998343872\t5\t10')" "$(cat "$work/out" "$work/err")"
+check "sdt: the program saw the semaphore set in each of its 5 loops while traced, and never after" \
+    "enabled=5 enabled=0" "$(on_board 'cat /tmp/sdt.out; /tmp/sdt-markers 5' | tr '\n' ' ' | sed 's/ $//')"
+timeout 120 "$work/tool/ktap" list --board "$board" 'sdt:/tmp/sdt-markers' > "$work/out" 2> "$work/err"
+check "ktap list sdt:/tmp/sdt-markers lists both markers, hit with its semaphore" \
+    "sdt:/tmp/sdt-markers:ktap_test:hit (semaphore) sdt:/tmp/sdt-markers:ktap_test:tick" \
+    "$(sed -E 's/  arg1=.*  \(semaphore\)$/ (semaphore)/; s/  arg1=.*$//' "$work/out" | tr '\n' ' ' | sed 's/ $//')"
 
 # The shipped sample, unchanged: the workload's getppid calls top the histogram, exactly.
 timeout 300 "$work/tool/ktap" run --board "$board" "$root/samples/syscalls/syscount.kp" \
@@ -257,6 +283,16 @@ for cmd in 'cpu ' 'cpu x' 'cpu 01' 'cpu -1' 'cpu 99999' 'cpu 4095' 'cpu 1 2' 'cp
         *) bad "the module refuses '$cmd'" "$out" ;;
     esac
 done
+# sdt-sem (kernel/sdt.c): malformed commands, then ones that name no sdt event of the bundle
+# (a tick's bundle: event 0 is no marker, event 1 does not exist), in one round trip.
+ktapc --target "$target" -o "$work/tick.kbc" -e 'tick-1s { }' && push "$work/tick.kbc" /tmp/tick.kbc
+out=$(on_board 'for c in "sdt-sem " "sdt-sem x 2" "sdt-sem 1 0" "sdt-sem 01 2" "sdt-sem 65536 2" "sdt-sem 1 18446744073709551616" "sdt-sem 1 2 3" "sdt-sem -1 2"; do
+    (exec 3<>/dev/ktap; printf "%s" "$c" >&3 2>/dev/null; echo "rc=$? $(cat <&3)"); done
+for c in 0 1; do (exec 3<>/dev/ktap; printf "sdt-sem $c 2" >&3; cat /tmp/tick.kbc >&3 2>/dev/null; echo "rc=$? $(cat <&3)"); done')
+e='rc=1 sdt-sem: expected "sdt-sem EVENT OFFSET" (decimal digits)'
+check "the module refuses 8 malformed sdt-sem commands, and sdt-sem for a tick and for a missing event" \
+    "$(printf '%s\n' "$e" "$e" 'rc=1 sdt-sem: event 1: semaphore offset 0' "$e" "$e" "$e" "$e" "$e" \
+        'rc=1 sdt-sem: event 0 (tick-1s) is not an sdt marker' 'rc=1 sdt-sem: event 1 is not in the bundle (1 events)')" "$out"
 out=$(on_board 'exec 3<>/dev/ktap; printf "cpu 0\n" >&3 && printf "cpu 1" >&3 2>/dev/null; echo rc=$?; cat <&3')
 case "$out" in rc=1*"already has a CPU"*) ok "a second cpu command is refused" ;; *) bad "a second cpu command is refused" "$out" ;; esac
 out=$(on_board 'exec 3<>/dev/ktap; printf "scope 1\n" >&3 && printf "scope 1" >&3 2>/dev/null; echo rc=$?; cat <&3')

@@ -106,6 +106,8 @@ struct kt_session {
 	unsigned int cpu;
 	bool timestamps;                /* timestamps.c: a TIME record before each record */
 	u64 time_origin;                /* the ring's clock when the session started */
+	struct kt_sdt_sem *sdt_sems;    /* sdt.c: USDT semaphores by event, or NULL */
+	u32 sdt_sem_count;
 };
 
 /* Records the reader adds to the stream (ktap_transport_records.def): KT_REC_TIME, ... */
@@ -150,6 +152,13 @@ bool kt_time_is_command(const char __user *buf, size_t count);
 int kt_time_command(struct kt_session *s, const char __user *buf, size_t count);
 void kt_time_start(struct kt_session *s);
 u32 kt_time_record(const struct kt_session *s, u64 ts, u8 *out);
+/* sdt.c: the "sdt-sem EVENT OFFSET" command (USDT semaphores), checked against the bundle */
+struct kt_sdt_sem;
+bool kt_sdt_is_command(const char __user *buf, size_t count);
+int kt_sdt_command(struct kt_session *s, const char __user *buf, size_t count);
+int kt_sdt_check(struct kt_session *s);
+u64 kt_sdt_semaphore(const struct kt_session *s, u32 event);
+void kt_sdt_release(struct kt_session *s);
 
 /* probes.c: arm and disarm every probe of a session, all or nothing */
 int kt_probes_arm(struct kt_session *s);

@@ -34,21 +34,30 @@ static unsigned long kt_probe_address(const struct kt_regs_event *re)
 	return re->regs ? instruction_pointer(re->regs) : 0;
 }
 
-/* arg1 is the probe address, arg2.. the fetch-args in order (docs/language.md). */
+/* The arg number of the first fetch-arg: 2 after the probe address, but 1 for a USDT
+ * marker, whose fetch-args are the marker's own arguments (bpftrace's arg0..). */
+static int kt_first_fetch_arg(const struct ktap_probe *d)
+{
+	return d->kind == KTAP_PROBE_SDT ? 1 : 2;
+}
+
+/* arg1 is the probe address, arg2.. the fetch-args in order; an sdt marker's arg1.. are its
+ * arguments (docs/language.md). */
 static void kt_regs_arg(const struct ktap_event *ev, int n, struct ktap_evval *out)
 {
 	const struct kt_regs_event *re = ev->data;
 	const struct ktap_probe *d = &re->p->def;
+	int first = kt_first_fetch_arg(d);
 
 	out->kind = KTAP_EV_NIL;
-	if (n == 1) { /* like the kprobe tracer's format: __probe_ip first */
+	if (n == 1 && first == 2) { /* like the kprobe tracer's format: __probe_ip first */
 		out->kind = KTAP_EV_NUMBER;
 		out->number = kt_probe_address(re);
 		return;
 	}
-	if (n < 2 || (u32)n - 1 > d->fetcharg_count)
+	if (n < first || (u32)(n - first) >= d->fetcharg_count)
 		return;
-	kt_fetch(&d->fetchargs[n - 2], re->regs, re->user, kt_guard_scratch(re->slot), out);
+	kt_fetch(&d->fetchargs[n - first], re->regs, re->user, kt_guard_scratch(re->slot), out);
 }
 
 static void kt_regs_field(const struct ktap_event *ev, const char *name, u32 len,
@@ -63,7 +72,7 @@ static void kt_regs_field(const struct ktap_event *ev, const char *name, u32 len
 		const char *fn = d->fetchargs[i].name;
 
 		if (fn && strlen(fn) == len && !memcmp(fn, name, len)) {
-			kt_regs_arg(ev, i + 2, out);
+			kt_regs_arg(ev, i + kt_first_fetch_arg(d), out);
 			return;
 		}
 	}
@@ -99,7 +108,7 @@ static int kt_regs_render(const struct ktap_event *ev, char *buf, int max)
 	n = scnprintf(buf, max, "%.*s: (%pS)", (int)v.len, v.str,
 		      (void *)kt_probe_address(re));
 	for (i = 0; i < d->fetcharg_count && n < max - 1; i++) {
-		kt_regs_arg(ev, i + 2, &v);
+		kt_regs_arg(ev, i + kt_first_fetch_arg(d), &v);
 		if (v.kind == KTAP_EV_STRING)
 			n += scnprintf(buf + n, max - n, " %s=\"%.*s\"", d->fetchargs[i].name,
 				       (int)v.len, v.str);
@@ -192,6 +201,7 @@ static int kt_arm_one(struct kt_probe *p)
 		return kt_kprobe_arm(p);
 	case KTAP_PROBE_UPROBE:
 	case KTAP_PROBE_URETPROBE:
+	case KTAP_PROBE_SDT:
 		return kt_uprobe_arm(p);
 	case KTAP_PROBE_TICK:
 		return kt_tick_arm(p);
@@ -221,6 +231,7 @@ static void kt_disarm_one(struct kt_probe *p)
 		break;
 	case KTAP_PROBE_UPROBE:
 	case KTAP_PROBE_URETPROBE:
+	case KTAP_PROBE_SDT:
 		kt_uprobe_disarm(p);
 		break;
 	case KTAP_PROBE_TICK:
@@ -254,6 +265,9 @@ static int kt_probes_prepare(struct kt_session *s)
 	struct kt_probe *p;
 	int ret;
 
+	ret = kt_sdt_check(s); /* the sdt-sem commands name sdt events of this bundle */
+	if (ret)
+		return ret;
 	for (i = 0; i < n; i++) {
 		ret = ktap_session_probe(s->vm, i, &def);
 		if (ret)

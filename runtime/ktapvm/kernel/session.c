@@ -268,6 +268,8 @@ static ssize_t kt_write(struct file *file, const char __user *buf, size_t count,
 			ret = kt_cpu_command(s, buf, count); /* "cpu N" (cpu_scope.c) */
 		else if (!s->bundle_len && kt_time_is_command(buf, count))
 			ret = kt_time_command(s, buf, count); /* "time" (timestamps.c) */
+		else if (!s->bundle_len && kt_sdt_is_command(buf, count))
+			ret = kt_sdt_command(s, buf, count); /* "sdt-sem EVENT OFFSET" (sdt.c) */
 		else
 			ret = kt_collect(s, buf, count);
 		if (ret < 0 && s->state != KT_FAILED)
@@ -439,6 +441,7 @@ static int kt_release(struct inode *inode, struct file *file)
 		ktap_session_free(s->vm);
 	kt_ring_free(s);
 	kt_scope_release(s);
+	kt_sdt_release(s);
 	kvfree(s->probes);
 	kvfree(s->bundle);
 	kfree(s);

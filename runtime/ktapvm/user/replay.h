@@ -28,8 +28,9 @@ struct replay_event {
 	int in_interrupt, in_iowait;
 	int nfields;
 	struct replay_field fields[REPLAY_MAX_FIELDS];
-	/* kprobe/kretprobe/uprobe/uretprobe/sdt events: arg1 is the probe address, as on the
-	 * board, and the fields (the fetch-args) are arg2.. (docs/replay-format.md) */
+	/* kprobe/kretprobe/uprobe/uretprobe events: arg1 is the probe address, as on the
+	 * board, and the fields (the fetch-args) are arg2..; sdt events: the fields (the
+	 * marker's arguments) are arg1.. (docs/replay-format.md) */
 	int addr_first;
 	unsigned long long addr;
 	int nstack;

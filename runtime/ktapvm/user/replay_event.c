@@ -45,8 +45,8 @@ static void ev_field_at(const struct replay_event *e, int i, struct ktap_evval *
 	out->len = f->len;
 }
 
-/* arg1..: a tracepoint's fields in format order; a probe's address, then its fetch-args
- * (the kernel's kt_regs_arg) */
+/* arg1..: a tracepoint's fields in format order; a probe's address, then its fetch-args;
+ * an sdt marker's arguments (the kernel's kt_regs_arg) */
 static void ev_arg(const struct ktap_event *ev, int n, struct ktap_evval *out)
 {
 	const struct replay_event *e = ev->data;
@@ -201,7 +201,9 @@ int replay_event_from_json(const struct json *j, struct replay_event *e, char *m
 	    !strncmp(e->event, "uprobe:", 7) || !strncmp(e->event, "uretprobe:", 10) ||
 	    !strncmp(e->event, "sdt:", 4)) {
 		int idx, ok = 1;
-		e->addr_first = 1;
+		/* an sdt marker's arg1 is its first argument (the module's kt_first_fetch_arg);
+		 * its "addr" is still the event's address (backtrace-style naming) */
+		e->addr_first = strncmp(e->event, "sdt:", 4) != 0;
 		v = json_get(j, "addr");
 		if (v && v->type == J_NUMBER)
 			e->addr = (unsigned long long)v->number;
@@ -277,6 +279,34 @@ static int glob(const char *pat, const char *s)
 	return !*pat;
 }
 
+/*
+ * A uprobe's or sdt marker's target is its file; the name it probes is in its spec, after
+ * "PATH:" ("probe:/bin/app:main%return $arg1", "sdt:/bin/app:MARKER", "sdt:/bin/app:PROV:M").
+ * The event names "PATH:NAME" (for sdt "PATH:PROVIDER:MARKER" or "PATH:MARKER"); a marker
+ * pattern without a provider matches the marker of any provider.
+ */
+static int user_probe_matches(const struct ktap_probe *p, const char *name)
+{
+	char pat[256];
+	const char *at, *mark;
+	size_t tl, k = 0;
+	if (!p->target || !p->spec)
+		return 0;
+	tl = strlen(p->target);
+	if (strncmp(name, p->target, tl) || name[tl] != ':')
+		return 0;
+	name += tl + 1;
+	at = strstr(p->spec, p->target);
+	if (!at || at[tl] != ':')
+		return 0;
+	for (at += tl + 1; *at && *at != ' ' && *at != '\t' && *at != '%' && k < sizeof(pat) - 1; at++)
+		pat[k++] = *at;
+	pat[k] = 0;
+	if (p->kind == KTAP_PROBE_SDT && !strchr(pat, ':') && (mark = strrchr(name, ':')))
+		name = mark + 1;
+	return glob(pat, name);
+}
+
 /* Does probe p fire for event name ev ("subsys:event", "kprobe:SYM", ...)? */
 int replay_probe_matches(const struct ktap_probe *p, const char *ev)
 {
@@ -296,5 +326,7 @@ int replay_probe_matches(const struct ktap_probe *p, const char *ev)
 		return 0;
 	if (p->kind == KTAP_PROBE_FTRACE)
 		return !strcmp(ev + n, "function");
+	if (p->kind == KTAP_PROBE_UPROBE || p->kind == KTAP_PROBE_URETPROBE || p->kind == KTAP_PROBE_SDT)
+		return user_probe_matches(p, ev + n);
 	return p->target && glob(p->target, ev + n);
 }

@@ -13,7 +13,7 @@ public static class ListCommand
     {
         var glob = new Argument<string?>("GLOB")
         {
-            Description = "Only names matching this pattern (sched:*, *open*, kprobe:vfs_*); probe:/path/elf[:GLOB] lists the uprobe symbols of a board file",
+            Description = "Only names matching this pattern (sched:*, *open*, kprobe:vfs_*); probe:/path/elf[:GLOB] lists the uprobe symbols of a board file, sdt:/path/elf[:GLOB] its USDT markers",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var fields = new Option<bool>("--fields") { Description = "Show each tracepoint's fields (args.NAME in scripts)" };
@@ -31,6 +31,8 @@ public static class ListCommand
         using var connection = BoardScripts.ConnectStarting(ctx, board, settings);
         if (pattern.StartsWith("probe:/", StringComparison.Ordinal))
             return ListElf(ctx, connection, board.Name, pattern["probe:".Length..]);
+        if (pattern.StartsWith("sdt:/", StringComparison.Ordinal))
+            return ListSdt(ctx, connection, board.Name, pattern["sdt:".Length..]);
         var release = KernelRelease.Check(connection.RunText("uname -r").Trim(), connection.Endpoint.Host);
         var catalog = CatalogStore.Load(connection, board, release, refresh, withFunctions: !fields);
         var events = catalog.Match(pattern.StartsWith("probe:", StringComparison.Ordinal) ? "\0" : pattern);
@@ -85,6 +87,32 @@ public static class ListCommand
         if (matched.Count > 0) return ExitCodes.Success;
         var why = names.Count == 0 ? " (it has no function symbols: stripped?)" : TerminalText.Quote(Suggest.DidYouMean(glob, names));
         ctx.Err.WriteLine($"ktap: no function of {TerminalText.Line(path)} on {boardName} matches '{TerminalText.Line(glob)}'{why}");
+        return ExitCodes.ScriptError;
+    }
+
+    // sdt:/path/elf[:[PROVIDER:]GLOB]: the USDT markers of a file on the board, as a script names
+    // them (sdt:/path:PROVIDER:MARKER), with their argument specs, read the way `ktap run` links them.
+    private static int ListSdt(CommandContext ctx, BoardConnection connection, string boardName, string spec)
+    {
+        var colon = spec.IndexOf(':');
+        var path = colon > 0 ? spec[..colon] : spec;
+        var missing = MissingFileHint.Message(path, boardName, connection.Run(MissingFileHint.Command(path)).Text);
+        if (missing is not null) throw new KtapException(ExitCodes.ScriptError, missing);
+        var elf = new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path);
+        var (provider, glob) = colon > 0 ? SdtLinker.Pattern("sdt:" + spec, path) : (null, "*");
+        if (glob.Length == 0) glob = "*";
+        var all = elf.SdtMarkers;
+        var matched = all.Where(m => (provider is null || Glob.Matches(provider, m.Provider)) && Glob.Matches(glob, m.Name))
+            .DistinctBy(m => (m.FullName, string.Join(' ', m.Arguments))).OrderBy(m => m.FullName, StringComparer.Ordinal).ToList();
+        foreach (var m in matched)
+        {
+            var args = m.Arguments.Count == 0 ? "" : "  " + string.Join(' ', m.Arguments.Select((a, i) => $"arg{i + 1}={a}"));
+            var sem = (m.SemaphoreOffset != 0 ? "  (semaphore)" : "") + (m.Thumb ? "  (Thumb code: cannot be probed)" : "");
+            ctx.Out.WriteLine(TerminalText.Line($"sdt:{path}:{m.FullName}{args}{sem}"));
+        }
+        if (matched.Count > 0) return ExitCodes.Success;
+        var wanted = provider is null ? glob : $"{provider}:{glob}";
+        ctx.Err.WriteLine($"ktap: no USDT marker of {TerminalText.Line(path)} on {boardName} matches '{TerminalText.Line(wanted)}'{TerminalText.Quote(Suggest.DidYouMean(wanted, all.Select(m => m.Name).Distinct()))}");
         return ExitCodes.ScriptError;
     }
 }

@@ -222,7 +222,7 @@ public static class RunCommand
         {
             throw new FactsChangedException(); // stale cache: read the board again before refusing
         }
-        Link(ctx, connection, board, facts.Release, model, request.Refresh);
+        var semaphores = Link(ctx, connection, board, facts.Release, model, request.Refresh);
         if (!facts.HasDevice)
             throw new KtapException(ExitCodes.ModuleMissing, $"the ktapvm module is not loaded on {board.Name} (/dev/ktap is missing): ktap deploy --board {board.Name}");
         var bundle = BundleWriter.Write(model);
@@ -244,6 +244,7 @@ public static class RunCommand
             : () => { lock (ctx.Err) ctx.Err.WriteLine($"Tracing on {board.Name}... Hit Ctrl-C to end."); };
         return SessionRunner.Run(connection, bundle, request.Workload, request.Duration, output, ctx.Err, ctx.Interrupt,
             expect: factsFromCache ? (facts.Release, facts.Machine) : null, scope: scope, onArmed: armed, cpu: request.Cpu, timestamps: request.Timestamps,
+            sdtSemaphores: semaphores,
             endAfterMain: model.Events.All(e => e.Kind == EventKind.TraceEnd) && request.Workload.Count == 0 && request.Pid is null);
     }
 
@@ -342,12 +343,13 @@ public static class RunCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new KtapException(ExitCodes.Usage, $"cannot read {path}: {e.Message}"); }
     }
 
-    private static void Link(CommandContext ctx, BoardConnection connection, BoardProfile board, string release, BundleModel model, bool refresh)
+    /// <returns>The USDT semaphores to give the module (BundleLinker.Semaphores).</returns>
+    private static IReadOnlyList<(int Event, ulong Offset)> Link(CommandContext ctx, BoardConnection connection, BoardProfile board, string release, BundleModel model, bool refresh)
     {
         var needsCatalog = model.Events.Any(e => e.Kind == EventKind.Tracepoint);
-        var needsElf = model.Events.Any(e => e.Kind is EventKind.Uprobe or EventKind.Uretprobe && e.Value == 0);
+        var needsElf = model.Events.Any(e => e.Kind is EventKind.Uprobe or EventKind.Uretprobe or EventKind.Sdt && e.Value == 0);
         var needsPmu = model.Events.Any(e => e.Kind == EventKind.Hardware);
-        if (!needsCatalog && !needsElf && !needsPmu) return;
+        if (!needsCatalog && !needsElf && !needsPmu) return [];
         var catalog = needsCatalog
             ? CatalogStore.Load(connection, board, release, refresh, withFunctions: false)
             : new EventCatalog(new Dictionary<string, IReadOnlyList<EventField>>(), []);
@@ -362,6 +364,7 @@ public static class RunCommand
         foreach (var w in linker.Warnings) ctx.Err.WriteLine($"ktap: warning: {TerminalText.Line(w)}");
         foreach (var e in errors) ctx.Err.WriteLine($"ktap: error: {TerminalText.Line(e)}");
         if (errors.Count > 0) throw new KtapException(ExitCodes.ScriptError, $"the script does not link against {board.Name}; nothing was run");
+        return linker.Semaphores;
     }
 
     // The decoder already printed the summary (lost records, runtime errors, budget hits).

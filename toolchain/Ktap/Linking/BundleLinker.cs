@@ -8,7 +8,7 @@ namespace Ktap.Tool.Linking;
 /// The host-side link step against one board: tracepoint names and globs and the
 /// `args.NAME` fields of their handlers are checked against the board's event catalog
 /// (<see cref="EventCheck"/>, shared with Ktap.Targets), hardware perf events against its
-/// PMU (<see cref="PmuCheck"/>), and uprobe symbols are resolved to ELF file offsets (EVENTS value) from the board's files.
+/// PMU (<see cref="PmuCheck"/>), uprobe symbols and USDT markers are resolved to ELF file offsets (EVENTS value) from the board's files.
 /// </summary>
 public sealed class BundleLinker
 {
@@ -24,6 +24,10 @@ public sealed class BundleLinker
         _readElf = readElf;
         _perfDevices = perfDevices;
     }
+
+    /// <summary>The sdt events of the last <see cref="Link"/> whose marker has a semaphore, with
+    /// its file offset: the module is told them before the bundle ("sdt-sem", docs/kernel-module.md).</summary>
+    public IReadOnlyList<(int Event, ulong Offset)> Semaphores { get; private set; } = [];
 
     /// <summary>Hints of the last <see cref="Link"/> that do not stop the run (KTAP3022).</summary>
     public IReadOnlyList<string> Warnings { get; private set; } = [];
@@ -47,6 +51,21 @@ public sealed class BundleLinker
                 errors.Add($"{e.Spec}: {x.Message}");
             }
         }
+        var semaphores = new List<(int Event, ulong Offset)>();
+        for (int i = 0, count = model.Events.Count; i < count; i++)
+        {
+            var e = model.Events[i];
+            if (e.Kind != EventKind.Sdt || e.Value != 0 || e.Target is not { } path) continue;
+            try
+            {
+                errors.AddRange(SdtLinker.Link(model, i, Elf(path), semaphores));
+            }
+            catch (ElfException x)
+            {
+                errors.Add($"{e.Spec}: {x.Message}");
+            }
+        }
+        Semaphores = semaphores;
         if (_perfDevices is not null) errors.AddRange(PmuCheck.Check(model, _perfDevices, boardName));
         var warnings = new List<string>();
         foreach (var p in EventCheck.Check(model, _catalog))

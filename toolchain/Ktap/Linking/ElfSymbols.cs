@@ -59,6 +59,10 @@ public sealed class ElfSymbols
     /// <summary>e_machine: 3 x86, 62 x86_64, 40 ARM, 20 PowerPC, 183 AArch64.</summary>
     public int Machine { get; }
     public IReadOnlyList<ElfSymbol> Symbols { get; }
+
+    private IReadOnlyList<SdtMarker>? _sdt;
+    /// <summary>The file's USDT markers (SdtNotes), read on first use; throws when it has none.</summary>
+    public IReadOnlyList<SdtMarker> SdtMarkers => _sdt ??= SdtNotes.Read(_data, this);
     /// <summary>True for an ET_EXEC file (not PIE, not a shared library): its symbol addresses are the run-time addresses.</summary>
     public bool FixedAddresses { get; private set; }
 

@@ -19,9 +19,9 @@ public static class SessionRunner
     public static SessionResult Run(BoardConnection connection, byte[] bundle, IReadOnlyList<string> workload, TimeSpan? duration,
         ISessionOutput output, TextWriter err, CancellationToken interrupt, string device = SessionScript.Device,
         (string Release, string Machine)? expect = null, SessionScope? scope = null, Action? onArmed = null, int? cpu = null,
-        bool endAfterMain = false, bool timestamps = false)
+        bool endAfterMain = false, bool timestamps = false, IReadOnlyList<(int Event, ulong Offset)>? sdtSemaphores = null)
     {
-        using var process = connection.Start(SessionScript.Build(bundle.Length, workload, device, expect, scope, cpu, timestamps), "the session ran");
+        using var process = connection.Start(SessionScript.Build(bundle.Length, workload, device, expect, scope, cpu, timestamps, sdtSemaphores), "the session ran");
         var armed = new ManualResetEventSlim();
         string? refused = null, noDevice = null;
         int? workloadExit = null;

@@ -52,8 +52,10 @@ public static class SessionScript
     /// <param name="scope">Null: the workload's tree when there is a workload, else everything.</param>
     /// <param name="cpu">`-C N`: only CPU N's events (the module's "cpu N" command); null: every CPU.</param>
     /// <param name="timestamps">`-T`: the module frames each record with its time (the "time" command).</param>
+    /// <param name="sdtSemaphores">USDT markers with a semaphore: bundle event index and the
+    /// semaphore's file offset, one "sdt-sem EVENT OFFSET" command each (kernel/sdt.c).</param>
     public static string Build(int bundleLength, IReadOnlyList<string> workload, string device = Device, (string Release, string Machine)? expect = null,
-        SessionScope? scope = null, int? cpu = null, bool timestamps = false)
+        SessionScope? scope = null, int? cpu = null, bool timestamps = false, IReadOnlyList<(int Event, ulong Offset)>? sdtSemaphores = null)
     {
         scope ??= workload.Count > 0 ? SessionScope.WorkloadTree : SessionScope.Everything;
         if (scope is SessionScope.Workload && workload.Count == 0)
@@ -121,6 +123,8 @@ public static class SessionScript
             lines.Add($"printf 'cpu %s\\n' {only.ToString(CultureInfo.InvariantCulture)} >&3 2>/dev/null || fail");
         if (timestamps)
             lines.Add("printf 'time\\n' >&3 2>/dev/null || fail");
+        foreach (var (ev, offset) in sdtSemaphores ?? [])
+            lines.Add($"printf 'sdt-sem %s %s\\n' {ev.ToString(CultureInfo.InvariantCulture)} {offset.ToString(CultureInfo.InvariantCulture)} >&3 2>/dev/null || fail");
         lines.Add($"$d bs={bundleLength} count=1 iflag=fullblock <&4 >&3 2>/dev/null || fail");
         lines.Add($"echo '{Armed}' >&2");
         lines.Add($"kill -CONT {helpers}");

@@ -229,6 +229,21 @@ public sealed class SessionRunnerTests : IClassFixture<LoopbackSshd>
     }
 
     [Fact]
+    public void SdtSemaphoreCommandsReachTheDeviceBeforeTheBundle()
+    {
+        // one "sdt-sem EVENT OFFSET\n" write per semaphore, after "cpu N" (kernel/sdt.c)
+        var bundle = Bytes(50, 7);
+        var commands = "cpu 0\nsdt-sem 1 675512\nsdt-sem 3 18446744073709551614\n"u8.ToArray();
+        var device = FileDevice([.. bundle, .. new byte[commands.Length]], "records"u8.ToArray());
+        using var c = BoardConnection.Open(_sshd.Endpoint(), Settings, TextWriter.Null);
+        SessionRunner.Run(c, bundle, [], null, new BytesOutput(), TextWriter.Null, CancellationToken.None, device, cpu: 0,
+            sdtSemaphores: [(1, 675512UL), (3, ulong.MaxValue - 1)]);
+        var written = File.ReadAllBytes(device);
+        Assert.Equal(commands, written[..commands.Length]);
+        Assert.Equal(bundle, written[commands.Length..(commands.Length + 50)]);
+    }
+
+    [Fact]
     public void TheBoardsEndOfSessionEndsTheWorkloadWhichIsThenNoFailureOfIts()
     {
         // exit() in a handler: the module ends the stream, the workload (sleep 40) still runs.

@@ -25,6 +25,8 @@ public class EventModelTests
     [InlineData("trace uprobe:/bin/busybox:main { }", EventKind.Uprobe, "/bin/busybox", 0UL)]
     [InlineData("trace uretprobe:/bin/busybox:main { }", EventKind.Uretprobe, "/bin/busybox", 0UL)]
     [InlineData("trace sdt:/lib/libc.so.6:setjmp { }", EventKind.Sdt, "/lib/libc.so.6", 0UL)]
+    [InlineData("trace sdt:/lib/libc.so.6:libc:setjmp { }", EventKind.Sdt, "/lib/libc.so.6", 0UL)]
+    [InlineData("trace sdt:/usr/bin/app:my_app:req_* { }", EventKind.Sdt, "/usr/bin/app", 0UL)]
     [InlineData("trace ftrace:function { }", EventKind.FtraceFunction, null, 0UL)]
     [InlineData("trace_end { }", EventKind.TraceEnd, null, 0UL)]
     [InlineData("tick-200ms { }", EventKind.Tick, null, 200_000_000UL)]

@@ -137,9 +137,14 @@ public sealed class EventDefinitionBinder(TargetProfile target, DiagnosticBag di
                 return UserProbe(text, rest, restStart, fetchWords, filter, allowReturnSuffix: prefix == "uprobe", forcedReturn: prefix == "uretprobe");
             case "sdt":
             {
-                var (path, marker, markerStart) = SplitPath(rest, restStart);
-                if (path == null) { diagnostics.Report(Messages.UnknownEventKind, new TextSpan(specStart, spec.Length), spec); return null; }
-                CheckGlob(marker, markerStart, allowDot: true);
+                // sdt:/path:MARKER or sdt:/path:PROVIDER:MARKER: the path ends at its first ':'
+                int pathEnd = rest.IndexOf(':');
+                if (!rest.StartsWith('/') || pathEnd <= 1) { diagnostics.Report(Messages.UnknownEventKind, new TextSpan(specStart, spec.Length), spec); return null; }
+                var path = rest[..pathEnd];
+                var names = rest[(pathEnd + 1)..];
+                int second = names.IndexOf(':');
+                if (second >= 0) CheckGlob(names[..second], restStart + pathEnd + 1, allowDot: true);
+                CheckGlob(names[(second + 1)..], restStart + pathEnd + 2 + second, allowDot: true);
                 NoFetchArgs("sdt", fetchWords);
                 return new BoundEvent(EventKind.Sdt, text, path, filter, 0, Array.Empty<FetchArgModel>());
             }
