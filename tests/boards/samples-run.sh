@@ -7,6 +7,8 @@
 #   # board-run: CMD         the workload: `ktap run ... -- sh -c CMD` (none: the script ends itself)
 #   # board-duration: 2s     ktap run --duration (for scripts that wait for events forever)
 #   # board-args: A B        script arguments (arg[1]...): compiled with ktapc -- A B first
+#   # board-build: SRC DEST  builds samples/SRC (C, static, the board's compiler) and copies
+#                            it to DEST on the board first (a program with USDT markers)
 #   # expect: REGEX          at least one output line matches (grep -P, Perl syntax: \t is a tab)
 #   # expect-not: REGEX      no output line matches
 #   # board-all-tasks: REASON  ktap run -a: the sample watches every task while the workload runs
@@ -63,6 +65,17 @@ check_run() {
             { bad "$name: ktapc with arguments $args" "$(cat "$work/err")"; return; }
         what=("$work/args.kbc")
     else what=("$script"); fi
+    local build
+    build=$(sed -n 's/^# board-build: //p' "$header" | head -n 1)
+    if [ -n "$build" ]; then
+        local src=${build%% *} dest=${build#* }
+        # sys/sdt.h sits under the host's multiarch include directory only: one header for every target
+        mkdir -p "$work/sdt-include/sys"
+        ln -sfn "/usr/include/$(gcc -print-multiarch)/sys/sdt.h" "/usr/include/$(gcc -print-multiarch)/sys/sdt-config.h" "$work/sdt-include/sys/"
+        "$cc" -static -O2 -Wall -Wextra -Werror -idirafter "$work/sdt-include" -o "$work/built" "$root/samples/$src" 2> "$work/err" &&
+            on_board "cat > $dest && chmod +x $dest" < "$work/built" ||
+            { bad "$name: builds samples/$src and copies it to $dest" "$(cat "$work/err")"; return; }
+    fi
     local all=()
     grep -q '^# board-all-tasks: ' "$header" && all=(-a)
     local started=$(date +%s.%N)
@@ -101,9 +114,9 @@ $(tail -n 5 "$work/err")"
 
 # ---- build and boot -----------------------------------------------------------------------
 case "$board" in
-    qemu-x86_64) tree=6.1-amd64; target=x86_64 ;;
+    qemu-x86_64) tree=6.1-amd64; target=x86_64; cc=gcc ;;
     # the samples that say `# board: qemu-arm64` (a CPU PMU: hardware perf events)
-    qemu-arm64) tree=6.1-arm64; target=arm64 ;;
+    qemu-arm64) tree=6.1-arm64; target=arm64; cc=aarch64-linux-gnu-gcc ;;
     *) echo "samples-run.sh: the samples' expectations are written for qemu-x86_64 (and qemu-arm64 where a sample says so), not '$board'" >&2; exit 2 ;;
 esac
 bash "$root/scripts/build-module.sh" "$tree" > /dev/null || { bad "ktapvm.ko builds against $tree"; finish; }
