@@ -25,6 +25,11 @@ esac
 dir=$KTAP_STATE_DIR/headers/$flavour
 # The stamp changes with this script, so a tree prepared by an older version is redone.
 stamp=$(sha256sum < "$0" | cut -c1-16)
+# One preparation at a time per flavour: a module build that read a tree another process
+# was still unpacking failed with missing asm/ headers (two test runs sharing the cache).
+mkdir -p "$(dirname "$dir")"
+exec 9> "$dir.lock"
+flock 9
 if [ "$(cat "$dir/ready" 2>/dev/null)" = "$stamp" ]; then
     echo "$dir/build"
     exit 0
