@@ -34,6 +34,7 @@ module=$ktap_repo/out/module/$board_tree/ktapvm.ko
 default_seconds() {
     case "$1" in
         kernel-*) echo 840 ;;   # powerpc: pmac32_defconfig minus what the board never uses
+        image-qemu-powerpc) echo 420 ;; # busybox and dropbear built from source (load 15)
         image-*) echo 60 ;;
         module-*) echo 90 ;;
         *) echo 60 ;;
