@@ -114,6 +114,7 @@ timer/hrtimer_start/format:print fmt: "hrtimer=%p function=%ps expires=%llu soft
     [InlineData("\"%#x %#o %5d|%-5d|\", REC->a, REC->a, REC->a, REC->a", 64, 8L, "0x8 010     8|8    |")]
     [InlineData("\"%s\", REC->a ? \"yes\" : \"no\"", 64, 2L, "yes")]
     [InlineData("\"%d\", (u8)REC->a + (s8)REC->a", 64, 255L, "254")]
+    [InlineData("\"%lld %lld %lld\", (int16_t)REC->a, (__s16)REC->a, (uint16_t)REC->a", 64, 65535L, "-1 -1 65535")]
     [InlineData("\"%d\", !REC->a || (REC->a >> 2 & 3) == 1", 64, 4L, "1")]
     [InlineData("\"a\" \"b%d\", -REC->a * 3 % 5", 64, 4L, "ab-2")]
     public void Evaluates_C_expressions_and_kernel_conversions(string printFmt, int wordBits, long a, string expected)

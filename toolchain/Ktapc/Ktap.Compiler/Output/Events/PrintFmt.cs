@@ -353,7 +353,8 @@ public sealed class PrintFmt
         {
             if (words.Contains("*")) return (-1, false, false);
             if (words.Contains("bool") || words.Contains("_Bool")) return (0, false, true);
-            if (words.Count == 1 && SizedType(words[0]) is > 0 and var n) return (n, words[0].Contains('s') && !words[0].StartsWith("__u", StringComparison.Ordinal) && !words[0].StartsWith("uint", StringComparison.Ordinal), false);
+            if (words.Count == 1 && SizedType(words[0]) is > 0 and var n)
+                return (n, words[0][0] == 's' || words[0].StartsWith("__s", StringComparison.Ordinal) || words[0].StartsWith("int", StringComparison.Ordinal), false);
             if (words.Contains("size_t") || words.Contains("uintptr_t")) return (-1, false, false);
             if (words.Contains("ssize_t") || words.Contains("intptr_t")) return (-1, true, false);
             bool unsigned = words.Contains("unsigned");
