@@ -92,10 +92,9 @@ text=$($size -A "$ko" | awk '$1 == ".text" {print $2}')
     { bad "the static workload builds with $cc"; finish; }
 ok "the static workload builds with $cc"
 # USDT markers (tests/kernel/sdt-markers.c), -O0: its 64-bit argument stays in memory (see
-# there). sys/sdt.h is one header for every target, under the host's multiarch directory.
-mkdir -p "$work/sdt-include/sys"
-ln -sfn "/usr/include/$(gcc -print-multiarch)/sys/sdt.h" "/usr/include/$(gcc -print-multiarch)/sys/sdt-config.h" "$work/sdt-include/sys/"
-"$cc" -static -O0 -Wall -Wextra -Werror "${sdt_cflags[@]}" -idirafter "$work/sdt-include" -o "$work/sdt-markers" "$root/tests/kernel/sdt-markers.c" ||
+# there), with <sys/sdt.h> from the host (tests/lib/sdt-include.sh).
+source "$root/tests/lib/sdt-include.sh"
+"$cc" -static -O0 -Wall -Wextra -Werror "${sdt_cflags[@]}" -idirafter "$(sdt_include "$work/sdt-include")" -o "$work/sdt-markers" "$root/tests/kernel/sdt-markers.c" ||
     { bad "the USDT test program builds with $cc (systemtap-sdt-dev: scripts/deps.sh)"; finish; }
 source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
 ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }

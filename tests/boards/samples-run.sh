@@ -69,10 +69,8 @@ check_run() {
     build=$(sed -n 's/^# board-build: //p' "$header" | head -n 1)
     if [ -n "$build" ]; then
         local src=${build%% *} dest=${build#* }
-        # sys/sdt.h sits under the host's multiarch include directory only: one header for every target
-        mkdir -p "$work/sdt-include/sys"
-        ln -sfn "/usr/include/$(gcc -print-multiarch)/sys/sdt.h" "/usr/include/$(gcc -print-multiarch)/sys/sdt-config.h" "$work/sdt-include/sys/"
-        "$cc" -static -O2 -Wall -Wextra -Werror -idirafter "$work/sdt-include" -o "$work/built" "$root/samples/$src" 2> "$work/err" &&
+        source "$root/tests/lib/sdt-include.sh" # <sys/sdt.h> for the board's compiler
+        "$cc" -static -O2 -Wall -Wextra -Werror -idirafter "$(sdt_include "$work/sdt-include")" -o "$work/built" "$root/samples/$src" 2> "$work/err" &&
             on_board "cat > $dest && chmod +x $dest" < "$work/built" ||
             { bad "$name: builds samples/$src and copies it to $dest" "$(cat "$work/err")"; return; }
     fi
