@@ -29,6 +29,12 @@ if [ "$KTAP_STATE_DIR" != "$user_state" ]; then
 fi
 echo "test state directory: $KTAP_STATE_DIR (caches shared with $user_state)"
 
+# A board whose kernel is built here (qemu-powerpc) is prepared in the background while the
+# suites before its own run: they leave most of the CPU idle (tests/lib/background-board.sh).
+source tests/lib/background-board.sh
+trap ktap_background_stop EXIT
+[ -e tests/ci.d/38-powerpc.sh ] && ktap_background_prepare qemu-powerpc "$log_dir"
+
 source tests/lib/checks.sh # result_counts
 total_pass=0; total_fail=0; failed_suites=()
 for suite in tests/ci.d/*.sh; do
