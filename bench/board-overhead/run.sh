@@ -16,10 +16,9 @@ export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 port=${KTAP_BENCH_PORT:-10058}
 n=${KTAP_BENCH_N:-100000}
 runs=${KTAP_BENCH_RUNS:-3}
-# The modules are built against the board's own kernel tree (board.sh's board_tree).
-[ -f "$root/boards/$board/board.sh" ] || { echo "run.sh: no board '$board' (boards/<board>/board.sh)" >&2; exit 2; }
-tree=$(source "$root/boards/$board/board.sh" && echo "$board_tree")
-cc=$(source "$root/boards/$board/board.sh" && echo "${board_cross_compile}gcc")
+# The modules are built against the board's own kernel tree (emulation.tree of its YAML).
+tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_tree")
+cc=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "${board_cross_compile}gcc")
 work=$root/out/bench/board-overhead/$board
 tool=$root/out/bench/board-overhead/tool   # shared by every board: ktap is target-independent
 rm -rf "$work"; mkdir -p "$work"

@@ -19,7 +19,7 @@ export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 port=${KTAP_BENCH_PORT:-10400}
 n=${KTAP_BENCH_N:-100000}
 runs=${KTAP_BENCH_RUNS:-3}
-tree=$(source "$root/boards/$board/board.sh" && echo "$board_tree")
+tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_tree")
 work=$root/out/bench/scope
 tool=$work/tool
 rm -rf "$work"; mkdir -p "$work"

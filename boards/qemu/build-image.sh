@@ -100,7 +100,7 @@ fi
 
 # 4. Skip the rest when nothing changed.
 inputs_hash=$( {
-    cat "$board_def/board.sh" "$0" "$(dirname "$0")/rc" "$(dirname "$0")/inittab"
+    python3 "$(dirname "$0")/facts.py" "$board"; cat "$0" "$(dirname "$0")/rc" "$(dirname "$0")/inittab"
     echo "$release $version"; cat "$userland/versions"
     cat "$board_dir/id_ed25519.pub" "$board_dir/host_key.pub"
     for m in "${modules[@]}"; do echo "$m"; sha256sum < "$m"; done

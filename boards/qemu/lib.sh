@@ -1,5 +1,6 @@
 # Sourced by the boards/qemu/*.sh scripts: loads a board's definition and names its state.
-#   ktap_board_load <board>  sets board, board_dir (state), board_def (boards/<board>)
+#   ktap_board_load <board>  sets board, board_dir (state), board_def (boards/<board>) and the
+#                            board's facts (board_target, board_tree, ...: boards/qemu/facts.py)
 KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 ktap_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
@@ -8,17 +9,22 @@ ktap_die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 ktap_board_load() {
     board=${1:-}
     [ -n "$board" ] || ktap_die "missing board name (one of: $(ktap_board_names))"
-    board_def=$ktap_repo/boards/$board
-    [ -f "$board_def/board.sh" ] || ktap_die "unknown board '$board' (known: $(ktap_board_names))"
-    # shellcheck disable=SC1091
-    source "$board_def/board.sh"
+    [ -f "$ktap_repo/boards/$board.yaml" ] && grep -q '^emulation:' "$ktap_repo/boards/$board.yaml" ||
+        ktap_die "unknown board '$board' (known: $(ktap_board_names))"
+    # The board's YAML is its only definition: its target, default port and emulation:
+    # mapping become board_target, board_default_port and board_<key> (boards/qemu/facts.py).
+    local facts
+    facts=$(python3 "$ktap_repo/boards/qemu/facts.py" "$board") || exit 1
+    eval "$facts"
+    board_def=$ktap_repo/boards/$board   # the board's own scripts (powerpc: userland.sh)
     board_dir=$KTAP_STATE_DIR/boards/$board
 }
 
+# The emulated boards: the profiles of boards/ with an emulation: mapping.
 ktap_board_names() {
-    local d names=()
-    for d in "$ktap_repo"/boards/qemu-*/board.sh; do
-        [ -f "$d" ] && names+=("$(basename "$(dirname "$d")")")
+    local f names=()
+    for f in "$ktap_repo"/boards/*.yaml; do
+        grep -q '^emulation:' "$f" && names+=("$(basename "$f" .yaml)")
     done
     echo "${names[*]}"
 }

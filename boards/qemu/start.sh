@@ -3,8 +3,8 @@
 # Boots the board's image (build-image.sh) in qemu under TCG in the background: serial
 # console to console.log, SSH forwarded from 127.0.0.1:<port> only. Waits until SSH with
 # the board's key works, prints the port and exits 0; on a failed or timed-out boot
-# (KTAP_BOARD_TIMEOUT, else board.sh's board_boot_timeout, else 90 s) stops qemu, prints
-# the console's tail and exits 1. board.sh's board_kernel_args are added to the command line.
+# (KTAP_BOARD_TIMEOUT, else the YAML's emulation.boot_timeout, else 90 s) stops qemu, prints
+# the console's tail and exits 1. The YAML's emulation.kernel_args are added to the command line.
 # Already running: says so, prints the port, exits 0. Without --port it uses the board's
 # default port, or the next free one after it when that is taken (--port N: N or an error).
 set -euo pipefail
@@ -55,7 +55,7 @@ fi
 rm -f "$board_dir/qemu.pid" "$board_dir/console.log"
 started=$(date +%s.%N)
 # shellcheck disable=SC2046
-"$board_qemu" $(board_qemu_args "$port") \
+"$board_qemu" ${board_qemu_args//\{port\}/$port} \
     -kernel "$board_dir/vmlinuz" -initrd "$board_dir/initramfs.cpio.gz" \
     -append "console=$board_console panic=-1 quiet ${board_kernel_args:-}" \
     -display none -monitor none -serial "file:$board_dir/console.log" -no-reboot \

@@ -9,8 +9,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 board=${1:?usage: board-smoke.sh <board>}
 q=$repo/boards/qemu
 state=${KTAP_STATE_DIR:-$HOME/.cache/ktap}/boards/$board
-# shellcheck disable=SC1090
-source "$repo/boards/$board/board.sh"
+source "$repo/boards/qemu/lib.sh"
+ktap_board_load "$board"   # board_tree, board_uname_m, ... from boards/$board.yaml
 passed=0; failed=0
 ok()   { passed=$((passed + 1)); echo "ok   $*"; }
 bad()  { failed=$((failed + 1)); echo "FAIL $*"; }

@@ -17,9 +17,15 @@ export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 port=${KTAP_E2E_PORT:-10056}
 work=$root/out/tests/e2e-$board
 mkdir -p "$work"
+# The board's own facts (target, kernel tree, cross compiler) come from its YAML
+# (boards/qemu/facts.py); the case below holds only what this test needs to know of each
+# kernel: the registers of a syscall's arguments and where ksys_lseek's arguments are.
+source "$root/boards/qemu/lib.sh"
+ktap_board_load "$board"
+tree=$board_tree; target=$board_target
+cc=${board_cross_compile}gcc; size=${board_cross_compile}size
 case "$board" in
-    qemu-powerpc) tree=kernel-powerpc; cc=powerpc-linux-gnu-gcc; size=powerpc-linux-gnu-size
-                  target=powerpc; uid_reg=%gpr5; gid_reg=%gpr6; others="arm-v7 x86_64"
+    qemu-powerpc) uid_reg=%gpr5; gid_reg=%gpr6; others="arm-v7 x86_64"
                   # ksys_lseek is inlined into sys_lseek here, which gets the syscall's
                   # pt_regs (syscall wrapper): gpr4 at +16, gpr5 at +20. Typed here; untyped
                   # (one signed target word) reads the same s32 since ktapc 5cf36c3.
@@ -28,13 +34,7 @@ case "$board" in
     qemu-x86_64|qemu-x86_64-rt|qemu-x86_64-5.10|qemu-x86_64-6.12|qemu-x86_64-debug)
                   # The same machine and userland architecture with Debian's other kernels:
                   # the module is built against each kernel's own headers.
-                  case "$board" in
-                      qemu-x86_64) tree=6.1-amd64 ;;          qemu-x86_64-rt) tree=6.1-rt-amd64 ;;
-                      qemu-x86_64-5.10) tree=5.10-amd64 ;;    qemu-x86_64-6.12) tree=6.12-amd64 ;;
-                      qemu-x86_64-debug) tree=kernel-x86_64-debug ;; # build-kernel.sh x86_64-debug
-                  esac
-                  cc=gcc; size=size
-                  target=x86_64; uid_reg=%dx; gid_reg=%cx; others="arm-v7 powerpc"
+                  uid_reg=%dx; gid_reg=%cx; others="arm-v7 powerpc"
                   lseek_fn=ksys_lseek; lseek_args="off=%si whence=%dx"
                   if [ "$board" = qemu-x86_64-debug ]; then
                       # Built without IA32_EMULATION, ksys_lseek has one caller and is
@@ -43,16 +43,14 @@ case "$board" in
                       lseek_fn=__x64_sys_lseek; lseek_args="off=+104(%di) whence=+96(%di)"
                   fi
                   cflags=() ;;
-    qemu-arm64)   tree=6.1-arm64; cc=aarch64-linux-gnu-gcc; size=aarch64-linux-gnu-size
-                  # x86_64 agrees in byte order and word size: only the arch number refuses it.
-                  target=arm64; uid_reg=%x2; gid_reg=%x3; others="x86_64 arm-v7"
+    qemu-arm64)   # x86_64 agrees in byte order and word size: only the arch number refuses it.
+                  uid_reg=%x2; gid_reg=%x3; others="x86_64 arm-v7"
                   # ksys_lseek is inlined into __arm64_sys_lseek, which gets the system
                   # call's pt_regs in x0 (syscall wrapper): x1 (the offset) at +8, x2
                   # (whence) at +16; untyped is one signed 64-bit word here.
                   lseek_fn=__arm64_sys_lseek; lseek_args="off=+8(%x0) whence=+16(%x0)"
                   cflags=() ;;
-    qemu-arm-v7)  tree=6.1-armmp; cc=arm-linux-gnueabihf-gcc; size=arm-linux-gnueabihf-size
-                  target=arm-v7; uid_reg=%r2; gid_reg=%r3; others="x86 powerpc"
+    qemu-arm-v7)  uid_reg=%r2; gid_reg=%r3; others="x86 powerpc"
                   # ksys_lseek is inlined into sys_lseek, which takes the system call's
                   # arguments in r0-r2 (no syscall wrapper on arm).
                   lseek_fn=sys_lseek; lseek_args="off=%r1 whence=%r2"
@@ -60,10 +58,9 @@ case "$board" in
                   # arm uprobes write a 32-bit ARM breakpoint: a marker must be ARM code,
                   # not Thumb (the default of arm-linux-gnueabihf-gcc; ktap refuses those)
                   sdt_cflags=(-marm) ;;
-    qemu-x86)     tree=6.1-686; cc=i686-linux-gnu-gcc; size=i686-linux-gnu-size
-                  # The i386 kernel (-mregparm=3) passes arguments 1-3 in ax, dx, cx and
+    qemu-x86)     # The i386 kernel (-mregparm=3) passes arguments 1-3 in ax, dx, cx and
                   # the 4th on the stack: the gid has no register, so it is the portable $arg4.
-                  target=x86; uid_reg=%cx; gid_reg='$arg4'; others="arm-v7 x86_64"
+                  uid_reg=%cx; gid_reg='$arg4'; others="arm-v7 x86_64"
                   # ksys_lseek is inlined into __ia32_sys_lseek, which gets the system
                   # call's pt_regs in ax: cx (the offset) at +4, dx (whence) at +8. The
                   # fetches are untyped: one signed target word, s32 here.

@@ -20,7 +20,7 @@ case "${KTAP_KERNEL_BOARDS:-}" in
 esac
 parts=()
 for b in "${boards[@]}"; do
-    [ -f "boards/$b/board.sh" ] || { echo "33-kernel-boards: unknown board '$b' (known: ${all[*]})"; echo "RESULT passed=0 failed=1"; exit 1; }
+    [ -f "boards/$b.yaml" ] || { echo "33-kernel-boards: unknown board '$b' (known: ${all[*]})"; echo "RESULT passed=0 failed=1"; exit 1; }
     parts+=("tests/boards/ktap-e2e.sh $b" "tests/boards/kernel-e2e.sh $b")
 done
 source tests/lib/run-parts.sh

@@ -8,7 +8,7 @@
 #   tests/boards/ktap-e2e.sh          the e2e suite, same expected outputs as qemu-x86_64;
 #   tests/kernel/hostile.sh           hostile bundles written straight to /dev/ktap;
 # after the last two, tests/boards/kernel-reports.sh reads the board's console log (the
-# whole kernel log since boot, every level: board.sh's ignore_loglevel) and one check per
+# whole kernel log since boot, every level: the board's kernel_args ignore_loglevel) and one check per
 # part passes only when it holds no report. Ports 10140-10149.
 # Last line: RESULT passed=N failed=M.
 set -uo pipefail

@@ -11,7 +11,7 @@ root=$(cd "$here/../.." && pwd)
 # KTAP_KERNEL_BOARD: another x86_64 board (qemu-x86_64-rt, -5.10, -6.12: Debian's other
 # kernels); the module is built against that board's kernel tree.
 board=${KTAP_KERNEL_BOARD:-qemu-x86_64}
-tree=$(source "$root/boards/$board/board.sh" && echo "$board_tree")
+tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_tree")
 # The first free port of the kernel range (10030-10039) unless KTAP_KERNEL_PORT is given:
 # other sessions may share the machine.
 port=${KTAP_KERNEL_PORT:-}

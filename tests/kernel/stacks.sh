@@ -11,7 +11,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 board=${KTAP_STACKS_BOARD:-qemu-x86_64}
-tree=$(source "$root/boards/$board/board.sh" && echo "$board_tree")
+tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_tree")
 export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 work=$root/out/tests/kernel-stacks
 mkdir -p "$work"

@@ -24,6 +24,10 @@ public sealed record BoardProfile(
     string StateDirectory,
     string SourceFile)
 {
+    /// <summary>An emulated board's kernel tree (emulation tree: in its YAML), which names
+    /// its module out/module/TREE/ktapvm.ko; null for other boards.</summary>
+    public string? KernelTree { get; init; }
+
     /// <summary>The port to use now: the port file (written by `board start`) wins when it exists.</summary>
     public int EffectivePort
     {

@@ -18,6 +18,7 @@ public sealed partial class BoardProfileReader
         ["name"] = true, ["target"] = true, ["host"] = true, ["port"] = false, ["port_file"] = false,
         ["user"] = false, ["identity_file"] = true, ["host_key"] = true, ["module_path"] = false,
         ["module_file"] = false, ["kernel"] = false, ["emulated"] = false, ["board_folder"] = false,
+        ["emulation"] = false,
     };
     private static readonly string[] HostKeyKeys = ["fingerprint", "known_hosts"];
     private static readonly string[] SecretKeys = ["password", "passphrase", "private_key", "secret", "token"];
@@ -119,11 +120,21 @@ public sealed partial class BoardProfileReader
             Error(root.Start, "an emulated board needs 'board_folder' (the folder of boards/ with its start.sh, e.g. qemu)");
         if (!emulated && boardFolder is not null)
             Error(boardFolder.Start, "'board_folder' is only used with 'emulated: true'");
+        var tree = ReadEmulation(values, file, emulated, root);
+        if (tree is not null)
+        {
+            // One definition: the module of an emulated board is the one built for its tree.
+            if (values.TryGetValue("module_file", out var mf))
+                Error(mf.Start, $"an emulated board's module_file is out/module/{tree}/ktapvm.ko, from emulation tree: remove module_file");
+            else
+                moduleFile = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", "..", "out", "module", tree, "ktapvm.ko"));
+        }
 
         if (_errors.Count > 0) throw new BoardProfileException(_errors.ToList());
         var stateDir = Path.Combine(PathExpander.StateDirectory(_env), "boards", name!.Value);
         return new BoardProfile(name.Value, target!.Value, host!.Value, port, portFile, user, identity!, hostKey!,
-            modulePathNode?.Value ?? DefaultModulePath, moduleFile, kernel, emulated, boardFolder?.Value, stateDir, file);
+            modulePathNode?.Value ?? DefaultModulePath, moduleFile, kernel, emulated, boardFolder?.Value, stateDir, file)
+        { KernelTree = tree };
     }
 
     // YamlStream builds its nodes recursively: a profile nested 200,000 deep would overflow

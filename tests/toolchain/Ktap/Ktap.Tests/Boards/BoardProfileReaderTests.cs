@@ -102,7 +102,8 @@ public sealed class BoardProfileReaderTests
 
     [Fact]
     public void EmulatedBoardNeedsItsFolder() =>
-        Assert.Equal(["boards/board1.yaml:1:1: error: an emulated board needs 'board_folder' (the folder of boards/ with its start.sh, e.g. qemu)"],
+        Assert.Equal(["boards/board1.yaml:1:1: error: an emulated board needs 'board_folder' (the folder of boards/ with its start.sh, e.g. qemu)",
+                      "boards/board1.yaml:1:1: error: an emulated board needs an 'emulation:' mapping (how boards/qemu builds and boots it; docs/board-profiles.md)"],
             Errors(Good + "\nemulated: true\n"));
 
     [Fact]
@@ -130,21 +131,23 @@ public sealed class BoardProfileReaderTests
             Errors("- a\n- b\n", "b.yaml"));
 
     [Theory]
-    [InlineData("qemu-x86_64", "x86_64", 10022)]
-    [InlineData("qemu-arm-v7", "arm-v7", 10023)]
-    [InlineData("qemu-x86", "x86", 10024)]
-    [InlineData("qemu-powerpc", "powerpc", 10025)]
-    [InlineData("qemu-arm64", "arm64", 10160)]
-    [InlineData("qemu-x86_64-rt", "x86_64", 10161)]
-    [InlineData("qemu-x86_64-5.10", "x86_64", 10162)]
-    [InlineData("qemu-x86_64-6.12", "x86_64", 10163)]
-    [InlineData("qemu-x86_64-debug", "x86_64", 10140)]
-    public void ShippedProfilesAreValidAndUseTheBoardState(string name, string target, int port)
+    [InlineData("qemu-x86_64", "x86_64", 10022, "6.1-amd64")]
+    [InlineData("qemu-arm-v7", "arm-v7", 10023, "6.1-armmp")]
+    [InlineData("qemu-x86", "x86", 10024, "6.1-686")]
+    [InlineData("qemu-powerpc", "powerpc", 10025, "kernel-powerpc")]
+    [InlineData("qemu-arm64", "arm64", 10160, "6.1-arm64")]
+    [InlineData("qemu-x86_64-rt", "x86_64", 10161, "6.1-rt-amd64")]
+    [InlineData("qemu-x86_64-5.10", "x86_64", 10162, "5.10-amd64")]
+    [InlineData("qemu-x86_64-6.12", "x86_64", 10163, "6.12-amd64")]
+    [InlineData("qemu-x86_64-debug", "x86_64", 10140, "kernel-x86_64-debug")]
+    public void ShippedProfilesAreValidAndUseTheBoardState(string name, string target, int port, string tree)
     {
         var file = Path.Combine(KtapPaths.ShippedBoards()!, name + ".yaml");
         var b = Reader().Read(file);
         Assert.Equal(target, b.Target);
         Assert.Equal(port, b.Port);
+        Assert.Equal(tree, b.KernelTree);
+        Assert.Equal(Path.GetFullPath(Path.Combine(KtapPaths.ShippedBoards()!, "..", "out", "module", tree, "ktapvm.ko")), b.ModuleFile);
         Assert.True(b.Emulated);
         Assert.Equal("qemu", b.BoardFolder);
         Assert.Equal($"/state/boards/{name}/id_ed25519", b.IdentityFile);

@@ -17,13 +17,16 @@ public class EmulatedBoard : IDisposable
     public const string X86_64 = "qemu-x86_64";
     private readonly bool _startedHere;
 
-    public EmulatedBoard() : this(X86_64, "6.1-amd64", 10042) { }
+    public EmulatedBoard() : this(X86_64, 10042) { }
 
-    protected EmulatedBoard(string name, string moduleFlavour, int port)
+    protected EmulatedBoard(string name, int port)
     {
         Name = name;
         Root = KtapPaths.Root() ?? throw new InvalidOperationException("ktap source tree not found");
-        Module = Script("scripts/build-module.sh", moduleFlavour).Trim().Split('\n')[^1];
+        // The module is built for the kernel tree the board's YAML names (emulation tree:).
+        var tree = Context(TextWriter.Null, TextWriter.Null).Board(name).KernelTree
+            ?? throw new InvalidOperationException($"{name} has no emulation tree");
+        Module = Script("scripts/build-module.sh", tree).Trim().Split('\n')[^1];
         Script("boards/qemu/build-image.sh", Name);
         var status = Run("bash", [Path.Combine(Root, "boards/qemu/status.sh"), Name]);
         if (status.Code != 0)
@@ -81,5 +84,5 @@ public class EmulatedBoard : IDisposable
 public sealed class EmulatedArmBoard : EmulatedBoard
 {
     public const string ArmV7 = "qemu-arm-v7";
-    public EmulatedArmBoard() : base(ArmV7, "6.1-armmp", 10043) { }
+    public EmulatedArmBoard() : base(ArmV7, 10043) { }
 }
