@@ -6,14 +6,15 @@
 # `ktap run` counting syscalls:sys_enter_getpid into a table keyed by execname, and with
 # bench/kernel/native's native_count.ko doing the same in C. Best of KTAP_BENCH_RUNS (3).
 # Prints ktap's added cost / native's added cost. KTAP_BENCH_N calls (100000); port
-# KTAP_BENCH_PORT (10058). Builds what it runs itself (ktap and ktapc once into
+# KTAP_BENCH_PORT (else the bench-board port of boards/ports.tsv). Builds what it runs itself (ktap and ktapc once into
 # out/bench/board-overhead/tool, the workload with the board's compiler), so it needs no
 # earlier tests/boards/ktap-e2e.sh run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 board=${1:?usage: run.sh <board>}
 export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
-port=${KTAP_BENCH_PORT:-10058}
+source "$root/boards/qemu/ports.sh"
+port=${KTAP_BENCH_PORT:-$(ktap_port_range bench-board | cut -d" " -f1)}   # boards/ports.tsv
 n=${KTAP_BENCH_N:-100000}
 runs=${KTAP_BENCH_RUNS:-3}
 # The modules are built against the board's own kernel tree (emulation.tree of its YAML).

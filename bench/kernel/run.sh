@@ -18,15 +18,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 board=qemu-x86_64
-# The first free port of the kernel range (10030-10039) unless KTAP_BENCH_PORT is given:
-# other sessions may share the machine.
-port=${KTAP_BENCH_PORT:-}
-if [ -z "$port" ]; then
-    for p in $(seq 10031 10039); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }
-    done
-    port=${port:-10031}
-fi
+# The first free port of the kernel tests' range (boards/ports.tsv) unless KTAP_BENCH_PORT
+# is given: other sessions may share the machine.
+source boards/qemu/ports.sh
+port=${KTAP_BENCH_PORT:-$(ktap_free_port kernel-tests)} || exit 1
 n=${KTAP_BENCH_N:-100000}
 runs=${KTAP_BENCH_RUNS:-3}
 work=$root/out/bench/kernel

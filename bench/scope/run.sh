@@ -11,12 +11,13 @@
 #                  parents (to init: 4-5 steps on the board) and is skipped
 # Each is the best of KTAP_BENCH_RUNS (3) interleaved rounds (per-round figures on stderr); prints ns per call, the added ns per event
 # against no ktap, and scoped / system-wide. KTAP_BENCH_N calls (100000); port
-# KTAP_BENCH_PORT (10400). Builds what it runs itself, as bench/board-overhead/run.sh does.
+# KTAP_BENCH_PORT (else the bench-scope port of boards/ports.tsv). Builds what it runs itself, as bench/board-overhead/run.sh does.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 board=qemu-x86_64
 export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
-port=${KTAP_BENCH_PORT:-10400}
+source "$root/boards/qemu/ports.sh"
+port=${KTAP_BENCH_PORT:-$(ktap_port_range bench-scope | cut -d" " -f1)}   # boards/ports.tsv
 n=${KTAP_BENCH_N:-100000}
 runs=${KTAP_BENCH_RUNS:-3}
 tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_tree")

@@ -4,6 +4,8 @@
 KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 ktap_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
+source "$ktap_repo/boards/qemu/ports.sh"   # ktap_port_range_of, ktap_port_in_use
+
 ktap_die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 
 ktap_board_load() {

@@ -36,17 +36,19 @@ for f in vmlinuz initramfs.cpio.gz id_ed25519 known_hosts; do
     [ -f "$board_dir/$f" ] || ktap_die "$board_dir/$f missing: run boards/qemu/build-image.sh $board first"
 done
 command -v "$board_qemu" >/dev/null || ktap_die "$board_qemu not found (scripts/deps.sh installs it)"
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if [ -n "$port" ]; then
-    port_in_use "$port" && ktap_die "127.0.0.1:$port is already in use; pick another with --port"
+    ktap_port_in_use "$port" && ktap_die "127.0.0.1:$port is already in use; pick another with --port"
 else
     # The default port may be another board's or another state directory's (the test
-    # suites keep their own): take the next free one of the 20 after it and say so.
+    # suites keep their own): take the next free one of the default's range in
+    # boards/ports.tsv, never one of another range's users, and say so.
+    range=$(ktap_port_range_of "$board_default_port") || exit 1
+    read -r _ range_last <<<"$range"
     port=$board_default_port
-    while port_in_use "$port"; do
+    while ktap_port_in_use "$port"; do
         port=$((port + 1))
-        [ "$port" -lt $((board_default_port + 20)) ] ||
-            ktap_die "127.0.0.1:$board_default_port..$((port - 1)) are in use; pick a port with --port"
+        [ "$port" -le "$range_last" ] ||
+            ktap_die "127.0.0.1:$board_default_port..$range_last (its range in boards/ports.tsv) are in use; pick a port with --port"
     done
     [ "$port" = "$board_default_port" ] ||
         echo "$board: port $board_default_port is in use, using $port (written to $board_dir/port)" >&2

@@ -47,7 +47,8 @@ t1=$(date +%s.%N)
 # The board's default port, or the next free one of this project's board range (another
 # session may be using the default): this also exercises --port.
 want=$board_default_port
-while (exec 3<>"/dev/tcp/127.0.0.1/$want") 2>/dev/null && [ "$want" -lt 10029 ]; do want=$((want + 1)); done
+read -r _ range_last < <(ktap_port_range_of "$want")   # boards/ports.tsv, through lib.sh
+while ktap_port_in_use "$want" && [ "$want" -lt "$range_last" ]; do want=$((want + 1)); done
 port=$("$q/start.sh" "$board" --port "$want")
 rc=$?
 t2=$(date +%s.%N)

@@ -7,18 +7,14 @@
 # lockdep circular dependency) and checks that each report is in dmesg and that
 # tests/boards/kernel-reports.sh finds it in the board's console log (what
 # tests/ci.d/39-debug-board.sh reads after the e2e and hostile suites).
-# Port: KTAP_DEBUG_PORT, else the first free one of 10140-10149. Prints the boot-to-SSH
+# Port: KTAP_DEBUG_PORT, else the first free one of the debug-board range (boards/ports.tsv). Prints the boot-to-SSH
 # seconds. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 board=qemu-x86_64-debug
 export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
-port=${KTAP_DEBUG_PORT:-}
-if [ -z "$port" ]; then
-    for p in $(seq 10140 10149); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }
-    done
-fi
+source "$root/boards/qemu/ports.sh"
+port=${KTAP_DEBUG_PORT:-$(ktap_free_port debug-board)} || exit 1
 work=$root/out/tests/debug-board
 mkdir -p "$work"
 console=$KTAP_STATE_DIR/boards/$board/console.log

@@ -6,7 +6,7 @@
 # must render in headless Chromium with that frame, zoom on a click and run no name as code
 # (tests/lib/flamegraph-browser.py). A script that prints no stack writes no file and exits
 # 25. Board: qemu-x86_64; a running board is used and left running, else one is started on
-# KTAP_FLAME_PORT (10066) and stopped at the end. Last line: RESULT passed=N failed=M.
+# KTAP_FLAME_PORT (else the flamegraph port of boards/ports.tsv) and stopped at the end. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -31,7 +31,7 @@ if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
     echo "# using the running board $board"
 else
     bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
-    bash "$root/boards/qemu/start.sh" "$board" --port "${KTAP_FLAME_PORT:-10066}" >/dev/null || { bad "board boots"; finish; }
+    bash "$root/boards/qemu/start.sh" "$board" --port "${KTAP_FLAME_PORT:-$(source "$root/boards/qemu/ports.sh" && ktap_port_range flamegraph | cut -d" " -f1)}" >/dev/null || { bad "board boots"; finish; }
     trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
 fi
 timeout 300 "$work/tool/ktap" deploy --board "$board" -m "$ko" > "$work/deploy" 2>&1 ||

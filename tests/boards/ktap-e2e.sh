@@ -7,14 +7,15 @@
 # USDT markers with their arguments and semaphore,
 # a kretprobe's return value, tick, trace_end at close, teardown after a dropped
 # connection, bundles for other architectures refused by ktap and by the module. The
-# expected outputs are the same strings for every board. Port: KTAP_E2E_PORT (10056).
+# expected outputs are the same strings for every board. Port: KTAP_E2E_PORT (else the e2e port of boards/ports.tsv).
 # Prints the board's figures (boot to SSH-ready, ktap run to first output, module .text).
 # Last line: RESULT passed=N failed=M.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 board=${1:?usage: ktap-e2e.sh <board>}
 export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
-port=${KTAP_E2E_PORT:-10056}
+source "$root/boards/qemu/ports.sh"
+port=${KTAP_E2E_PORT:-$(ktap_port_range e2e | cut -d" " -f1)}   # boards/ports.tsv
 work=$root/out/tests/e2e-$board
 mkdir -p "$work"
 # The board's own facts (target, kernel tree, cross compiler) come from its YAML

@@ -21,13 +21,14 @@
 #                            counted neither passed nor failed (listed in samples/README.md)
 # A sample or one-liner without an expect line fails: "it ran" is not a check. Every run must
 # also end with exit 0 and no runtime error, budget hit or lost record in ktap's report.
-# Port: KTAP_SAMPLES_PORT (10058). Last line: RESULT passed=N failed=M.
+# Port: KTAP_SAMPLES_PORT (else the samples port of boards/ports.tsv). Last line: RESULT passed=N failed=M.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 board=qemu-x86_64
 if [ "${1:-}" = "--board" ]; then board=${2:?--board needs a name}; shift 2; fi
 export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
-port=${KTAP_SAMPLES_PORT:-10058}
+source "$root/boards/qemu/ports.sh"
+port=${KTAP_SAMPLES_PORT:-$(ktap_port_range samples | cut -d" " -f1)}   # boards/ports.tsv
 work=$root/out/tests/samples-$board
 mkdir -p "$work"
 pass=0; fail=0; todo=0

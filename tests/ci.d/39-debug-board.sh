@@ -9,7 +9,7 @@
 #   tests/kernel/hostile.sh           hostile bundles written straight to /dev/ktap;
 # after the last two, tests/boards/kernel-reports.sh reads the board's console log (the
 # whole kernel log since boot, every level: the board's kernel_args ignore_loglevel) and one check per
-# part passes only when it holds no report. Ports 10140-10149.
+# part passes only when it holds no report. Ports: the debug-board range of boards/ports.tsv.
 # Last line: RESULT passed=N failed=M.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,13 +27,8 @@ board=qemu-x86_64-debug
 console=$KTAP_STATE_DIR/boards/$board/console.log
 work=out/tests/debug-board
 mkdir -p "$work"
-free_port() { # the first free port of 10140-10149
-    local p
-    for p in $(seq 10140 10149); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-    done
-    echo 10140
-}
+source boards/qemu/ports.sh
+free_port() { ktap_free_port debug-board; } # boards/ports.tsv
 source tests/lib/checks.sh # result_counts
 total_p=0; total_f=0
 part() { # part NAME CMD...: runs a part script, adds its RESULT line to the totals

@@ -1,7 +1,7 @@
 # Sourced by tests/kernel/hostile.sh and counts.sh: the board they run on, the module and
 # the workload pushed to it. Any x86_64 board of boards/ works (a debug kernel's too):
 #   KTAP_HOSTILE_BOARD   board name (qemu-x86_64)
-#   KTAP_KERNEL_PORT     SSH port when the suite boots the board (first free of 10030-10039)
+#   KTAP_KERNEL_PORT     SSH port when the suite boots the board (first free of the kernel-tests range, boards/ports.tsv)
 #   KTAP_KERNEL_KO       the module to test (else built against KTAP_HOSTILE_TREE, 6.1-amd64)
 # A board already running is used as it is and left running; one the suite boots is
 # stopped at exit. Needs: here, root, work, ok/bad/finish defined by the caller.
@@ -25,14 +25,10 @@ board_up() {
     if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
         echo "# using the running board $board"
     else
-        port=${KTAP_KERNEL_PORT:-}
-        if [ -z "$port" ]; then
-            for p in $(seq 10030 10039); do
-                (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }
-            done
-        fi
+        source "$root/boards/qemu/ports.sh"
+        port=${KTAP_KERNEL_PORT:-$(ktap_free_port kernel-tests)} || { bad "a free port"; finish; }
         bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
-        bash "$root/boards/qemu/start.sh" "$board" --port "${port:-10030}" >/dev/null ||
+        bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null ||
             { bad "board boots"; finish; }
         trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
     fi

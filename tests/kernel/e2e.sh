@@ -4,7 +4,7 @@
 # static workload and bundles over SSH (cat > file: the board has no sftp), and checks
 # exact results on real events. Bundles come from tests/kernel/kbc.py (hand-assembled to
 # docs/bundle-format.md) until ktapc compiles these scripts; records are decoded by it too.
-# Port: KTAP_KERNEL_PORT, else the first free one of 10030-10039. Last line: RESULT passed=N failed=M.
+# Port: KTAP_KERNEL_PORT, else the first free one of the kernel-tests range (boards/ports.tsv). Last line: RESULT passed=N failed=M.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -12,15 +12,10 @@ root=$(cd "$here/../.." && pwd)
 # kernels); the module is built against that board's kernel tree.
 board=${KTAP_KERNEL_BOARD:-qemu-x86_64}
 tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_tree")
-# The first free port of the kernel range (10030-10039) unless KTAP_KERNEL_PORT is given:
-# other sessions may share the machine.
-port=${KTAP_KERNEL_PORT:-}
-if [ -z "$port" ]; then
-    for p in $(seq 10030 10039); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }
-    done
-    port=${port:-10030}
-fi
+# The first free port of the kernel tests' range (boards/ports.tsv) unless KTAP_KERNEL_PORT
+# is given: other sessions may share the machine.
+source "$root/boards/qemu/ports.sh"
+port=${KTAP_KERNEL_PORT:-$(ktap_free_port kernel-tests)} || exit 1
 work=$root/out/tests/kernel
 mkdir -p "$work"
 pass=0; fail=0

@@ -16,7 +16,7 @@
 #   refused at link time, before anything is sent, and a hand-built bundle with it (the
 #   host's check skipped) is refused by the module with the kernel's error (-ENOENT);
 #   on a board with one (qemu's arm64 virt) hardware:cycles fires.
-# Board: KTAP_PERF_BOARD (qemu-x86_64; any board of boards/ with 2 CPUs), port KTAP_PERF_PORT (first free of 10030-10039);
+# Board: KTAP_PERF_BOARD (qemu-x86_64; any board of boards/ with 2 CPUs), port KTAP_PERF_PORT (first free of the kernel-tests range, boards/ports.tsv);
 # a running board is used and left running. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,12 +56,10 @@ rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
 if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
     echo "# using the running board $board"
 else
-    port=${KTAP_PERF_PORT:-}
-    if [ -z "$port" ]; then
-        for p in $(seq 10030 10039); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }; done
-    fi
+    source "$root/boards/qemu/ports.sh"
+    port=${KTAP_PERF_PORT:-$(ktap_free_port kernel-tests)} || { bad "a free port"; finish; }
     bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
-    bash "$root/boards/qemu/start.sh" "$board" --port "${port:-10030}" >/dev/null || { bad "board boots"; finish; }
+    bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "board boots"; finish; }
     trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
 fi
 on_board 'cat > /tmp/ktapwl; chmod +x /tmp/ktapwl' < "$work/ktapwl"

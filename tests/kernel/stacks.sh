@@ -6,7 +6,7 @@
 # (cached per kernel identity), histogram keys that are kernel addresses print as symbols,
 # and user-mode contexts (a uprobe, a syscall tracepoint's user registers) have no kernel
 # frames. Board: KTAP_STACKS_BOARD (qemu-x86_64), port KTAP_STACKS_PORT (first free of
-# 10030-10039); a running board is used and left running. Last line: RESULT passed=N failed=M.
+# the kernel-tests range, boards/ports.tsv); a running board is used and left running. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -47,12 +47,10 @@ rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
 if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
     echo "# using the running board $board"
 else
-    port=${KTAP_STACKS_PORT:-}
-    if [ -z "$port" ]; then
-        for p in $(seq 10030 10039); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }; done
-    fi
+    source "$root/boards/qemu/ports.sh"
+    port=${KTAP_STACKS_PORT:-$(ktap_free_port kernel-tests)} || { bad "a free port"; finish; }
     bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
-    bash "$root/boards/qemu/start.sh" "$board" --port "${port:-10030}" >/dev/null || { bad "board boots"; finish; }
+    bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "board boots"; finish; }
     trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
 fi
 on_board 'cat > /tmp/ktapwl; chmod +x /tmp/ktapwl' < "$work/ktapwl"

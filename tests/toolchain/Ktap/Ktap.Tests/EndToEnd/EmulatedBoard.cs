@@ -9,7 +9,7 @@ namespace Ktap.Tests.EndToEnd;
 /// <summary>
 /// The emulated qemu-x86_64 board for end-to-end tests: the module built against the board's
 /// kernel (scripts/build-module.sh), the image (boards/qemu/build-image.sh), booted on port
-/// 10042 (the tool's range) unless it already runs, and the module deployed with `ktap deploy`.
+/// the first of the dotnet-e2e range of boards/ports.tsv unless it already runs, and the module deployed with `ktap deploy`.
 /// State: $KTAP_STATE_DIR (default ~/.cache/ktap), shared with the board scripts' cache.
 /// </summary>
 public class EmulatedBoard : IDisposable
@@ -17,7 +17,7 @@ public class EmulatedBoard : IDisposable
     public const string X86_64 = "qemu-x86_64";
     private readonly bool _startedHere;
 
-    public EmulatedBoard() : this(X86_64, 10042) { }
+    public EmulatedBoard() : this(X86_64, TestPorts.Get("dotnet-e2e").First) { }
 
     protected EmulatedBoard(string name, int port)
     {
@@ -80,9 +80,9 @@ public class EmulatedBoard : IDisposable
     }
 }
 
-/// <summary>The emulated arm-v7 board (32-bit ARM, Debian's armmp kernel) on port 10043.</summary>
+/// <summary>The emulated arm-v7 board (32-bit ARM, Debian's armmp kernel) on the second port of the dotnet-e2e range (boards/ports.tsv).</summary>
 public sealed class EmulatedArmBoard : EmulatedBoard
 {
     public const string ArmV7 = "qemu-arm-v7";
-    public EmulatedArmBoard() : base(ArmV7, 10043) { }
+    public EmulatedArmBoard() : base(ArmV7, TestPorts.Get("dotnet-e2e").First + 1) { }
 }

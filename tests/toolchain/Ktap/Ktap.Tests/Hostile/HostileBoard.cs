@@ -3,7 +3,7 @@ using Ktap.Tests.Ssh;
 namespace Ktap.Tests.Hostile;
 
 /// <summary>
-/// The hostile board: a real OpenSSH sshd on 127.0.0.1 (ports 10050-10059) whose forced
+/// The hostile board: a real OpenSSH sshd on 127.0.0.1 (the hostile range of boards/ports.tsv) whose forced
 /// command answers ktap's commands from the current scenario's files instead of running
 /// them: the facts (uname...), the event catalog, files read with cat (ELF), and the
 /// session (records on stdout, lines on stderr). It logs what ktap did to end the session
@@ -51,7 +51,7 @@ public sealed class HostileBoard : IDisposable
         var script = Path.Combine(Root, "board.sh");
         File.WriteAllText(script, Script.Replace("\r", "") + "\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Sshd = new LoopbackSshd(10050, 10, script);
+        Sshd = new LoopbackSshd(TestPorts.Get("hostile").First, TestPorts.Get("hostile").Count, script);
     }
 
     public string Root { get; }

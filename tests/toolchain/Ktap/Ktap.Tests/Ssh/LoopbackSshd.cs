@@ -8,17 +8,16 @@ namespace Ktap.Tests.Ssh;
 
 /// <summary>
 /// A real OpenSSH sshd on 127.0.0.1 with its own temporary config, host key and
-/// authorized_keys, started for one test class and killed at the end. Ports come from
-/// 10044-10049: test classes run in parallel, and the emulated boards of EndToEnd/ listen on
-/// 10042 and 10043.
+/// authorized_keys, started for one test class and killed at the end. Ports come from the
+/// loopback-sshd range of boards/ports.tsv (TestPorts): test classes run in parallel.
 /// </summary>
 public sealed class LoopbackSshd : IDisposable
 {
-    private const int FirstPort = 10044, PortCount = 6;
+    private static readonly TestPorts.Range Ports = TestPorts.Get("loopback-sshd");
     private static int s_nextPort = -1;
     private Process? _sshd;
 
-    public LoopbackSshd() : this(FirstPort, PortCount, null) { }
+    public LoopbackSshd() : this(Ports.First, Ports.Count, null) { }
 
     /// <param name="forceCommand">A program sshd runs instead of every command the client sends
     /// (it sees that command in $SSH_ORIGINAL_COMMAND): the hostile board's answers.</param>
