@@ -33,9 +33,11 @@ fi
 rm -f "$out/source-key"
 
 rm -rf "$out/src"
-mkdir -p "$out/src/ktapvm" "$out/src/arch"
-cp -r "$root/runtime/ktapvm/." "$out/src/ktapvm/"   # arch/ there links to ../arch
-cp -r "$root/runtime/arch/." "$out/src/arch/"
+mkdir -p "$out/src/ktapvm"
+cp -r "$root/runtime/ktapvm/." "$out/src/ktapvm/"
+# kbuild compiles only files under the module's folder: the architecture parts
+# (runtime/arch, one folder per target) are copied in as its arch/.
+cp -r "$root/runtime/arch" "$out/src/ktapvm/arch"
 rm -f "$out/src/ktapvm/Makefile"
 [ -d "$out/src/ktapvm/core" ] || {
     echo "build-module: runtime/ktapvm/core is missing (the VM core)" >&2; exit 1; }

@@ -6,8 +6,8 @@
 # `ktap run` counting syscalls:sys_enter_getpid into a table keyed by execname, and with
 # bench/kernel/native's native_count.ko doing the same in C. Best of KTAP_BENCH_RUNS (3).
 # Prints ktap's added cost / native's added cost. KTAP_BENCH_N calls (100000); port
-# KTAP_BENCH_PORT (else the bench-board port of boards/ports.tsv). Builds what it runs itself (ktap and ktapc once into
-# out/bench/board-overhead/tool, the workload with the board's compiler), so it needs no
+# KTAP_BENCH_PORT (else the bench-board port of boards/ports.tsv). Builds what it runs itself (bench/lib/board.sh:
+# ktap and ktapc, the module, the workload with the board's compiler), so it needs no
 # earlier tests/boards/ktap-e2e.sh run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,40 +17,21 @@ source "$root/boards/qemu/ports.sh"
 port=${KTAP_BENCH_PORT:-$(ktap_port_range bench-board | cut -d" " -f1)}   # boards/ports.tsv
 n=${KTAP_BENCH_N:-100000}
 runs=${KTAP_BENCH_RUNS:-3}
-# The modules are built against the board's own kernel tree (emulation.tree of its YAML).
-tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_tree")
-cc=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "${board_cross_compile}gcc")
 work=$root/out/bench/board-overhead/$board
-tool=$root/out/bench/board-overhead/tool   # shared by every board: ktap is target-independent
 rm -rf "$work"; mkdir -p "$work"
-for p in Ktap/ktap.csproj Ktapc/ktapc/ktapc.csproj; do
-    timeout 900 dotnet build "$root/toolchain/$p" -c Release -o "$tool" >"$work/dotnet.log" 2>&1 ||
-        { tail -n 5 "$work/dotnet.log" >&2; exit 1; }
-done
-# Only the getpid loop runs here: no board needs tests/boards/raw-lseek.h for it.
-"$cc" -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$root/tests/kernel/workload.c"
+source "$root/bench/lib/board.sh"   # bench_board_up, on_board, best
+bench_board_up "$board" "$port" "$work"
+# The native module is built against the board's own kernel tree (emulation tree: of its YAML).
 cp -r "$root/bench/kernel/native" "$work/native"
 bash "$root/scripts/kernel-trees/make-module.sh" "$tree" "$work/native" >"$work/native.log" 2>&1 ||
     { cat "$work/native.log" >&2; exit 1; }
-# ktapvm.ko (the profile's module_file, which ktap deploys): rebuilt unless it is newer
-# than every VM source, as a module build takes minutes on a loaded machine.
-ko=$root/out/module/$tree/ktapvm.ko
-if [ ! -f "$ko" ] || [ -n "$(find "$root/runtime" -newer "$ko" -type f -print -quit)" ]; then
-    bash "$root/scripts/build-module.sh" "$tree" >/dev/null
-fi
-on_board() { timeout 300 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
-bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null
-bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null
-trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
-on_board 'cat > /tmp/ktapwl; chmod +x /tmp/ktapwl' < "$work/ktapwl"
 on_board 'cat > /tmp/native.ko' < "$work/native/native_count.ko"
 printf '%s\n' 't = {}' 'trace syscalls:sys_enter_getpid { t[execname()] += 1 }' \
     'trace_end { print("counted", t["ktapwl"]) }' > "$work/count.kp"
 
-best() { sort -n | head -n 1; }
 base=$(for _ in $(seq "$runs"); do on_board "/tmp/ktapwl getpid $n"; done | best)
 ktap=$(for _ in $(seq "$runs"); do
-    "$tool/ktap" run --board "$board" "$work/count.kp" -- /tmp/ktapwl getpid "$n" \
+    "$tools/ktap" run --board "$board" "$work/count.kp" -- /tmp/ktapwl getpid "$n" \
         > "$work/counted" 2> "$work/ktap.err"
     grep -E '^[0-9]+$' "$work/ktap.err" | tail -n 1
 done | best)

@@ -20,7 +20,7 @@ root=$(cd "$here/../.." && pwd)
 board=qemu-x86_64
 # The first free port of the kernel tests' range (boards/ports.tsv) unless KTAP_BENCH_PORT
 # is given: other sessions may share the machine.
-source boards/qemu/ports.sh
+source "$root/boards/qemu/ports.sh"
 port=${KTAP_BENCH_PORT:-$(ktap_free_port kernel-tests)} || exit 1
 n=${KTAP_BENCH_N:-100000}
 runs=${KTAP_BENCH_RUNS:-3}

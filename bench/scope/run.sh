@@ -20,37 +20,21 @@ source "$root/boards/qemu/ports.sh"
 port=${KTAP_BENCH_PORT:-$(ktap_port_range bench-scope | cut -d" " -f1)}   # boards/ports.tsv
 n=${KTAP_BENCH_N:-100000}
 runs=${KTAP_BENCH_RUNS:-3}
-tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_tree")
 work=$root/out/bench/scope
-tool=$work/tool
 rm -rf "$work"; mkdir -p "$work"
-for p in Ktap/ktap.csproj Ktapc/ktapc/ktapc.csproj; do
-    timeout 900 dotnet build "$root/toolchain/$p" -c Release -o "$tool" >"$work/dotnet.log" 2>&1 ||
-        { tail -n 5 "$work/dotnet.log" >&2; exit 1; }
-done
-gcc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$root/tests/kernel/workload.c"
-# ktapvm.ko (the profile's module_file, which ktap deploys): rebuilt unless newer than the sources
-ko=$root/out/module/$tree/ktapvm.ko
-if [ ! -f "$ko" ] || [ -n "$(find "$root/runtime" -newer "$ko" -type f -print -quit)" ]; then
-    bash "$root/scripts/build-module.sh" "$tree" >/dev/null
-fi
-on_board() { timeout 300 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
-bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null
-bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null
-trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
-on_board 'cat > /tmp/ktapwl; chmod +x /tmp/ktapwl' < "$work/ktapwl"
+source "$root/bench/lib/board.sh"   # bench_board_up, on_board, best
+bench_board_up "$board" "$port" "$work"
 # the handler is the cheapest that still runs the VM; trace_end says how often it ran
 printf '%s\n' 'trace syscalls:sys_enter_getpid { n += 1 }' 'trace_end { print("ran", n) }' > "$work/count.kp"
-krun() { timeout 300 "$tool/ktap" run --board "$board" -q "$work/count.kp" "$@"; }
+krun() { timeout 300 "$tools/ktap" run --board "$board" -q "$work/count.kp" "$@"; }
 # the workload's own figure (its stdout reaches ktap's stderr): total ns of the N calls
 elapsed() { grep -E '^[0-9]+$' "$1" | tail -n 1; }
-best() { sort -n | head -n 1; }
 
 krun -- true > /dev/null 2>&1 # deploys the module on a fresh board, warms the caches
 ran() { awk '$1 == "ran" { print ($2 == "nil" ? 0 : $2) }' "$1"; }
 outside_once() {
     # scoped to a sleep; the workload runs beside it in another SSH session. The tick says armed.
-    timeout 300 "$tool/ktap" run --board "$board" -q -e 'tick-100ms { if (!said) { print("armed"); said = 1 } }
+    timeout 300 "$tools/ktap" run --board "$board" -q -e 'tick-100ms { if (!said) { print("armed"); said = 1 } }
 trace syscalls:sys_enter_getpid { n += 1 } trace_end { print("ran", n) }' -- sleep 120 > "$work/outside.out" 2> "$work/outside.err" &
     local client=$!
     for _ in $(seq 1 600); do grep -q armed "$work/outside.out" && break; sleep 0.1; done

@@ -1,0 +1,30 @@
+# Sourced by the benchmarks that time a workload on an emulated board (bench/board-overhead,
+# bench/scope): their common set-up, written once.
+#   bench_board_up BOARD PORT WORK
+#       builds ktap and ktapc (tests/lib/tools.sh, one build shared with the tests: $tools),
+#       ktapvm.ko for the board's kernel tree (scripts/build-module.sh reuses a module built
+#       from the same sources), the static workload tests/kernel/workload.c with the board's
+#       compiler (WORK/ktapwl); boots the board on PORT, stopped when the shell exits, and
+#       copies the workload to /tmp/ktapwl. Sets $tree and $cc from the board's YAML.
+#   on_board CMD...   runs CMD on that board (5 minutes at most)
+#   best              the smallest of the numbers on stdin
+# Needs $root (the repository).
+source "$root/tests/lib/tools.sh"
+
+bench_board_up() {
+    local port=$2 work=$3
+    bench_board=$1
+    tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$bench_board" && echo "$board_tree")
+    cc=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$bench_board" && echo "${board_cross_compile}gcc")
+    ktap_tools || exit 1
+    # Only the getpid loop runs in the benchmarks: no board needs tests/boards/raw-lseek.h.
+    "$cc" -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$root/tests/kernel/workload.c"
+    bash "$root/scripts/build-module.sh" "$tree" >/dev/null   # the module ktap deploys
+    bash "$root/boards/qemu/build-image.sh" "$bench_board" >/dev/null
+    bash "$root/boards/qemu/start.sh" "$bench_board" --port "$port" >/dev/null
+    trap 'bash "$root/boards/qemu/stop.sh" "$bench_board" >/dev/null 2>&1' EXIT
+    on_board 'cat > /tmp/ktapwl; chmod +x /tmp/ktapwl' < "$work/ktapwl"
+}
+
+on_board() { timeout 300 bash "$root/boards/qemu/ssh.sh" "$bench_board" "$@"; }
+best() { sort -n | head -n 1; }
