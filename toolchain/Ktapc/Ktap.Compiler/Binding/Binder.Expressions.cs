@@ -14,7 +14,7 @@ public sealed partial class Binder
             {
                 var sym = LookupLocal(n.Name, n.Span);
                 if (sym is LocalSymbol local) local.IsRead = true;
-                if (sym != null) n.Symbol = sym;
+                if (sym != null) _table.Bind(n, sym);
                 else _freeNames.Add((n, _function, isCallee));
                 break;
             }

@@ -18,11 +18,11 @@ public sealed partial class Binder
 
     private void ResolveName(NameExpr n, bool isCallee)
     {
-        if (_assignedGlobals.Contains(n.Name)) { n.Symbol = _globals.GetOrAdd(n.Name); return; }
-        if (n.Name == "arg") { n.Symbol = new BuiltinSymbol(Builtins.ScriptArgs); return; }
+        if (_assignedGlobals.Contains(n.Name)) { _table.Bind(n, _globals.GetOrAdd(n.Name)); return; }
+        if (n.Name == "arg") { _table.Bind(n, new BuiltinSymbol(Builtins.ScriptArgs)); return; }
         if (Builtins.Find(n.Name) is { } b)
         {
-            n.Symbol = new BuiltinSymbol(b);
+            _table.Bind(n, new BuiltinSymbol(b));
             if (Builtins.IsHidden(b)) _diagnostics.Report(Messages.HiddenBuiltin, n.Span, n.Name);
             else if (!isCallee) _diagnostics.Report(Messages.BuiltinAsValue, n.Span, n.Name);
             return;
@@ -30,10 +30,10 @@ public sealed partial class Binder
         if (Builtins.Libraries.Contains(n.Name))
         {
             _diagnostics.Report(Messages.LibraryNotValue, n.Span, n.Name, string.Join(", ", Builtins.MembersOf(n.Name)));
-            n.Symbol = _globals.GetOrAdd(n.Name);
+            _table.Bind(n, _globals.GetOrAdd(n.Name));
             return;
         }
-        n.Symbol = _globals.GetOrAdd(n.Name);
+        _table.Bind(n, _globals.GetOrAdd(n.Name));
         if (isCallee) _diagnostics.Report(Messages.UnknownFunction, n.Span, n.Name, Builtins.DidYouMean(n.Name));
         else if (_warnedNames.Add(n.Name)) _diagnostics.Report(Messages.NeverAssignedGlobal, n.Span, n.Name);
     }
@@ -41,10 +41,10 @@ public sealed partial class Binder
     private void ResolveMember(MemberExpr m, FunctionInfo function, bool isCallee)
     {
         var target = (NameExpr)m.Target;
-        if (_assignedGlobals.Contains(target.Name)) { target.Symbol = _globals.GetOrAdd(target.Name); return; }
+        if (_assignedGlobals.Contains(target.Name)) { _table.Bind(target, _globals.GetOrAdd(target.Name)); return; }
         if (target.Name == "args")
         {
-            m.IsEventField = true;
+            _table.MarkEventField(m);
             var handler = function.TraceHandler;
             if (handler == null) { _diagnostics.Report(Messages.EventDataOutsideTrace, m.Span, "args." + m.Name); return; }
             if (handler.Events.Count > 0 && handler.Events.All(e => e.KnownFields != null))
@@ -62,15 +62,15 @@ public sealed partial class Binder
             _diagnostics.Report(Messages.UnknownLibraryMember, m.NameSpan, target.Name, m.Name, string.Join(", ", Builtins.MembersOf(target.Name)));
             return;
         }
-        m.Builtin = new BuiltinSymbol(b);
+        _table.BindLibraryMember(m, new BuiltinSymbol(b));
         if (!isCallee) _diagnostics.Report(Messages.BuiltinAsValue, m.Span, b.Name);
     }
 
     /// <summary>The built-in a call's callee resolved to, if any.</summary>
-    internal static BuiltinInfo? CalledBuiltin(CallExpr call) => call.Callee switch
+    internal static BuiltinInfo? CalledBuiltin(CallExpr call, BindingTable table) => call.Callee switch
     {
-        NameExpr { Symbol: BuiltinSymbol b } => b.Info,
-        MemberExpr { Builtin: { } b } => b.Info,
+        NameExpr n when table.SymbolOf(n) is BuiltinSymbol b => b.Info,
+        MemberExpr m when table.BuiltinOf(m) is { } b => b.Info,
         _ => null,
     };
 
@@ -80,7 +80,7 @@ public sealed partial class Binder
     {
         foreach (var (call, _) in _calls)
         {
-            var b = CalledBuiltin(call);
+            var b = CalledBuiltin(call, _table);
             if (b == null || Builtins.IsHidden(b)) continue;
             int n = call.Arguments.Count;
             bool open = n > 0 && IsMultiValued(call.Arguments[^1]) && b.Id != Builtins.Printf.Id && b.Id != Builtins.Print.Id;
@@ -107,7 +107,7 @@ public sealed partial class Binder
                 _diagnostics.Report(Messages.AggregateNotPtable, obj.Span, "this is " + kind);
                 continue;
             }
-            if (inner is not NameExpr name || name.Symbol is BuiltinSymbol) continue;
+            if (inner is not NameExpr name || _table.SymbolOf(name) is BuiltinSymbol) continue;
             if (!_assignments.TryGetValue(VariableKey(name), out var values)) continue;
             var kinds = values.Select(Classify).Where(k => k != null).ToList();
             if (kinds.Count == 0 || kinds.Any(k => k is "ptable" or "unknown")) continue;
@@ -116,7 +116,7 @@ public sealed partial class Binder
     }
 
     /// <summary>What a value expression certainly is: a description, "ptable", "unknown", or null for nil.</summary>
-    private static string? Classify(Expr e) => e switch
+    private string? Classify(Expr e) => e switch
     {
         NilExpr => null,
         TableExpr => "a table constructor",
@@ -124,7 +124,7 @@ public sealed partial class Binder
         StringExpr => "a string",
         BoolExpr => "a boolean",
         FunctionExpr => "a function",
-        CallExpr c when CalledBuiltin(c) is { } b && b.Id == Builtins.Ptable.Id => "ptable",
+        CallExpr c when CalledBuiltin(c, _table) is { } b && b.Id == Builtins.Ptable.Id => "ptable",
         ParenExpr p => Classify(p.Inner),
         _ => "unknown",
     };

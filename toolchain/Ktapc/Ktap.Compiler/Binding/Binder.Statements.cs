@@ -83,7 +83,7 @@ public sealed partial class Binder
                 for (int i = 0; i < l.Names.Count; i++)
                 {
                     var sym = DeclareLocal(l.Names[i], checkUse: true);
-                    if (sym is GlobalSymbol) l.Names[i].Symbol = null;
+                    if (sym is GlobalSymbol) _table.Undeclare(l.Names[i]);
                     RecordAssignment(sym, i < l.Values.Count ? l.Values[i] : null, l.Values.Count > 0 && i >= l.Values.Count && l.Values[^1] is CallExpr or MethodCallExpr or VarargExpr);
                 }
                 break;
@@ -104,7 +104,6 @@ public sealed partial class Binder
                 CheckHandlerPlacement(t, "trace");
                 var info = NewFunction(t.Handler, _function, HandlerKind.Trace);
                 var bound = _events.Bind(t.Events, t.Filter);
-                t.BoundEvents.AddRange(bound);
                 info.Events.AddRange(bound);
                 BindFunction(info);
                 break;
@@ -121,9 +120,9 @@ public sealed partial class Binder
             {
                 CheckHandlerPlacement(tm, tm.IsProfile ? "profile" : "tick");
                 var info = NewFunction(tm.Handler, _function, tm.IsProfile ? HandlerKind.Profile : HandlerKind.Tick);
-                tm.IntervalNanoseconds = IntervalParser.Parse(tm.Interval, _diagnostics);
+                var interval = IntervalParser.Parse(tm.Interval, _diagnostics);
                 info.Events.Add(new BoundEvent(tm.IsProfile ? Bundle.EventKind.Profile : Bundle.EventKind.Tick,
-                    (tm.IsProfile ? "profile-" : "tick-") + tm.Interval.Text, null, null, tm.IntervalNanoseconds, Array.Empty<Bundle.FetchArgModel>()));
+                    (tm.IsProfile ? "profile-" : "tick-") + tm.Interval.Text, null, null, interval, Array.Empty<Bundle.FetchArgModel>()));
                 BindFunction(info);
                 break;
             }
@@ -140,12 +139,12 @@ public sealed partial class Binder
         RecordAssignment(symbol is GlobalSymbol g ? g.Name : symbol, fromMultipleValues ? new ErrorExpr(default) : value);
 
     /// <summary>Locals are keyed by symbol, globals by name (free names are resolved later).</summary>
-    private static object VariableKey(NameExpr n) => n.Symbol is LocalSymbol l ? l : n.Name;
+    private object VariableKey(NameExpr n) => _table.SymbolOf(n) is LocalSymbol l ? l : n.Name;
 
     private void DeclareLoopVariable(Param p)
     {
         var local = new LocalSymbol(p.Name, _function, p.Span);
-        p.Symbol = local;
+        _table.Declare(p, local);
         _scope.Declare(local);
     }
 
@@ -162,11 +161,11 @@ public sealed partial class Binder
             case NameExpr n:
             {
                 var sym = LookupLocal(n.Name, n.Span);
-                if (sym != null) n.Symbol = sym;
+                if (sym != null) _table.Bind(n, sym);
                 else
                 {
                     _assignedGlobals.Add(n.Name);
-                    n.Symbol = _globals.GetOrAdd(n.Name);
+                    _table.Bind(n, _globals.GetOrAdd(n.Name));
                 }
                 break;
             }

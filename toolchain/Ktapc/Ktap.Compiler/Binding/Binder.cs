@@ -18,6 +18,7 @@ public sealed partial class Binder
     private readonly DiagnosticBag _diagnostics;
     private readonly EventDefinitionBinder _events;
     private readonly GlobalTable _globals = new();
+    private readonly BindingTable _table = new();
     private readonly List<FunctionInfo> _functions = new();
 
     // Names not declared local: decided after the whole script is seen (a global if the
@@ -51,14 +52,14 @@ public sealed partial class Binder
         binder.ResolveFreeNames();
         binder.CheckCalls();
         binder.CheckAggregates();
-        return new BoundScript(script, binder._functions, binder._globals);
+        return new BoundScript(script, binder._functions, binder._globals, binder._table);
     }
 
     private FunctionInfo NewFunction(FunctionBody body, FunctionInfo? parent, HandlerKind handler)
     {
         var info = new FunctionInfo(body, parent, _functions.Count, handler);
         _functions.Add(info);
-        body.Info = info;
+        _table.BindFunction(body, info);
         return info;
     }
 
@@ -74,7 +75,7 @@ public sealed partial class Binder
         foreach (var p in info.Syntax.Parameters)
         {
             var local = new LocalSymbol(p.Name, info, p.Span);
-            p.Symbol = local;
+            _table.Declare(p, local);
             _scope.Declare(local);
         }
         BindBlock(info.Syntax.Body, newScope: false);
@@ -124,7 +125,7 @@ public sealed partial class Binder
             return g;
         }
         var local = new LocalSymbol(p.Name, _function, p.Span);
-        p.Symbol = local;
+        _table.Declare(p, local);
         _scope.Declare(local);
         if (checkUse) _scope.Checked.Add(local);
         return local;

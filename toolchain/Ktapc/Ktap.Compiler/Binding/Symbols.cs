@@ -17,8 +17,6 @@ public sealed class LocalSymbol(string name, FunctionInfo owner, TextSpan declar
     public FunctionInfo Owner { get; } = owner;
     public TextSpan Declaration { get; } = declaration;
     public bool IsRead { get; set; }
-    /// <summary>Register of the local, set by code generation when the local comes into scope.</summary>
-    public int Register { get; set; } = -1;
 }
 
 /// <summary>A global slot: names never declared local, and the main chunk's top-level locals.</summary>

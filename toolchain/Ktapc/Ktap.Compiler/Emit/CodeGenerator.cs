@@ -21,7 +21,7 @@ public static class CodeGenerator
         int instructions = 0;
         foreach (var info in script.Functions)
         {
-            var function = new FunctionEmitter(info, model, constants, script.Globals, source, diagnostics).Emit();
+            var function = new FunctionEmitter(info, script.Table, model, constants, script.Globals, source, diagnostics).Emit();
             model.Functions.Add(function);
             instructions += function.Code.Count;
             if (info.IsMain) model.MainFunction = info.Index;

@@ -72,7 +72,7 @@ internal sealed partial class FunctionEmitter
     {
         int savedLine = _line;
         SetLine(e);
-        if (e is CallExpr call && Binder.CalledBuiltin(call) is { } builtin &&
+        if (e is CallExpr call && Binder.CalledBuiltin(call, _bind) is { } builtin &&
             EmitBuiltinCall(call, builtin, bas, results, out int produced))
         {
             _line = savedLine;
@@ -83,7 +83,7 @@ internal sealed partial class FunctionEmitter
         if (e is MethodCallExpr mc)
         {
             int obj;
-            if (mc.Target is NameExpr { Symbol: LocalSymbol local }) obj = local.Register;
+            if (LocalOf(mc.Target) is { } local) obj = RegisterOf(local);
             else ExprToReg(mc.Target, obj = AllocReg()); // straight into bas + 1
             EmitABC(Opcode.SELF, bas, obj, ConstantRK(_constants.String(mc.Method)));
             _freeReg = bas + 2;

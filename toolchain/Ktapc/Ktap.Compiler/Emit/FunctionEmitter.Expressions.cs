@@ -33,8 +33,8 @@ internal sealed partial class FunctionEmitter
     /// <summary>A register holding the value: a local's own register, or a new temporary.</summary>
     private int ExprToAnyReg(Expr e)
     {
-        if (e is NameExpr { Symbol: LocalSymbol local }) return local.Register;
-        if (e is ParenExpr { Inner: NameExpr { Symbol: LocalSymbol l2 } }) return l2.Register;
+        if (LocalOf(e) is { } local) return RegisterOf(local);
+        if (e is ParenExpr p && LocalOf(p.Inner) is { } l2) return RegisterOf(l2);
         int r = AllocReg();
         ExprToReg(e, r);
         return r;
@@ -52,12 +52,12 @@ internal sealed partial class FunctionEmitter
             case NilExpr: EmitABC(Opcode.LOADNIL, target, 1, 0); break;
             case BoolExpr b: EmitABC(Opcode.LOADBOOL, target, b.Value ? 1 : 0, 0); break;
             case VarargExpr: EmitABC(Opcode.VARARG, target, 2, 0); break;
-            case FunctionExpr f: EmitABx(Opcode.LOADFN, target, f.Body.Info!.Index); break;
+            case FunctionExpr f: EmitABx(Opcode.LOADFN, target, _bind.FunctionOf(f.Body).Index); break;
             case TableExpr t: EmitTable(t, target); break;
             case NameExpr n: EmitName(n, target); break;
             case MemberExpr m:
-                if (m.IsEventField) EmitABx(Opcode.EVFIELD, target, _model.Strings.Intern(m.Name));
-                else if (m.Builtin != null) EmitABx(Opcode.LOADBUILTIN, target, m.Builtin.Info.Id);
+                if (_bind.IsEventField(m)) EmitABx(Opcode.EVFIELD, target, _model.Strings.Intern(m.Name));
+                else if (_bind.BuiltinOf(m) is { } builtin) EmitABx(Opcode.LOADBUILTIN, target, builtin.Info.Id);
                 else
                 {
                     int save = _freeReg;
@@ -107,10 +107,10 @@ internal sealed partial class FunctionEmitter
 
     private void EmitName(NameExpr n, int target)
     {
-        switch (n.Symbol)
+        switch (_bind.SymbolOf(n))
         {
             case LocalSymbol local:
-                if (local.Register != target) EmitABC(Opcode.MOVE, target, local.Register, 0);
+                if (RegisterOf(local) != target) EmitABC(Opcode.MOVE, target, RegisterOf(local), 0);
                 break;
             case GlobalSymbol g:
                 EmitABx(Opcode.GETGLOBAL, target, g.Slot);

@@ -64,23 +64,23 @@ internal sealed partial class FunctionEmitter
             case FunctionStmt fs:
             {
                 int r = AllocReg();
-                EmitABx(Opcode.LOADFN, r, fs.Function.Info!.Index);
+                EmitABx(Opcode.LOADFN, r, _bind.FunctionOf(fs.Function).Index);
                 StoreTo(fs.Name, r);
                 break;
             }
             case LocalFunctionStmt lf:
             {
-                if (lf.Name.Symbol is { } local)
+                if (_bind.LocalOf(lf.Name) is { } local)
                 {
                     int r = AllocReg();
-                    local.Register = r;
+                    _registers[local] = r;
                     CommitLocals();
-                    EmitABx(Opcode.LOADFN, r, lf.Function.Info!.Index);
+                    EmitABx(Opcode.LOADFN, r, _bind.FunctionOf(lf.Function).Index);
                 }
                 else
                 {
                     int r = AllocReg();
-                    EmitABx(Opcode.LOADFN, r, lf.Function.Info!.Index);
+                    EmitABx(Opcode.LOADFN, r, _bind.FunctionOf(lf.Function).Index);
                     EmitABx(Opcode.SETGLOBAL, r, _globals.GetOrAdd(lf.Name.Name).Slot);
                 }
                 break;
@@ -137,7 +137,7 @@ internal sealed partial class FunctionEmitter
         SetLine(f);
         int prep = Add(Instruction.AsBx(Opcode.FORPREP, a, 0));
         int bodyStart = Pc;
-        f.Variable.Symbol!.Register = AllocReg();
+        _registers[Declared(f.Variable)] = AllocReg();
         CommitLocals();
         var breaks = new List<int>();
         _breakLists.Add(breaks);
@@ -160,7 +160,7 @@ internal sealed partial class FunctionEmitter
         SetLine(g);
         int toCall = EmitJump();
         int bodyStart = Pc;
-        foreach (var v in g.Variables) v.Symbol!.Register = AllocReg();
+        foreach (var v in g.Variables) _registers[Declared(v)] = AllocReg();
         CommitLocals();
         // A script-function iterator is called in the three registers after the control ones.
         if (g.Variables.Count < 3) { int save = _freeReg; AllocRegs(3 - g.Variables.Count); _freeReg = save; }
@@ -222,16 +222,16 @@ internal sealed partial class FunctionEmitter
         int a = _freeReg;
         ExprListToRegs(l.Values, l.Names.Count);
         _freeReg = a + l.Names.Count;
-        if (l.Names.All(n => n.Symbol != null))
+        if (l.Names.All(n => _bind.LocalOf(n) != null))
         {
-            for (int i = 0; i < l.Names.Count; i++) l.Names[i].Symbol!.Register = a + i;
+            for (int i = 0; i < l.Names.Count; i++) _registers[Declared(l.Names[i])] = a + i;
             CommitLocals();
             return;
         }
         // Top-level locals of the main chunk are global slots.
         for (int i = 0; i < l.Names.Count; i++)
         {
-            if (l.Names[i].Symbol is { } local) { local.Register = a + i; continue; }
+            if (_bind.LocalOf(l.Names[i]) is { } local) { _registers[local] = a + i; continue; }
             EmitABx(Opcode.SETGLOBAL, a + i, _globals.GetOrAdd(l.Names[i].Name).Slot);
         }
         CommitLocals();
@@ -268,14 +268,14 @@ internal sealed partial class FunctionEmitter
     {
         switch (target)
         {
-            case NameExpr { Symbol: LocalSymbol local }:
+            case NameExpr when LocalOf(target) is { } local:
                 // Constructors and and/or write their target before reading all operands: go through a temporary.
                 if (value is TableExpr || value is BinaryExpr { Op: BinaryOp.And or BinaryOp.Or })
                 {
                     int t = ExprToAnyReg(value);
-                    if (t != local.Register) EmitABC(Opcode.MOVE, local.Register, t, 0);
+                    if (t != RegisterOf(local)) EmitABC(Opcode.MOVE, RegisterOf(local), t, 0);
                 }
-                else ExprToReg(value, local.Register);
+                else ExprToReg(value, RegisterOf(local));
                 break;
             case NameExpr n:
                 StoreTo(n, ExprToAnyReg(value));
@@ -292,10 +292,10 @@ internal sealed partial class FunctionEmitter
     private void StoreTo(Expr target, int reg)
     {
         if (target is not NameExpr n) return;
-        switch (n.Symbol)
+        switch (_bind.SymbolOf(n))
         {
             case LocalSymbol local:
-                if (local.Register != reg) EmitABC(Opcode.MOVE, local.Register, reg, 0);
+                if (RegisterOf(local) != reg) EmitABC(Opcode.MOVE, RegisterOf(local), reg, 0);
                 break;
             case GlobalSymbol g:
                 EmitABx(Opcode.SETGLOBAL, reg, g.Slot);
@@ -313,13 +313,14 @@ internal sealed partial class FunctionEmitter
         }
         switch (c.Target)
         {
-            case NameExpr { Symbol: LocalSymbol local }:
-                EmitABC(Opcode.ADD, local.Register, local.Register, ExprToRK(c.Value));
+            case NameExpr n when _bind.SymbolOf(n) is LocalSymbol local:
+                EmitABC(Opcode.ADD, RegisterOf(local), RegisterOf(local), ExprToRK(c.Value));
                 break;
-            case NameExpr { Symbol: GlobalSymbol g }:
+            case NameExpr n when _bind.SymbolOf(n) is GlobalSymbol g:
                 EmitABx(Opcode.ADDGLOBAL, ExprToAnyReg(c.Value), g.Slot);
                 break;
-            case MemberExpr { IsEventField: true } or MemberExpr { Builtin: not null } or NameExpr:
+            case MemberExpr m when _bind.IsEventField(m) || _bind.BuiltinOf(m) != null:
+            case NameExpr:
                 _diagnostics.Report(Messages.CannotAssign, c.Target.Span);
                 break;
             case IndexExpr or MemberExpr:

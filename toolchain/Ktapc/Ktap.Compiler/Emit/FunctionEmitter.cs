@@ -20,7 +20,11 @@ internal sealed partial class FunctionEmitter
     private readonly GlobalTable _globals;
     private readonly SourceText _source;
     private readonly DiagnosticBag _diagnostics;
+    private readonly BindingTable _bind;
     private readonly FunctionModel _function = new();
+    // Register allocation is the emitter's alone: a local's register, given when it comes
+    // into scope. Locals of other functions never reach this one (no closures, KTAP2009).
+    private readonly Dictionary<LocalSymbol, int> _registers = new(ReferenceEqualityComparer.Instance);
 
     private int _freeReg;
     private int _localsTop;
@@ -31,9 +35,10 @@ internal sealed partial class FunctionEmitter
     private readonly Dictionary<string, int> _labels = new(StringComparer.Ordinal);
     private readonly List<(int Pc, string Label)> _gotos = new();
 
-    public FunctionEmitter(FunctionInfo info, BundleModel model, ConstantPool constants, GlobalTable globals, SourceText source, DiagnosticBag diagnostics)
+    public FunctionEmitter(FunctionInfo info, BindingTable bind, BundleModel model, ConstantPool constants, GlobalTable globals, SourceText source, DiagnosticBag diagnostics)
     {
         _info = info;
+        _bind = bind;
         _model = model;
         _constants = constants;
         _globals = globals;
@@ -47,7 +52,7 @@ internal sealed partial class FunctionEmitter
         _line = _source.GetLine(syntax.Span.Start);
         foreach (var p in syntax.Parameters)
         {
-            p.Symbol!.Register = AllocReg();
+            _registers[Declared(p)] = AllocReg();
         }
         _localsTop = _freeReg;
         EmitBlockStatements(syntax.Body);
@@ -145,4 +150,14 @@ internal sealed partial class FunctionEmitter
     private void SetLine(Node node) => _line = _source.GetLine(node.Span.Start);
 
     private void EmitLoadConstant(int reg, int k) => EmitABx(Opcode.LOADK, reg, k);
+
+    /// <summary>The local a declaration names (the binder's table).</summary>
+    private LocalSymbol Declared(Param p) => _bind.LocalOf(p) ?? throw new InvalidOperationException($"'{p.Name}' at {p.Span} was not declared by the binder");
+
+    /// <summary>The register of a local in scope.</summary>
+    private int RegisterOf(LocalSymbol local) =>
+        _registers.TryGetValue(local, out var r) ? r : throw new InvalidOperationException($"local '{local.Name}' has no register yet");
+
+    /// <summary>The local a name refers to, or null for a global or a built-in.</summary>
+    private LocalSymbol? LocalOf(Expr e) => e is NameExpr n && _bind.SymbolOf(n) is LocalSymbol l ? l : null;
 }

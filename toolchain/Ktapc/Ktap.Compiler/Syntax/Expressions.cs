@@ -1,4 +1,3 @@
-using Ktap.Binding;
 using Ktap.Text;
 
 namespace Ktap.Syntax;
@@ -47,8 +46,6 @@ public sealed class TableExpr(TextSpan span, IReadOnlyList<TableField> fields) :
 public sealed class NameExpr(TextSpan span, string name) : Expr(span)
 {
     public string Name { get; } = name;
-    /// <summary>Set by the binder.</summary>
-    public Symbol? Symbol { get; set; }
 }
 
 public sealed class IndexExpr(TextSpan span, Expr target, Expr key) : Expr(span)
@@ -63,10 +60,6 @@ public sealed class MemberExpr(TextSpan span, Expr target, string name, TextSpan
     public Expr Target { get; } = target;
     public string Name { get; } = name;
     public TextSpan NameSpan { get; } = nameSpan;
-    /// <summary>Set by the binder for `lib.member`.</summary>
-    public BuiltinSymbol? Builtin { get; set; }
-    /// <summary>Set by the binder for `args.NAME`: a field of the current event by name.</summary>
-    public bool IsEventField { get; set; }
 }
 
 public sealed class CallExpr(TextSpan span, Expr callee, IReadOnlyList<Expr> arguments) : Expr(span)

@@ -1,4 +1,3 @@
-using Ktap.Binding;
 using Ktap.Text;
 
 namespace Ktap.Syntax;
@@ -17,8 +16,6 @@ public sealed class Param(string name, TextSpan span)
 {
     public string Name { get; } = name;
     public TextSpan Span { get; } = span;
-    /// <summary>Set by the binder.</summary>
-    public LocalSymbol? Symbol { get; set; }
 }
 
 /// <summary>A function's parameters and body: a named or anonymous function, a handler or the main chunk.</summary>
@@ -29,8 +26,6 @@ public sealed class FunctionBody(TextSpan span, string? name, IReadOnlyList<Para
     public IReadOnlyList<Param> Parameters { get; } = parameters;
     public bool IsVararg { get; } = isVararg;
     public Block Body { get; } = body;
-    /// <summary>Set by the binder.</summary>
-    public FunctionInfo? Info { get; set; }
 }
 
 public sealed class AssignStmt(TextSpan span, IReadOnlyList<Expr> targets, IReadOnlyList<Expr> values) : Stmt(span)
@@ -122,8 +117,6 @@ public sealed class TraceStmt(TextSpan span, Token events, Token? filter, Functi
     public Token Events { get; } = events;
     public Token? Filter { get; } = filter;
     public FunctionBody Handler { get; } = handler;
-    /// <summary>Set by the binder: one per event definition.</summary>
-    public List<BoundEvent> BoundEvents { get; } = new();
 }
 
 public sealed class TraceEndStmt(TextSpan span, FunctionBody handler) : Stmt(span) { public FunctionBody Handler { get; } = handler; }
@@ -133,8 +126,6 @@ public sealed class TimerStmt(TextSpan span, bool isProfile, Token interval, Fun
     public bool IsProfile { get; } = isProfile;
     public Token Interval { get; } = interval;
     public FunctionBody Handler { get; } = handler;
-    /// <summary>Set by the binder.</summary>
-    public ulong IntervalNanoseconds { get; set; }
 }
 
 /// <summary>The whole script: the main chunk's body.</summary>
