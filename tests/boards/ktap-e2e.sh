@@ -149,6 +149,12 @@ check "sdt: tick fires 5 times with its negative int and 64-bit arguments; hit 5
     "$(printf '5\t20015998343868\t20015998343872\t5\t10')" "$(cat "$work/out" "$work/err")"
 check "sdt: the program saw the semaphore set in each of its 5 loops while traced, and never after" \
     "enabled=5 enabled=0" "$(on_board 'cat /tmp/sdt.out; /tmp/sdt-markers 5' | tr '\n' ' ' | sed 's/ $//')"
+# A marker glob arms both; argname tells them apart: PROVIDER:MARKER.
+run 't = {}
+trace sdt:/tmp/sdt-markers:* { t[argname] += 1 }
+trace_end { print(t["ktap_test:tick"], t["ktap_test:hit"], len(t)) }' /tmp/sdt-markers 5
+check "sdt:/tmp/sdt-markers:*: argname is each marker's PROVIDER:MARKER (5 ticks, 5 hits, 2 names; rc=$rc)" \
+    "$(printf '5\t5\t2')" "$(cat "$work/out")"
 timeout 120 "$work/tool/ktap" list --board "$board" 'sdt:/tmp/sdt-markers' > "$work/out" 2> "$work/err"
 check "ktap list sdt:/tmp/sdt-markers lists both markers, hit with its semaphore" \
     "sdt:/tmp/sdt-markers:ktap_test:hit (semaphore) sdt:/tmp/sdt-markers:ktap_test:tick" \
