@@ -37,32 +37,25 @@ public sealed class KernelSymbols : IAddressNames
     /// too, without its " [module]"), for kernel symbol literals; empty when there is none.
     /// Several: static functions of one name in different files.
     /// </summary>
-    public IReadOnlyList<ulong> Addresses(string name)
-    {
-        if (_byName is null)
-        {
-            var map = new Dictionary<string, List<ulong>>(StringComparer.Ordinal);
-            for (var i = 0; i < _names.Length; i++)
-            {
-                var n = _names[i];
-                var space = n.IndexOf(' ');
-                if (space >= 0) n = n[..space];
-                if (!map.TryGetValue(n, out var list)) map[n] = list = new List<ulong>(1);
-                if (!list.Contains(_addresses[i])) list.Add(_addresses[i]);
-            }
-            _byName = map;
-        }
-        return _byName.TryGetValue(name, out var found) ? found : [];
-    }
+    public IReadOnlyList<ulong> Addresses(string name) => ByName().TryGetValue(name, out var found) ? found : [];
 
     /// <summary>Every symbol name once (for "did you mean").</summary>
-    public IEnumerable<string> Names
+    public IEnumerable<string> Names => ByName().Keys;
+
+    // Built on first use: naming stack frames, the common use, never needs it.
+    private Dictionary<string, List<ulong>> ByName()
     {
-        get
+        if (_byName is not null) return _byName;
+        var map = new Dictionary<string, List<ulong>>(StringComparer.Ordinal);
+        for (var i = 0; i < _names.Length; i++)
         {
-            Addresses("");
-            return _byName!.Keys;
+            var n = _names[i];
+            var space = n.IndexOf(' '); // "name [module]"
+            if (space >= 0) n = n[..space];
+            if (!map.TryGetValue(n, out var list)) map[n] = list = new List<ulong>(1);
+            if (!list.Contains(_addresses[i])) list.Add(_addresses[i]);
         }
+        return _byName = map;
     }
 
     public static KernelSymbols Parse(string text)
