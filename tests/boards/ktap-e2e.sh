@@ -94,6 +94,9 @@ ok "the static workload builds with $cc"
 source "$root/tests/lib/sdt-include.sh"
 "$cc" -static -O0 -Wall -Wextra -Werror "${sdt_cflags[@]}" -idirafter "$(sdt_include "$work/sdt-include")" -o "$work/sdt-markers" "$root/tests/kernel/sdt-markers.c" ||
     { bad "the USDT test program builds with $cc (systemtap-sdt-dev: scripts/deps.sh)"; finish; }
+# Glob uprobe symbols (tests/kernel/uprobe-glob.c): ARM code on arm, as for the markers.
+"$cc" -static -O0 -Wall -Wextra -Werror "${sdt_cflags[@]}" -o "$work/uprobe-glob" "$root/tests/kernel/uprobe-glob.c" ||
+    { bad "the uprobe glob test program builds with $cc"; finish; }
 source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
 ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
 rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
@@ -102,7 +105,8 @@ bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "$
 trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
 ok "$board boots and answers SSH"
 boot=$(cat "$KTAP_STATE_DIR/boards/$board/boot-seconds")
-push "$work/ktapwl" /tmp/ktapwl && push "$work/sdt-markers" /tmp/sdt-markers && on_board 'chmod +x /tmp/ktapwl /tmp/sdt-markers'
+push "$work/ktapwl" /tmp/ktapwl && push "$work/sdt-markers" /tmp/sdt-markers && push "$work/uprobe-glob" /tmp/uprobe-glob &&
+    on_board 'chmod +x /tmp/ktapwl /tmp/sdt-markers /tmp/uprobe-glob'
 # The dmesg check at the end looks only at what the kernel logs after this point: the i386
 # kernel warns at boot about qemu's CPU (see docs/boards.md), before ktap runs at all.
 boot_lines=$(on_board 'dmesg | wc -l')
@@ -143,10 +147,53 @@ check "sdt: tick fires 5 times with its negative int and 64-bit arguments; hit 5
     "$(printf '5\t20015998343868\t20015998343872\t5\t10')" "$(cat "$work/out" "$work/err")"
 check "sdt: the program saw the semaphore set in each of its 5 loops while traced, and never after" \
     "enabled=5 enabled=0" "$(on_board 'cat /tmp/sdt.out; /tmp/sdt-markers 5' | tr '\n' ' ' | sed 's/ $//')"
+# A marker glob arms both; argname tells them apart: PROVIDER:MARKER.
+run 't = {}
+trace sdt:/tmp/sdt-markers:* { t[argname] += 1 }
+trace_end { print(t["ktap_test:tick"], t["ktap_test:hit"], len(t)) }' /tmp/sdt-markers 5
+check "sdt:/tmp/sdt-markers:*: argname is each marker's PROVIDER:MARKER (5 ticks, 5 hits, 2 names; rc=$rc)" \
+    "$(printf '5\t5\t2')" "$(cat "$work/out")"
 timeout 120 "$work/tool/ktap" list --board "$board" 'sdt:/tmp/sdt-markers' > "$work/out" 2> "$work/err"
 check "ktap list sdt:/tmp/sdt-markers lists both markers, hit with its semaphore" \
     "sdt:/tmp/sdt-markers:ktap_test:hit (semaphore) sdt:/tmp/sdt-markers:ktap_test:tick" \
     "$(sed -E 's/  arg1=.*  \(semaphore\)$/ (semaphore)/; s/  arg1=.*$//' "$work/out" | tr '\n' ' ' | sed 's/ $//')"
+
+# Glob uprobe symbols: ktapg_* is one uprobe per function (not other_fn), each telling its
+# name by argname; the return probes of the same glob fire once per call.
+run 't = {}
+trace probe:/tmp/uprobe-glob:ktapg_* { t[argname] += 1 }
+trace probe:/tmp/uprobe-glob:ktapg_*%return { r += 1 }
+trace_end { print(t["ktapg_alpha"], t["ktapg_beta"], t["ktapg_gamma"], t["ktapg_delta"], len(t), r) }' /tmp/uprobe-glob 10
+check "probe:/tmp/uprobe-glob:ktapg_*: each function's own count by argname (10, 20, 30, 40; 4 names), 100 returns (rc=$rc)" \
+    "$(printf '10\t20\t30\t40\t4\t100')" "$(cat "$work/out")"
+run 'trace probe:/tmp/uprobe-glob:ktapm_* { }' true
+if [ "$rc" -eq 3 ] && grep -qF "'ktapm_*' matches 2100 functions of /tmp/uprobe-glob, more than the 2048 one definition may arm: narrow it" "$work/err"; then
+    ok "a glob over 2100 functions: exit 3, $(head -n 1 "$work/err")"
+else bad "a glob over 2100 functions is refused naming 2100 and the cap 2048 (exit 3)" "rc=$rc $(cat "$work/err")"; fi
+
+# Kernel symbol literals: `vfs_read` is the address of the board's kallsyms, exactly; a
+# kprobe on vfs_read fires at that address plus the offset the kernel itself reports in
+# argevent (0, or past an x86 endbr); an unknown name is a link error with a suggestion.
+addr=$(on_board "grep -m1 ' [tT] vfs_read\$' /proc/kallsyms" | cut -d' ' -f1 | sed 's/^0*//')
+run 'printf("%x\n", `vfs_read`)
+trace probe:vfs_read { if (execname() == "head" && !seen) { seen = 1; printf("(vfs_read+0x%x/\n", arg1 - `vfs_read`); print(argevent) } }' head -c 3 /etc/hostname
+check "\`vfs_read\` prints as the board's /proc/kallsyms address (rc=$rc)" "$addr" "$(sed -n 1p "$work/out")"
+rel=$(sed -n 2p "$work/out"); event=$(sed -n 3p "$work/out")
+case "$event" in
+    "vfs_read: $rel"*) ok "a kprobe's arg1 minus \`vfs_read\` is the offset the kernel reports: $event" ;;
+    *) bad "a kprobe's arg1 minus \`vfs_read\` is the offset the kernel reports" "$(cat "$work/out" "$work/err")" ;;
+esac
+run 'print(`vfs_raed`)'
+check "an unknown symbol literal: exit 3, a suggestion" \
+    "rc=3 ktap: error: \`vfs_raed\`: no kernel function 'vfs_raed' on $board (did you mean 'vfs_read'?) (a symbol literal names a text symbol of /proc/kallsyms)" \
+    "rc=$rc $(head -n 1 "$work/err")"
+ktapc --target "$target" -o "$work/ksym.kbc" -e 'print(`vfs_read`)' && push "$work/ksym.kbc" /tmp/ksym.kbc
+out=$(on_board 'exec 3<>/dev/ktap; cat /tmp/ksym.kbc >&3 2>/dev/null; echo "rc=$?"; cat <&3')
+case "$out" in
+    rc=1*"bundle has unresolved kernel symbol literals (format 2): link it for this board with ktap run"*)
+        ok "the module refuses a bundle whose symbol literals were not linked: ${out#*$'\n'}" ;;
+    *) bad "the module refuses a bundle whose symbol literals were not linked" "$out" ;;
+esac
 
 # The shipped sample, unchanged: the workload's getppid calls top the histogram, exactly.
 timeout 300 "$work/tool/ktap" run --board "$board" "$root/samples/syscalls/syscount.kp" \

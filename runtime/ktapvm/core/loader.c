@@ -33,6 +33,7 @@ static u64 rd64(const struct rd *r, u32 off)
 
 #define FAIL(...) do { kvm_snprintf(msg, KTAP_ERRMSG_MAX, __VA_ARGS__); return -KTAP_EINVAL; } while (0)
 #define FAILX(...) do { kvm_snprintf(msg, KTAP_ERRMSG_MAX, __VA_ARGS__); return -KTAP_ENOEXEC; } while (0)
+#define KTAP_FORMAT_UNLINKED 2 /* format 1 + KSYMS: only the host reads it */
 
 const char *ktap_arch_name(int arch)
 {
@@ -73,6 +74,10 @@ static int check_header(struct ktap_session *s, const u8 *p, u32 len, struct rd 
 		FAIL("not a ktap bundle");
 	if (len < HEADER_SIZE)
 		FAIL("truncated (%u bytes, header needs %u)", len, HEADER_SIZE);
+	/* Format 2 is format 1 plus a KSYMS section the host resolves and removes when it links
+	 * the bundle for a board (docs/bundle-format.md): say so rather than "unsupported". */
+	if (p[4] == KTAP_FORMAT_UNLINKED)
+		FAILX("bundle has unresolved kernel symbol literals (format %u): link it for this board with ktap run", p[4]);
 	if (p[4] != KTAP_FORMAT_VERSION)
 		FAILX("unsupported bundle format version %u (this reader: %u)", p[4], KTAP_FORMAT_VERSION);
 	if (p[5] != KTAP_LITTLE_ENDIAN && p[5] != KTAP_BIG_ENDIAN)

@@ -82,12 +82,46 @@ static void kt_regs_field(const struct ktap_event *ev, const char *name, u32 len
 	}
 }
 
+/*
+ * A uprobe's or sdt marker's name is what follows "PATH:" in its spec, up to a blank or
+ * "%return": the symbol (or offset), or PROVIDER:MARKER. The host writes one event per
+ * symbol a glob matched, each with its own spec, so a handler tells them apart by argname
+ * as it does a tracepoint glob's events. NULL when the spec does not name the path.
+ */
+static const char *kt_user_probe_name(const struct ktap_probe *d, u32 *len)
+{
+	const char *at, *end;
+	size_t n;
+
+	if (!d->spec || !d->target)
+		return NULL;
+	n = strlen(d->target);
+	for (at = strstr(d->spec, d->target); at; at = strstr(at + 1, d->target))
+		if (at[n] == ':')
+			break;
+	if (!at)
+		return NULL;
+	at += n + 1;
+	for (end = at; *end && *end != ' ' && *end != '\t' && *end != '%'; end++)
+		;
+	if (end == at)
+		return NULL;
+	*len = end - at;
+	return at;
+}
+
 static void kt_probe_name(const struct ktap_event *ev, struct ktap_evval *out)
 {
 	const struct kt_regs_event *re = ev->data;
-	const char *name = re->p->def.target ? re->p->def.target : re->p->def.spec;
+	const struct ktap_probe *d = &re->p->def;
+	const char *name = d->target ? d->target : d->spec;
 
 	out->kind = KTAP_EV_STRING;
+	if (d->kind == KTAP_PROBE_UPROBE || d->kind == KTAP_PROBE_URETPROBE || d->kind == KTAP_PROBE_SDT) {
+		out->str = kt_user_probe_name(d, &out->len);
+		if (out->str)
+			return;
+	}
 	out->str = name ? name : "";
 	out->len = strlen(out->str);
 }

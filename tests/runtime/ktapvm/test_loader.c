@@ -30,7 +30,9 @@ struct loader_case {
 static void m_none(uint8_t *p, size_t *len) { (void)p; (void)len; }
 static void m_magic(uint8_t *p, size_t *len) { (void)len; p[1] = 'X'; }
 static void m_short(uint8_t *p, size_t *len) { (void)p; *len = 40; }
-static void m_version(uint8_t *p, size_t *len) { (void)len; p[4] = 2; }
+static void m_version(uint8_t *p, size_t *len) { (void)len; p[4] = 3; }
+/* format 2 (kernel symbol literals the host has not resolved) gets its own message */
+static void m_version_unlinked(uint8_t *p, size_t *len) { (void)len; p[4] = 2; }
 static void m_order(uint8_t *p, size_t *len) { (void)len; p[5] = 3; }
 static void m_word_bad(uint8_t *p, size_t *len) { (void)len; p[6] = 5; }
 static void m_word(uint8_t *p, size_t *len) { (void)len; p[6] = 4; }
@@ -67,7 +69,9 @@ static const struct loader_case cases[] = {
 	{ "valid bundle", m_none, SEAL, NULL },
 	{ "magic", m_magic, SEAL, "not a ktap bundle" },
 	{ "shorter than a header", m_short, RAW, "truncated (40 bytes, header needs 64)" },
-	{ "format version", m_version, SEAL, "unsupported bundle format version 2 (this reader: 1)" },
+	{ "format version", m_version, SEAL, "unsupported bundle format version 3 (this reader: 1)" },
+	{ "format 2: unresolved symbol literals", m_version_unlinked, SEAL,
+	  "bundle has unresolved kernel symbol literals (format 2): link it for this board with ktap run" },
 	{ "byte order value", m_order, SEAL, "bad byte order 3" },
 	{ "word size value", m_word_bad, SEAL, "bundle word size 5, this VM has 8" },
 	{ "word size", m_word, SEAL, "bundle word size 4, this VM has 8" },

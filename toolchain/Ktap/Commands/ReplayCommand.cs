@@ -45,6 +45,13 @@ public static class ReplayCommand
         BundleModel model;
         try { model = BundleReader.Read(File.ReadAllBytes(request.BundlePath)); }
         catch (BundleFormatException e) { error.WriteLine($"ktap: {request.BundlePath}: {e.Message}"); return ExitCodes.ScriptError; }
+        if (model.KernelSymbols.Count > 0)
+        {
+            // Addresses of a kernel are those of one boot of one board: replay has neither.
+            var names = string.Join(", ", model.KernelSymbols.Take(3).Select(k => $"`{k.Name}`")) + (model.KernelSymbols.Count > 3 ? ", ..." : "");
+            error.WriteLine($"ktap: {request.BundlePath}: kernel symbol literals ({names}) are resolved only when a script is linked for a board (ktap run); replay has no board's kallsyms");
+            return ExitCodes.ScriptError;
+        }
 
         string? runner = request.RunnerPath ?? FindRunner();
         if (runner is null)

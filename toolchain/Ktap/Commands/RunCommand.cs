@@ -222,7 +222,10 @@ public static class RunCommand
         {
             throw new FactsChangedException(); // stale cache: read the board again before refusing
         }
-        var semaphores = Link(ctx, connection, board, facts.Release, model, request.Refresh);
+        // kallsyms is read at most once per run: for symbol literals when linking, for names when decoding.
+        KernelSymbols? kallsyms = null;
+        KernelSymbols Kallsyms() => kallsyms ??= KernelSymbolStore.Load(connection, board, facts.Release);
+        var semaphores = Link(ctx, connection, board, facts.Release, model, request.Refresh, Kallsyms);
         if (!facts.HasDevice)
             throw new KtapException(ExitCodes.ModuleMissing, $"the ktapvm module is not loaded on {board.Name} (/dev/ktap is missing): ktap deploy --board {board.Name}");
         var bundle = BundleWriter.Write(model);
@@ -230,7 +233,7 @@ public static class RunCommand
         var compiledHere = request.Script is not { } path || !path.EndsWith(".kbc", StringComparison.OrdinalIgnoreCase);
         var output = OutputFactory(model, request.Format, writer, ctx.Err, compiledHere, CommonOptions.ColourOn(request.Color, writer));
         if (output is RecordOutput records && AddressNaming.BundleNeedsNames(model))
-            records.Names = KernelNames(ctx, connection, board, facts.Release);
+            records.Names = KernelNames(ctx, Kallsyms);
         if (output is RecordOutput urecords && AddressNaming.BundleNeedsUserNames(model))
             urecords.UserNames = UserNames(ctx, connection, model, request.Workload);
         if (output is RecordOutput erecords && Ktap.Output.Events.EventNaming.BundleNeedsLines(model))
@@ -264,11 +267,11 @@ public static class RunCommand
 
     // The board's kernel symbols for stack frames and address keys; without them the
     // output still comes, with addresses in hex (the session is worth more than the names).
-    private static IAddressNames? KernelNames(CommandContext ctx, BoardConnection connection, BoardProfile board, string release)
+    private static IAddressNames? KernelNames(CommandContext ctx, Func<KernelSymbols> kallsyms)
     {
         try
         {
-            return KernelSymbolStore.Load(connection, board, release);
+            return kallsyms();
         }
         catch (Exception e) when (e is KallsymsException or KtapException)
         {
@@ -344,12 +347,13 @@ public static class RunCommand
     }
 
     /// <returns>The USDT semaphores to give the module (BundleLinker.Semaphores).</returns>
-    private static IReadOnlyList<(int Event, ulong Offset)> Link(CommandContext ctx, BoardConnection connection, BoardProfile board, string release, BundleModel model, bool refresh)
+    private static IReadOnlyList<(int Event, ulong Offset)> Link(CommandContext ctx, BoardConnection connection, BoardProfile board, string release, BundleModel model, bool refresh,
+        Func<KernelSymbols> kallsyms)
     {
         var needsCatalog = model.Events.Any(e => e.Kind == EventKind.Tracepoint);
         var needsElf = model.Events.Any(e => e.Kind is EventKind.Uprobe or EventKind.Uretprobe or EventKind.Sdt && e.Value == 0);
         var needsPmu = model.Events.Any(e => e.Kind == EventKind.Hardware);
-        if (!needsCatalog && !needsElf && !needsPmu) return [];
+        if (!needsCatalog && !needsElf && !needsPmu && model.KernelSymbols.Count == 0) return [];
         var catalog = needsCatalog
             ? CatalogStore.Load(connection, board, release, refresh, withFunctions: false)
             : new EventCatalog(new Dictionary<string, IReadOnlyList<EventField>>(), []);
@@ -359,7 +363,7 @@ public static class RunCommand
             var missing = MissingFileHint.Message(path, board.Name, connection.Run(MissingFileHint.Command(path)).Text);
             if (missing is not null) throw new ElfException(missing);
             return new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path);
-        }, needsPmu ? CatalogStore.PerfDevices(connection, board, release, refresh) : null);
+        }, needsPmu ? CatalogStore.PerfDevices(connection, board, release, refresh) : null, kallsyms);
         var errors = linker.Link(model, board.Name);
         foreach (var w in linker.Warnings) ctx.Err.WriteLine($"ktap: warning: {TerminalText.Line(w)}");
         foreach (var e in errors) ctx.Err.WriteLine($"ktap: error: {TerminalText.Line(e)}");

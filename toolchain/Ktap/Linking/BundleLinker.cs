@@ -1,6 +1,7 @@
 using Ktap.Bundle;
 using Ktap.Diagnostics;
 using Ktap.Linking;
+using Ktap.Tool.Symbols;
 
 namespace Ktap.Tool.Linking;
 
@@ -8,7 +9,8 @@ namespace Ktap.Tool.Linking;
 /// The host-side link step against one board: tracepoint names and globs and the
 /// `args.NAME` fields of their handlers are checked against the board's event catalog
 /// (<see cref="EventCheck"/>, shared with Ktap.Targets), hardware perf events against its
-/// PMU (<see cref="PmuCheck"/>), uprobe symbols and USDT markers are resolved to ELF file offsets (EVENTS value) from the board's files.
+/// PMU (<see cref="PmuCheck"/>), uprobe symbols (globs: <see cref="UprobeGlob"/>) and USDT markers are resolved to ELF file offsets (EVENTS value) from the board's files,
+/// kernel symbol literals to addresses from its kallsyms (<see cref="KernelSymbolLinker"/>).
 /// </summary>
 public sealed class BundleLinker
 {
@@ -16,13 +18,17 @@ public sealed class BundleLinker
     private readonly Func<string, ElfSymbols> _readElf;
     private readonly Dictionary<string, ElfSymbols> _elfCache = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<string>? _perfDevices;
+    private readonly Func<KernelSymbols>? _kallsyms;
 
     /// <param name="perfDevices">The board's perf devices (CatalogStore.PerfDevices); null when the script has no hardware events.</param>
-    public BundleLinker(EventCatalog catalog, Func<string, ElfSymbols> readElf, IReadOnlyList<string>? perfDevices = null)
+    /// <param name="kallsyms">The board's kernel symbols, asked for only when the bundle has symbol literals.</param>
+    public BundleLinker(EventCatalog catalog, Func<string, ElfSymbols> readElf, IReadOnlyList<string>? perfDevices = null,
+        Func<KernelSymbols>? kallsyms = null)
     {
         _catalog = catalog;
         _readElf = readElf;
         _perfDevices = perfDevices;
+        _kallsyms = kallsyms;
     }
 
     /// <summary>The sdt events of the last <see cref="Link"/> whose marker has a semaphore, with
@@ -44,7 +50,8 @@ public sealed class BundleLinker
             if (symbol is null) continue;
             try
             {
-                model.Events[i] = e with { Value = Elf(path).Find(symbol).FileOffset };
+                if (UprobeGlob.IsGlob(symbol)) errors.AddRange(UprobeGlob.Link(model, i, symbol, Elf(path)));
+                else model.Events[i] = e with { Value = Elf(path).Find(symbol).FileOffset };
             }
             catch (ElfException x)
             {
@@ -66,6 +73,7 @@ public sealed class BundleLinker
             }
         }
         Semaphores = semaphores;
+        if (model.KernelSymbols.Count > 0) errors.AddRange(LinkKernelSymbols(model, boardName));
         if (_perfDevices is not null) errors.AddRange(PmuCheck.Check(model, _perfDevices, boardName));
         var warnings = new List<string>();
         foreach (var p in EventCheck.Check(model, _catalog))
@@ -87,6 +95,19 @@ public sealed class BundleLinker
             FieldKinds.Of(p.Detail ?? "") == FieldValueKind.String ? "a number" : "a string"]),
         _ => Messages.UserStringAtSyscallEntry.Render([p.Events]),
     };
+
+    private IReadOnlyList<string> LinkKernelSymbols(BundleModel model, string boardName)
+    {
+        if (_kallsyms is null) return [$"the script's kernel symbol literals need {boardName}'s /proc/kallsyms, which this link step was not given"];
+        try
+        {
+            return KernelSymbolLinker.Link(model, _kallsyms(), boardName);
+        }
+        catch (KallsymsException x)
+        {
+            return [$"kernel symbol literals cannot be resolved: {x.Message}"];
+        }
+    }
 
     private ElfSymbols Elf(string path)
     {

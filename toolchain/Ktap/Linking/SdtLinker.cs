@@ -6,8 +6,7 @@ namespace Ktap.Tool.Linking;
 
 /// <summary>
 /// Links one `sdt:/path:[PROVIDER:]MARKER` event against the file's USDT notes: each
-/// matching marker becomes one event (the first in place, the others appended with the
-/// same handler), valued with the marker's file offset, its arguments as fetch-args
+/// matching marker becomes one event (EventExpansion), valued with the marker's file offset, its arguments as fetch-args
 /// arg1..argN (SdtArgSpec), and its semaphore remembered for the module.
 /// </summary>
 public static class SdtLinker
@@ -32,7 +31,7 @@ public static class SdtLinker
             return [$"{e.Spec}: {path} has no USDT marker '{wanted}'{hint} (ktap list sdt:{path} shows its {all.Count} markers)"];
         }
         if (matched.Count > MaxMarkers)
-            return [$"{e.Spec}: '{wanted}' matches {matched.Count} markers of {path}, more than the {MaxMarkers} one definition may arm: narrow it"];
+            return [EventExpansion.TooMany(e.Spec, wanted, matched.Count, "markers", path, MaxMarkers)];
         var errors = new List<string>();
         for (var k = 0; k < matched.Count; k++)
         {
@@ -49,10 +48,7 @@ public static class SdtLinker
                 if (arg is null) errors.Add($"{e.Spec}: marker {m.FullName} of {path}: argument {a + 1} ('{m.Arguments[a]}') cannot be read on {model.Target.Name}: {why}");
                 else args.Add(arg);
             }
-            var linked = e with { Spec = $"sdt:{path}:{m.FullName}", Value = m.FileOffset, FetchArgs = args };
-            var at = k == 0 ? index : model.Events.Count;
-            if (k == 0) model.Events[index] = linked;
-            else model.Events.Add(linked);
+            var at = EventExpansion.Place(model, index, k, e with { Spec = $"sdt:{path}:{m.FullName}", Value = m.FileOffset, FetchArgs = args });
             if (m.SemaphoreOffset != 0) semaphores.Add((at, m.SemaphoreOffset));
         }
         return errors;

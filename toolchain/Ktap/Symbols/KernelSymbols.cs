@@ -30,6 +30,34 @@ public sealed class KernelSymbols : IAddressNames
 
     public int Count => _addresses.Length;
 
+    private Dictionary<string, List<ulong>>? _byName;
+
+    /// <summary>
+    /// The distinct addresses of the text symbols named <paramref name="name"/> (a module's
+    /// too, without its " [module]"), for kernel symbol literals; empty when there is none.
+    /// Several: static functions of one name in different files.
+    /// </summary>
+    public IReadOnlyList<ulong> Addresses(string name) => ByName().TryGetValue(name, out var found) ? found : [];
+
+    /// <summary>Every symbol name once (for "did you mean").</summary>
+    public IEnumerable<string> Names => ByName().Keys;
+
+    // Built on first use: naming stack frames, the common use, never needs it.
+    private Dictionary<string, List<ulong>> ByName()
+    {
+        if (_byName is not null) return _byName;
+        var map = new Dictionary<string, List<ulong>>(StringComparer.Ordinal);
+        for (var i = 0; i < _names.Length; i++)
+        {
+            var n = _names[i];
+            var space = n.IndexOf(' '); // "name [module]"
+            if (space >= 0) n = n[..space];
+            if (!map.TryGetValue(n, out var list)) map[n] = list = new List<ulong>(1);
+            if (!list.Contains(_addresses[i])) list.Add(_addresses[i]);
+        }
+        return _byName = map;
+    }
+
     public static KernelSymbols Parse(string text)
     {
         if (text.Length > HostLimits.KallsymsBytes)

@@ -36,6 +36,20 @@ public class DumpTests
     }
 
     [Fact]
+    public void Dump_shows_the_kernel_symbol_relocations_and_names_them_in_the_code()
+    {
+        using var cli = new CliRun();
+        File.WriteAllText(cli.PathOf("k.kp"), "print(`vfs_read`, 7)\n");
+        Assert.Equal(0, cli.Run("--target", "arm-v7", "k.kp", "-o", "k.kbc"));
+        Assert.Equal(0, cli.Run("dump", "k.kbc"));
+        Assert.Contains("format_version    2", cli.Out);
+        Assert.Matches(@"\n +12 +KSYMS +\d+ +8 +1\n", cli.Out);
+        Assert.Contains("kernel symbols (1, resolved from the board's kallsyms when linked)\n  k0    `vfs_read`\n", cli.Out);
+        Assert.Matches(@"LOADK +r0 k0 +; k0 = `vfs_read` \(address from kallsyms\)", cli.Out);
+        Assert.Matches(@"LOADK +r1 k1 +; k1 = 7", cli.Out);
+    }
+
+    [Fact]
     public void Dump_without_the_source_still_shows_line_numbers()
     {
         using var cli = new CliRun();
@@ -63,6 +77,6 @@ public class DumpTests
         b[4] = 9;
         File.WriteAllBytes(cli.PathOf("bad.kbc"), b);
         Assert.Equal(ExitCodes.ScriptError, cli.Run("dump", "bad.kbc"));
-        Assert.Equal("ktapc: bad.kbc: unsupported bundle format version 9 (this reader: 1)\n", cli.Err);
+        Assert.Equal("ktapc: bad.kbc: unsupported bundle format version 9 (this reader: 1 and 2)\n", cli.Err);
     }
 }

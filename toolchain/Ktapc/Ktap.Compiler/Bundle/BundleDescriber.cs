@@ -68,5 +68,10 @@ public static class BundleDescriber
         o.WriteLine($"globals ({model.Globals.Count}): {string.Join(" ", model.Globals.Select((g, i) => $"g{i}={g}"))}");
         if (model.Arguments is not null) o.WriteLine($"arguments: {string.Join(" ", model.Arguments.Select(a => Bytecode.Disassembler.Quote(System.Text.Encoding.UTF8.GetBytes(a))))}");
         foreach (var (key, value) in model.Limits) o.WriteLine($"limit {key} = {value}");
+        if (model.KernelSymbols.Count > 0)
+        {
+            o.WriteLine($"kernel symbols ({model.KernelSymbols.Count}, resolved from the board's kallsyms when linked)");
+            foreach (var k in model.KernelSymbols) o.WriteLine($"  k{k.Constant,-4} `{k.Name}`");
+        }
     }
 }

@@ -5,7 +5,7 @@ public static class BundleErrors
 {
     public const string NotABundle = "not a ktap bundle";
     public static string TruncatedHeader(int length) => $"truncated ({length} bytes, a header needs {BundleLayout.HeaderSize})";
-    public static string Version(int v) => $"unsupported bundle format version {v} (this reader: {BundleLayout.FormatVersion})";
+    public static string Version(int v) => $"unsupported bundle format version {v} (this reader: {BundleLayout.FormatVersion} and {BundleLayout.FormatVersionUnlinked})";
     public static string ByteOrder(int v) => $"bad byte order {v}";
     public static string WordSize(int v) => $"bad word size {v}";
     public static string Arch(int v) => $"unknown architecture {v}";
@@ -37,6 +37,11 @@ public static class BundleErrors
 
     public static string TableOutsideFile(int count) => $"section table ({count} entries) extends past the end of the file";
     public static string UnknownSection(uint id) => $"unknown section id {id}";
+    public static string KsymsVersion(int version) => version == BundleLayout.FormatVersionUnlinked
+        ? $"format_version {version} without a KSYMS section"
+        : $"section KSYMS in a format_version {version} bundle (it needs {BundleLayout.FormatVersionUnlinked})";
+    public static string KsymPlaceholder(int i, uint constant) => $"KSYMS item {i}: constant {constant} is not the placeholder number 0";
+    public static string KsymTwice(int i, uint constant) => $"KSYMS item {i}: constant {constant} is relocated twice";
     public static string DuplicateSection(string name) => $"duplicate section {name}";
     public static string UnsortedSections(string name, string previous) => $"section table not sorted by id ({name} after {previous})";
     public static string Misaligned(string name, uint offset) => $"section {name} offset {offset} is not a multiple of 4";

@@ -5,6 +5,8 @@ public enum SectionId : uint
 {
     Strings = 1, Constants = 2, Functions = 3, Code = 4, Lines = 5, Events = 6,
     FetchArgs = 7, Formats = 8, Globals = 9, Args = 10, Limits = 11,
+    /// <summary>Kernel symbol literals to resolve (format 2 only; the host removes it when linking).</summary>
+    Ksyms = 12,
 }
 
 /// <summary>The fixed numbers of docs/bundle-format.md v1, in one place.</summary>
@@ -13,6 +15,9 @@ public static class BundleLayout
     public static ReadOnlySpan<byte> Magic => [0x1B, 0x4B, 0x42, 0x43];
     public static ReadOnlySpan<byte> Tail => [0x0D, 0x0A, 0x1A, 0x0A];
     public const byte FormatVersion = 1;
+    /// <summary>Format 1 plus a KSYMS section: written by ktapc for a script with kernel symbol
+    /// literals, read by the host only (the VM refuses it: link the bundle for a board).</summary>
+    public const byte FormatVersionUnlinked = 2;
     public const ushort RuntimeAbi = 1;
     public const int HeaderSize = 64;
     public const uint EndianCheck = 0x4B544150;
@@ -34,7 +39,7 @@ public static class BundleLayout
         OffSourceName = 44, OffCompilerVersion = 48, OffReserved = 52, OffTail = 60;
 
     public const int ConstantSize = 16, FunctionSize = 32, EventSize = 32, FetchArgSize = 24, FormatSize = 16,
-        LimitSize = 16, WordItemSize = 4;
+        LimitSize = 16, KsymSize = 8, WordItemSize = 4;
 
     /// <summary>Fixed item size of a section, or 0 for STRINGS (variable).</summary>
     public static int ItemSize(SectionId id) => id switch
@@ -46,12 +51,13 @@ public static class BundleLayout
         SectionId.FetchArgs => FetchArgSize,
         SectionId.Formats => FormatSize,
         SectionId.Limits => LimitSize,
+        SectionId.Ksyms => KsymSize,
         _ => WordItemSize,
     };
 
     public static bool IsRequired(SectionId id) => id <= SectionId.Globals;
 
-    public static bool IsKnown(uint id) => id >= (uint)SectionId.Strings && id <= (uint)SectionId.Limits;
+    public static bool IsKnown(uint id) => id >= (uint)SectionId.Strings && id <= (uint)SectionId.Ksyms;
 
     public static string Name(SectionId id) => id.ToString().ToUpperInvariant();
 }

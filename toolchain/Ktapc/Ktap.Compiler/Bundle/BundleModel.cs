@@ -60,6 +60,10 @@ public sealed record EventModel(
     ulong Value,
     IReadOnlyList<FetchArgModel> FetchArgs);
 
+/// <summary>A kernel symbol literal: constant <see cref="Constant"/> is to hold the address of
+/// kernel symbol <see cref="Name"/> (the KSYMS section, resolved by ktap's linker).</summary>
+public readonly record struct KernelSymbolReloc(int Constant, string Name);
+
 public enum FormatKind : ushort { Printf = 1, Print = 2 }
 
 /// <summary>An output call site: the host decodes records with it. Format is null for print.</summary>
@@ -87,6 +91,8 @@ public sealed class BundleModel
     /// <summary>Script arguments; item 0 is the script name. Null: no ARGS section.</summary>
     public List<string>? Arguments { get; set; }
     public List<(LimitKey Key, ulong Value)> Limits { get; } = new();
+    /// <summary>Kernel symbol literals not yet resolved; a bundle with any is format 2.</summary>
+    public List<KernelSymbolReloc> KernelSymbols { get; } = new();
     public string? SourceName { get; set; }
     public uint CompilerVersion { get; set; } = 0x000100;
 }

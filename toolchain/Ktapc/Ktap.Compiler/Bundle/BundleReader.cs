@@ -52,7 +52,7 @@ public static class BundleReader
     {
         if (data.Length < 4 || !data[..4].SequenceEqual(L.Magic)) Fail(E.NotABundle);
         if (data.Length < L.HeaderSize) Fail(E.TruncatedHeader(data.Length));
-        if (data[L.OffVersion] != L.FormatVersion) Fail(E.Version(data[L.OffVersion]));
+        if (data[L.OffVersion] != L.FormatVersion && data[L.OffVersion] != L.FormatVersionUnlinked) Fail(E.Version(data[L.OffVersion]));
         var orderByte = data[L.OffByteOrder];
         if (orderByte != (byte)ByteOrder.Little && orderByte != (byte)ByteOrder.Big) Fail(E.ByteOrder(orderByte));
         var r = new EndianReader(data, (ByteOrder)orderByte);
@@ -114,6 +114,10 @@ public static class BundleReader
                 Fail(E.SectionsOverlap(L.Name(byOffset[i - 1].Id), L.Name(byOffset[i].Id)));
         foreach (SectionId id in Enum.GetValues<SectionId>())
             if (L.IsRequired(id) && !list.Any(s => s.Id == id)) Fail(E.MissingSection(L.Name(id)));
+        // Format 2 is exactly format 1 with kernel symbol literals to resolve: one without the
+        // other would let a VM run placeholders, or a host miss a relocation.
+        var unlinked = data[L.OffVersion] == L.FormatVersionUnlinked;
+        if (unlinked != list.Any(s => s.Id == SectionId.Ksyms)) Fail(E.KsymsVersion(data[L.OffVersion]));
 
         // Everything not header, table or section data is padding and must be zero.
         long pos = tableEnd;
@@ -130,7 +134,7 @@ public static class BundleReader
             if (size != 0 && (long)s.Count * size != s.Size) Fail(E.CountSize(L.Name(s.Id), s.Size, s.Count, size));
             var max = s.Id switch
             {
-                SectionId.Functions or SectionId.Constants or SectionId.Events or SectionId.Formats => L.MaxTableItems,
+                SectionId.Functions or SectionId.Constants or SectionId.Events or SectionId.Formats or SectionId.Ksyms => L.MaxTableItems,
                 SectionId.Code => L.MaxInstructions,
                 _ => int.MaxValue,
             };
@@ -188,6 +192,27 @@ public static class BundleReader
                     if (r.U32(at + 4) != 0) Fail(E.ReservedItem($"LIMITS item {i}"));
                     _m.Limits.Add(((LimitKey)key, r.U64(at + 8)));
                 }
+            if (_s.ContainsKey(SectionId.Ksyms)) KernelSymbols(r);
+        }
+
+        // Each item: u32 constant index, u32 string index of the symbol's name. The constant is
+        // a number placeholder 0, named by one item only, so patching it changes nothing else.
+        private void KernelSymbols(EndianReader r)
+        {
+            var s = _s[SectionId.Ksyms];
+            var seen = new HashSet<uint>();
+            for (int i = 0; i < s.Count; i++)
+            {
+                var at = (int)s.Offset + i * L.KsymSize;
+                var what = $"KSYMS item {i}";
+                var constant = r.U32(at);
+                if (constant >= _m.Constants.Count) Fail(E.BadValue($"{what} constant index", constant));
+                if (_m.Constants[(int)constant] != Constant.Number(0)) Fail(E.KsymPlaceholder(i, constant));
+                if (!seen.Add(constant)) Fail(E.KsymTwice(i, constant));
+                var name = Text($"{what} name", r.U32(at + 4));
+                if (name.Length == 0) Fail(E.BadValue($"{what} name", r.U32(at + 4)));
+                _m.KernelSymbols.Add(new KernelSymbolReloc((int)constant, name));
+            }
         }
 
         private void Strings(EndianReader r)

@@ -17,6 +17,7 @@ public static class BundleWriter
         };
         if (model.Arguments is not null) sections.Add(SectionId.Args);
         if (model.Limits.Count > 0) sections.Add(SectionId.Limits);
+        if (model.KernelSymbols.Count > 0) sections.Add(SectionId.Ksyms);
 
         var w = new EndianWriter(model.Target.ByteOrder, EstimateSize(model, strings, sections.Count));
         w.WriteZeros(BundleLayout.HeaderSize + sections.Count * BundleLayout.SectionEntrySize);
@@ -56,7 +57,8 @@ public static class BundleWriter
             + code * 8 + (long)m.Events.Count * BundleLayout.EventSize
             + m.Events.Sum(e => (long)e.FetchArgs.Count) * BundleLayout.FetchArgSize
             + (long)m.Formats.Count * BundleLayout.FormatSize + 4L * m.Globals.Count
-            + 4L * (m.Arguments?.Count ?? 0) + (long)m.Limits.Count * BundleLayout.LimitSize;
+            + 4L * (m.Arguments?.Count ?? 0) + (long)m.Limits.Count * BundleLayout.LimitSize
+            + (long)m.KernelSymbols.Count * BundleLayout.KsymSize;
         return (int)Math.Min(size, BundleLayout.MaxTotalSize + 1L);
     }
 
@@ -71,6 +73,7 @@ public static class BundleWriter
         Limit("events", m.Events.Count, BundleLayout.MaxTableItems);
         Limit("formats", m.Formats.Count, BundleLayout.MaxTableItems);
         Limit("globals", m.Globals.Count, BundleLayout.MaxGlobals);
+        Limit("kernel symbol literals", m.KernelSymbols.Count, BundleLayout.MaxTableItems);
         Limit("instructions", m.Functions.Sum(f => (long)f.Code.Count), BundleLayout.MaxInstructions);
         if (m.Functions.Count == 0) throw new InvalidOperationException("bundle has no functions; the main function is required");
     }
@@ -79,7 +82,8 @@ public static class BundleWriter
     {
         var h = w.Written;
         BundleLayout.Magic.CopyTo(h);
-        h[BundleLayout.OffVersion] = BundleLayout.FormatVersion;
+        // Without symbol literals the bundle is format 1, byte for byte as before them.
+        h[BundleLayout.OffVersion] = model.KernelSymbols.Count > 0 ? BundleLayout.FormatVersionUnlinked : BundleLayout.FormatVersion;
         h[BundleLayout.OffByteOrder] = (byte)model.Target.ByteOrder;
         h[BundleLayout.OffWordSize] = (byte)model.Target.WordSize;
         h[BundleLayout.OffArch] = (byte)model.Target.Arch;
@@ -205,6 +209,13 @@ public static class BundleWriter
                     w.WriteU64(value);
                 }
                 return m.Limits.Count;
+            case SectionId.Ksyms:
+                for (int k = 0; k < m.KernelSymbols.Count; k++)
+                {
+                    w.WriteU32((uint)m.KernelSymbols[k].Constant);
+                    w.WriteU32(refs.KernelSymbols[k]);
+                }
+                return m.KernelSymbols.Count;
             default:
                 throw new InvalidOperationException($"no writer for section {id}");
         }
@@ -232,6 +243,7 @@ public static class BundleWriter
             FormatStrings = m.Formats.Select(f => f.Format is null ? BundleLayout.None : (uint)s.Intern(f.Format)).ToArray();
             Globals = m.Globals.Select(g => (uint)s.Intern(g)).ToArray();
             Arguments = (m.Arguments ?? new List<string>()).Select(a => (uint)s.Intern(a)).ToArray();
+            KernelSymbols = m.KernelSymbols.Select(k => (uint)s.Intern(k.Name)).ToArray();
         }
 
         public uint SourceName { get; }
@@ -242,5 +254,6 @@ public static class BundleWriter
         public uint[] FormatStrings { get; }
         public uint[] Globals { get; }
         public uint[] Arguments { get; }
+        public uint[] KernelSymbols { get; }
     }
 }

@@ -99,6 +99,8 @@ public static class Disassembler
     {
         if (k < 0 || k >= m.Constants.Count) return "<out of range>";
         var c = m.Constants[k];
+        foreach (var reloc in m.KernelSymbols)
+            if (reloc.Constant == k) return $"`{reloc.Name}` (address from kallsyms)";
         return c.Kind switch
         {
             ConstantKind.Nil => "nil",

@@ -84,7 +84,6 @@ public static class Messages
     public static readonly MessageDescriptor DuplicateFetchArg = E("KTAP3013", "fetch-arg name '{0}' is used twice in this event");
     public static readonly MessageDescriptor ArgNumberInvalid = E("KTAP3014", "$arg{0}: argument numbers start at 1 and go up to 64");
     public static readonly MessageDescriptor EmptyEventDefinition = E("KTAP3015", "empty event definition between commas");
-    public static readonly MessageDescriptor GlobNotAllowed = E("KTAP3016", "globs are not allowed in {0}");
     // Checked against a board's saved event catalog (Ktap.Linking.EventCheck), not by a plain compile.
     public static readonly MessageDescriptor NoSuchTracepoint = E("KTAP3017", "no such tracepoint '{0}' on {1}{2}");
     public static readonly MessageDescriptor NoSuchBoardEventField = E("KTAP3018", "{0} on {1} has no field '{2}'{3}");
@@ -105,7 +104,6 @@ public static class Messages
     public static readonly MessageDescriptor TooManyFunctions = E("KTAP4005", "too many functions (more than {0})");
     public static readonly MessageDescriptor TooManyArguments = E("KTAP4006", "too many arguments or values in one call or list (more than {0})");
     public static readonly MessageDescriptor TooManyInstructions = E("KTAP4007", "the script compiles to more than {0} instructions");
-    public static readonly MessageDescriptor SymbolLiteralUnsupported = E("KTAP4009", "kernel symbol literal `{0}` cannot be compiled yet: bundle format 1 has no relocation for it (use a probe on the symbol instead)");
     public static readonly MessageDescriptor BundleTooLarge = E("KTAP4010", "the bundle cannot be written: {0}");
     public static readonly MessageDescriptor StringTooLong = E("KTAP4008", "string of {0} bytes is longer than the bundle's limit of 65535");
 

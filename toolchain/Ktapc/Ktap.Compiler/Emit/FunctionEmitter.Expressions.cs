@@ -16,6 +16,7 @@ internal sealed partial class FunctionEmitter
         return e switch
         {
             StringExpr s => _constants.String(s.Value),
+            SymbolExpr s => _constants.KernelSymbol(s.Name),
             NilExpr => _constants.Nil(),
             BoolExpr b => _constants.Bool(b.Value),
             _ => -1,
@@ -98,9 +99,6 @@ internal sealed partial class FunctionEmitter
             case EventArgExpr ea: EmitABC(Opcode.EVARG, target, ea.Index, 0); break;
             case ArgEventExpr: EmitABC(Opcode.EVINFO, target, 0, 0); break;
             case ArgNameExpr: EmitABC(Opcode.EVINFO, target, 1, 0); break;
-            case SymbolExpr s:
-                _diagnostics.Report(Messages.SymbolLiteralUnsupported, s.Span, s.Name);
-                break;
         }
         _line = savedLine;
     }

@@ -14,6 +14,7 @@ internal static class BundleAssert
         Assert.Equal(expected.Globals, actual.Globals);
         Assert.Equal(expected.Arguments, actual.Arguments);
         Assert.Equal(expected.Limits, actual.Limits);
+        Assert.Equal(expected.KernelSymbols, actual.KernelSymbols);
         Assert.Equal(expected.Constants.Select(k => Describe(expected, k)), actual.Constants.Select(k => Describe(actual, k)));
         Assert.Equal(expected.Functions.Count, actual.Functions.Count);
         for (int i = 0; i < expected.Functions.Count; i++)

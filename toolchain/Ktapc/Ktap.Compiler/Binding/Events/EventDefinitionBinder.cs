@@ -208,8 +208,8 @@ public sealed class EventDefinitionBinder(TargetProfile target, DiagnosticBag di
             if (!TryParseOffset(symbol, out offset))
                 diagnostics.Report(Messages.BadProbeOffset, new TextSpan(symbolStart, Math.Max(1, symbol.Length)), symbol);
         }
-        else if (symbol.IndexOfAny(new[] { '*', '?' }) >= 0)
-            diagnostics.Report(Messages.GlobNotAllowed, new TextSpan(symbolStart, Math.Max(1, symbol.Length)), "uprobe symbols");
+        // A glob is expanded when the script is linked for a board, from the file's symbols
+        // (UprobeGlob in ktap's linker): one uprobe per matching function.
         else CheckGlob(symbol, symbolStart, allowDot: true);
         var fetch = _fetchArgs.Bind(fetchWords, isReturn, userSpace: true);
         return new BoundEvent(isReturn ? EventKind.Uretprobe : EventKind.Uprobe, spec, path, filter, offset, fetch);
