@@ -13,7 +13,7 @@
 # prepared for out-of-tree modules, build-seconds); prints that directory. Cold (make -j2):
 # powerpc about 14 minutes on 2 idle cores; docs/boards.md has the measured times.
 # --cached: build nothing; print the directory and exit 0 when it is built, else say so
-# on stderr and exit 3 (tests/ci.d/38-powerpc.sh and 39-debug-board.sh run a board only when it is warm).
+# on stderr and exit 3 (tests/ci.d/39-debug-board.sh runs its board only when it is warm).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/apt.sh"
