@@ -348,7 +348,8 @@ public static class RunCommand
     {
         var needsCatalog = model.Events.Any(e => e.Kind == EventKind.Tracepoint);
         var needsElf = model.Events.Any(e => e.Kind is EventKind.Uprobe or EventKind.Uretprobe or EventKind.Sdt && e.Value == 0);
-        var needsPmu = model.Events.Any(e => e.Kind == EventKind.Hardware);
+        var needsWatch = model.Events.Any(e => e.Kind == EventKind.Watchpoint);
+        var needsPmu = needsWatch || model.Events.Any(e => e.Kind == EventKind.Hardware); // the board's perf devices
         if (!needsCatalog && !needsElf && !needsPmu) return [];
         var catalog = needsCatalog
             ? CatalogStore.Load(connection, board, release, refresh, withFunctions: false)
@@ -359,7 +360,8 @@ public static class RunCommand
             var missing = MissingFileHint.Message(path, board.Name, connection.Run(MissingFileHint.Command(path)).Text);
             if (missing is not null) throw new ElfException(missing);
             return new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path);
-        }, needsPmu ? CatalogStore.PerfDevices(connection, board, release, refresh) : null);
+        }, needsPmu ? CatalogStore.PerfDevices(connection, board, release, refresh) : null,
+            needsWatch ? () => KernelSymbolStore.LoadData(connection, board, release) : null);
         var errors = linker.Link(model, board.Name);
         foreach (var w in linker.Warnings) ctx.Err.WriteLine($"ktap: warning: {TerminalText.Line(w)}");
         foreach (var e in errors) ctx.Err.WriteLine($"ktap: error: {TerminalText.Line(e)}");

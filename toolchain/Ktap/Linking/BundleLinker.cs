@@ -8,7 +8,8 @@ namespace Ktap.Tool.Linking;
 /// The host-side link step against one board: tracepoint names and globs and the
 /// `args.NAME` fields of their handlers are checked against the board's event catalog
 /// (<see cref="EventCheck"/>, shared with Ktap.Targets), hardware perf events against its
-/// PMU (<see cref="PmuCheck"/>), uprobe symbols and USDT markers are resolved to ELF file offsets (EVENTS value) from the board's files.
+/// PMU (<see cref="PmuCheck"/>), watchpoints against its breakpoints and data symbols
+/// (<see cref="WatchpointLink"/>), uprobe symbols and USDT markers are resolved to ELF file offsets (EVENTS value) from the board's files.
 /// </summary>
 public sealed class BundleLinker
 {
@@ -16,13 +17,17 @@ public sealed class BundleLinker
     private readonly Func<string, ElfSymbols> _readElf;
     private readonly Dictionary<string, ElfSymbols> _elfCache = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<string>? _perfDevices;
+    private readonly Func<Symbols.KernelSymbols>? _dataSymbols;
 
-    /// <param name="perfDevices">The board's perf devices (CatalogStore.PerfDevices); null when the script has no hardware events.</param>
-    public BundleLinker(EventCatalog catalog, Func<string, ElfSymbols> readElf, IReadOnlyList<string>? perfDevices = null)
+    /// <param name="perfDevices">The board's perf devices (CatalogStore.PerfDevices); null when the script has no hardware events or watchpoints.</param>
+    /// <param name="dataSymbols">Reads the board's kallsyms data symbols (KernelSymbolStore.LoadData); null when the script has no watchpoints.</param>
+    public BundleLinker(EventCatalog catalog, Func<string, ElfSymbols> readElf, IReadOnlyList<string>? perfDevices = null,
+        Func<Symbols.KernelSymbols>? dataSymbols = null)
     {
         _catalog = catalog;
         _readElf = readElf;
         _perfDevices = perfDevices;
+        _dataSymbols = dataSymbols;
     }
 
     /// <summary>The sdt events of the last <see cref="Link"/> whose marker has a semaphore, with
@@ -67,6 +72,9 @@ public sealed class BundleLinker
         }
         Semaphores = semaphores;
         if (_perfDevices is not null) errors.AddRange(PmuCheck.Check(model, _perfDevices, boardName));
+        if (model.Events.Any(e => e.Kind == EventKind.Watchpoint))
+            errors.AddRange(WatchpointLink.Link(model, _perfDevices ?? [],
+                _dataSymbols ?? (() => throw new Symbols.KallsymsException("no kallsyms reader was given")), boardName));
         var warnings = new List<string>();
         foreach (var p in EventCheck.Check(model, _catalog))
             (p.IsWarning ? warnings : errors).Add(Describe(p, boardName));
