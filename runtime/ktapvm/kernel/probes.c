@@ -90,6 +90,14 @@ static void kt_probe_name(const struct ktap_event *ev, struct ktap_evval *out)
 	out->kind = KTAP_EV_STRING;
 	out->str = name ? name : "";
 	out->len = strlen(out->str);
+	/* a watchpoint's target is its LEN:ACCESS: name what it watches, from the spec
+	 * "watchpoint:WHAT:LEN:ACCESS" (the loader took only such a target, not the spec) */
+	if (re->p->def.kind == KTAP_PROBE_WATCHPOINT && re->p->def.spec) {
+		const char *what = strchr(re->p->def.spec, ':');
+
+		out->str = what ? what + 1 : re->p->def.spec;
+		out->len = strcspn(out->str, ": ");
+	}
 }
 
 /* Like a kprobe_events line: "name: (symbol+0x0/0x..) a=0x.. b=\"..\"". */
@@ -210,6 +218,8 @@ static int kt_arm_one(struct kt_probe *p)
 	case KTAP_PROBE_SOFTWARE:
 	case KTAP_PROBE_HARDWARE:
 		return kt_counter_arm(p);
+	case KTAP_PROBE_WATCHPOINT:
+		return kt_watch_arm(p);
 	case KTAP_PROBE_FTRACE:
 		return kt_ftrace_arm(p);
 	case KTAP_PROBE_TRACEPOINT:
@@ -240,6 +250,7 @@ static void kt_disarm_one(struct kt_probe *p)
 	case KTAP_PROBE_PROFILE:
 	case KTAP_PROBE_SOFTWARE:
 	case KTAP_PROBE_HARDWARE:
+	case KTAP_PROBE_WATCHPOINT:
 	case KTAP_PROBE_TRACEPOINT:
 		kt_perf_disarm(p);
 		break;
