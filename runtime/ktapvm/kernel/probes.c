@@ -153,7 +153,11 @@ static void kt_fire_checked(struct kt_probe *p, const struct ktap_event *ev)
 
 	if (!READ_ONCE(s->running))
 		return;
-	if (unlikely(in_nmi())) {
+	/* A watchpoint hit is a debug exception, which x86 and arm64 enter as NMI-like
+	 * (in_nmi()), but it is synchronous: it happens at the watched access itself, never
+	 * at an arbitrary point of a VM lock's critical section; an access inside one (the
+	 * VM touching watched data under its lock) is caught by the lock check below. */
+	if (unlikely(in_nmi()) && p->def.kind != KTAP_PROBE_WATCHPOINT) {
 		atomic64_inc(&s->nmi_skips);
 		return;
 	}

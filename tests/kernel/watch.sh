@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Hardware watchpoints (issue 16.2) through `ktap run` on an emulated board:
+# - the board's kallsyms has vm_swappiness as kernel data (the variable the tests watch:
+#   each write of a number to /proc/sys/vm/swappiness stores it once, WRITE_ONCE in
+#   do_proc_dointvec_minmax_conv; each read of the file loads it once, and nothing else on
+#   an idle board with free memory reads it: reclaim would);
+# - `watchpoint:vm_swappiness:4:w` counts exactly the N writes of a workload, in the
+#   workload's task (execname, and pid == cpid()), with argname the symbol and a backtrace
+#   through the sysctl write path (vfs_write);
+# - reads: `rw` counts N writes + M reads exactly (x86 has no read-only watchpoint: `r` is
+#   refused at compile time there); `r` counts only the M reads where the CPU has it (arm64);
+# - a misspelt symbol is refused at link time with "did you mean";
+# - five watchpoints on a CPU with four debug registers: the kernel refuses the fifth
+#   (-ENOSPC), the message names the probe and the reason, nothing stays armed: four then
+#   count 4 x N;
+# - on a 32-bit arm board, whose kernel cannot step over a kernel watchpoint hit for a
+#   tracer, the link step refuses with its reason (asserted, not skipped).
+# Board: KTAP_WATCH_BOARD (qemu-x86_64; qemu-x86, qemu-arm64, qemu-arm-v7, ...), port
+# KTAP_WATCH_PORT (first free of 10040-10049); a running board is used and left running.
+# Last line: RESULT passed=N failed=M.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+board=${KTAP_WATCH_BOARD:-qemu-x86_64}
+tree=$(source "$root/boards/$board/board.sh" && echo "$board_tree")
+target=$(source "$root/boards/$board/board.sh" && echo "$board_target")
+export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
+work=$root/out/tests/kernel-watch-$board
+mkdir -p "$work"
+pass=0; fail=0
+source "$root/tests/lib/checks.sh" # ok, bad, check, finish
+on_board() { timeout 120 bash "$root/boards/qemu/ssh.sh" "$board" "$@"; }
+run() { # run SCRIPT_TEXT [CMD...]: stdout to $work/out, stderr to $work/err, status in $rc
+    local text=$1; shift
+    timeout 300 "$work/tool/ktap" run --board "$board" -e "$text" ${1:+--} "$@" > "$work/out" 2> "$work/err"
+    rc=$?
+    echo "(ktap run exit status $rc)" >> "$work/err" # shown with a failure's output
+}
+both() { cat "$work/out" "$work/err"; }
+value() { both | grep -o "$1=[0-9]*" | sed "s/^$1=//" | tail -n 1; }
+# the workload: W writes of the file, then R reads, in one shell (writes by the shell
+# itself, reads by cat, its children: both in the scope of `ktap run -- CMD`)
+workload() {
+    echo "i=0; while [ \$i -lt $1 ]; do echo 60 > /proc/sys/vm/swappiness; i=\$((i+1)); done;" \
+         "i=0; while [ \$i -lt $2 ]; do cat /proc/sys/vm/swappiness > /dev/null; i=\$((i+1)); done"
+}
+
+# ---- build, boot, deploy ----------------------------------------------------------------
+ko=${KTAP_KERNEL_KO:-}
+[ -n "$ko" ] || ko=$(bash "$root/scripts/build-module.sh" "$tree") || { bad "module builds against $tree"; finish; }
+source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
+ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
+rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
+if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
+    echo "# using the running board $board"
+else
+    port=${KTAP_WATCH_PORT:-}
+    if [ -z "$port" ]; then
+        for p in $(seq 10040 10049); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }; done
+    fi
+    bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
+    bash "$root/boards/qemu/start.sh" "$board" --port "${port:-10040}" >/dev/null || { bad "board boots"; finish; }
+    trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
+fi
+timeout 300 "$work/tool/ktap" deploy --board "$board" -m "$ko" > "$work/deploy" 2>&1 ||
+    { bad "ktap deploy" "$(cat "$work/deploy")"; finish; }
+dmesg_before=$(on_board 'dmesg | wc -l')
+
+# ---- a 32-bit arm kernel: refused at link time, with the reason ----------------------------
+if [ "$target" = arm-v7 ]; then
+    run 'trace watchpoint:vm_swappiness:4:w { print(1) }' sh -c "$(workload 3 0)"
+    grep -q "32-bit arm kernel cannot watch kernel data for a tracer: it steps over a watchpoint hit only for perf's own handler" "$work/err" &&
+        grep -q "does not link against $board; nothing was run" "$work/err" && [ "$rc" -ne 0 ] &&
+        ok "$board: a watchpoint is refused at link time with the arm kernel's reason" ||
+        bad "$board: a watchpoint is refused at link time with the arm kernel's reason" "$(both)"
+    finish
+fi
+
+# ---- the symbol, and exact write counts ---------------------------------------------------
+sym=$(on_board 'grep " vm_swappiness$" /proc/kallsyms')
+[[ "$sym" =~ ^[0-9a-f]+\ [dD]\ vm_swappiness$ ]] && ok "the board's kallsyms has vm_swappiness as data ($sym)" ||
+    bad "the board's kallsyms has vm_swappiness as data" "$sym"
+before=$(on_board 'cat /proc/sys/vm/swappiness')
+writes='t = {}; trace watchpoint:vm_swappiness:4:w { t[execname()] += 1; if (pid() == cpid()) { own += 1 } }
+trace_end { for (k, v in pairs(t)) { printf("%s=%d\n", k, v) }; printf("own=%d\n", own) }'
+for n in 25 7; do
+    run "$writes" sh -c "$(workload $n 0)"
+    [ "$(value sh)" = "$n" ] && [ "$(value own)" = "$n" ] && [ "$(both | grep -c '=[0-9]')" = 2 ] &&
+        ok "watchpoint:vm_swappiness:4:w counts the $n writes exactly, all in the workload's task" ||
+        bad "watchpoint:vm_swappiness:4:w counts $n writes, all in the workload's task (sh, pid == cpid())" "$(both)"
+done
+run 'trace watchpoint:vm_swappiness:4:w { printf("name=%s text=%d\n", argname, arg1 != 0); print_backtrace(); exit() }' \
+    sh -c "$(workload 1 0)"
+grep -q "^name=vm_swappiness text=1$" "$work/out" && ok "argname is the watched symbol, arg1 the accessing instruction" ||
+    bad "argname is the watched symbol, arg1 an address" "$(both)"
+grep -q "vfs_write" "$work/out" && grep -Eq "proc_sys_(call_handler|write)|proc_dointvec" "$work/out" &&
+    ok "the backtrace of a hit runs through the sysctl write (vfs_write, proc_sys_*)" ||
+    bad "the backtrace of a hit runs through the sysctl write (vfs_write, proc_sys_*)" "$(both)"
+
+# ---- reads ----------------------------------------------------------------------------------
+rw='trace watchpoint:vm_swappiness:4:rw { n += 1 }; trace_end { printf("hits=%d\n", n) }'
+run "$rw" sh -c "$(workload 6 9)"
+[ "$(value hits)" = 15 ] && ok "watchpoint:vm_swappiness:4:rw counts 6 writes + 9 reads = 15" ||
+    bad "watchpoint:vm_swappiness:4:rw counts 6 writes + 9 reads = 15" "$(both)"
+case "$target" in
+    x86|x86_64)
+        run 'trace watchpoint:vm_swappiness:4:r { }' true
+        grep -q "KTAP3032: $target cannot watch reads alone" "$work/err" && [ "$rc" -ne 0 ] &&
+            ok "watchpoint ...:r is refused at compile time on $target (debug registers have no read-only condition)" ||
+            bad "watchpoint ...:r is refused at compile time on $target" "$(both)" ;;
+    *)
+        run 'trace watchpoint:vm_swappiness:4:r { n += 1 }; trace_end { printf("hits=%d\n", n) }' sh -c "$(workload 6 9)"
+        [ "$(value hits)" = 9 ] && ok "watchpoint:vm_swappiness:4:r counts the 9 reads and none of the 6 writes" ||
+            bad "watchpoint:vm_swappiness:4:r counts 9 reads, not the 6 writes" "$(both)" ;;
+esac
+
+# ---- refusals -------------------------------------------------------------------------------
+run 'trace watchpoint:vm_swapiness:4:w { }' true
+grep -q "has no data symbol 'vm_swapiness' (did you mean 'vm_swappiness'?)" "$work/err" && [ "$rc" -ne 0 ] &&
+    ok "a misspelt symbol is refused at link time with 'did you mean'" ||
+    bad "a misspelt symbol is refused at link time with 'did you mean'" "$(both)"
+five='trace watchpoint:vm_swappiness:4:w, watchpoint:vm_swappiness:4:w, watchpoint:vm_swappiness:4:w, watchpoint:vm_swappiness:4:w, watchpoint:vm_swappiness:4:w { n += 1 }'
+run "$five" sh -c "$(workload 2 0)"
+grep -q "cannot arm probe watchpoint:vm_swappiness:4:w: the kernel refused a watchpoint on 0x$(echo "$sym" | cut -d' ' -f1 | sed 's/^0*//') (error -28: every debug register of a CPU is taken" "$work/err" &&
+    [ "$rc" -ne 0 ] && ok "a fifth watchpoint is refused with the kernel's reason (-ENOSPC: four debug registers)" ||
+    bad "a fifth watchpoint is refused with the kernel's reason (-ENOSPC)" "$(both)"
+four='trace watchpoint:vm_swappiness:4:w, watchpoint:vm_swappiness:4:w, watchpoint:vm_swappiness:4:w, watchpoint:vm_swappiness:4:w { n += 1 }; trace_end { printf("hits=%d\n", n) }'
+run "$four" sh -c "$(workload 5 0)"
+[ "$(value hits)" = 20 ] && ok "after the refusal nothing stayed armed: four watchpoints fit and count 4 x 5 writes" ||
+    bad "after the refusal four watchpoints fit and count 4 x 5 writes = 20" "$(both)"
+
+on_board "echo $before > /proc/sys/vm/swappiness"
+report=$(on_board "dmesg | tail -n +$((dmesg_before + 1)) | grep -E 'BUG|WARNING|Oops|watchpoint|hw_breakpoint'")
+[ -z "$report" ] && ok "the kernel logged no BUG, WARNING or breakpoint complaint" ||
+    bad "the kernel logged no BUG, WARNING or breakpoint complaint" "$report"
+finish
