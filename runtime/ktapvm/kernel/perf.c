@@ -86,8 +86,6 @@ static void kt_perf_batch_fn(struct work_struct *w)
 				b->failed = i;
 				return;
 			}
-			if (p->def.kind == KTAP_PROBE_WATCHPOINT)
-				kt_watch_created(p, e);
 			p->perf[b->cpu] = e;
 		}
 		cond_resched();

@@ -16,34 +16,38 @@
  * next one), argname the watched symbol.
  */
 #include <linux/perf_event.h>
-#include <linux/version.h>
 #include "kt.h"
 
 #ifdef CONFIG_HAVE_HW_BREAKPOINT
 #include <linux/hw_breakpoint.h>
 
 /*
- * arm64 steps over the access that hit a watchpoint (disable, single-step, re-enable) only
- * when the event uses perf's own overflow handler (uses_default_overflow_handler():
- * overflow_handler or orig_overflow_handler is perf_event_output_forward); with any other
- * handler the kernel expects the handler's owner (ptrace) to step, and a kernel access
- * would trap again for ever. BPF handlers are installed the same way as here: perf's own
- * handler kept in orig_overflow_handler, the new one in overflow_handler. Kernels from 6.10
- * dropped orig_overflow_handler; there arm64 watchpoints are refused (KT_WATCH_NO_STEP).
+ * arm steps over the access that hit a kernel watchpoint (disable, single-step, re-enable)
+ * in a way a tracer cannot rely on, so the module refuses both (the host refuses them at
+ * link time first: WatchpointLink):
+ * - 32-bit arm (arch/arm/kernel/hw_breakpoint.c) steps only for perf's own overflow
+ *   handler, which it refuses on kernel addresses (-EPERM); any other handler is expected
+ *   to step itself, so a hit would trap again for ever;
+ * - arm64 steps only for perf's own handler too (uses_default_overflow_handler). Keeping
+ *   perf's handler in orig_overflow_handler, as BPF attachment does, makes it step, but the
+ *   step runs with interrupts enabled: an interrupt taken before the stepped access lands
+ *   the step in the interrupt handler, which re-enables the watchpoint, and the access
+ *   traps again. Measured on the qemu-arm64 board (6.1, a loaded host): 27 hits for 25
+ *   writes, then a write that trapped for ever (an RCU stall, the board lost).
  */
 #if defined(CONFIG_ARM64)
-#if defined(CONFIG_BPF_SYSCALL) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
-#define KT_WATCH_ARM64_STEP 1
-#else
-#define KT_WATCH_NO_STEP "this arm64 kernel steps over a watchpoint hit only for perf's own handler"
-#endif
+#define KT_WATCH_NO_STEP "arm64 kernels step over a kernel watchpoint hit with interrupts enabled, so an interrupt makes the access trap again, for ever on a busy CPU"
 #elif defined(CONFIG_ARM)
-/* arch/arm/kernel/hw_breakpoint.c: perf's own handler is refused on kernel addresses
- * (-EPERM) and any other is left to step itself: a hit would trap again for ever. The host
- * refuses this board before sending anything (WatchpointLink); this is the module's guard. */
 #define KT_WATCH_NO_STEP "32-bit arm kernels step over a watchpoint hit only for perf's own handler, which they refuse on kernel addresses"
 #endif
 
+#ifdef KT_WATCH_NO_STEP
+int kt_watch_arm(struct kt_probe *p)
+{
+	kt_session_set_error(p->sess, -EOPNOTSUPP, "cannot arm probe %s: %s", p->def.spec, KT_WATCH_NO_STEP);
+	return -EOPNOTSUPP;
+}
+#else
 /* [probe] a watched access: the trapping task's registers, no fetch-args. */
 static void kt_watch_fn(struct perf_event *event, struct perf_sample_data *data,
 			struct pt_regs *regs)
@@ -56,10 +60,6 @@ int kt_watch_arm(struct kt_probe *p)
 	struct perf_event_attr attr;
 	u32 len, access;
 
-#ifdef KT_WATCH_NO_STEP
-	kt_session_set_error(p->sess, -EOPNOTSUPP, "cannot arm probe %s: %s", p->def.spec, KT_WATCH_NO_STEP);
-	return -EOPNOTSUPP;
-#endif
 	/* the loader checked target and address (core/watchpoint.c); not relied on here */
 	if (ktap_watch_decode(p->def.target, &len, &access) || !p->def.value ||
 	    p->def.value != (unsigned long)p->def.value) {
@@ -72,28 +72,9 @@ int kt_watch_arm(struct kt_probe *p)
 		      len == 4 ? HW_BREAKPOINT_LEN_4 : HW_BREAKPOINT_LEN_8;
 	attr.bp_type = ((access & KTAP_WATCH_READ) ? HW_BREAKPOINT_R : 0) |
 		       ((access & KTAP_WATCH_WRITE) ? HW_BREAKPOINT_W : 0);
-#ifdef KT_WATCH_ARM64_STEP
-	/* created with perf's own handler, swapped in kt_watch_created() */
-	return kt_perf_open(p, &attr, NULL);
-#else
 	return kt_perf_open(p, &attr, kt_watch_fn);
-#endif
 }
-
-/* [process] called by perf.c for each CPU's new counter, before the session runs. A hit
- * before the swap runs perf's handler, which writes nothing (the counter has no ring
- * buffer): the session does not run handlers yet anyway. */
-void kt_watch_created(struct kt_probe *p, struct perf_event *e)
-{
-#ifdef KT_WATCH_ARM64_STEP
-	perf_overflow_handler_t perf_own = READ_ONCE(e->overflow_handler);
-
-	e->overflow_handler_context = p;
-	WRITE_ONCE(e->orig_overflow_handler, perf_own);
-	smp_wmb(); /* the context and perf's handler before ours can be called */
-	WRITE_ONCE(e->overflow_handler, kt_watch_fn);
-#endif
-}
+#endif /* KT_WATCH_NO_STEP */
 
 #else /* !CONFIG_HAVE_HW_BREAKPOINT */
 
@@ -103,10 +84,6 @@ int kt_watch_arm(struct kt_probe *p)
 			     "cannot arm probe %s: this kernel has no hardware breakpoints (CONFIG_HAVE_HW_BREAKPOINT)",
 			     p->def.spec);
 	return -EOPNOTSUPP;
-}
-
-void kt_watch_created(struct kt_probe *p, struct perf_event *e)
-{
 }
 #endif
 

@@ -9,7 +9,7 @@ namespace Ktap.Tests.Linking;
 public sealed class WatchpointLinkTests
 {
     // /proc/kallsyms of a 6.1 x86_64 board (excerpt): a global, two statics of one name, text, a module's data.
-    private const string Kallsyms =
+    private static readonly string Kallsyms =
         "ffffffff81200000 T ksys_lseek\n" +
         "ffffffff82a3b4c0 D vm_swappiness\n" +
         "ffffffff82a3b4c8 d dirty_ratio_handler_data\n" +
@@ -17,7 +17,9 @@ public sealed class WatchpointLinkTests
         "ffffffff82c08020 b buf_state\n" +
         "ffffffff82c10003 d odd_byte\n" +
         "ffffffff82400000 R linux_banner\n" +
-        "ffffffffc0002000 d kt_state\t[ktapvm]\n";
+        "ffffffffc0002000 d kt_state\t[ktapvm]\n" +
+        // a kernel with CONFIG_KALLSYMS_ALL lists tens of thousands of data symbols
+        string.Concat(Enumerable.Range(0, WatchpointLink.FewDataSymbols).Select(i => $"{0xffffffff83000000UL + 8UL * (ulong)i:x16} d filler_{i}\n"));
 
     private static readonly string[] Devices = ["breakpoint", "kprobe", "software", "tracepoint", "uprobe"];
 
@@ -28,12 +30,12 @@ public sealed class WatchpointLinkTests
         return BundleReader.Read(r.Bundle);
     }
 
-    private static IReadOnlyList<string> Link(BundleModel model, IReadOnlyList<string>? devices = null, string kallsyms = Kallsyms)
+    private static IReadOnlyList<string> Link(BundleModel model, IReadOnlyList<string>? devices = null, string? kallsyms = null)
     {
         var reads = 0;
         var errors = new BundleLinker(new EventCatalog(new Dictionary<string, IReadOnlyList<EventField>>(), []),
             p => throw new InvalidOperationException(p), devices ?? Devices,
-            () => { reads++; return KernelSymbols.ParseData(kallsyms); }).Link(model, "board1");
+            () => { reads++; return KernelSymbols.ParseData(kallsyms ?? Kallsyms); }).Link(model, "board1");
         Assert.True(reads <= 1, "kallsyms read once per link");
         return errors;
     }
@@ -97,11 +99,13 @@ public sealed class WatchpointLinkTests
             Link(Compile("trace watchpoint:vm_swappiness:4:w { }"), none, kallsyms: "not read\n"));
     }
 
-    [Fact]
-    public void A_32_bit_arm_board_is_refused_with_the_reason()
+    [Theory]
+    [InlineData("arm-v7", "watchpoint:vm_swappiness:4:w: board1's 32-bit arm kernel cannot watch kernel data for a tracer: it steps over a watchpoint hit only for perf's own handler")]
+    [InlineData("arm64", "watchpoint:vm_swappiness:4:w: board1's arm64 kernel cannot watch kernel data for a tracer: it steps over a watchpoint hit with interrupts enabled")]
+    public void Arm_boards_are_refused_with_the_reason_before_kallsyms_is_read(string target, string message)
     {
-        var error = Assert.Single(Link(Compile("trace watchpoint:vm_swappiness:4:w { }", "arm-v7"), [.. Devices, "armv7_cortex_a15"]));
-        Assert.StartsWith("watchpoint:vm_swappiness:4:w: board1's 32-bit arm kernel cannot watch kernel data for a tracer: it steps over a watchpoint hit only for perf's own handler", error);
+        var error = Assert.Single(Link(Compile("trace watchpoint:vm_swappiness:4:w { }", target), [.. Devices, "armv8_pmuv3_0"], kallsyms: "not read\n"));
+        Assert.StartsWith(message, error);
     }
 
     [Fact]
@@ -109,6 +113,15 @@ public sealed class WatchpointLinkTests
     {
         var error = Assert.Single(Link(Compile("trace watchpoint:vm_swappiness:4:w { }"), kallsyms: "0000000000000000 D vm_swappiness\n"));
         Assert.Equal("watchpoint:vm_swappiness:4:w: cannot resolve vm_swappiness: /proc/kallsyms shows every address as 0 (kptr_restrict): ktap needs root on the board to name kernel addresses", error);
+    }
+
+    [Fact]
+    public void A_kernel_without_KALLSYMS_ALL_is_told_to_watch_the_address()
+    {
+        // a kernel without KALLSYMS_ALL (Debian's arm64): text symbols and a single data one
+        const string textOnly = "ffffc2fd7b0d1774 t get_swappiness\nffffc2fd7c000000 D one_data_symbol\n";
+        Assert.Equal(["watchpoint:vm_swappiness:4:w: board1's kallsyms lists 1 data symbol, not 'vm_swappiness': its kernel was built without CONFIG_KALLSYMS_ALL (Debian's arm64 kernel is); watch the address instead, watchpoint:0xADDRESS:4:w, from the kernel's System.map moved by its KASLR offset (_text in kallsyms minus _text in System.map)"],
+            Link(Compile("trace watchpoint:vm_swappiness:4:w { }"), kallsyms: textOnly));
     }
 
     [Fact]
