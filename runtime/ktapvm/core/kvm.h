@@ -241,6 +241,8 @@ int kvm_snprintf(char *buf, int max, const char *fmt, ...)
 int kvm_load(struct ktap_session *s, const u8 *bytes, u32 len, char *msg);
 /* A software:/hardware: probe's name and PERIOD against ktap_perf_events.def (perf_events.c). */
 int kvm_perf_event_check(const struct ktap_probe *pr, u32 i, char *msg);
+/* A watchpoint: probe's LEN:ACCESS, address and fetch-args (watchpoint.c). */
+int kvm_watchpoint_check(const struct ktap_probe *pr, u32 i, char *msg);
 int kvm_verify(struct ktap_session *s, char *msg);
 /* Test builds only (user space, -DKTAP_TESTING; the module never defines it): nonzero
  * skips the verifier's control-flow pass, so tests can show the interpreter's run-time

@@ -317,7 +317,7 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 		filter = rd32(r, o + 16);
 		pr->value = rd64(r, o + 20);
 		first = rd32(r, o + 28);
-		if (pr->kind < KTAP_PROBE_TRACEPOINT || pr->kind > KTAP_PROBE_HARDWARE)
+		if (pr->kind < KTAP_PROBE_TRACEPOINT || pr->kind > KTAP_PROBE_WATCHPOINT)
 			FAIL("event %u: unknown kind %u", i, pr->kind);
 		if (pr->handler >= b->nfunc)
 			FAIL("event %u: handler %u out of range (%u functions)", i, pr->handler, b->nfunc);
@@ -341,6 +341,12 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 			FAIL("event %u: %s interval is zero", i, pr->spec);
 		if (pr->kind == KTAP_PROBE_SOFTWARE || pr->kind == KTAP_PROBE_HARDWARE) {
 			int err = kvm_perf_event_check(pr, i, msg);
+
+			if (err)
+				return err;
+		}
+		if (pr->kind == KTAP_PROBE_WATCHPOINT) {
+			int err = kvm_watchpoint_check(pr, i, msg);
 
 			if (err)
 				return err;

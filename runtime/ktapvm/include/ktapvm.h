@@ -98,10 +98,18 @@ enum ktap_probe_kind {
 	KTAP_PROBE_UPROBE = 4, KTAP_PROBE_URETPROBE = 5, KTAP_PROBE_SDT = 6,
 	KTAP_PROBE_FTRACE = 7, KTAP_PROBE_TICK = 8, KTAP_PROBE_PROFILE = 9,
 	KTAP_PROBE_TRACE_END = 10, KTAP_PROBE_SOFTWARE = 11, KTAP_PROBE_HARDWARE = 12,
+	KTAP_PROBE_WATCHPOINT = 13,
 };
 /* software:/hardware: probes: target is a name of ktap_perf_events.def, value the
  * PERIOD, from the event's min_period to this (about 17 minutes of cpu-clock). */
 #define KTAP_PERF_PERIOD_MAX 1000000000000ULL
+/* watchpoint: probes: target is "LEN:ACCESS" as the script wrote them ("4:w", "8:rw"), value
+ * the watched kernel address (resolved by the host; never 0, a multiple of LEN). The
+ * loader accepts only those (core/watchpoint.c); this decodes a loaded probe's target into
+ * LEN (1, 2, 4, 8) and the access bits below, or returns -KTAP_EINVAL. */
+#define KTAP_WATCH_READ  1
+#define KTAP_WATCH_WRITE 2
+int ktap_watch_decode(const char *target, u32 *len, u32 *access);
 struct ktap_fetcharg {
 	const char *name;
 	u8 source; /* 1 register, 2 $stack, 3 $stackN, 4 $retval, 5 +OFF(%REG) */
@@ -114,7 +122,7 @@ struct ktap_probe {
 	const char *spec;   /* EVENTDEF text, for messages */
 	const char *target; /* NULL when none */
 	const char *filter; /* NULL when none */
-	u64 value;          /* offset, interval in ns, or perf PERIOD */
+	u64 value;          /* offset, interval in ns, perf PERIOD, or watched address */
 	u32 handler;        /* function index */
 	u32 fetcharg_count;
 	const struct ktap_fetcharg *fetchargs;

@@ -174,6 +174,8 @@ void kt_tick_disarm(struct kt_probe *p);
 int kt_perf_arm_profile(struct kt_probe *p);
 int kt_counter_arm(struct kt_probe *p);          /* software:/hardware: (counter.c) */
 const char *kt_counter_reason(int err);
+int kt_watch_arm(struct kt_probe *p);            /* watchpoint: (watch.c) */
+const char *kt_watch_reason(int err);
 void kt_perf_disarm(struct kt_probe *p);
 int kt_perf_open(struct kt_probe *p, struct perf_event_attr *attr,
 		 perf_overflow_handler_t handler);

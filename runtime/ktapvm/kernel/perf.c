@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * perf.c - per-CPU perf kernel counters: tracepoint events (by the id tracefs gives them,
- * see tracepoint.c), profile-N (cpu-clock sampling) and software:/hardware: counters
- * (counter.c). One counter per online CPU;
+ * see tracepoint.c), profile-N (cpu-clock sampling), software:/hardware: counters
+ * (counter.c) and watchpoints (watch.c). One counter per online CPU;
  * overflow handlers run in hardirq or tracepoint context and never sleep (NMI: see
  * kt_fire).
  *
@@ -159,6 +159,10 @@ int kt_perf_arm_all(struct kt_session *s)
 					     p->def.spec,
 					     p->def.kind == KTAP_PROBE_HARDWARE ? "hardware" : "software",
 					     p->def.target, ret, kt_counter_reason(ret));
+		else if (p->def.kind == KTAP_PROBE_WATCHPOINT)
+			kt_session_set_error(s, ret, "cannot arm probe %s: the kernel refused a watchpoint on 0x%llx (error %d: %s)",
+					     p->def.spec, (unsigned long long)p->def.value, ret,
+					     kt_watch_reason(ret));
 		else
 			kt_session_set_error(s, ret, "cannot arm probe %s: event %s (error %d)",
 					     p->def.spec, p->event_name ? p->event_name : "?", ret);

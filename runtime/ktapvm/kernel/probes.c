@@ -124,6 +124,14 @@ static void kt_probe_name(const struct ktap_event *ev, struct ktap_evval *out)
 	}
 	out->str = name ? name : "";
 	out->len = strlen(out->str);
+	/* a watchpoint's target is its LEN:ACCESS: name what it watches, from the spec
+	 * "watchpoint:WHAT:LEN:ACCESS" (the loader took only such a target, not the spec) */
+	if (re->p->def.kind == KTAP_PROBE_WATCHPOINT && re->p->def.spec) {
+		const char *what = strchr(re->p->def.spec, ':');
+
+		out->str = what ? what + 1 : re->p->def.spec;
+		out->len = strcspn(out->str, ": ");
+	}
 }
 
 /* Like a kprobe_events line: "name: (symbol+0x0/0x..) a=0x.. b=\"..\"". */
@@ -179,7 +187,11 @@ static void kt_fire_checked(struct kt_probe *p, const struct ktap_event *ev)
 
 	if (!READ_ONCE(s->running))
 		return;
-	if (unlikely(in_nmi())) {
+	/* A watchpoint hit is a debug exception, which x86 and arm64 enter as NMI-like
+	 * (in_nmi()), but it is synchronous: it happens at the watched access itself, never
+	 * at an arbitrary point of a VM lock's critical section; an access inside one (the
+	 * VM touching watched data under its lock) is caught by the lock check below. */
+	if (unlikely(in_nmi()) && p->def.kind != KTAP_PROBE_WATCHPOINT) {
 		atomic64_inc(&s->nmi_skips);
 		return;
 	}
@@ -244,6 +256,8 @@ static int kt_arm_one(struct kt_probe *p)
 	case KTAP_PROBE_SOFTWARE:
 	case KTAP_PROBE_HARDWARE:
 		return kt_counter_arm(p);
+	case KTAP_PROBE_WATCHPOINT:
+		return kt_watch_arm(p);
 	case KTAP_PROBE_FTRACE:
 		return kt_ftrace_arm(p);
 	case KTAP_PROBE_TRACEPOINT:
@@ -274,6 +288,7 @@ static void kt_disarm_one(struct kt_probe *p)
 	case KTAP_PROBE_PROFILE:
 	case KTAP_PROBE_SOFTWARE:
 	case KTAP_PROBE_HARDWARE:
+	case KTAP_PROBE_WATCHPOINT:
 	case KTAP_PROBE_TRACEPOINT:
 		kt_perf_disarm(p);
 		break;

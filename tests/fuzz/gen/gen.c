@@ -1081,8 +1081,16 @@ void gen_bundle(const uint8_t *data, size_t size, struct kb *b, struct gen_budge
 			continue;
 		ne = 1 + pick(g, 2);
 		for (j = 0; j < ne; j++) {
-			switch (pick(g, 5)) {
+			switch (pick(g, 6)) {
 			case 0: kb_event(b, 8, g->fns[i].idx, "tick-1ms", 0, 1000000); break;
+			case 5: { /* watchpoint: every LEN:ACCESS the loader takes, an address aligned
+				   * for all of them and within a 32-bit word (ktapvm.h) */
+				static const char *const attrs[] = { "1:r", "1:w", "1:rw", "2:r", "2:w", "2:rw",
+								     "4:r", "4:w", "4:rw", "8:r", "8:w", "8:rw" };
+				kb_event(b, 13, g->fns[i].idx, "watchpoint:vm_swappiness:4:w",
+					 attrs[pick(g, 12)], 0xc1000000u + 8u * pick(g, 256));
+				break;
+			}
 			case 1: kb_event(b, 10, g->fns[i].idx, "trace_end", 0, 0); break;
 			case 2: kb_event(b, 9, g->fns[i].idx, "profile-1ms", 0, 1000000); break;
 			case 3: kb_event(b, 2, g->fns[i].idx, "kprobe:do_sys_open", "do_sys_open", 0); break;

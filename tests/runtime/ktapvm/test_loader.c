@@ -60,7 +60,7 @@ static void m_str_nul(uint8_t *p, size_t *len) { size_t d = sec_data(p, 1); (voi
 static void m_str_len(uint8_t *p, size_t *len) { size_t d = sec_data(p, 1); (void)len; set32(p + d, 70000); }
 static void m_const_kind(uint8_t *p, size_t *len) { (void)len; p[sec_data(p, 2)] = 9; }
 static void m_const_str(uint8_t *p, size_t *len) { size_t d = sec_data(p, 2) + 16; (void)len; set32(p + d + 8, 999); }
-static void m_event_kind(uint8_t *p, size_t *len) { (void)len; p[sec_data(p, 6)] = 13; } /* one past hardware */
+static void m_event_kind(uint8_t *p, size_t *len) { (void)len; p[sec_data(p, 6)] = 14; } /* one past watchpoint */
 static void m_event_handler(uint8_t *p, size_t *len) { (void)len; set32(p + sec_data(p, 6) + 4, 9); }
 static void m_format_kind(uint8_t *p, size_t *len) { (void)len; p[sec_data(p, 8)] = 3; }
 static void m_fn_reserved(uint8_t *p, size_t *len) { (void)len; p[sec_data(p, 3) + 28] = 1; }
@@ -99,7 +99,7 @@ static const struct loader_case cases[] = {
 	{ "string length", m_str_len, SEAL, "section STRINGS: string 0 is 70000 bytes (limit 65535)" },
 	{ "constant kind", m_const_kind, SEAL, "constant 0: unknown kind 9" },
 	{ "constant string", m_const_str, SEAL, NULL },
-	{ "event kind", m_event_kind, SEAL, "event 0: unknown kind 13" },
+	{ "event kind", m_event_kind, SEAL, "event 0: unknown kind 14" },
 	{ "event handler", m_event_handler, SEAL, "event 0: handler 9 out of range (2 functions)" },
 	{ "format kind", m_format_kind, SEAL, "format 0: unknown kind 3" },
 	{ "function reserved", m_fn_reserved, SEAL, "function 0: reserved field not zero" },

@@ -3,11 +3,13 @@
 
 void test_verifier_table(void); /* verifier_table.c */
 void test_perf_events(void);    /* test_perf_events.c */
+void test_watchpoint(void);     /* test_watchpoint.c */
 
 int main(void)
 {
 	test_loader();
 	test_perf_events();
+	test_watchpoint();
 	test_verifier();
 	test_verifier_table();
 	test_interp();

@@ -34,7 +34,7 @@ static const struct perf_case perf_cases[] = {
 	{ 11, "page-faults-and-a-name-longer-than-thirty-two-bytes", 1,
 	  "event 0: unknown software event 'page-faults-and-a-name-longer-th'" },
 	{ 11, NULL, 1, "event 0: software event without a name" },
-	{ 13, "page-faults", 1, "event 0: unknown kind 13" },
+	{ 14, "page-faults", 1, "event 0: unknown kind 14" },
 };
 
 void test_perf_events(void)

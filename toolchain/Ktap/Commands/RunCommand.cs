@@ -225,7 +225,11 @@ public static class RunCommand
         // kallsyms is read at most once per run: for symbol literals when linking, for names when decoding.
         KernelSymbols? kallsyms = null;
         KernelSymbols Kallsyms() => kallsyms ??= KernelSymbolStore.Load(connection, board, facts.Release);
-        var semaphores = Link(ctx, connection, board, facts.Release, model, request.Refresh, Kallsyms);
+        // The event catalog likewise: the link step checks tracepoints against it, and argevent's
+        // lines are printed from its fields and print fmts.
+        EventCatalog? catalog = null;
+        EventCatalog Catalog() => catalog ??= CatalogStore.Load(connection, board, facts.Release, request.Refresh, withFunctions: false);
+        var semaphores = Link(ctx, connection, board, facts.Release, model, request.Refresh, Catalog, Kallsyms);
         if (!facts.HasDevice)
             throw new KtapException(ExitCodes.ModuleMissing, $"the ktapvm module is not loaded on {board.Name} (/dev/ktap is missing): ktap deploy --board {board.Name}");
         var bundle = BundleWriter.Write(model);
@@ -238,7 +242,7 @@ public static class RunCommand
             urecords.UserNames = UserNames(ctx, connection, model, request.Workload);
         if (output is RecordOutput erecords && Ktap.Output.Events.EventNaming.BundleNeedsLines(model))
             erecords.EventLines = new Ktap.Output.Events.EventLines(
-                CatalogStore.Load(connection, board, facts.Release, request.Refresh, withFunctions: false).Events,
+                Catalog().Events,
                 CatalogStore.PrintFmts(connection, board, facts.Release, request.Refresh), target.WordSize * 8);
         if (stackFiles.Wanted) stackFiles.Attach(output);
         if (ctx.Env("KTAP_TIMING") == "1") output = new FirstOutputTimer(output, () => stage("first records"));
@@ -348,14 +352,15 @@ public static class RunCommand
 
     /// <returns>The USDT semaphores to give the module (BundleLinker.Semaphores).</returns>
     private static IReadOnlyList<(int Event, ulong Offset)> Link(CommandContext ctx, BoardConnection connection, BoardProfile board, string release, BundleModel model, bool refresh,
-        Func<KernelSymbols> kallsyms)
+        Func<EventCatalog> loadCatalog, Func<KernelSymbols> kallsyms)
     {
         var needsCatalog = model.Events.Any(e => e.Kind == EventKind.Tracepoint);
         var needsElf = model.Events.Any(e => e.Kind is EventKind.Uprobe or EventKind.Uretprobe or EventKind.Sdt && e.Value == 0);
-        var needsPmu = model.Events.Any(e => e.Kind == EventKind.Hardware);
+        var needsWatch = model.Events.Any(e => e.Kind == EventKind.Watchpoint);
+        var needsPmu = needsWatch || model.Events.Any(e => e.Kind == EventKind.Hardware); // the board's perf devices
         if (!needsCatalog && !needsElf && !needsPmu && model.KernelSymbols.Count == 0) return [];
         var catalog = needsCatalog
-            ? CatalogStore.Load(connection, board, release, refresh, withFunctions: false)
+            ? loadCatalog()
             : new EventCatalog(new Dictionary<string, IReadOnlyList<EventField>>(), []);
         var linker = new BundleLinker(catalog, path =>
         {
@@ -363,7 +368,8 @@ public static class RunCommand
             var missing = MissingFileHint.Message(path, board.Name, connection.Run(MissingFileHint.Command(path)).Text);
             if (missing is not null) throw new ElfException(missing);
             return new ElfSymbols(connection.Download(path, HostLimits.ElfBytes), path);
-        }, needsPmu ? CatalogStore.PerfDevices(connection, board, release, refresh) : null, kallsyms);
+        }, needsPmu ? CatalogStore.PerfDevices(connection, board, release, refresh) : null, kallsyms,
+            needsWatch ? () => KernelSymbolStore.LoadData(connection, board, release) : null);
         var errors = linker.Link(model, board.Name);
         foreach (var w in linker.Warnings) ctx.Err.WriteLine($"ktap: warning: {TerminalText.Line(w)}");
         foreach (var e in errors) ctx.Err.WriteLine($"ktap: error: {TerminalText.Line(e)}");

@@ -9,7 +9,8 @@ namespace Ktap.Tool.Linking;
 /// The host-side link step against one board: tracepoint names and globs and the
 /// `args.NAME` fields of their handlers are checked against the board's event catalog
 /// (<see cref="EventCheck"/>, shared with Ktap.Targets), hardware perf events against its
-/// PMU (<see cref="PmuCheck"/>), uprobe symbols (globs: <see cref="UprobeGlob"/>) and USDT markers are resolved to ELF file offsets (EVENTS value) from the board's files,
+/// PMU (<see cref="PmuCheck"/>), watchpoints against its breakpoints and data symbols
+/// (<see cref="WatchpointLink"/>), uprobe symbols (globs: <see cref="UprobeGlob"/>) and USDT markers are resolved to ELF file offsets (EVENTS value) from the board's files,
 /// kernel symbol literals to addresses from its kallsyms (<see cref="KernelSymbolLinker"/>).
 /// </summary>
 public sealed class BundleLinker
@@ -19,16 +20,19 @@ public sealed class BundleLinker
     private readonly Dictionary<string, ElfSymbols> _elfCache = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<string>? _perfDevices;
     private readonly Func<KernelSymbols>? _kallsyms;
+    private readonly Func<KernelSymbols>? _dataSymbols;
 
-    /// <param name="perfDevices">The board's perf devices (CatalogStore.PerfDevices); null when the script has no hardware events.</param>
+    /// <param name="perfDevices">The board's perf devices (CatalogStore.PerfDevices); null when the script has no hardware events or watchpoints.</param>
     /// <param name="kallsyms">The board's kernel symbols, asked for only when the bundle has symbol literals.</param>
+    /// <param name="dataSymbols">Reads the board's kallsyms data symbols (KernelSymbolStore.LoadData); null when the script has no watchpoints.</param>
     public BundleLinker(EventCatalog catalog, Func<string, ElfSymbols> readElf, IReadOnlyList<string>? perfDevices = null,
-        Func<KernelSymbols>? kallsyms = null)
+        Func<KernelSymbols>? kallsyms = null, Func<KernelSymbols>? dataSymbols = null)
     {
         _catalog = catalog;
         _readElf = readElf;
         _perfDevices = perfDevices;
         _kallsyms = kallsyms;
+        _dataSymbols = dataSymbols;
     }
 
     /// <summary>The sdt events of the last <see cref="Link"/> whose marker has a semaphore, with
@@ -75,6 +79,9 @@ public sealed class BundleLinker
         Semaphores = semaphores;
         if (model.KernelSymbols.Count > 0) errors.AddRange(LinkKernelSymbols(model, boardName));
         if (_perfDevices is not null) errors.AddRange(PmuCheck.Check(model, _perfDevices, boardName));
+        if (model.Events.Any(e => e.Kind == EventKind.Watchpoint))
+            errors.AddRange(WatchpointLink.Link(model, _perfDevices ?? [],
+                _dataSymbols ?? (() => throw new KallsymsException("no kallsyms reader was given")), boardName));
         var warnings = new List<string>();
         foreach (var p in EventCheck.Check(model, _catalog))
             (p.IsWarning ? warnings : errors).Add(Describe(p, boardName));

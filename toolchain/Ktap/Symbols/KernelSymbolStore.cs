@@ -21,26 +21,38 @@ public static class KernelSymbolStore
         "uname -r; od -An -tx1 /sys/kernel/notes 2>/dev/null | head -c 8192; " +
         "grep -m1 ' _text$' /proc/kallsyms; cat /proc/modules 2>/dev/null | head -c 65536";
 
-    public static KernelSymbols Load(BoardConnection connection, BoardProfile board, string release)
+    public static KernelSymbols Load(BoardConnection connection, BoardProfile board, string release) =>
+        Load(connection, board, release, data: false);
+
+    /// <summary>The data symbols (watchpoints resolve theirs here), cached beside the text ones
+    /// under the same key; needs a kernel built with CONFIG_KALLSYMS_ALL.</summary>
+    public static KernelSymbols LoadData(BoardConnection connection, BoardProfile board, string release) =>
+        Load(connection, board, release, data: true);
+
+    private static KernelSymbols Load(BoardConnection connection, BoardProfile board, string release, bool data)
     {
         var key = connection.Run(KeyCommand);
         if (key.ExitStatus != 0 || key.Text.Length == 0)
             throw new KallsymsException($"cannot read the kernel's identity on {board.Name}: {TerminalText.Quote(key.Error.Trim())}");
         var dir = Path.Combine(board.StateDirectory, "kallsyms", KernelRelease.Check(release, board.Name));
-        var file = Path.Combine(dir, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key.Text)))[..32].ToLowerInvariant() + ".txt");
+        var file = Path.Combine(dir, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key.Text)))[..32].ToLowerInvariant() + (data ? ".data.txt" : ".txt"));
+        var parse = data ? (Func<string, KernelSymbols>)KernelSymbols.ParseData : KernelSymbols.Parse;
         if (File.Exists(file))
         {
             if (new FileInfo(file).Length > HostLimits.KallsymsBytes)
                 throw new KallsymsException($"{file} is over the limit of {HostLimits.KallsymsBytes} bytes (delete it)");
-            return KernelSymbols.Parse(File.ReadAllText(file));
+            return parse(File.ReadAllText(file));
         }
-        // Only text symbols are kept: ~half of kallsyms, and what a stack can name.
-        var r = connection.Run("grep '^[0-9a-f]* [tTwW] ' /proc/kallsyms", TimeSpan.FromMinutes(2), HostLimits.KallsymsBytes);
+        // Only text symbols are kept: ~half of kallsyms, and what a stack can name; or the data.
+        var r = connection.Run(data ? "grep '^[0-9a-f]* [dDbBrR] ' /proc/kallsyms" : "grep '^[0-9a-f]* [tTwW] ' /proc/kallsyms",
+            TimeSpan.FromMinutes(2), HostLimits.KallsymsBytes);
         if (r.ExitStatus != 0)
             throw new KallsymsException($"cannot read /proc/kallsyms on {board.Name}: {TerminalText.Quote(r.Error.Trim())}");
-        var table = KernelSymbols.Parse(r.Text); // checked before it is cached
+        var table = parse(r.Text); // checked before it is cached
         Directory.CreateDirectory(dir);
-        foreach (var old in Directory.GetFiles(dir, "*.txt")) File.Delete(old); // one boot's table per release
+        // one boot's table (of each kind) per release
+        foreach (var old in Directory.GetFiles(dir, data ? "*.data.txt" : "*.txt").Where(f => data || !f.EndsWith(".data.txt", StringComparison.Ordinal)))
+            File.Delete(old);
         var tmp = file + ".tmp";
         File.WriteAllText(tmp, r.Text);
         File.Move(tmp, file, true);

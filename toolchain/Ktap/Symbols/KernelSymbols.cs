@@ -7,7 +7,8 @@ namespace Ktap.Tool.Symbols;
 public sealed class KallsymsException(string message) : Exception(message);
 
 /// <summary>
-/// The board's kernel text symbols from /proc/kallsyms ("ADDR TYPE NAME [module]" lines),
+/// The board's kernel text symbols from /proc/kallsyms ("ADDR TYPE NAME [module]" lines), or
+/// its data symbols for watchpoints (<see cref="ParseData"/>, looked up by <see cref="Addresses"/>),
 /// sorted by address: a frame is named after the nearest text symbol at or below it, as
 /// "name+0xoff" ("name+0xoff [module]" for a module's). The text comes from the board and is
 /// untrusted: its size, line count and name lengths are checked before anything is kept; a
@@ -58,7 +59,12 @@ public sealed class KernelSymbols : IAddressNames
         return _byName = map;
     }
 
-    public static KernelSymbols Parse(string text)
+    public static KernelSymbols Parse(string text) => Parse(text, data: false);
+
+    /// <summary>Data symbols (types d D b B r R: initialised, zeroed and read-only data), for watchpoints.</summary>
+    public static KernelSymbols ParseData(string text) => Parse(text, data: true);
+
+    private static KernelSymbols Parse(string text, bool data)
     {
         if (text.Length > HostLimits.KallsymsBytes)
             throw new KallsymsException($"/proc/kallsyms is over the limit of {HostLimits.KallsymsBytes} bytes");
@@ -69,7 +75,7 @@ public sealed class KernelSymbols : IAddressNames
             if (raw.IsEmpty) continue;
             if (++lines > HostLimits.KallsymsSymbols)
                 throw new KallsymsException($"/proc/kallsyms has over {HostLimits.KallsymsSymbols} symbols");
-            if (!TryLine(raw, out var address, out var name)) continue;
+            if (!TryLine(raw, data, out var address, out var name)) continue;
             if (address == 0) { zero++; continue; }
             list.Add((address, name));
         }
@@ -77,19 +83,20 @@ public sealed class KernelSymbols : IAddressNames
         if (list.Count == 0)
             throw new KallsymsException(zero > 0
                 ? "/proc/kallsyms shows every address as 0 (kptr_restrict): ktap needs root on the board to name kernel addresses"
-                : "/proc/kallsyms has no text symbols");
+                : $"/proc/kallsyms has no {(data ? "data" : "text")} symbols");
         list.Sort((a, b) => a.Address.CompareTo(b.Address));
         return new KernelSymbols(list.Select(s => s.Address).ToArray(), list.Select(s => s.Name).ToArray());
     }
 
-    private static bool TryLine(ReadOnlySpan<char> line, out ulong address, out string name)
+    private static bool TryLine(ReadOnlySpan<char> line, bool data, out ulong address, out string name)
     {
         address = 0; name = "";
         int sp1 = line.IndexOf(' ');
         if (sp1 <= 0 || sp1 > 16 || line.Length < sp1 + 4 || line[sp1 + 2] != ' ') return false;
         if (!ulong.TryParse(line[..sp1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out address)) return false;
         char type = line[sp1 + 1];
-        if (type is not ('t' or 'T' or 'w' or 'W')) return false; // text (and weak) symbols only
+        if (data ? type is not ('d' or 'D' or 'b' or 'B' or 'r' or 'R')
+                 : type is not ('t' or 'T' or 'w' or 'W')) return false; // text (and weak) symbols only, or data
         var rest = line[(sp1 + 3)..];
         string? module = null;
         int tab = rest.IndexOf('\t');

@@ -60,7 +60,7 @@ public sealed record BoundEvent(
     /// <summary>Field names known at compile time (probes: their fetch-args), or null when unknown (tracepoints).</summary>
     public IReadOnlyList<string>? KnownFields =>
         Kind is EventKind.Kprobe or EventKind.Kretprobe or EventKind.Uprobe or EventKind.Uretprobe
-            or EventKind.Software or EventKind.Hardware // perf counters have no fields
+            or EventKind.Software or EventKind.Hardware or EventKind.Watchpoint // perf counters and watchpoints have no fields
             ? FetchArgs.Select(f => f.Name).ToList() : null;
 }
 

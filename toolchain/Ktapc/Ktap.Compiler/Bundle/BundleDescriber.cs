@@ -50,7 +50,8 @@ public static class BundleDescriber
             o.WriteLine($"  {i,3}  {e.Kind,-14} handler f{e.Handler}  {e.Spec}");
             if (e.Target is not null) o.WriteLine($"         target {e.Target}");
             if (e.Filter is not null) o.WriteLine($"         filter {e.Filter}");
-            if (e.Value != 0) o.WriteLine($"         value {e.Value}{(e.Kind is EventKind.Tick or EventKind.Profile ? " ns" : e.Kind is EventKind.Software or EventKind.Hardware ? " (period)" : "")}");
+            if (e.Value != 0 && e.Kind == EventKind.Watchpoint) o.WriteLine($"         value 0x{e.Value:x} (address)");
+            else if (e.Value != 0) o.WriteLine($"         value {e.Value}{(e.Kind is EventKind.Tick or EventKind.Profile ? " ns" : e.Kind is EventKind.Software or EventKind.Hardware ? " (period)" : "")}");
             foreach (var a in e.FetchArgs)
             {
                 var reg = a.Source is FetchSource.Register or FetchSource.Memory

@@ -28,6 +28,14 @@ public static class BundleErrors
     public static string PerfPeriod(int i, string what, string name, ulong period, ulong min, ulong max) =>
         $"event {i}: {what}:{name} period {period} outside {min}..{max}";
     public static string PerfFetchArgs(int i, string what) => $"event {i}: {what} events take no fetch-args";
+    // The C loader's words (core/watchpoint.c). An address of 0 is an unlinked symbol here:
+    // the host reads bundles before `ktap run` resolves it; the C loader refuses 0.
+    public static string WatchNoAttr(int i) => $"event {i}: watchpoint without LEN:ACCESS";
+    public static string WatchAttr(int i, string text) =>
+        $"event {i}: bad watchpoint LEN:ACCESS '{(text.Length > 16 ? text[..16] : text)}' (LEN 1, 2, 4 or 8; ACCESS r, w or rw)";
+    public static string WatchFetchArgs(int i) => $"event {i}: watchpoints take no fetch-args";
+    public static string WatchWide(int i, ulong address) => $"event {i}: watchpoint address 0x{address:x} wider than this VM's word";
+    public static string WatchAlign(int i, ulong address, int length) => $"event {i}: watchpoint address 0x{address:x} not a multiple of its length {length}";
     public static string Checksum(uint stored, uint computed) => $"checksum mismatch (stored 0x{stored:X8}, computed 0x{computed:X8})";
     public static string TooManyGlobals(long v) => $"too many globals ({v}, at most {BundleLayout.MaxGlobals})";
     public const string ReservedHeader = "reserved header bytes not zero";

@@ -41,6 +41,8 @@ public enum EventKind : ushort
     FtraceFunction = 7, Tick = 8, Profile = 9, TraceEnd = 10,
     /// <summary>perf counters of ktap_perf_events.def: Target is the name, Value the PERIOD.</summary>
     Software = 11, Hardware = 12,
+    /// <summary>A hardware watchpoint: Target is "LEN:ACCESS" ("4:w"), Value the address (0 until linked for a symbol).</summary>
+    Watchpoint = 13,
 }
 
 public enum FetchSource : byte { Register = 1, StackPointer = 2, StackSlot = 3, ReturnValue = 4, Memory = 5 }

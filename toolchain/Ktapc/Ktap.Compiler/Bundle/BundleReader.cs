@@ -335,7 +335,7 @@ public static class BundleReader
                 var at = (int)s.Offset + i * L.EventSize;
                 var what = $"EVENTS item {i}";
                 int kind = r.U16(at), count = r.U16(at + 2);
-                if (kind < (int)EventKind.Tracepoint || kind > (int)EventKind.Hardware) Fail(E.BadValue($"{what} kind", kind));
+                if (kind < (int)EventKind.Tracepoint || kind > (int)EventKind.Watchpoint) Fail(E.BadValue($"{what} kind", kind));
                 var handler = r.U32(at + 4);
                 if (handler >= _m.Functions.Count) Fail(E.FunctionIndex($"{what} handler", handler, _m.Functions.Count));
                 var spec = Text($"{what} spec", r.U32(at + 8));
@@ -347,6 +347,7 @@ public static class BundleReader
                 var args = count == 0 ? new List<FetchArgModel>() : fetchArgs.GetRange((int)first, count);
                 var value = r.U64(at + 20);
                 if (kind is (int)EventKind.Software or (int)EventKind.Hardware) CheckPerfEvent(i, (EventKind)kind, target, value, count);
+                if (kind == (int)EventKind.Watchpoint) CheckWatchpoint(i, target, value, count);
                 _m.Events.Add(new EventModel((EventKind)kind, (int)handler, spec, target, filter, value, args));
             }
         }
@@ -361,6 +362,18 @@ public static class BundleReader
             if (info is null) Fail(E.PerfEvent(i, what, name));
             else if (period < info.MinPeriod || period > Binding.Events.PerfCounter.PeriodMax)
                 Fail(E.PerfPeriod(i, what, name!, period, info.MinPeriod, Binding.Events.PerfCounter.PeriodMax));
+        }
+
+        /// <summary>A watchpoint item: a LEN:ACCESS of the loader's table, no fetch-args, an address that fits and is aligned (0: not linked yet).</summary>
+        private void CheckWatchpoint(int i, string? attr, ulong address, int fetchArgs)
+        {
+            if (attr is null) Fail(E.WatchNoAttr(i));
+            var parts = attr!.Split(':');
+            int length = parts.Length == 2 && parts[1] is "r" or "w" or "rw" ? parts[0] switch { "1" => 1, "2" => 2, "4" => 4, "8" => 8, _ => 0 } : 0;
+            if (length == 0) Fail(E.WatchAttr(i, attr));
+            if (fetchArgs != 0) Fail(E.WatchFetchArgs(i));
+            if (_m.Target.WordSize == 4 && address > uint.MaxValue) Fail(E.WatchWide(i, address));
+            if (address % (ulong)length != 0) Fail(E.WatchAlign(i, address, length));
         }
 
         private void Formats(EndianReader r)

@@ -69,7 +69,7 @@ public static class Messages
     public static readonly MessageDescriptor HiddenBuiltin = E("KTAP2019", "'{0}' is internal to the runtime and cannot be called by name");
 
     // ---- 3xxx: events and targets
-    public static readonly MessageDescriptor UnknownEventKind = E("KTAP3001", "cannot read event definition '{0}': expected SUBSYS:EVENT, probe:SYMBOL, probe:/path:SYMBOL, sdt:/path:MARKER, ftrace:function, kprobe:, kretprobe:, uprobe:, uretprobe:, software:NAME:PERIOD or hardware:NAME:PERIOD");
+    public static readonly MessageDescriptor UnknownEventKind = E("KTAP3001", "cannot read event definition '{0}': expected SUBSYS:EVENT, probe:SYMBOL, probe:/path:SYMBOL, sdt:/path:MARKER, ftrace:function, kprobe:, kretprobe:, uprobe:, uretprobe:, software:NAME:PERIOD, hardware:NAME:PERIOD or watchpoint:SYMBOL:LEN:ACCESS");
     public static readonly MessageDescriptor BadGlob = E("KTAP3002", "'{0}' is not a valid name or glob (letters, digits, '_', '*', '?', '.')");
     public static readonly MessageDescriptor BadFetchArg = E("KTAP3003", "cannot read fetch-arg '{0}': expected name=%REG, name=+OFF(%REG), name=$stack, name=$stackN, name=$retval or name=$argN, optionally followed by :TYPE");
     public static readonly MessageDescriptor UnknownRegister = E("KTAP3004", "'%{0}' is not a register on {1} (registers: {2})");
@@ -94,6 +94,12 @@ public static class Messages
     public static readonly MessageDescriptor UnknownPerfEvent = E("KTAP3024", "unknown {0} event '{1}'{2} ({0} events: {3})");
     public static readonly MessageDescriptor BadPerfPeriod = E("KTAP3025", "bad period '{0}' for {1}:{2}: expected a whole number of {3} from {4} to {5}");
     public static readonly MessageDescriptor NoSuchProbeFilterField = E("KTAP3026", "filter: {0} has no field '{1}' (its fields: {2}){3}; the filter would match nothing");
+    public static readonly MessageDescriptor WatchpointSpec = E("KTAP3027", "cannot read '{0}': expected watchpoint:SYMBOL:LEN:ACCESS or watchpoint:0xADDRESS:LEN:ACCESS, e.g. watchpoint:vm_swappiness:4:w");
+    public static readonly MessageDescriptor WatchpointLength = E("KTAP3028", "bad watchpoint length '{0}': expected 1, 2, 4 or 8 (bytes)");
+    public static readonly MessageDescriptor WatchpointAccess = E("KTAP3029", "bad watchpoint access '{0}': expected r (reads), w (writes) or rw (both)");
+    public static readonly MessageDescriptor WatchpointWhere = E("KTAP3030", "'{0}' is neither a kernel symbol name nor a hexadecimal address (0x...)");
+    public static readonly MessageDescriptor WatchpointAddress = E("KTAP3031", "cannot watch address {0}: {1}");
+    public static readonly MessageDescriptor WatchpointReadOnX86 = E("KTAP3032", "{0} cannot watch reads alone: its debug registers trap on writes or on reads and writes; write rw");
     public static readonly MessageDescriptor UserStringAtSyscallEntry = W("KTAP3022", "user_string() in a handler of {0}: at syscall entry the string's page may not be in memory yet, and then it is nil; keep the pointer by tid() and read it in the sys_exit handler (docs/language-notes.md)");
 
     // ---- 4xxx: limits of code generation

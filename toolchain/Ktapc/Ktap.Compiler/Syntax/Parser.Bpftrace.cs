@@ -52,7 +52,7 @@ public sealed partial class Parser
             "usdt" => $"write trace sdt:{rest} {{ ... }}",
             "interval" when rest.Split(':') is [var unit, var n] => $"write tick-{n}{unit} {{ ... }}",
             "interval" => "write tick-N { ... } with a unit, e.g. tick-1s",
-            "software" or "hardware" => $"write trace {probe} {{ ... }}",
+            "software" or "hardware" or "watchpoint" => $"write trace {probe} {{ ... }}",
             _ => "this kind of probe does not exist; ktap traces tracepoints (trace SUBSYS:EVENT), kprobes (trace kprobe:FUNC) and uprobes (trace uprobe:/path:SYMBOL)",
         };
         return (probe, hint, end);

@@ -87,7 +87,7 @@ public class CorruptionTests
         C("frame size", b => b[SectionData(b, 2) + 15] = 0, "FUNCTIONS item 0: frame_size 0 not in 1..250 or below param_count 0"),
         C("main function", b => Set32(b, 36, 7), "main function index 7 out of range (2 functions)"),
         C("event handler", b => Set32(b, SectionData(b, 5) + 4, 5), "EVENTS item 0 handler: function index 5 out of range (2 functions)"),
-        C("event kind", b => Set16(b, SectionData(b, 5), 13), "EVENTS item 0 kind: bad value 13"),
+        C("event kind", b => Set16(b, SectionData(b, 5), 14), "EVENTS item 0 kind: bad value 14"),
         C("fetch-arg range", b => Set32(b, SectionData(b, 5) + 32 + 28, 3), "EVENTS item 1: fetch-args 3+2 outside FETCHARGS (4 items)"),
         C("fetch-arg register", b => Set16(b, SectionData(b, 6) + 6, 200), "FETCHARGS item 0: register 200 does not exist on x86_64"),
         C("format kind", b => Set16(b, SectionData(b, 7), 3), "FORMATS item 0 kind: bad value 3"),

@@ -54,6 +54,7 @@ public sealed class EventDefinitionBinder(TargetProfile target, DiagnosticBag di
             {
                 EventKind.Kprobe or EventKind.Kretprobe or EventKind.Uprobe or EventKind.Uretprobe => [.. e.FetchArgs.Select(f => f.Name), "ip"],
                 EventKind.FtraceFunction => ["ip", "parent_ip"],
+                EventKind.Watchpoint => ["ip"], // the accessing instruction (probes.c)
                 _ => null,
             };
             if (fields is null) return; // a tracepoint (or an event without fields) in the same statement: link time decides
@@ -152,6 +153,9 @@ public sealed class EventDefinitionBinder(TargetProfile target, DiagnosticBag di
             case "hardware":
                 NoFetchArgs(prefix, fetchWords);
                 return PerfCounter.Bind(text, prefix, rest, restStart, filter, diagnostics);
+            case Watchpoint.Prefix:
+                NoFetchArgs(prefix, fetchWords);
+                return Watchpoint.Bind(text, rest, restStart, filter, target, diagnostics);
             case "ftrace":
                 if (rest != "function") { diagnostics.Report(Messages.UnknownEventKind, new TextSpan(specStart, spec.Length), spec); return null; }
                 NoFetchArgs("ftrace", fetchWords);
