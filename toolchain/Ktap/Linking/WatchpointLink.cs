@@ -70,14 +70,14 @@ public static class WatchpointLink
                 errors.Add($"{e.Spec}: cannot resolve {symbol}: {x.Message}");
                 continue;
             }
-            var found = table.Addresses(symbol);
+            var found = table.AddressesOf(symbol);
             var length = int.Parse(e.Target!.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
             if (found.Count == 0 && table.Count < FewDataSymbols)
                 errors.Add($"{e.Spec}: {boardName}'s kallsyms lists {table.Count} data symbol{(table.Count == 1 ? "" : "s")}, not '{symbol}': " +
                            "its kernel was built without CONFIG_KALLSYMS_ALL (Debian's arm64 kernel is); watch the address instead, " +
                            $"watchpoint:0xADDRESS:{e.Target}, from the kernel's System.map moved by its KASLR offset (_text in kallsyms minus _text in System.map)");
             else if (found.Count == 0)
-                errors.Add($"{e.Spec}: {boardName}'s kernel has no data symbol '{symbol}'{Suggest.DidYouMean(symbol, table.Names)} " +
+                errors.Add($"{e.Spec}: {boardName}'s kernel has no data symbol '{symbol}'{Suggest.DidYouMean(symbol, table.KernelNames)} " +
                            "(a variable of the kernel itself, in its kallsyms: CONFIG_KALLSYMS_ALL)");
             else if (found.Count > 1)
                 errors.Add($"{e.Spec}: '{symbol}' names {found.Count} data symbols of {boardName}'s kernel (statics of several files): " +

@@ -8,7 +8,7 @@ public sealed class KallsymsException(string message) : Exception(message);
 
 /// <summary>
 /// The board's kernel text symbols from /proc/kallsyms ("ADDR TYPE NAME [module]" lines), or
-/// its data symbols for watchpoints (<see cref="ParseData"/>, looked up by <see cref="Addresses"/>),
+/// its data symbols for watchpoints (<see cref="ParseData"/>, looked up by <see cref="AddressesOf"/>),
 /// sorted by address: a frame is named after the nearest text symbol at or below it, as
 /// "name+0xoff" ("name+0xoff [module]" for a module's). The text comes from the board and is
 /// untrusted: its size, line count and name lengths are checked before anything is kept; a
@@ -120,6 +120,20 @@ public sealed class KernelSymbols : IAddressNames
             if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '$')) return false;
         return true;
     }
+
+    /// <summary>Every address of <paramref name="name"/> in the kernel itself (not a module's):
+    /// one for a global, several when files of the kernel each have a static of that name.
+    /// Watchpoints use it; symbol literals use <see cref="Addresses"/>, which takes modules' too.</summary>
+    public IReadOnlyList<ulong> AddressesOf(string name)
+    {
+        var found = new List<ulong>();
+        for (var i = 0; i < _names.Length; i++)
+            if (_names[i] == name) found.Add(_addresses[i]);
+        return found;
+    }
+
+    /// <summary>The kernel's own names (module symbols left out), for "did you mean".</summary>
+    public IEnumerable<string> KernelNames => _names.Where(n => !n.Contains(' '));
 
     public string? Name(ulong address)
     {

@@ -128,8 +128,8 @@ public sealed class WatchpointLinkTests
     public void Data_symbols_are_not_text_symbols()
     {
         var data = KernelSymbols.ParseData(Kallsyms);
-        Assert.Equal([0xffffffff82a3b4c0UL], data.Addresses("vm_swappiness"));
-        Assert.Empty(data.Addresses("ksys_lseek"));
-        Assert.Empty(KernelSymbols.Parse(Kallsyms).Addresses("vm_swappiness"));
+        Assert.Equal([0xffffffff82a3b4c0UL], data.AddressesOf("vm_swappiness"));
+        Assert.Empty(data.AddressesOf("ksys_lseek"));
+        Assert.Empty(KernelSymbols.Parse(Kallsyms).AddressesOf("vm_swappiness"));
     }
 }
