@@ -8,10 +8,9 @@
 #include <string.h>
 #include <time.h>
 #include "replay.h"
-#include "json.h"
+#include "replay_stream.h"
 #include "exit_codes.h"
 
-int replay_event_from_json(const struct json *j, struct replay_event *e, char *msg, size_t msgsz);
 int replay_probe_matches(const struct ktap_probe *p, const char *ev);
 
 static const char *prog = "ktapvm-run";
@@ -19,7 +18,7 @@ static const char *prog = "ktapvm-run";
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: %s BUNDLE --events FILE.jsonl [--limit KEY=N]... [--target ARCH] [--cpus N]\n"
+		"usage: %s BUNDLE --events STREAM [--limit KEY=N]... [--target ARCH] [--cpus N]\n"
 		"       [--max-limit KEY=N]... [--max-records N] [--bench N] [--cpid PID]\n"
 		"  --limit insns|depth|string|table|memory=N   override a session budget\n"
 		"  --cpid PID   what cpid() returns (the board's workload pid; default 0: none)\n"
@@ -182,9 +181,9 @@ int main(int argc, char **argv)
 	char msg[KTAP_ERRMSG_MAX];
 	struct ktap_session *s;
 	struct timer *tm;
-	int err, i, ntm = 0, lineno = 0, rc = 0, started = 0;
+	int err, i, ntm = 0, rc = 0, started = 0;
 	u32 p, nprobe;
-	char *line, *next;
+	struct replay_stream rs;
 
 	memset(&limits, 0, sizeof(limits));
 	memset(&bounds, 0, sizeof(bounds));
@@ -281,42 +280,31 @@ int main(int argc, char **argv)
 	replay_ctx.cpu = 0;
 	ktap_session_run_main(s);
 
-	for (line = (char *)events; line && *line && !ktap_session_stopped(s); line = next) {
-		struct json *j;
+	if (replay_stream_open(&rs, events, (size_t)elen, msg, sizeof(msg))) {
+		fprintf(stderr, "%s: %s\n", events_path, msg);
+		rc = KTAP_EXIT_EventsInvalid;
+	}
+	while (!rc && !ktap_session_stopped(s)) {
 		struct replay_event e;
 		struct ktap_event ev = { &replay_event_ops, &e };
-		const char *jerr;
-		int at;
-		char emsg[160];
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = 0;
-		lineno++;
-		if (!line[strspn(line, " \t\r")] || line[strspn(line, " \t\r")] == '#')
-			continue;
-		j = json_parse(line, &jerr, &at);
-		if (!j) {
-			fprintf(stderr, "%s:%d:%d: %s\n", events_path, lineno, at + 1, jerr);
-			rc = KTAP_EXIT_EventsInvalid;
+		unsigned lineno = 0;
+		int got = replay_stream_next(&rs, &e, &lineno, msg, sizeof(msg));
+		if (got == 0)
 			break;
-		}
-		if (replay_event_from_json(j, &e, emsg, sizeof(emsg))) {
-			fprintf(stderr, "%s:%d: %s\n", events_path, lineno, emsg);
-			json_free(j);
+		if (got < 0) {
+			fprintf(stderr, "%s: %s\n", events_path, msg);
 			rc = KTAP_EXIT_EventsInvalid;
 			break;
 		}
 		if (e.cpu >= replay_ctx.ncpus) {
-			fprintf(stderr, "%s:%d: cpu %d outside the replay's %d CPUs (--cpus)\n", events_path, lineno,
+			fprintf(stderr, "%s:%u: cpu %d outside the replay's %d CPUs (--cpus)\n", events_path, lineno,
 				e.cpu, replay_ctx.ncpus);
-			json_free(j);
 			rc = KTAP_EXIT_EventsInvalid;
 			break;
 		}
 		if (started && e.ts < replay_ctx.now_ns) {
-			fprintf(stderr, "%s:%d: ts %llu goes back in time (previous %llu)\n", events_path, lineno,
+			fprintf(stderr, "%s:%u: ts %llu goes back in time (previous %llu)\n", events_path, lineno,
 				e.ts, replay_ctx.now_ns);
-			json_free(j);
 			rc = KTAP_EXIT_EventsInvalid;
 			break;
 		}
@@ -327,7 +315,6 @@ int main(int argc, char **argv)
 		}
 		if (bench_n) {
 			rc = bench(s, &e, bench_n);
-			json_free(j);
 			break;
 		}
 		fire_timers(s, tm, ntm, e.ts);
@@ -341,7 +328,6 @@ int main(int argc, char **argv)
 				ktap_session_fire(s, p, &ev);
 		}
 		replay_ctx.ev = 0;
-		json_free(j);
 	}
 	replay_ctx.ev = 0;
 	replay_ctx.cpu = 0;
