@@ -93,12 +93,19 @@ elif [ "${word[$other]}" != "${word[$target]}" ]; then want="bundle word size ${
 else want="bundle built for $other, this VM is $target"; fi
 if [ "$msg" = "ktapvm-run: other.kbc: $want" ]; then ok; else bad "foreign bundle: got '$msg', want 'ktapvm-run: other.kbc: $want'"; fi
 
-# a /FILTER/ is refused by name, never silently ignored (every event would pass it)
+# the runner reads only the stream ktap replay writes (ktap_replay_stream.def): JSON is refused
+dotnet "$ktapc_dll" --target "$target" op_print.kp -o "$work/own.kbc" 2>/dev/null
+msg=$(cd "$work" && $qemu "$runner" own.kbc --events "$here/events/default.jsonl" 2>&1 >/dev/null); rc=$?
+want="$here/events/default.jsonl: not a replay event stream (ktap replay or ktap replay-events writes one from a JSON lines file)"
+if [ "$rc" -eq 5 ] && [ "$msg" = "$want" ]; then ok; else bad "JSON given to the runner: exit $rc, got '$msg', want '$want'"; fi
+
+# /FILTER/s run (the filter_*.kp cases); only ftrace's function filter is refused by name,
+# never silently ignored (every event would pass it)
 dotnet "$ktapc_dll" --target "$target" -o "$work/filter.kbc" \
-    -e 'trace sched:sched_switch /prev_pid == 1/ { print(1) }' 2>/dev/null
-msg=$(cd "$work" && $qemu "$runner" filter.kbc --events "$here/events/default.jsonl" 2>&1 >/dev/null); rc=$?
-want="ktapvm-run: filter.kbc: probe 'sched:sched_switch' has the filter /prev_pid == 1/: filters run in the kernel and a replay cannot apply them; test the condition with if in the handler instead"
-if [ "$rc" -eq 3 ] && [ "$msg" = "$want" ]; then ok; else bad "filter refusal: exit $rc, got '$msg', want '$want'"; fi
+    -e 'trace ftrace:function /ip == vfs_*/ { print(1) }' 2>/dev/null
+msg=$(cd "$work" && $qemu "$runner" filter.kbc --events /dev/null 2>&1 >/dev/null); rc=$?
+want="ktapvm-run: filter.kbc: probe 'ftrace:function' has the filter /ip == vfs_*/: ftrace picks the functions by name on the board, and a replay's ftrace:function events carry no names; test args.ip in the handler instead"
+if [ "$rc" -eq 3 ] && [ "$msg" = "$want" ]; then ok; else bad "ftrace filter refusal: exit $rc, got '$msg', want '$want'"; fi
 
 echo "RESULT passed=$pass failed=$fail"
 [ "$fail" -eq 0 ]
