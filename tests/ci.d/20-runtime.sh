@@ -39,7 +39,7 @@ done
 
 # the compiler and ktap, for the conformance suite
 step "build ktapc and ktap" bash -c 'dotnet build toolchain/Ktapc/ktapc/ktapc.csproj -c Release --nologo -v q && dotnet build toolchain/Ktap/ktap.csproj -c Release --nologo -v q'
-for v in native i686 arm-v7 powerpc; do
+for v in native asan i686 arm-v7 powerpc; do
     bash tests/conformance/run.sh "$v" > "out/ci-runtime/conformance-$v.log" 2>&1
     add_result "out/ci-runtime/conformance-$v.log"
 done
@@ -62,6 +62,10 @@ asan_refusals() {
     rm -rf "$t"
 }
 step "malformed bundles refused under ASan/UBSan" asan_refusals
+
+# damaged event streams under ASan/UBSan: each is replayed (exit 0) or refused with the
+# stream's message (exit 5), never a crash (tests/runtime/replay-stream-damage.sh)
+step "damaged replay event streams refused under ASan/UBSan" bash tests/runtime/replay-stream-damage.sh
 
 # brief fuzzing: zero findings
 fuzz_brief() {

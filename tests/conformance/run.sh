@@ -4,7 +4,7 @@
 # with `ktap replay`, and compare with the case's expected output, which is the same on all
 # five targets. Also checks that a bundle for another target is refused with its message,
 # and that the cases together use every opcode and every built-in.
-#   tests/conformance/run.sh [native|i686|arm-v7|powerpc|arm64] [--update]
+#   tests/conformance/run.sh [native|asan|i686|arm-v7|powerpc|arm64] [--update]
 # Needs: out/runtime/<variant>/ktapvm-run (make -C runtime/ktapvm/user VARIANT=...), dotnet.
 # Last line: RESULT passed=N failed=M. A case that cannot run is a failure, never a skip.
 set -uo pipefail
@@ -14,12 +14,14 @@ variant=${1:-native}
 update=${2:-}
 case $variant in
     native)  target=x86_64;  qemu=;                 other=powerpc ;;
+    # the native runner under ASan+UBSan: the same cases, memory errors abort
+    asan)    target=x86_64;  qemu=;                 other=powerpc ;;
     i686)    target=x86;     qemu=qemu-i386-static; other=x86_64 ;;
     arm-v7)  target=arm-v7;  qemu=qemu-arm-static;  other=x86 ;;
     powerpc) target=powerpc; qemu=qemu-ppc-static;  other=arm-v7 ;;
     # arm64 and x86_64 agree on byte order and word size: only the arch number differs.
     arm64)   target=arm64;   qemu=qemu-aarch64-static; other=x86_64 ;;
-    *) echo "usage: $0 [native|i686|arm-v7|powerpc|arm64] [--update]"; exit 2 ;;
+    *) echo "usage: $0 [native|asan|i686|arm-v7|powerpc|arm64] [--update]"; exit 2 ;;
 esac
 pass=0; fail=0
 ok()  { pass=$((pass + 1)); }
