@@ -2,7 +2,8 @@
 # The C VM: builds the runner and the unit tests natively, for i686, arm-v7 and powerpc
 # (static, run under qemu-user), with ASan+UBSan, and the libFuzzer harness; runs the unit
 # tests and verifier/loader tables on every build, the conformance suite on all four
-# targets, and a brief fuzz run. Last line: RESULT passed=N failed=M.
+# targets (and natively under ASan/UBSan), the ktap 0.4 compatibility suite in replay, damaged
+# replay event streams, and a brief fuzz run. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -42,6 +43,12 @@ step "build ktapc and ktap" bash -c 'dotnet build toolchain/Ktapc/ktapc/ktapc.cs
 for v in native asan i686 arm-v7 powerpc; do
     bash tests/conformance/run.sh "$v" > "out/ci-runtime/conformance-$v.log" 2>&1
     add_result "out/ci-runtime/conformance-$v.log"
+done
+
+# the ktap 0.4 compatibility suite in replay, native and under ASan/UBSan (tests/compat)
+for v in native asan; do
+    bash tests/compat/run.sh replay "$v" > "out/ci-runtime/compat-replay-$v.log" 2>&1
+    add_result "out/ci-runtime/compat-replay-$v.log"
 done
 
 # malformed bundles under ASan/UBSan: the runner must refuse, never crash
