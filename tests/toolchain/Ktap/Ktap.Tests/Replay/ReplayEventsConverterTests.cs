@@ -90,4 +90,23 @@ public sealed class ReplayEventsConverterTests
         var (_, err) = Convert("{\"event\":\"a:b\",\"ts\":1,\"fields\":{" + fields + "}}");
         Assert.Equal("\"fields\" must be an object of at most 32 fields", err?.Message);
     }
+
+    [Fact]
+    public void ReplayEventsWritesTheStreamOrNamesTheBadLine()
+    {
+        var dir = Directory.CreateTempSubdirectory("ktap-replay-events-").FullName;
+        try
+        {
+            var good = Path.Combine(dir, "good.jsonl");
+            File.WriteAllText(good, "{\"event\":\"a:b\",\"ts\":1,\"pid\":3}\n");
+            var e = new StringWriter();
+            Assert.Equal(ExitCodes.Success, Ktap.Tool.Commands.ReplayEventsCommand.Run(good, Path.Combine(dir, "good.krs"), e));
+            Assert.Equal(3L, Assert.Single(ReplayStreamReader.Events(File.ReadAllBytes(Path.Combine(dir, "good.krs")))).Pid);
+            var bad = Path.Combine(dir, "bad.jsonl");
+            File.WriteAllText(bad, "{\"event\":\"a:b\",\"ts\":1,\"cpu\":300}\n");
+            Assert.Equal(ExitCodes.EventsInvalid, Ktap.Tool.Commands.ReplayEventsCommand.Run(bad, Path.Combine(dir, "bad.krs"), e));
+            Assert.Equal($"ktap: {bad}:1: \"cpu\" must be 0..255, not 300\n", e.ToString().Replace("\r", ""));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
 }
