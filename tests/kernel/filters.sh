@@ -6,7 +6,8 @@
 #     and a task of another name making the same calls is left out;
 #   - user_string() of openat's path at sys_exit reads every path (ktapwl opens: each path
 #     on a page nothing touched before); at sys_enter the count of nils is reported;
-#   - arg1..argN: one bundle on the board and in ktapvm-run's replay prints the same.
+#   - arg1..argN: one bundle on the board and in ktapvm-run's replay prints the same;
+#   - one /FILTER/ on the board and in a replay passes the same events (kernel/filter.c).
 # Board: tests/kernel/board-lib.sh. Builds out/runtime/native/ktapvm-run (make: when stale).
 # Last line: RESULT passed=N failed=M.
 set -uo pipefail
@@ -105,6 +106,20 @@ check "a replay of the same bundle gives the same arg2.. as the board" \
     "$(echo "$on_brd" | grep args)" "$(echo "$replay" | grep args)"
 check "a replay's arg1 is the event's addr (0xffffffff81234560)" "1	addr	-2128394912" \
     "$(echo "$replay" | grep addr | tail -n 1)"
+
+# ---- one /FILTER/ on the board and in a replay: both run kernel/filter.c ----------------
+# other tasks' lseeks (comm), another offset (off) and a task of another name are left out
+ktapc -o "$work/flt.kbc" -e 'trace probe:ksys_lseek off=%si whence=%dx /off == 4242 && comm ~ "ktap*"/ { print(execname(), arg2, arg3) }'
+on_brd=$(session "$work/flt.kbc" '/tmp/ktapwl lseek 2 4242; /tmp/otherwl lseek 1 4242; /tmp/ktapwl lseek 1 7')
+check "on the board the filter passes ktapwl's two lseeks to 4242" \
+    "$(printf '1\tktapwl\t4242\t0\n1\tktapwl\t4242\t0')" "$on_brd"
+printf '%s\n' '{"event":"kprobe:ksys_lseek","ts":1,"comm":"ktapwl","fields":{"off":4242,"whence":0}}' \
+    '{"event":"kprobe:ksys_lseek","ts":2,"comm":"ktapwl","fields":{"off":4242,"whence":0}}' \
+    '{"event":"kprobe:ksys_lseek","ts":3,"comm":"otherwl","fields":{"off":4242,"whence":0}}' \
+    '{"event":"kprobe:ksys_lseek","ts":4,"comm":"ktapwl","fields":{"off":7,"whence":0}}' > "$work/flt.jsonl"
+dotnet "$work/ktapc/ktap.dll" replay-events "$work/flt.jsonl" -o "$work/flt.krs" 2> "$work/flt.err"
+"$runner" "$work/flt.kbc" --events "$work/flt.krs" > "$work/flt.replay" 2>> "$work/flt.err"
+check "a replay of the same events gives what the board gave" "$on_brd" "$(kbc records "$work/flt.replay" | grep -v '^10')"
 
 out=$(on_board 'rmmod ktapvm && echo unloaded' < /dev/null 2>&1)
 [ "$out" = unloaded ] && ok "rmmod ktapvm" || bad "rmmod ktapvm" "$out"
