@@ -43,6 +43,15 @@ fi
 cat > "$work/event.jsonl" <<'JSON'
 {"event":"sched:sched_switch","ts":1000000,"cpu":0,"pid":42,"tid":42,"uid":0,"comm":"bash","fields":{"prev_comm":"bash","prev_pid":42,"prev_prio":120,"prev_state":1,"next_comm":"swapper/0","next_pid":0,"next_prio":120}}
 JSON
+# the runner reads the stream ktap replay writes (docs/replay-format.md); a runner from
+# before that stream (it still had user/json.c) reads the JSON itself
+(cd "$root" && dotnet build toolchain/Ktap/ktap.csproj -c Release --nologo -v q >/dev/null) &&
+    dotnet "$root/toolchain/Ktap/bin/Release/net10.0/ktap.dll" replay-events "$work/event.jsonl" -o "$work/event.krs" ||
+    { echo "bench: ktap replay-events failed"; exit 1; }
+if [ -n "$against" ]; then
+    before_events=$work/event.krs
+    [ -f "$work/before/runtime/ktapvm/user/json.c" ] && before_events=$work/event.jsonl
+fi
 
 # name, ktap handler body, Lua function body (ev holds the event's fields, like args.NAME)
 names=("counter" "table count by string" "ptable aggregation" "concat + printf" "branchy filter")
@@ -62,8 +71,9 @@ lbodies=(
 )
 # ns/event of RUNNER on bundle $1 (empty when the runner refused it: the message goes to stderr)
 ktap_ns() {
-    local out ns
-    out=$("$1" "$2" --events "$work/event.jsonl" --bench "$n" 2>&1 >/dev/null) || true
+    local out ns events=$work/event.krs
+    [ "$1" = "${before:-}" ] && events=$before_events
+    out=$("$1" "$2" --events "$events" --bench "$n" 2>&1 >/dev/null) || true
     ns=$(sed -n 's/.*runs, \([0-9.]*\) ns\/event.*/\1/p' <<<"$out")
     [ -n "$ns" ] || echo "bench: $1 on $2: $(head -3 <<<"$out")" >&2
     echo "$ns"
@@ -112,6 +122,6 @@ done
 m=100000
 printf 'n = 0\nt = {}\ntrace sched:sched_switch { n += 1; t[n] = n }\n' > "$work/mem.kp"
 dotnet "$ktapc" --target x86_64 "$work/mem.kp" -o "$work/mem.kbc" 2>/dev/null
-kmem=$("$runner" "$work/mem.kbc" --events "$work/event.jsonl" --bench "$m" --limit table=200000 --limit memory=67108864 2>&1 >/dev/null | sed -n 's/.*memory \([0-9]*\) bytes.*/\1/p')
+kmem=$("$runner" "$work/mem.kbc" --events "$work/event.krs" --bench "$m" --limit table=200000 --limit memory=67108864 2>&1 >/dev/null | sed -n 's/.*memory \([0-9]*\) bytes.*/\1/p')
 lmem=$(lua5.1 -e "collectgarbage(); local b = collectgarbage('count'); t = {}; local n = 0; for i = 1, $m do n = n + 1; t[n * 7919 % 1000003 + 1000000] = n end; collectgarbage(); io.write(string.format('%d', (collectgarbage('count') - b) * 1024))")
 printf "memory per table entry (%d entries): ktapvm %.1f bytes, lua5.1 %.1f bytes (hash part)\n" "$m" "$(awk -v a="$kmem" -v b="$m" 'BEGIN { print a / b }')" "$(awk -v a="$lmem" -v b="$m" 'BEGIN { print a / b }')"

@@ -2,7 +2,8 @@
 # The C VM: builds the runner and the unit tests natively, for i686, arm-v7 and powerpc
 # (static, run under qemu-user), with ASan+UBSan, and the libFuzzer harness; runs the unit
 # tests and verifier/loader tables on every build, the conformance suite on all four
-# targets, and a brief fuzz run. Last line: RESULT passed=N failed=M.
+# targets (and natively under ASan/UBSan), the ktap 0.4 compatibility suite in replay, damaged
+# replay event streams, and a brief fuzz run. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -39,9 +40,15 @@ done
 
 # the compiler and ktap, for the conformance suite
 step "build ktapc and ktap" bash -c 'dotnet build toolchain/Ktapc/ktapc/ktapc.csproj -c Release --nologo -v q && dotnet build toolchain/Ktap/ktap.csproj -c Release --nologo -v q'
-for v in native i686 arm-v7 powerpc; do
+for v in native asan i686 arm-v7 powerpc; do
     bash tests/conformance/run.sh "$v" > "out/ci-runtime/conformance-$v.log" 2>&1
     add_result "out/ci-runtime/conformance-$v.log"
+done
+
+# the ktap 0.4 compatibility suite in replay, native and under ASan/UBSan (tests/compat)
+for v in native asan; do
+    bash tests/compat/run.sh replay "$v" > "out/ci-runtime/compat-replay-$v.log" 2>&1
+    add_result "out/ci-runtime/compat-replay-$v.log"
 done
 
 # malformed bundles under ASan/UBSan: the runner must refuse, never crash
@@ -62,6 +69,10 @@ asan_refusals() {
     rm -rf "$t"
 }
 step "malformed bundles refused under ASan/UBSan" asan_refusals
+
+# damaged event streams under ASan/UBSan: each is replayed (exit 0) or refused with the
+# stream's message (exit 5), never a crash (tests/runtime/replay-stream-damage.sh)
+step "damaged replay event streams refused under ASan/UBSan" bash tests/runtime/replay-stream-damage.sh
 
 # brief fuzzing: zero findings
 fuzz_brief() {

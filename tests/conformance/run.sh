@@ -4,7 +4,7 @@
 # with `ktap replay`, and compare with the case's expected output, which is the same on all
 # five targets. Also checks that a bundle for another target is refused with its message,
 # and that the cases together use every opcode and every built-in.
-#   tests/conformance/run.sh [native|i686|arm-v7|powerpc|arm64] [--update]
+#   tests/conformance/run.sh [native|asan|i686|arm-v7|powerpc|arm64] [--update]
 # Needs: out/runtime/<variant>/ktapvm-run (make -C runtime/ktapvm/user VARIANT=...), dotnet.
 # Last line: RESULT passed=N failed=M. A case that cannot run is a failure, never a skip.
 set -uo pipefail
@@ -14,12 +14,14 @@ variant=${1:-native}
 update=${2:-}
 case $variant in
     native)  target=x86_64;  qemu=;                 other=powerpc ;;
+    # the native runner under ASan+UBSan: the same cases, memory errors abort
+    asan)    target=x86_64;  qemu=;                 other=powerpc ;;
     i686)    target=x86;     qemu=qemu-i386-static; other=x86_64 ;;
     arm-v7)  target=arm-v7;  qemu=qemu-arm-static;  other=x86 ;;
     powerpc) target=powerpc; qemu=qemu-ppc-static;  other=arm-v7 ;;
     # arm64 and x86_64 agree on byte order and word size: only the arch number differs.
     arm64)   target=arm64;   qemu=qemu-aarch64-static; other=x86_64 ;;
-    *) echo "usage: $0 [native|i686|arm-v7|powerpc|arm64] [--update]"; exit 2 ;;
+    *) echo "usage: $0 [native|asan|i686|arm-v7|powerpc|arm64] [--update]"; exit 2 ;;
 esac
 pass=0; fail=0
 ok()  { pass=$((pass + 1)); }
@@ -93,12 +95,19 @@ elif [ "${word[$other]}" != "${word[$target]}" ]; then want="bundle word size ${
 else want="bundle built for $other, this VM is $target"; fi
 if [ "$msg" = "ktapvm-run: other.kbc: $want" ]; then ok; else bad "foreign bundle: got '$msg', want 'ktapvm-run: other.kbc: $want'"; fi
 
-# a /FILTER/ is refused by name, never silently ignored (every event would pass it)
+# the runner reads only the stream ktap replay writes (ktap_replay_stream.def): JSON is refused
+dotnet "$ktapc_dll" --target "$target" op_print.kp -o "$work/own.kbc" 2>/dev/null
+msg=$(cd "$work" && $qemu "$runner" own.kbc --events "$here/events/default.jsonl" 2>&1 >/dev/null); rc=$?
+want="$here/events/default.jsonl: not a replay event stream (ktap replay or ktap replay-events writes one from a JSON lines file)"
+if [ "$rc" -eq 5 ] && [ "$msg" = "$want" ]; then ok; else bad "JSON given to the runner: exit $rc, got '$msg', want '$want'"; fi
+
+# /FILTER/s run (the filter_*.kp cases); only ftrace's function filter is refused by name,
+# never silently ignored (every event would pass it)
 dotnet "$ktapc_dll" --target "$target" -o "$work/filter.kbc" \
-    -e 'trace sched:sched_switch /prev_pid == 1/ { print(1) }' 2>/dev/null
-msg=$(cd "$work" && $qemu "$runner" filter.kbc --events "$here/events/default.jsonl" 2>&1 >/dev/null); rc=$?
-want="ktapvm-run: filter.kbc: probe 'sched:sched_switch' has the filter /prev_pid == 1/: filters run in the kernel and a replay cannot apply them; test the condition with if in the handler instead"
-if [ "$rc" -eq 3 ] && [ "$msg" = "$want" ]; then ok; else bad "filter refusal: exit $rc, got '$msg', want '$want'"; fi
+    -e 'trace ftrace:function /ip == vfs_*/ { print(1) }' 2>/dev/null
+msg=$(cd "$work" && $qemu "$runner" filter.kbc --events /dev/null 2>&1 >/dev/null); rc=$?
+want="ktapvm-run: filter.kbc: probe 'ftrace:function' has the filter /ip == vfs_*/: ftrace picks the functions by name on the board, and a replay's ftrace:function events carry no names; test args.ip in the handler instead"
+if [ "$rc" -eq 3 ] && [ "$msg" = "$want" ]; then ok; else bad "ftrace filter refusal: exit $rc, got '$msg', want '$want'"; fi
 
 echo "RESULT passed=$pass failed=$fail"
 [ "$fail" -eq 0 ]

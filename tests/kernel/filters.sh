@@ -6,8 +6,9 @@
 #     and a task of another name making the same calls is left out;
 #   - user_string() of openat's path at sys_exit reads every path (ktapwl opens: each path
 #     on a page nothing touched before); at sys_enter the count of nils is reported;
-#   - arg1..argN: one bundle on the board and in ktapvm-run's replay prints the same.
-# Board: tests/kernel/board-lib.sh. Needs out/runtime/native/ktapvm-run (made if missing).
+#   - arg1..argN: one bundle on the board and in ktapvm-run's replay prints the same;
+#   - one /FILTER/ on the board and in a replay passes the same events (kernel/filter.c).
+# Board: tests/kernel/board-lib.sh. Builds out/runtime/native/ktapvm-run (make: when stale).
 # Last line: RESULT passed=N failed=M.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +24,7 @@ ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/d
 rm -rf "$work/ktapc"; ln -s "$tools" "$work/ktapc"
 ktapc() { dotnet "$work/ktapc/ktapc.dll" --target x86_64 "$@"; }
 runner=$root/out/runtime/native/ktapvm-run
-[ -x "$runner" ] || make -C "$root/runtime/ktapvm/user" -s -j2 VARIANT=native ||
+make -C "$root/runtime/ktapvm/user" -s -j2 VARIANT=native ||
     { bad "ktapvm-run builds"; finish; }
 board_up
 out=$(on_board 'rmmod ktapvm 2>/dev/null; insmod /tmp/ktapvm.ko && ls /dev/ktap; cp /tmp/ktapwl /tmp/otherwl' 2>&1)
@@ -97,12 +98,28 @@ check "on the board arg1 is the probe address (kallsyms' ksys_lseek), arg2.. the
 printf '%s\n' '{"event":"kprobe:ksys_lseek","ts":1,"comm":"ktapwl","fields":{"off":4242,"whence":0}}' \
     '{"event":"kprobe:ksys_lseek","ts":2,"comm":"ktapwl","addr":"0xffffffff81234560","fields":{"off":4242,"whence":0}}' \
     > "$work/args.jsonl"
-"$runner" "$work/args.kbc" --events "$work/args.jsonl" > "$work/args.replay" 2> "$work/args.err"
+# the runner reads the stream `ktap replay` would hand it (docs/replay-format.md)
+dotnet "$work/ktapc/ktap.dll" replay-events "$work/args.jsonl" -o "$work/args.krs" 2> "$work/args.err"
+"$runner" "$work/args.kbc" --events "$work/args.krs" > "$work/args.replay" 2>> "$work/args.err"
 replay=$(kbc records "$work/args.replay" | grep -v '^10')
 check "a replay of the same bundle gives the same arg2.. as the board" \
     "$(echo "$on_brd" | grep args)" "$(echo "$replay" | grep args)"
 check "a replay's arg1 is the event's addr (0xffffffff81234560)" "1	addr	-2128394912" \
     "$(echo "$replay" | grep addr | tail -n 1)"
+
+# ---- one /FILTER/ on the board and in a replay: both run kernel/filter.c ----------------
+# other tasks' lseeks (comm), another offset (off) and a task of another name are left out
+ktapc -o "$work/flt.kbc" -e 'trace probe:ksys_lseek off=%si whence=%dx /off == 4242 && comm ~ "ktap*"/ { print(execname(), arg2, arg3) }'
+on_brd=$(session "$work/flt.kbc" '/tmp/ktapwl lseek 2 4242; /tmp/otherwl lseek 1 4242; /tmp/ktapwl lseek 1 7')
+check "on the board the filter passes ktapwl's two lseeks to 4242" \
+    "$(printf '1\tktapwl\t4242\t0\n1\tktapwl\t4242\t0')" "$on_brd"
+printf '%s\n' '{"event":"kprobe:ksys_lseek","ts":1,"comm":"ktapwl","fields":{"off":4242,"whence":0}}' \
+    '{"event":"kprobe:ksys_lseek","ts":2,"comm":"ktapwl","fields":{"off":4242,"whence":0}}' \
+    '{"event":"kprobe:ksys_lseek","ts":3,"comm":"otherwl","fields":{"off":4242,"whence":0}}' \
+    '{"event":"kprobe:ksys_lseek","ts":4,"comm":"ktapwl","fields":{"off":7,"whence":0}}' > "$work/flt.jsonl"
+dotnet "$work/ktapc/ktap.dll" replay-events "$work/flt.jsonl" -o "$work/flt.krs" 2> "$work/flt.err"
+"$runner" "$work/flt.kbc" --events "$work/flt.krs" > "$work/flt.replay" 2>> "$work/flt.err"
+check "a replay of the same events gives what the board gave" "$on_brd" "$(kbc records "$work/flt.replay" | grep -v '^10')"
 
 out=$(on_board 'rmmod ktapvm && echo unloaded' < /dev/null 2>&1)
 [ "$out" = unloaded ] && ok "rmmod ktapvm" || bad "rmmod ktapvm" "$out"

@@ -21,6 +21,7 @@ namespace Ktap.Tool
                 BoardsCommand.Create(context),
                 BoardCommand.Create(context),
                 ReplayCommand.Create(),
+                ReplayEventsCommand.Create(),
             };
             return root;
         }

@@ -4,8 +4,6 @@
 
 #include "../include/ktapvm.h"
 
-struct json;
-
 struct replay_field {
 	const char *name;
 	int kind; /* enum ktap_evval_kind */

@@ -1,12 +1,11 @@
 /*
- * replay_event.c - turns one JSON replay line into a replay_event, matches it against
- * the bundle's probes, and gives the core its fields through replay_event_ops.
+ * replay_event.c - matches a replay_event (read by replay_stream.c) against the bundle's
+ * probes, and gives the core its fields through replay_event_ops.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "replay.h"
-#include "json.h"
 
 static char *sym_names[4096];
 static int sym_count;
@@ -98,163 +97,6 @@ static int ev_render(const struct ktap_event *ev, char *buf, int max)
 }
 
 const struct ktap_event_ops replay_event_ops = { ev_arg, ev_field, ev_name, ev_render };
-
-static int num(const struct json *o, const char *key, long long *out, const char **err)
-{
-	const struct json *j = json_get(o, key);
-	if (!j)
-		return 0;
-	if (j->type != J_NUMBER) {
-		*err = key;
-		return -1;
-	}
-	*out = j->number;
-	return 1;
-}
-
-static unsigned long long parse_addr(const char *s, int *ok)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-	*ok = *s && !*end;
-	return v;
-}
-
-/* Fill e from the JSON object; the strings point into j, which outlives the event.
- * Returns 0, or -1 with msg filled. */
-int replay_event_from_json(const struct json *j, struct replay_event *e, char *msg, size_t msgsz)
-{
-	const struct json *v;
-	const char *bad = 0;
-	long long x;
-	int i;
-	memset(e, 0, sizeof(*e));
-	if (j->type != J_OBJECT) {
-		snprintf(msg, msgsz, "an event is a JSON object");
-		return -1;
-	}
-	v = json_get(j, "event");
-	if (!v || v->type != J_STRING || !v->len) {
-		snprintf(msg, msgsz, "missing \"event\" (a string such as \"sched:sched_switch\")");
-		return -1;
-	}
-	e->event = v->str;
-	e->name = strrchr(v->str, ':') ? strrchr(v->str, ':') + 1 : v->str;
-	if (num(j, "ts", &x, &bad) != 1 || x < 0) {
-		snprintf(msg, msgsz, "missing or bad \"ts\" (nanoseconds, a non-negative integer)");
-		return -1;
-	}
-	e->ts = (unsigned long long)x;
-	if (num(j, "cpu", &x, &bad) > 0)
-		e->cpu = (int)x;
-	if (x < 0 || x > 255) {
-		snprintf(msg, msgsz, "\"cpu\" must be 0..255");
-		return -1;
-	}
-	if (num(j, "pid", &e->pid, &bad) < 0 || num(j, "tid", &e->tid, &bad) < 0 ||
-	    num(j, "uid", &e->uid, &bad) < 0) {
-		snprintf(msg, msgsz, "\"%s\" must be an integer", bad);
-		return -1;
-	}
-	if (!json_get(j, "tid"))
-		e->tid = e->pid;
-	x = 0;
-	if (num(j, "in_interrupt", &x, &bad) < 0) { snprintf(msg, msgsz, "\"in_interrupt\" must be 0 or 1"); return -1; }
-	e->in_interrupt = x != 0;
-	x = 0;
-	if (num(j, "in_iowait", &x, &bad) < 0) { snprintf(msg, msgsz, "\"in_iowait\" must be 0 or 1"); return -1; }
-	e->in_iowait = x != 0;
-	v = json_get(j, "comm");
-	if (v) {
-		if (v->type != J_STRING) { snprintf(msg, msgsz, "\"comm\" must be a string"); return -1; }
-		snprintf(e->comm, sizeof(e->comm), "%s", v->str);
-	}
-	v = json_get(j, "fields");
-	if (v) {
-		if (v->type != J_OBJECT || v->count > REPLAY_MAX_FIELDS) {
-			snprintf(msg, msgsz, "\"fields\" must be an object of at most %d fields", REPLAY_MAX_FIELDS);
-			return -1;
-		}
-		for (i = 0; i < v->count; i++) {
-			struct replay_field *f = &e->fields[i];
-			const struct json *fv = v->items[i];
-			f->name = v->keys[i];
-			if (fv->type == J_NUMBER) {
-				f->kind = KTAP_EV_NUMBER;
-				f->number = fv->number;
-			} else if (fv->type == J_STRING) {
-				f->kind = KTAP_EV_STRING;
-				f->str = fv->str;
-				f->len = fv->len;
-			} else if (fv->type == J_NULL) {
-				f->kind = KTAP_EV_NIL;
-			} else {
-				snprintf(msg, msgsz, "field \"%s\" must be an integer, a string or null", f->name);
-				return -1;
-			}
-		}
-		e->nfields = v->count;
-	}
-	/* The probe's address: "addr" (an integer, or a string for addresses above 2^63),
-	 * else a made-up address that backtrace-style symbolising names as the symbol. */
-	if (!strncmp(e->event, "kprobe:", 7) || !strncmp(e->event, "kretprobe:", 10) ||
-	    !strncmp(e->event, "uprobe:", 7) || !strncmp(e->event, "uretprobe:", 10) ||
-	    !strncmp(e->event, "sdt:", 4)) {
-		int idx, ok = 1;
-		/* an sdt marker's arg1 is its first argument (the module's kt_first_fetch_arg);
-		 * its "addr" is still the event's address (backtrace-style naming) */
-		e->addr_first = strncmp(e->event, "sdt:", 4) != 0;
-		v = json_get(j, "addr");
-		if (v && v->type == J_NUMBER)
-			e->addr = (unsigned long long)v->number;
-		else if (v && v->type == J_STRING)
-			e->addr = parse_addr(v->str, &ok);
-		else if (v)
-			ok = 0;
-		if (!ok) {
-			snprintf(msg, msgsz, "\"addr\" must be an integer or an address string");
-			return -1;
-		}
-		if (!v) {
-			idx = replay_symbol_index(strrchr(e->event, ':') + 1);
-			e->addr = idx < 0 ? 0 : REPLAY_SYM_BASE + 16ull * (unsigned)idx;
-		}
-	}
-	v = json_get(j, "stack");
-	if (v) {
-		if (v->type != J_ARRAY || v->count > REPLAY_MAX_STACK) {
-			snprintf(msg, msgsz, "\"stack\" must be an array of at most %d symbol names", REPLAY_MAX_STACK);
-			return -1;
-		}
-		for (i = 0; i < v->count; i++) {
-			int idx;
-			if (v->items[i]->type != J_STRING || (idx = replay_symbol_index(v->items[i]->str)) < 0) {
-				snprintf(msg, msgsz, "\"stack\" entries must be symbol names");
-				return -1;
-			}
-			e->stack[i] = REPLAY_SYM_BASE + 16ull * (unsigned)idx;
-		}
-		e->nstack = v->count;
-	}
-	v = json_get(j, "strings");
-	if (v) {
-		if (v->type != J_OBJECT || v->count > REPLAY_MAX_STRINGS) {
-			snprintf(msg, msgsz, "\"strings\" must be an object of at most %d addresses", REPLAY_MAX_STRINGS);
-			return -1;
-		}
-		for (i = 0; i < v->count; i++) {
-			int ok;
-			e->str_addr[i] = parse_addr(v->keys[i], &ok);
-			if (!ok || v->items[i]->type != J_STRING) {
-				snprintf(msg, msgsz, "\"strings\": key \"%s\" must be an address, its value a string", v->keys[i]);
-				return -1;
-			}
-			e->str_val[i] = v->items[i]->str;
-		}
-		e->nstrings = v->count;
-	}
-	return 0;
-}
 
 /* glob with '*' */
 static int glob(const char *pat, const char *s)

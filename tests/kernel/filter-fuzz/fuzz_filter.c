@@ -1,6 +1,6 @@
 /*
  * fuzz_filter.c - the module's filter parser and evaluator (runtime/ktapvm/kernel/filter.c,
- * included as is) built in user space over the shim/ headers:
+ * included as is) built in user space over the runner's kshim/ headers (runtime/ktapvm/user):
  *   - as a libFuzzer target (clang -fsanitize=fuzzer,address,undefined): any text is
  *     compiled; a refusal must carry a message; an accepted filter must have a well-formed
  *     node array (children before parents, in range) and evaluate, on three events, to
@@ -10,6 +10,12 @@
 #include "../../../runtime/ktapvm/kernel/filter.c"
 
 #include <assert.h>
+
+/* The kshim's task and CPU (runtime/ktapvm/user/kshim): fixed, so the task fields have
+ * known values. */
+static const struct task_struct shim_task = { "shimtask", 4711 };
+const struct task_struct *kshim_current(void) { return &shim_task; }
+int kshim_cpu(void) { return 3; }
 
 struct fake_event {
 	s64 pid, off;

@@ -9,7 +9,7 @@ root=$(cd "$here/../../.." && pwd)
 work=$root/out/tests/filter-fuzz
 secs=${KTAP_FILTER_FUZZ_SECONDS:-20}
 mkdir -p "$work/corpus"
-flags=(-g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -I "$here/shim"
+flags=(-g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -I "$root/runtime/ktapvm/user/kshim"
        -I "$root/runtime/ktapvm/include")
 pass=0; fail=0
 if clang "${flags[@]}" -DKT_FILTER_SELFTEST -fsanitize=address,undefined \

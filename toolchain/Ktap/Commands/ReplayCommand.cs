@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Ktap.Bundle;
 using Ktap.Output;
+using Ktap.Replay;
 
 namespace Ktap.Tool.Commands;
 
@@ -59,13 +60,30 @@ public static class ReplayCommand
             error.WriteLine("ktap: cannot find the user-space VM: set KTAP_RUNNER or build out/runtime/native/ktapvm-run (make -C runtime/ktapvm/user)");
             return ExitCodes.Failure;
         }
+        // The JSON is read here, with System.Text.Json; the runner reads the fixed-layout stream
+        // of ktap_replay_stream.def. The events before a bad line still run (exit 5 after).
+        var streamPath = Path.Combine(Path.GetTempPath(), $"ktap-replay-{Environment.ProcessId}-{Guid.NewGuid():N}.krs");
+        ReplayLineError? lineError;
+        try
+        {
+            using var stream = File.Create(streamPath);
+            lineError = ReplayEventsConverter.Convert(File.ReadLines(request.EventsPath), stream);
+        }
+        catch (IOException e) { error.WriteLine($"ktap: {request.EventsPath}: {e.Message}"); File.Delete(streamPath); return ExitCodes.Usage; }
+        try { return RunRunner(request, runner, model, streamPath, lineError, output, error); }
+        finally { File.Delete(streamPath); }
+    }
+
+    private static int RunRunner(ReplayRequest request, string runner, BundleModel model, string streamPath,
+        ReplayLineError? lineError, TextWriter output, TextWriter error)
+    {
         var psi = new ProcessStartInfo(runner)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         psi.ArgumentList.Add(request.BundlePath);
         psi.ArgumentList.Add("--events");
-        psi.ArgumentList.Add(request.EventsPath);
+        psi.ArgumentList.Add(streamPath);
         foreach (var l in request.Limits) { psi.ArgumentList.Add("--limit"); psi.ArgumentList.Add(l); }
 
         byte[] records;
@@ -98,13 +116,23 @@ public static class ReplayCommand
             error.WriteLine($"ktap: {e.Message}");
             rc = ExitCodes.Failure;
         }
-        // The runner's own messages already name the bundle or the replay line.
+        // The runner's own messages already name the bundle or the replay line; the stream is
+        // a temporary file, so a line the runner refuses is named by the replay file.
         foreach (var line in runnerErrors.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            error.WriteLine(line.StartsWith("ktapvm-run: ", StringComparison.Ordinal) ? "ktap: " + line["ktapvm-run: ".Length..] : "ktap: " + line);
+        {
+            var text = line.StartsWith("ktapvm-run: ", StringComparison.Ordinal) ? line["ktapvm-run: ".Length..] : line;
+            if (text.StartsWith(streamPath + ":", StringComparison.Ordinal)) text = request.EventsPath + text[streamPath.Length..];
+            error.WriteLine("ktap: " + text);
+        }
         // The runner exits with the shared codes (ktap_exit_codes.def): a refused bundle is a
         // script error, a bad events file its own code; anything else (a crash) is a failure.
         if (runnerExit != 0)
             return ExitCodes.All.Any(c => c.Code == runnerExit && c.Code != ExitCodes.Success) ? runnerExit : ExitCodes.Failure;
+        if (lineError is not null)
+        {
+            error.WriteLine("ktap: " + lineError.Format(request.EventsPath));
+            return ExitCodes.EventsInvalid;
+        }
         return rc;
     }
 

@@ -106,7 +106,7 @@ public sealed class CliTests
     public void EveryVerbIsRegistered()
     {
         var root = KtapCli.Build(() => throw new InvalidOperationException());
-        Assert.Equal(["run", "deploy", "list", "doctor", "boards", "board", "replay"], root.Subcommands.Select(c => c.Name));
+        Assert.Equal(["run", "deploy", "list", "doctor", "boards", "board", "replay", "replay-events"], root.Subcommands.Select(c => c.Name));
     }
 
     [Fact]

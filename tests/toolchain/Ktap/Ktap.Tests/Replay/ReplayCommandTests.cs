@@ -56,10 +56,13 @@ public sealed class ReplayCommandTests : IDisposable
         return r.ToArray();
     }
 
-    private (int Code, string Out, string Err) Run(string runner, OutputFormat format = OutputFormat.Text, params string[] limits)
+    private (int Code, string Out, string Err) Run(string runner, OutputFormat format = OutputFormat.Text, params string[] limits) =>
+        RunWith(runner, "", format, limits);
+
+    private (int Code, string Out, string Err) RunWith(string runner, string jsonLines, OutputFormat format = OutputFormat.Text, params string[] limits)
     {
         var events = Path.Combine(_dir, "e.jsonl");
-        File.WriteAllText(events, "");
+        File.WriteAllText(events, jsonLines);
         var o = new StringWriter();
         var e = new StringWriter();
         int code = ReplayCommand.Run(new ReplayRequest(Bundle(), events, format, limits, runner), o, e);
@@ -76,9 +79,40 @@ public sealed class ReplayCommandTests : IDisposable
     [Fact]
     public void PassesTheEventsAndLimitsToTheRunner()
     {
-        Run(Runner(Records(), "", 0), OutputFormat.Text, "insns=10", "memory=65536");
-        var args = File.ReadAllText(Path.Combine(_dir, "args")).Trim();
-        Assert.Equal($"{_dir}/s.kbc --events {_dir}/e.jsonl --limit insns=10 --limit memory=65536", args);
+        // the runner gets a temporary stream of ktap_replay_stream.def, not the JSON file
+        var runner = Runner(Records(), "", 0);
+        File.WriteAllText(runner, File.ReadAllText(runner).Replace("cat '", $"cp \"$3\" '{_dir}/stream'\ncat '"));
+        RunWith(runner, "{\"event\":\"a:b\",\"ts\":1}\n", OutputFormat.Text, "insns=10", "memory=65536");
+        var args = File.ReadAllText(Path.Combine(_dir, "args")).Trim().Split(' ');
+        Assert.Equal([$"{_dir}/s.kbc", "--events"], args[..2]);
+        Assert.EndsWith(".krs", args[2]);
+        Assert.Equal(["--limit", "insns=10", "--limit", "memory=65536"], args[3..]);
+        Assert.False(File.Exists(args[2]), "the temporary stream is deleted");
+        var stream = File.ReadAllBytes(Path.Combine(_dir, "stream"));
+        Assert.Equal("KTRS"u8.ToArray(), stream[..4]);
+    }
+
+    [Fact]
+    public void BadLineRunsTheEventsBeforeItThenExitsEventsInvalid()
+    {
+        var runner = Runner(Records(), "", 0);
+        File.WriteAllText(runner, File.ReadAllText(runner).Replace("cat '", $"cp \"$3\" '{_dir}/stream'\ncat '"));
+        var (code, o, e) = RunWith(runner, "{\"event\":\"a:b\",\"ts\":1}\n{\"event\":\"a:b\",\"ts\":2,\"pid\":\"7\"}\n{\"event\":\"a:b\",\"ts\":3}\n");
+        Assert.Equal((ExitCodes.EventsInvalid, "n=5\n"), (code, o));
+        Assert.Equal($"ktap: {_dir}/e.jsonl:2: \"pid\" must be an integer\n", e.Replace("\r", ""));
+        // one event (line 1) reached the runner
+        var stream = File.ReadAllBytes(Path.Combine(_dir, "stream"));
+        Assert.Equal(1, Assert.Single(ReplayStreamReader.Events(stream)).Line);
+    }
+
+    [Fact]
+    public void RunnerMessagesNameTheReplayFileNotTheTemporaryStream()
+    {
+        var runner = Runner(Records(), "", 0);
+        File.WriteAllText(runner, File.ReadAllText(runner).Replace("exit 0", "echo \"ktapvm-run: $3:1: ts 1 goes back in time (previous 2)\" >&2\nexit 5"));
+        var (code, _, e) = RunWith(runner, "{\"event\":\"a:b\",\"ts\":1}\n");
+        Assert.Equal(ExitCodes.EventsInvalid, code);
+        Assert.Equal($"ktap: {_dir}/e.jsonl:1: ts 1 goes back in time (previous 2)\n", e.Replace("\r", ""));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-/* User-space stand-in for <linux/string.h> (fuzzing only). */
+/* User-space stand-in for <linux/string.h> (the runner and the filter fuzzer). */
 #ifndef SHIM_LINUX_STRING_H
 #define SHIM_LINUX_STRING_H
 #include <string.h>

@@ -1,4 +1,4 @@
-/* User-space stand-in for the few <linux/kernel.h> names filter.c uses (fuzzing only). */
+/* User-space stand-in for the few <linux/kernel.h> names filter.c uses (the runner and the filter fuzzer). */
 #ifndef SHIM_LINUX_KERNEL_H
 #define SHIM_LINUX_KERNEL_H
 #include <stdbool.h>

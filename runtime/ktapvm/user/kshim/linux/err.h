@@ -1,4 +1,4 @@
-/* User-space stand-in for <linux/err.h> (fuzzing only). */
+/* User-space stand-in for <linux/err.h> (the runner and the filter fuzzer). */
 #ifndef SHIM_LINUX_ERR_H
 #define SHIM_LINUX_ERR_H
 #include <stdint.h>

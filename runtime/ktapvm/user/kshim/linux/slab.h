@@ -1,4 +1,4 @@
-/* User-space stand-in for <linux/slab.h> (fuzzing only). */
+/* User-space stand-in for <linux/slab.h> (the runner and the filter fuzzer). */
 #ifndef SHIM_LINUX_SLAB_H
 #define SHIM_LINUX_SLAB_H
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* User-space stand-in for <linux/ctype.h> (fuzzing only). The kernel's take a char that
+/* User-space stand-in for <linux/ctype.h> (the runner and the filter fuzzer). The kernel's take a char that
  * may be negative; cast like its table lookup does. */
 #ifndef SHIM_LINUX_CTYPE_H
 #define SHIM_LINUX_CTYPE_H
