@@ -7,7 +7,7 @@
 #                                              in that build of the user-space runner
 #   tests/compat/run.sh board [BOARD]          `ktap run --board BOARD NAME.kp` on the
 #                                              emulated board (default qemu-x86_64), booted
-#                                              here on KTAP_COMPAT_PORT (10064) and stopped
+#                                              here on KTAP_COMPAT_PORT (else the compat port of boards/ports.tsv) and stopped
 # ktap's messages must hold no runtime error or budget hit. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,7 +45,7 @@ case $mode in
         export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
         bash "$root/scripts/build-module.sh" "$tree" > "$work/module.log" 2>&1 || { bad "ktapvm.ko builds against $tree" "$(tail -n 5 "$work/module.log")"; finish; }
         bash "$root/boards/qemu/build-image.sh" "$board" > "$work/image.log" 2>&1 || { bad "$board image builds" "$(tail -n 5 "$work/image.log")"; finish; }
-        bash "$root/boards/qemu/start.sh" "$board" --port "${KTAP_COMPAT_PORT:-10064}" > "$work/start.log" 2>&1 ||
+        bash "$root/boards/qemu/start.sh" "$board" --port "${KTAP_COMPAT_PORT:-$(source "$root/boards/qemu/ports.sh" && ktap_port_range compat | cut -d" " -f1)}" > "$work/start.log" 2>&1 ||
             { bad "$board boots" "$(tail -n 5 "$work/start.log")"; finish; }
         trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
         run_one() {
