@@ -35,7 +35,7 @@ public sealed class WatchpointLinkTests
         var reads = 0;
         var errors = new BundleLinker(new EventCatalog(new Dictionary<string, IReadOnlyList<EventField>>(), []),
             p => throw new InvalidOperationException(p), devices ?? Devices,
-            () => { reads++; return KernelSymbols.ParseData(kallsyms ?? Kallsyms); }).Link(model, "board1");
+            dataSymbols: () => { reads++; return KernelSymbols.ParseData(kallsyms ?? Kallsyms); }).Link(model, "board1");
         Assert.True(reads <= 1, "kallsyms read once per link");
         return errors;
     }
