@@ -2,8 +2,11 @@
  * test_watchpoint.c - the loader's table for watchpoint: probes (EVENTS kind 13): a
  * crafted bundle may put any text in target (LEN:ACCESS) and any address in value; each
  * row is loaded on x86_64 and refused with its exact message, or accepted and read back
- * through ktap_watch_decode as the module reads it.
+ * through ktap_watch_decode as the module reads it. A kernel address is a word: the rows'
+ * addresses are kernel-like for the VM's own word size (KADDR), and the messages print the
+ * address the row used (%llx in the expected text).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include "ktest.h"
@@ -15,20 +18,24 @@ struct watch_case {
 	unsigned len, access; /* what a loaded probe decodes to */
 };
 
+/* 0xffffffff82a3b4c0 on a 64-bit VM, 0xc2a3b4c0 on a 32-bit one */
+#define KADDR(low) (sizeof(void *) == 8 ? 0xffffffff82a3b4c0ULL + (low) : 0xc2a3b4c0ULL + (low))
 #define R KTAP_WATCH_READ
 #define W KTAP_WATCH_WRITE
 static const struct watch_case watch_cases[] = {
-	{ "4:w", 0xffffffff82a3b4c0ULL, NULL, 4, W },
-	{ "1:r", 0xffffffff82a3b4c1ULL, NULL, 1, R },   /* a byte: any address */
-	{ "2:rw", 0xffffffff82a3b4c2ULL, NULL, 2, R | W },
-	{ "8:rw", 0xffffffff82a3b4c8ULL, NULL, 8, R | W },
+	/* a 32-bit VM refuses an address past its word (64-bit: the same row loads) */
+	{ "4:w", 0x100000000ULL, sizeof(void *) == 8 ? NULL : "event 0: watchpoint address 0x%llx wider than this VM's word", 4, KTAP_WATCH_WRITE },
+	{ "4:w", KADDR(0xc0 - 0xc0), NULL, 4, W },
+	{ "1:r", KADDR(0xc1 - 0xc0), NULL, 1, R },   /* a byte: any address */
+	{ "2:rw", KADDR(0xc2 - 0xc0), NULL, 2, R | W },
+	{ "8:rw", KADDR(0xc8 - 0xc0), NULL, 8, R | W },
 	{ "8:w", 0x1000, NULL, 8, W },                   /* the kernel decides what it can watch */
-	{ "4:w", 0xffffffff82a3b4c2ULL,
-	  "event 0: watchpoint address 0xffffffff82a3b4c2 not a multiple of its length 4", 0, 0 },
-	{ "8:r", 0xffffffff82a3b4c4ULL,
-	  "event 0: watchpoint address 0xffffffff82a3b4c4 not a multiple of its length 8", 0, 0 },
-	{ "2:w", 0xffffffff82a3b4c1ULL,
-	  "event 0: watchpoint address 0xffffffff82a3b4c1 not a multiple of its length 2", 0, 0 },
+	{ "4:w", KADDR(0xc2 - 0xc0),
+	  "event 0: watchpoint address 0x%llx not a multiple of its length 4", 0, 0 },
+	{ "8:r", KADDR(0xc4 - 0xc0),
+	  "event 0: watchpoint address 0x%llx not a multiple of its length 8", 0, 0 },
+	{ "2:w", KADDR(0xc1 - 0xc0),
+	  "event 0: watchpoint address 0x%llx not a multiple of its length 2", 0, 0 },
 	{ "4:w", 0, "event 0: watchpoint address is 0 (unresolved symbol)", 0, 0 },
 	{ "1:rw", 0, "event 0: watchpoint address is 0 (unresolved symbol)", 0, 0 },
 	{ NULL, 0x1000, "event 0: watchpoint without LEN:ACCESS", 0, 0 },
@@ -78,8 +85,11 @@ void test_watchpoint(void)
 				 pr.value == c->value && ktap_watch_decode(pr.target, &len, &access) == 0 &&
 				 len == c->len && access == c->access, "watch case %u: probe reads back", i);
 		} else {
-			KT_CHECK(!s && err == -KTAP_EINVAL && !strcmp(msg, c->expect),
-				 "watch case %u: got '%s' want '%s'", i, s ? "(loaded)" : msg, c->expect);
+			char want[KTAP_ERRMSG_MAX];
+
+			snprintf(want, sizeof(want), c->expect, (unsigned long long)c->value);
+			KT_CHECK(!s && err == -KTAP_EINVAL && !strcmp(msg, want),
+				 "watch case %u: got '%s' want '%s'", i, s ? "(loaded)" : msg, want);
 		}
 		ktap_session_free(s);
 		free(p);
