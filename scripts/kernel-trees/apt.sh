@@ -89,17 +89,24 @@ ktap_apt_fresh() {
     fi
 }
 
+# One apt command per suite at a time, waiting for the others: apt-get and apt-cache take
+# their locks (lists, archives, the package cache) without waiting and fail at once, and
+# two callers meet whenever boards are built side by side (CI builds the powerpc board in
+# the background while the tests build theirs: tests/lib/background-board.sh).
 ktap_apt() {
     local suite=$1; shift
-    ktap_apt_fresh "$suite" || return 1
-    APT_CONFIG=$KTAP_STATE_DIR/apt/$suite/apt.conf "$@"
+    mkdir -p "$KTAP_STATE_DIR/apt"
+    (
+        flock 7
+        ktap_apt_fresh "$suite" || exit 1
+        APT_CONFIG=$KTAP_STATE_DIR/apt/$suite/apt.conf "$@"
+    ) 7> "$KTAP_STATE_DIR/apt/$suite.lock"
 }
 
 # The package a virtual/meta package depends on first, e.g. linux-image-amd64 ->
 # linux-image-6.1.0-56-amd64.
 ktap_apt_first_dep() {
     local suite=$1 pkg=$2 dep
-    ktap_apt_fresh "$suite" || return 1
     dep=$(ktap_apt "$suite" apt-cache depends "$pkg" 2>/dev/null | awk '/Depends:/ {print $2; exit}')
     [ -n "$dep" ] || { echo "apt: $suite has no package $pkg" >&2; return 1; }
     echo "$dep"
@@ -107,7 +114,6 @@ ktap_apt_first_dep() {
 
 ktap_apt_version() {
     local suite=$1 pkg=$2 v
-    ktap_apt_fresh "$suite" || return 1
     v=$(ktap_apt "$suite" apt-cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ {print $2; exit}')
     [ -n "$v" ] && [ "$v" != "(none)" ] || { echo "apt: $suite has no candidate for $pkg" >&2; return 1; }
     echo "$v"

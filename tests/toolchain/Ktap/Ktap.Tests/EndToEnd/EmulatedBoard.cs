@@ -58,19 +58,23 @@ public class EmulatedBoard : IDisposable
         return c.Run(command).Text;
     }
 
-    private string Script(string script, params string[] args) =>
-        Run("bash", [Path.Combine(Root, script), .. args]) is { Code: 0 } r ? r.Output
-            : throw new InvalidOperationException($"{script} {string.Join(' ', args)} failed");
+    // A failed script's own words go into the exception: xUnit shows no console output, and
+    // CI once reported only "build-image.sh qemu-x86_64 failed".
+    private string Script(string script, params string[] args)
+    {
+        var r = Run("bash", [Path.Combine(Root, script), .. args]);
+        return r.Code == 0 ? r.Output
+            : throw new InvalidOperationException($"{script} {string.Join(' ', args)} failed (exit {r.Code}): {r.Error.Trim()}");
+    }
 
-    private static (int Code, string Output) Run(string file, string[] args)
+    private static (int Code, string Output, string Error) Run(string file, string[] args)
     {
         var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        if (p.ExitCode != 0) Console.Error.WriteLine(err.Result);
-        return (p.ExitCode, output);
+        return (p.ExitCode, output, err.Result);
     }
 
     public void Dispose()
