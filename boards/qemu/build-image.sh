@@ -26,6 +26,11 @@ while [ $# -gt 0 ]; do
 done
 ktap_board_load "$board_arg"
 mkdir -p "$board_dir"
+# One build of a board's image at a time: two callers (a test fixture and a `ktap run` that
+# found the board down, or two terminals on a new machine) would write the same keys and
+# staging folder. The second waits, then finds the image up to date.
+exec 8> "$board_dir.build-image.lock"
+flock 8
 
 # 1. Kernel: Debian's image package of the release the headers flavour resolved to, or a
 #    kernel built from linux-source-6.1 (boards Debian ships no kernel for).

@@ -25,6 +25,11 @@ while [ $# -gt 0 ]; do
     esac
 done
 ktap_board_load "$board_arg"
+# One start of a board at a time: a second caller (a test fixture beside a `ktap run` that
+# found the board down) waits, then finds it running.
+mkdir -p "$board_dir"
+exec 8> "$board_dir.start.lock"
+flock 8
 timeout_s=${KTAP_BOARD_TIMEOUT:-${board_boot_timeout:-90}}
 
 if pid=$(ktap_board_pid); then
@@ -61,8 +66,8 @@ started=$(date +%s.%N)
     -kernel "$board_dir/vmlinuz" -initrd "$board_dir/initramfs.cpio.gz" \
     -append "console=$board_console panic=-1 quiet ${board_kernel_args:-}" \
     -display none -monitor none -serial "file:$board_dir/console.log" -no-reboot \
-    -daemonize -pidfile "$board_dir/qemu.pid" ||
-    ktap_die "$board_qemu failed to start"
+    -daemonize -pidfile "$board_dir/qemu.pid" 8>&- ||
+    ktap_die "$board_qemu failed to start"   # 8>&-: qemu outlives this script and must not keep the start lock
 echo "$port" > "$board_dir/port"
 
 fail() {
