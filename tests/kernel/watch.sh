@@ -25,14 +25,15 @@
 #   trapping for ever), the link step refuses with its reason (asserted, not skipped).
 # Usage: watch.sh [BOARD]
 # Board: BOARD, else KTAP_WATCH_BOARD, else qemu-x86_64 (qemu-x86, qemu-arm64, qemu-arm-v7...), port
-# KTAP_WATCH_PORT (first free of 10040-10049); a running board is used and left running.
+# KTAP_WATCH_PORT (else the first free port of the watch range of boards/ports.tsv); a running board is used and left running.
 # Last line: RESULT passed=N failed=M.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 board=${1:-${KTAP_WATCH_BOARD:-qemu-x86_64}}
-tree=$(source "$root/boards/$board/board.sh" && echo "$board_tree")
-target=$(source "$root/boards/$board/board.sh" && echo "$board_target")
+# The board's facts from its YAML (boards/qemu/facts.py through lib.sh).
+tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_tree")
+target=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_target")
 export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 work=$root/out/tests/kernel-watch-$board
 mkdir -p "$work"
@@ -59,10 +60,10 @@ if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
 else
     port=${KTAP_WATCH_PORT:-}
     if [ -z "$port" ]; then
-        for p in $(seq 10040 10049); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }; done
+        port=$(source "$root/boards/qemu/ports.sh" && ktap_free_port watch)
     fi
     bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
-    bash "$root/boards/qemu/start.sh" "$board" --port "${port:-10040}" >/dev/null || { bad "board boots"; finish; }
+    bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "board boots"; finish; }
     trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
 fi
 timeout 300 "$work/tool/ktap" deploy --board "$board" -m "$ko" > "$work/deploy" 2>&1 ||
@@ -98,7 +99,7 @@ else
     dir=/sys/module/ktapvm/parameters; path_re='param_attr_store|param_set_ulong|kstrtoul'
     len=$(case $target in x86_64|arm64) echo 8;; *) echo 4;; esac)
     vars="max_insns:max_insns max_call_depth:max_call_depth max_string:max_string max_table_entries:max_table_entries run_ns:run_ns"
-    objdump=$(source "$root/boards/$board/board.sh" && echo "${board_cross_compile:-}")objdump
+    objdump=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "${board_cross_compile:-}")objdump
 fi
 # where NAME: what a script names to watch NAME (the symbol, or its address)
 where() {

@@ -138,6 +138,22 @@ public sealed class EmulationFactsTests
         Assert.True(checkedBoards >= 9, $"{checkedBoards} emulated boards checked");
     }
 
+    /// <summary>The boards' board.sh files are gone: a script that still sources one reads
+    /// nothing and fails on a board (tests/kernel/watch.sh did, merged from a branch older
+    /// than the YAML facts).</summary>
+    [Fact]
+    public void NoScriptReadsABoardShell()
+    {
+        var root = KtapPaths.Root()!;
+        var stale = new System.Text.RegularExpressions.Regex(@"boards/(\$\{?board\}?|qemu-[A-Za-z0-9._-]+)/board\.sh");
+        var offenders = new List<string>();
+        foreach (var dir in new[] { "boards", "tests", "bench", "scripts", "samples" })
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(root, dir), "*.sh", SearchOption.AllDirectories))
+                if (!file.Contains("/out/", StringComparison.Ordinal) && stale.IsMatch(File.ReadAllText(file)))
+                    offenders.Add(Path.GetRelativePath(root, file));
+        Assert.Empty(offenders);
+    }
+
     private static Dictionary<string, string> Facts(string script, string board)
     {
         // bash itself reads facts.py's output, as boards/qemu/lib.sh does (eval), then prints
