@@ -14,8 +14,10 @@ source "$root/tests/lib/tools.sh"
 bench_board_up() {
     local port=$2 work=$3
     bench_board=$1
-    tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$bench_board" && echo "$board_tree")
-    cc=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$bench_board" && echo "${board_cross_compile}gcc")
+    local facts
+    facts=$(python3 "$root/boards/qemu/facts.py" "$bench_board") || exit 2
+    eval "$facts"   # board_tree, board_cross_compile, ... (one read of the YAML)
+    tree=$board_tree; cc=${board_cross_compile}gcc
     ktap_tools || exit 1
     # Only the getpid loop runs in the benchmarks: no board needs tests/boards/raw-lseek.h.
     "$cc" -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$root/tests/kernel/workload.c"

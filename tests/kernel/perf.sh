@@ -22,10 +22,10 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 board=${KTAP_PERF_BOARD:-qemu-x86_64}
-tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_tree")
-cc=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "${board_cross_compile:-}")gcc
+facts=$(python3 "$root/boards/qemu/facts.py" "$board") || exit 2; eval "$facts"   # board_tree, board_target, ... (one read of the YAML)
+tree=$board_tree; cc=${board_cross_compile:-}gcc
 # the bundle arch byte of kbc.py (1 x86, 2 x86_64, 3 arm-v7, 4 powerpc, 5 arm64)
-kbc_arch=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && case $board_target in x86) echo 1;; x86_64) echo 2;; arm-v7) echo 3;; powerpc) echo 4;; arm64) echo 5;; esac)
+kbc_arch=$(case $board_target in x86) echo 1;; x86_64) echo 2;; arm-v7) echo 3;; powerpc) echo 4;; arm64) echo 5;; esac)
 export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 work=$root/out/tests/kernel-perf-$board
 mkdir -p "$work"

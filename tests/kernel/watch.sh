@@ -31,9 +31,9 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 board=${1:-${KTAP_WATCH_BOARD:-qemu-x86_64}}
-# The board's facts from its YAML (boards/qemu/facts.py through lib.sh).
-tree=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_tree")
-target=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "$board_target")
+# The board's facts from its YAML (boards/qemu/facts.py).
+facts=$(python3 "$root/boards/qemu/facts.py" "$board") || exit 2; eval "$facts"   # board_tree, board_target, ... (one read of the YAML)
+tree=$board_tree; target=$board_target
 export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
 work=$root/out/tests/kernel-watch-$board
 mkdir -p "$work"
@@ -99,7 +99,7 @@ else
     dir=/sys/module/ktapvm/parameters; path_re='param_attr_store|param_set_ulong|kstrtoul'
     len=$(case $target in x86_64|arm64) echo 8;; *) echo 4;; esac)
     vars="max_insns:max_insns max_call_depth:max_call_depth max_string:max_string max_table_entries:max_table_entries run_ns:run_ns"
-    objdump=$(source "$root/boards/qemu/lib.sh" && ktap_board_load "$board" && echo "${board_cross_compile:-}")objdump
+    objdump=${board_cross_compile:-}objdump
 fi
 # where NAME: what a script names to watch NAME (the symbol, or its address)
 where() {
