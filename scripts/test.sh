@@ -29,6 +29,11 @@ if [ "$KTAP_STATE_DIR" != "$user_state" ]; then
 fi
 echo "test state directory: $KTAP_STATE_DIR (caches shared with $user_state)"
 
+# The script-level suites run ktapc and ktap as a user installs them (scripts/install-tools.sh:
+# NativeAOT ktapc, ReadyToRun ktap), published once by the first suite that needs them
+# (tests/lib/tools.sh); the C# suite tests the same code under the JIT.
+export KTAP_TEST_TOOLS=${KTAP_TEST_TOOLS:-installed}
+
 # A board whose kernel is built here (qemu-powerpc) is prepared in the background while the
 # suites before its own run: they leave most of the CPU idle (tests/lib/background-board.sh).
 # It starts after the C# suite (10-dotnet), whose end-to-end fixture builds and boots

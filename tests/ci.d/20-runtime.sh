@@ -38,8 +38,12 @@ for v in native asan i686 arm-v7 powerpc; do
     fi
 done
 
-# the compiler and ktap, for the conformance suite
+# the compiler and ktap: the Release builds (the damage checks below run them through
+# dotnet), and the build the conformance and compatibility cases run (tests/lib/tools.sh:
+# scripts/test.sh picks the tools a user installs)
 step "build ktapc and ktap" bash -c 'dotnet build toolchain/Ktapc/ktapc/ktapc.csproj -c Release --nologo -v q && dotnet build toolchain/Ktap/ktap.csproj -c Release --nologo -v q'
+source tests/lib/tools.sh
+step "build the tools the cases run (KTAP_TEST_TOOLS=${KTAP_TEST_TOOLS:-})" ktap_tools
 for v in native asan i686 arm-v7 powerpc; do
     bash tests/conformance/run.sh "$v" > "out/ci-runtime/conformance-$v.log" 2>&1
     add_result "out/ci-runtime/conformance-$v.log"

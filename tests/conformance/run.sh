@@ -5,7 +5,9 @@
 # five targets. Also checks that a bundle for another target is refused with its message,
 # and that the cases together use every opcode and every built-in.
 #   tests/conformance/run.sh [native|asan|i686|arm-v7|powerpc|arm64] [--update]
-# Needs: out/runtime/<variant>/ktapvm-run (make -C runtime/ktapvm/user VARIANT=...), dotnet.
+# Needs: out/runtime/<variant>/ktapvm-run (make -C runtime/ktapvm/user VARIANT=...), and the
+# tools (tests/lib/tools.sh: KTAP_TEST_TOOLS says which build). KTAP_TEST_JOBS cases run
+# at a time (default 2).
 # Last line: RESULT passed=N failed=M. A case that cannot run is a failure, never a skip.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,16 +30,11 @@ ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL [$variant] $*"; }
 
 runner=$root/out/runtime/$variant/ktapvm-run
-ktapc_dll=$root/toolchain/Ktapc/ktapc/bin/Release/net10.0/ktapc.dll
-ktap_dll=$root/toolchain/Ktap/bin/Release/net10.0/ktap.dll
+source "$root/tests/lib/tools.sh" # ktap_tools: which build of ktapc and ktap runs the cases
 [ -x "$runner" ] || { bad "runner $runner not built"; echo "RESULT passed=$pass failed=$fail"; exit 1; }
 [ -z "$qemu" ] || command -v "$qemu" >/dev/null || { bad "$qemu not installed"; echo "RESULT passed=$pass failed=$fail"; exit 1; }
-for dll in "$ktapc_dll" "$ktap_dll"; do
-    if [ ! -f "$dll" ]; then
-        proj=$([ "$dll" = "$ktapc_dll" ] && echo toolchain/Ktapc/ktapc/ktapc.csproj || echo toolchain/Ktap/ktap.csproj)
-        (cd "$root" && dotnet build "$proj" -c Release --nologo -v q >/dev/null) || { bad "cannot build $proj"; echo "RESULT passed=$pass failed=$fail"; exit 1; }
-    fi
-done
+ktap_tools || { bad "ktapc and ktap do not build (tests/lib/tools.sh)"; echo "RESULT passed=$pass failed=$fail"; exit 1; }
+KTAPC=("$tools/ktapc"); KTAP=("$tools/ktap")
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -47,27 +44,43 @@ exec $qemu "$runner" "\$@" \$KTAP_CASE_ARGS
 WRAP
 chmod +x "$work/runner.sh"
 
-cd "$here/cases"
-for kp in *.kp; do
-    name=${kp%.kp}
+# One case: compile, dump, replay, compare. Its verdict goes to $work/NAME.verdict ("ok", or
+# the FAIL lines), so that cases can run side by side and still be reported in name order.
+run_case() {
+    local kp=$1 name=${1%.kp} events sargs=()
     events=$here/events/default.jsonl
     [ -f "$name.jsonl" ] && events=$here/cases/$name.jsonl
-    sargs=(); [ -f "$name.scriptargs" ] && read -ra sargs < "$name.scriptargs"
-    if ! dotnet "$ktapc_dll" --target "$target" "$kp" -o "$work/$name.kbc" ${sargs[@]+-- "${sargs[@]}"} 2> "$work/$name.ktapc"; then
-        bad "$name: ktapc failed: $(head -c 300 "$work/$name.ktapc")"
-        continue
+    [ -f "$name.scriptargs" ] && read -ra sargs < "$name.scriptargs"
+    if ! "${KTAPC[@]}" --target "$target" "$kp" -o "$work/$name.kbc" ${sargs[@]+-- "${sargs[@]}"} 2> "$work/$name.ktapc"; then
+        echo "FAIL [$variant] $name: ktapc failed: $(head -c 300 "$work/$name.ktapc")"
+        return
     fi
-    dotnet "$ktapc_dll" dump "$work/$name.kbc" > "$work/$name.dump" 2>/dev/null
-    export KTAP_CASE_ARGS=$(cat "$name.args" 2>/dev/null)
-    (cd "$work" && KTAP_RUNNER=$work/runner.sh dotnet "$ktap_dll" replay "$name.kbc" --color always --events "$events" > "$work/$name.actual" 2>&1; echo "[exit $?]" >> "$work/$name.actual")
+    "${KTAPC[@]}" dump "$work/$name.kbc" > "$work/$name.dump" 2>/dev/null
+    (cd "$work" && KTAP_CASE_ARGS=$(cat "$here/cases/$name.args" 2>/dev/null) KTAP_RUNNER=$work/runner.sh \
+        "${KTAP[@]}" replay "$name.kbc" --color always --events "$events" > "$work/$name.actual" 2>&1
+        echo "[exit $?]" >> "$work/$name.actual")
     if [ "$update" = "--update" ]; then cp "$work/$name.actual" "$name.out"; fi
     if [ ! -f "$name.out" ]; then
-        bad "$name: no expected output $name.out"
+        echo "FAIL [$variant] $name: no expected output $name.out"
     elif diff -u "$name.out" "$work/$name.actual" > "$work/$name.diff"; then
-        ok
+        echo ok
     else
-        bad "$name: output differs"; head -20 "$work/$name.diff"
+        echo "FAIL [$variant] $name: output differs"; head -20 "$work/$name.diff"
     fi
+}
+
+# The cases run KTAP_TEST_JOBS at a time (default 2: the cores of a CI machine); each is a
+# few short processes, mostly start-up and qemu-user, so two overlap well.
+jobs=${KTAP_TEST_JOBS:-2}
+cd "$here/cases"
+for kp in *.kp; do
+    while [ "$(jobs -pr | wc -l)" -ge "$jobs" ]; do wait -n; done
+    run_case "$kp" > "$work/${kp%.kp}.verdict" 2>&1 &
+done
+wait
+for kp in *.kp; do
+    v=$work/${kp%.kp}.verdict
+    if [ "$(cat "$v")" = ok ]; then ok; else fail=$((fail + 1)); cat "$v"; fi
 done
 
 # every opcode and every callable built-in appears in some case's bytecode
@@ -86,7 +99,7 @@ for bi in $bis; do
 done
 
 # a bundle for another target is refused with the precise message
-dotnet "$ktapc_dll" --target "$other" op_print.kp -o "$work/other.kbc" 2>/dev/null
+"${KTAPC[@]}" --target "$other" op_print.kp -o "$work/other.kbc" 2>/dev/null
 msg=$(cd "$work" && $qemu "$runner" other.kbc --events "$here/events/default.jsonl" 2>&1 >/dev/null)
 declare -A order=([x86]=little-endian [x86_64]=little-endian [arm-v7]=little-endian [powerpc]=big-endian [arm64]=little-endian)
 declare -A word=([x86]=4 [x86_64]=8 [arm-v7]=4 [powerpc]=4 [arm64]=8)
@@ -96,14 +109,14 @@ else want="bundle built for $other, this VM is $target"; fi
 if [ "$msg" = "ktapvm-run: other.kbc: $want" ]; then ok; else bad "foreign bundle: got '$msg', want 'ktapvm-run: other.kbc: $want'"; fi
 
 # the runner reads only the stream ktap replay writes (ktap_replay_stream.def): JSON is refused
-dotnet "$ktapc_dll" --target "$target" op_print.kp -o "$work/own.kbc" 2>/dev/null
+"${KTAPC[@]}" --target "$target" op_print.kp -o "$work/own.kbc" 2>/dev/null
 msg=$(cd "$work" && $qemu "$runner" own.kbc --events "$here/events/default.jsonl" 2>&1 >/dev/null); rc=$?
 want="$here/events/default.jsonl: not a replay event stream (ktap replay or ktap replay-events writes one from a JSON lines file)"
 if [ "$rc" -eq 5 ] && [ "$msg" = "$want" ]; then ok; else bad "JSON given to the runner: exit $rc, got '$msg', want '$want'"; fi
 
 # /FILTER/s run (the filter_*.kp cases); only ftrace's function filter is refused by name,
 # never silently ignored (every event would pass it)
-dotnet "$ktapc_dll" --target "$target" -o "$work/filter.kbc" \
+"${KTAPC[@]}" --target "$target" -o "$work/filter.kbc" \
     -e 'trace ftrace:function /ip == vfs_*/ { print(1) }' 2>/dev/null
 msg=$(cd "$work" && $qemu "$runner" filter.kbc --events /dev/null 2>&1 >/dev/null); rc=$?
 want="ktapvm-run: filter.kbc: probe 'ftrace:function' has the filter /ip == vfs_*/: ftrace picks the functions by name on the board, and a replay's ftrace:function events carry no names; test args.ip in the handler instead"
