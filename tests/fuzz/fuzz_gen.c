@@ -6,7 +6,7 @@
  * invariants of gen/check.c are checked (arena within budget, no scratch pointer kept, no
  * CPU left running, well-formed records with no pointer in them); a violation aborts.
  *
- * An input that starts with the bundle magic "\x1bKBC" is taken as a bundle as it is
+ * An input that starts with the bundle magic is taken as a bundle as it is
  * (regressions are stored that way: the .kbc files of tests/fuzz/regressions), with its own
  * LIMITS (or the defaults) under the same host bounds.
  *
@@ -165,6 +165,7 @@ static int run_session(const uint8_t *bytes, size_t len, const struct ktap_limit
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const uint8_t magic[] = KTAP_BYTES_OF(MAGIC); /* a stored bundle starts with it */
 	static struct kb b;
 	static unsigned char first[sizeof(capture)];
 	struct gen_budget bud;
@@ -183,7 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size > (1u << 16))
 		return 0;
-	if (size >= 4 && !memcmp(data, "\x1b" "KBC", 4)) {
+	if (size >= sizeof(magic) && !memcmp(data, magic, sizeof(magic))) {
 		/* a stored bundle: the regression corpus */
 		bytes = malloc(size);
 		if (!bytes)
@@ -193,8 +194,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* a stored bundle mutated by libFuzzer gets its checksum recomputed (kbuild's
 		 * kb_fix_crc), so mutations reach the verifier and the interpreter; the checksum
 		 * check has its own loader tests */
-		if (len >= 64)
-			kb_fix_crc(bytes, len, bytes[5] == 2);
+		if (len >= KTAP_HEADER_SIZE)
+			kb_fix_crc(bytes, len, bytes[KTAP_HDR_BYTE_ORDER] == KTAP_BIG_ENDIAN);
 		raw = 1;
 	} else {
 		gen_bundle(data, size, &b, &bud);

@@ -12,7 +12,7 @@ crash=${1:?usage: gen-triage.sh CRASH_INPUT NAME [SECONDS]}
 name=${2:?usage: gen-triage.sh CRASH_INPUT NAME [SECONDS]}
 secs=${3:-60}
 t=$(mktemp -d)
-if head -c 4 "$crash" | grep -q $'\x1bKBC'; then
+if python3 "$root/tests/lib/bundle_format.py" is-bundle "$crash"; then
     cp "$crash" "$here/regressions/$name.kbc"   # already a bundle
 else
     "$fz" -minimize_crash=1 -max_total_time="$secs" -exact_artifact_path="$t/min" "$crash" > "$t/min.log" 2>&1

@@ -2,8 +2,9 @@
 """kbc.py - a small bundle assembler and record reader for the kernel module's tests.
 
 It writes bundles exactly as docs/bundle-format.md describes them (little-endian,
-x86_64 by default), with opcode and built-in numbers read from the one definition
-(runtime/ktapvm/ktap_opcodes.def, ktap_builtins.def). The end-to-end tests use it for
+x86_64 by default), with the layout, opcode and built-in numbers read from their one
+definitions (runtime/ktapvm/ktap_bundle_format.def through tests/lib/bundle_format.py,
+ktap_opcodes.def, ktap_builtins.def). The end-to-end tests use it for
 programs ktapc cannot compile yet and for deliberately damaged bundles.
 
   kbc.py build PROGRAM [key=value...] > OUT.kbc            assemble a test program
@@ -20,10 +21,13 @@ import os
 import re
 import struct
 import sys
-import zlib
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-NONE = 0xFFFFFFFF
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import bundle_format as F  # noqa: E402  the format's one definition (ktap_bundle_format.def)
+
+NONE = F.CONST["NONE"]
+EV = F.ENUMS["EVENT_KIND"]
 
 
 def read_def(name, pattern):
@@ -101,58 +105,66 @@ class Bundle:
     def bytes(self):
         def pad4(b):
             return b + b"\0" * (-len(b) % 4)
-        strs = b"".join(pad4(struct.pack("<I", len(t.encode())) + t.encode() + b"\0")
-                        for t in self.strings)
-        consts = b""
+
+        def items(section, rows):
+            fields, size = F.ITEMS[section], F.SECTIONS[section][1]
+            return b"".join(F.pack(fields, size, **row) for row in rows)
+        ck = F.ENUMS["CONST_KIND"]
+        crows = []
         for kind, v in self.consts:
             if kind == "int":
-                consts += struct.pack("<B7xq", 3, v)
+                crows.append(dict(KIND=ck["NUMBER"], VALUE=v))
             elif kind == "str":
-                consts += struct.pack("<B7xI4x", 4, self.s(v))
+                crows.append(dict(KIND=ck["STRING"], VALUE=self.s(v)))
             elif kind == "bool":
-                consts += struct.pack("<B15x", 2 if v else 1)
+                crows.append(dict(KIND=ck["TRUE"] if v else ck["FALSE"]))
             else:
-                consts += struct.pack("<B15x", 0)
-        # constants may add strings: rebuild the string table after them
-        strs = b"".join(pad4(struct.pack("<I", len(t.encode())) + t.encode() + b"\0")
-                        for t in self.strings)
-        funcs = b"".join(struct.pack("<IIIHBBIIII", self.s(n) if n else NONE, start, cnt,
-                                     0, 0, frame, 1, 1, flags, 0)
-                         for n, start, cnt, frame, flags in self.funcs)
+                crows.append(dict(KIND=ck["NIL"]))
+        consts = items("CONSTANTS", crows)
+        funcs = items("FUNCTIONS", [dict(NAME=self.s(n) if n else NONE, CODE_START=start,
+                                         CODE_COUNT=cnt, FRAME=frame, FIRST_LINE=1,
+                                         LAST_LINE=1, FLAGS=flags)
+                                    for n, start, cnt, frame, flags in self.funcs])
         code = b"".join(struct.pack("<I", i) for i in self.code)
         lines = b"".join(struct.pack("<I", 1) for _ in self.code)
-        events = b"".join(struct.pack("<HHIIIIQI", kind, nfa, h, self.s(spec),
-                                      self.s(t) if t else NONE, self.s(f) if f else NONE,
-                                      v, first)
-                          for kind, nfa, h, spec, t, f, v, first in self.events)
-        fas = b"".join(struct.pack("<IBBHq8x", self.s(n), src, typ, reg, off)
-                       for n, src, typ, reg, off in self.fetchargs)
+        events = items("EVENTS", [dict(KIND=kind, FETCHARG_COUNT=nfa, HANDLER=h, SPEC=self.s(spec),
+                                       TARGET=self.s(t) if t else NONE,
+                                       FILTER=self.s(f) if f else NONE, VALUE=v,
+                                       FIRST_FETCHARG=first)
+                                  for kind, nfa, h, spec, t, f, v, first in self.events])
+        fas = items("FETCHARGS", [dict(NAME=self.s(n), SOURCE=src, TYPE=typ, REG=reg, OFFSET=off)
+                                  for n, src, typ, reg, off in self.fetchargs])
         globs = b"".join(struct.pack("<I", self.s(n)) for n in self.globals)
-        # strings again: events/fetchargs/globals may have added some
+        # last: constants, events, fetchargs and globals may have added strings
         strs = b"".join(pad4(struct.pack("<I", len(t.encode())) + t.encode() + b"\0")
                         for t in self.strings)
-        sections = [(1, strs, len(self.strings)), (2, consts, len(self.consts)),
-                    (3, funcs, len(self.funcs)), (4, code, len(self.code)),
-                    (5, lines, len(self.code)), (6, events, len(self.events)),
-                    (7, fas, len(self.fetchargs)), (8, b"", 0),
-                    (9, globs, len(self.globals))]
+        sid = {name: row[0] for name, row in F.SECTIONS.items()}
+        sections = [(sid["STRINGS"], strs, len(self.strings)), (sid["CONSTANTS"], consts, len(self.consts)),
+                    (sid["FUNCTIONS"], funcs, len(self.funcs)), (sid["CODE"], code, len(self.code)),
+                    (sid["LINES"], lines, len(self.code)), (sid["EVENTS"], events, len(self.events)),
+                    (sid["FETCHARGS"], fas, len(self.fetchargs)), (sid["FORMATS"], b"", 0),
+                    (sid["GLOBALS"], globs, len(self.globals))]
         if self.limits:
-            sections.append((11, b"".join(struct.pack("<IIQ", k, 0, v) for k, v in self.limits),
+            sections.append((sid["LIMITS"], items("LIMITS", [dict(KEY=k, VALUE=v) for k, v in self.limits]),
                              len(self.limits)))
-        off = 64 + 16 * len(sections)
+        off = F.CONST["HEADER_SIZE"] + F.CONST["SECTION_ENTRY_SIZE"] * len(sections)
         table, body = b"", b""
-        for sid, data, count in sections:
-            table += struct.pack("<IIII", sid, off + len(body), len(data), count)
+        for i, data, count in sections:
+            table += F.pack(F.ITEMS["SECTION_TABLE"], F.CONST["SECTION_ENTRY_SIZE"],
+                            ID=i, OFFSET=off + len(body), SIZE=len(data), COUNT=count)
             body += pad4(data)
-        total = off + len(body)
-        word = 4 if self.arch in (1, 3, 4) else 8
-        main = next(i for i, f in enumerate(self.funcs) if f[4] & 1)
-        header = struct.pack("<4sBBBBIHHqIHHIIIII8s4s", b"\x1bKBC", 1, 1, word, self.arch,
-                             0x4B544150, 1, 64, 0x0102030405060708, total, len(sections), 0,
-                             0, main, len(self.globals), NONE, 0x000100, b"\0" * 8,
-                             b"\r\n\x1a\n")
+        main = next(i for i, f in enumerate(self.funcs) if f[4] & F.ENUMS["FUNCTION_FLAG"]["MAIN"])
+        header = F.pack(F.HEADER, F.CONST["HEADER_SIZE"], MAGIC=F.BYTES["MAGIC"],
+                        FORMAT_VERSION=F.CONST["FORMAT_VERSION"],
+                        BYTE_ORDER=F.ENUMS["BYTE_ORDER"]["LITTLE_ENDIAN"],
+                        WORD_SIZE=F.ARCHES[self.arch][1], ARCH=self.arch,
+                        ENDIAN_CHECK=F.CONST["ENDIAN_CHECK"], RUNTIME_ABI=F.CONST["RUNTIME_ABI"],
+                        HEADER_SIZE=F.CONST["HEADER_SIZE"], INT_CHECK=F.CONST["INT_CHECK"],
+                        TOTAL_SIZE=off + len(body), SECTION_COUNT=len(sections),
+                        MAIN_FUNCTION=main, GLOBAL_COUNT=len(self.globals), SOURCE_NAME=NONE,
+                        COMPILER_VERSION=0x000100, TAIL=F.BYTES["TAIL"])
         blob = bytearray(header + table + body)
-        struct.pack_into("<I", blob, 32, zlib.crc32(bytes(blob)) & 0xFFFFFFFF)
+        F.fix_checksum(blob)
         return bytes(blob)
 
 
@@ -197,7 +209,7 @@ def prog_count(b, p):
     b.event(kind, h, p["spec"], p.get("target"), p.get("filter"), int(p.get("value", 0)),
             fetchargs=fas)
     e = handler(b, "trace_end", print_key(b, "t", p["comm"]))
-    b.event(10, e, "trace_end")
+    b.event(EV["TRACE_END"], e, "trace_end")
 
 
 def prog_args(b, p):
@@ -214,10 +226,10 @@ def prog_args(b, p):
     ret = comm_test + [asbx("JMP", 0, 3), abx("LOADK", 1, b.k("return")),
                             abc("EVARG", 2, 2), abc("PRINT", 1, 2)]
     h2 = handler(b, "on_return", ret)
-    b.event(2, h1, "kprobe:" + p["target"], p["target"],
+    b.event(EV["KPROBE"], h1, "kprobe:" + p["target"], p["target"],
             fetchargs=[("a", 1, 1, int(p["reg1"]), 0), ("b", 1, 1, int(p["reg2"]), 0)])
     ret_target = p.get("ret_target", p["target"])
-    b.event(3, h2, "kretprobe:" + ret_target, ret_target,
+    b.event(EV["KRETPROBE"], h2, "kretprobe:" + ret_target, ret_target,
             fetchargs=[("ret", 4, 1, 0, 0)])
 
 
@@ -226,7 +238,7 @@ def prog_describe(b, p):
     main_chunk(b, [])
     h = handler(b, "on_event", [abc("EVINFO", 0, 1), abc("EVINFO", 1, 0),
                                 abc("PRINT", 0, 2)])
-    b.event(2, h, "kprobe:" + p["target"], p["target"], p.get("filter"),
+    b.event(EV["KPROBE"], h, "kprobe:" + p["target"], p["target"], p.get("filter"),
             fetchargs=[("off", 1, 1, int(p["reg"]), 0)])
 
 
@@ -239,7 +251,7 @@ def prog_tick(b, p):
             value=int(p["ms"]) * 1000000)
     e = handler(b, "trace_end", [abx("LOADK", 0, b.k("ticks")),
                                  abx("GETGLOBAL", 1, b.g("n")), abc("PRINT", 0, 2)])
-    b.event(10, e, "trace_end")
+    b.event(EV["TRACE_END"], e, "trace_end")
 
 
 def prog_tally(b, p):
@@ -249,7 +261,7 @@ def prog_tally(b, p):
     b.event(int(p.get("kind", 1)), h, p["spec"], p.get("target", p["spec"]), p.get("filter"))
     e = handler(b, "trace_end", [abx("LOADK", 0, b.k("n")),
                                  abx("GETGLOBAL", 1, b.g("n")), abc("PRINT", 0, 2)])
-    b.event(10, e, "trace_end")
+    b.event(EV["TRACE_END"], e, "trace_end")
 
 
 def prog_spin(b, p):
@@ -264,7 +276,7 @@ def prog_spin(b, p):
         b.event(int(p.get("kind", 1)), h, p["spec"], p.get("target", p["spec"]))
     e = handler(b, "trace_end", [abx("LOADK", 0, b.k("end")), abx("LOADK", 1, b.k(1)),
                                  abc("PRINT", 0, 2)])
-    b.event(10, e, "trace_end")
+    b.event(EV["TRACE_END"], e, "trace_end")
 
 
 def prog_endspin(b, p):
@@ -273,9 +285,9 @@ def prog_endspin(b, p):
     body = [abx("LOADBUILTIN", 0, BUILTINS["exit"]), abc("CALL", 0, 1, 1)] \
         if p.get("exit", "1") == "1" else []
     h = handler(b, "on_event", body)
-    b.event(1, h, p["spec"], p.get("target", p["spec"]))
+    b.event(EV["TRACEPOINT"], h, p["spec"], p.get("target", p["spec"]))
     e = handler(b, "trace_end", [asbx("JMP", 0, -1)])
-    b.event(10, e, "trace_end")
+    b.event(EV["TRACE_END"], e, "trace_end")
 
 
 def prog_hello(b, p):
@@ -344,10 +356,9 @@ def main(argv):
         open(argv[2], "wb").write(blob)
     elif len(argv) == 4 and argv[0] == "retarget":
         blob = bytearray(open(argv[1], "rb").read())
-        blob[7] = int(argv[3])
-        blob[6] = 4 if blob[7] in (1, 3, 4) else 8
-        struct.pack_into("<I", blob, 32, 0)
-        struct.pack_into("<I", blob, 32, zlib.crc32(bytes(blob)) & 0xFFFFFFFF)
+        blob[F.HEADER["ARCH"][0]] = int(argv[3])
+        blob[F.HEADER["WORD_SIZE"][0]] = F.ARCHES[int(argv[3])][1]
+        F.fix_checksum(blob)
         open(argv[2], "wb").write(blob)
     elif len(argv) == 5 and argv[0] == "mutants":
         import random
@@ -356,11 +367,10 @@ def main(argv):
         os.makedirs(argv[2], exist_ok=True)
         for i in range(int(argv[3])):
             m = bytearray(blob)
-            for _ in range(rnd.randint(1, 8)):  # past the header's magic and size
-                at = rnd.randrange(36, len(m))
+            for _ in range(rnd.randint(1, 8)):  # past the header's magic, size and checksum
+                at = rnd.randrange(F.HEADER["MAIN_FUNCTION"][0], len(m))
                 m[at] = rnd.choice([0, 0xFF, 0x7F, 0x80, rnd.randrange(256), m[at] ^ 1])
-            struct.pack_into("<I", m, 32, 0)
-            struct.pack_into("<I", m, 32, zlib.crc32(bytes(m)) & 0xFFFFFFFF)
+            F.fix_checksum(m)
             open(os.path.join(argv[2], "m%04d" % i), "wb").write(m)
     elif len(argv) == 2 and argv[0] == "records":
         for kind, a, vals in records(open(argv[1], "rb").read()):

@@ -7,7 +7,7 @@
 
 #include "../include/ktapvm.h"
 
-#define KVM_NONE 0xFFFFFFFFu
+#define KVM_NONE ((u32)KTAP_NONE) /* ktap_bundle_format.def */
 /* slow paths kept out of the interpreter loop (the kernel defines noinline/cold as macros:
  * the reserved spellings work in both builds) */
 #define KVM_COLD __attribute__((__noinline__, __cold__))

@@ -26,16 +26,8 @@ typedef int64_t s64;
 typedef uint64_t u64;
 #endif
 
-/* Architecture numbers of the bundle header (docs/bundle-format.md). */
-enum ktap_arch {
-	KTAP_ARCH_X86 = 1,
-	KTAP_ARCH_X86_64 = 2,
-	KTAP_ARCH_ARM_V7 = 3,
-	KTAP_ARCH_POWERPC = 4,
-	KTAP_ARCH_ARM64 = 5,
-};
-
-enum ktap_byte_order { KTAP_LITTLE_ENDIAN = 1, KTAP_BIG_ENDIAN = 2 };
+/* Architecture numbers, byte orders and every other number of the bundle format. */
+#include "ktap_bundle_format.h"
 
 /* The target this VM runs on: what bundles it accepts. */
 struct ktap_target {

@@ -28,19 +28,10 @@ enum ktap_err {
 	KTAP_ERANGE = 34,  /* a budget was hit */
 };
 
-#define KTAP_RUNTIME_ABI 1
-#define KTAP_FORMAT_VERSION 1
 #define KTAP_ERRMSG_MAX 256
 
-/* Budgets (docs/vm.md). Keys match the bundle's LIMITS section. 0 = use the default. */
-enum ktap_limit_key {
-	KTAP_LIMIT_INSNS = 1,       /* instructions per handler run */
-	KTAP_LIMIT_CALL_DEPTH = 2,  /* script call depth */
-	KTAP_LIMIT_STRING_LEN = 3,  /* bytes of one string */
-	KTAP_LIMIT_TABLE_ENTRIES = 4, /* entries of one table */
-	KTAP_LIMIT_MEMORY = 5,      /* session arena bytes */
-	KTAP_LIMIT_COUNT = 6
-};
+/* Budgets (docs/vm.md): enum ktap_limit_key, the LIMITS section's keys (ktap_bundle_format.h).
+ * 0 = use the default. */
 struct ktap_limits {
 	u64 value[KTAP_LIMIT_COUNT]; /* indexed by enum ktap_limit_key; index 0 unused */
 };
@@ -92,14 +83,8 @@ const char *ktap_arch_name(int arch);
 /* Run the main chunk. 0, or a negative error if it aborted (the error was reported). */
 int ktap_session_run_main(struct ktap_session *s);
 
-/* Probes the bundle defines (its EVENTS section, in order). */
-enum ktap_probe_kind {
-	KTAP_PROBE_TRACEPOINT = 1, KTAP_PROBE_KPROBE = 2, KTAP_PROBE_KRETPROBE = 3,
-	KTAP_PROBE_UPROBE = 4, KTAP_PROBE_URETPROBE = 5, KTAP_PROBE_SDT = 6,
-	KTAP_PROBE_FTRACE = 7, KTAP_PROBE_TICK = 8, KTAP_PROBE_PROFILE = 9,
-	KTAP_PROBE_TRACE_END = 10, KTAP_PROBE_SOFTWARE = 11, KTAP_PROBE_HARDWARE = 12,
-	KTAP_PROBE_WATCHPOINT = 13,
-};
+/* Probes the bundle defines (its EVENTS section, in order); kinds: enum ktap_probe_kind
+ * (ktap_bundle_format.h). */
 /* software:/hardware: probes: target is a name of ktap_perf_events.def, value the
  * PERIOD, from the event's min_period to this (about 17 minutes of cpu-clock). */
 #define KTAP_PERF_PERIOD_MAX 1000000000000ULL
@@ -112,8 +97,8 @@ enum ktap_probe_kind {
 int ktap_watch_decode(const char *target, u32 *len, u32 *access);
 struct ktap_fetcharg {
 	const char *name;
-	u8 source; /* 1 register, 2 $stack, 3 $stackN, 4 $retval, 5 +OFF(%REG) */
-	u8 type;   /* 1 s64 .. 9 u8 (docs/bundle-format.md) */
+	u8 source; /* enum ktap_fetch_source: register, $stack, $stackN, $retval, +OFF(%REG) */
+	u8 type;   /* enum ktap_fetch_type: s64 .. u8 */
 	u16 reg;
 	s64 offset;
 };

@@ -25,7 +25,7 @@ bool kt_cpu_is_command(const char __user *buf, size_t count)
 
 	if (count < sizeof(head) || copy_from_user(head, buf, sizeof(head)))
 		return false;
-	return !memcmp(head, KT_CPU_WORD, sizeof(head)); /* a bundle starts with "\x1bKBC" */
+	return !memcmp(head, KT_CPU_WORD, sizeof(head)); /* a bundle starts with the format's magic, an escape byte */
 }
 
 /*

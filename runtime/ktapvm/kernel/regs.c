@@ -45,16 +45,14 @@ bool kt_reg_valid(unsigned int number)
 	return false;
 }
 
-enum { FA_REG = 1, FA_STACK = 2, FA_STACKN = 3, FA_RETVAL = 4, FA_MEM = 5 };
-enum { FT_S64 = 1, FT_U64, FT_STRING, FT_S32, FT_U32, FT_S16, FT_U16, FT_S8, FT_U8 };
-
+/* Sources and types: enum ktap_fetch_source and ktap_fetch_type (ktap_bundle_format.def). */
 static int kt_type_size(u8 type)
 {
 	switch (type) {
-	case FT_S64: case FT_U64: return 8;
-	case FT_S32: case FT_U32: return 4;
-	case FT_S16: case FT_U16: return 2;
-	case FT_S8: case FT_U8: return 1;
+	case KTAP_FT_S64: case KTAP_FT_U64: return 8;
+	case KTAP_FT_S32: case KTAP_FT_U32: return 4;
+	case KTAP_FT_S16: case KTAP_FT_U16: return 2;
+	case KTAP_FT_S8: case KTAP_FT_U8: return 1;
 	}
 	return sizeof(unsigned long);
 }
@@ -63,12 +61,12 @@ static int kt_type_size(u8 type)
 static s64 kt_narrow(u64 raw, u8 type)
 {
 	switch (type) {
-	case FT_S32: return (s32)raw;
-	case FT_U32: return (u32)raw;
-	case FT_S16: return (s16)raw;
-	case FT_U16: return (u16)raw;
-	case FT_S8: return (s8)raw;
-	case FT_U8: return (u8)raw;
+	case KTAP_FT_S32: return (s32)raw;
+	case KTAP_FT_U32: return (u32)raw;
+	case KTAP_FT_S16: return (s16)raw;
+	case KTAP_FT_U16: return (u16)raw;
+	case KTAP_FT_S8: return (s8)raw;
+	case KTAP_FT_U8: return (u8)raw;
 	}
 	return (s64)raw;
 }
@@ -142,19 +140,19 @@ static int kt_load(unsigned long addr, u8 type, bool user, u64 *out)
 	return 0;
 }
 
-/* The address (FA_MEM, :string) or value (the rest) the source names. */
+/* The address (KTAP_FETCH_MEM, :string) or value (the rest) the source names. */
 static int kt_fetch_base(const struct ktap_fetcharg *fa, struct pt_regs *regs, bool user,
 			 unsigned long *out)
 {
 	unsigned long reg;
 
 	switch (fa->source) {
-	case FA_REG:
+	case KTAP_FETCH_REG:
 		return kt_reg_read(regs, fa->reg, out);
-	case FA_STACK:
+	case KTAP_FETCH_STACK:
 		*out = user ? user_stack_pointer(regs) : kernel_stack_pointer(regs);
 		return 0;
-	case FA_STACKN: {
+	case KTAP_FETCH_STACKN: {
 		unsigned long at;
 
 		if (fa->offset < 0 || fa->offset > 4096)
@@ -169,10 +167,10 @@ static int kt_fetch_base(const struct ktap_fetcharg *fa, struct pt_regs *regs, b
 			return -EFAULT;
 		return kt_read_mem(at, out, sizeof(long), false);
 	}
-	case FA_RETVAL:
+	case KTAP_FETCH_RETVAL:
 		*out = regs_return_value(regs);
 		return 0;
-	case FA_MEM:
+	case KTAP_FETCH_MEM:
 		if (kt_reg_read(regs, fa->reg, &reg))
 			return -EINVAL;
 		*out = reg + (long)fa->offset;
@@ -195,7 +193,7 @@ void kt_fetch(const struct ktap_fetcharg *fa, struct pt_regs *regs, bool user,
 	out->kind = KTAP_EV_NIL;
 	if (!regs || kt_fetch_base(fa, regs, user, &base))
 		return;
-	if (fa->type == FT_STRING) {
+	if (fa->type == KTAP_FT_STRING) {
 		n = kt_strncpy_nofault(strbuf, base, KT_STRING_MAX, user);
 		if (n < 0)
 			return;
@@ -204,7 +202,7 @@ void kt_fetch(const struct ktap_fetcharg *fa, struct pt_regs *regs, bool user,
 		out->len = n;
 		return;
 	}
-	if (fa->source == FA_MEM) {
+	if (fa->source == KTAP_FETCH_MEM) {
 		if (kt_load(base, fa->type, user, &raw))
 			return;
 	} else {

@@ -46,7 +46,7 @@ bool kt_scope_is_command(const char __user *buf, size_t count)
 
 	if (count < sizeof(head) || copy_from_user(head, buf, sizeof(head)))
 		return false;
-	/* a bundle starts with "\x1bKBC": the two never meet */
+	/* a bundle starts with the format's magic (an escape byte): the two never meet */
 	return !memcmp(head, KT_SCOPE_WORD, sizeof(head));
 }
 

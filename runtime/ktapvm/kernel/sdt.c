@@ -37,7 +37,7 @@ bool kt_sdt_is_command(const char __user *buf, size_t count)
 
 	if (count < sizeof(head) || copy_from_user(head, buf, sizeof(head)))
 		return false;
-	return !memcmp(head, KT_SDT_WORD, sizeof(head)); /* a bundle starts with "\x1bKBC" */
+	return !memcmp(head, KT_SDT_WORD, sizeof(head)); /* a bundle starts with the format's magic, an escape byte */
 }
 
 /* Decimal digits from *pos up to a space or the end; no sign, no leading zero but "0". */

@@ -26,8 +26,8 @@
 #include "kt.h"
 #include "ktap_ioctl.h"
 
-#define KT_BUNDLE_MAX (16u << 20)
-#define KT_HEADER_PREFIX 28 /* through total_size */
+#define KT_BUNDLE_MAX KTAP_MAX_TOTAL_SIZE
+#define KT_HEADER_PREFIX (KTAP_HDR_TOTAL_SIZE + KTAP_HDR_TOTAL_SIZE_LEN) /* through total_size */
 /* The core's per-CPU slots (core/kvm.h KVM_MAX_CPUS): with more possible CPUs it would
  * share one slot between CPUs, so such a kernel is refused. */
 #define KT_MAX_CPUS 256
@@ -176,11 +176,21 @@ fail:
 	return ret;
 }
 
+/* total_size, in the byte order the header declares (the loader checks the rest). */
 static u32 kt_header_total(const u8 *h)
 {
-	if (h[5] == 2) /* big-endian bundle */
-		return (u32)h[24] << 24 | (u32)h[25] << 16 | (u32)h[26] << 8 | h[27];
-	return (u32)h[27] << 24 | (u32)h[26] << 16 | (u32)h[25] << 8 | h[24];
+	const u8 *t = h + KTAP_HDR_TOTAL_SIZE;
+
+	if (h[KTAP_HDR_BYTE_ORDER] == KTAP_BIG_ENDIAN)
+		return (u32)t[0] << 24 | (u32)t[1] << 16 | (u32)t[2] << 8 | t[3];
+	return (u32)t[3] << 24 | (u32)t[2] << 16 | (u32)t[1] << 8 | t[0];
+}
+
+static bool kt_header_magic(const u8 *h)
+{
+	static const u8 magic[] = KTAP_BYTES_OF(MAGIC);
+
+	return !memcmp(h, magic, sizeof(magic));
 }
 
 /* Accept bundle bytes; returns how many were taken (the rest may be a command). */
@@ -208,7 +218,7 @@ static ssize_t kt_collect(struct kt_session *s, const char __user *buf, size_t c
 			u32 total = kt_header_total(s->bundle);
 
 			/* A header the loader will refuse: let it say why, now. */
-			if (memcmp(s->bundle, "\x1b" "KBC", 4) || total < 64 ||
+			if (!kt_header_magic(s->bundle) || total < KTAP_HEADER_SIZE ||
 			    total > KT_BUNDLE_MAX) {
 				total = s->bundle_len;
 			} else {

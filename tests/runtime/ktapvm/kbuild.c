@@ -105,12 +105,24 @@ static void put(struct wbuf *w, uint64_t v, int n)
 	w->len += (size_t)n;
 }
 static void pad4(struct wbuf *w) { while (w->len & 3) put(w, 0, 1); }
-static void at32(struct wbuf *w, size_t off, uint32_t v)
+/* a field of n bytes at off, in the bundle's byte order */
+static void at(struct wbuf *w, size_t off, uint64_t v, int n)
 {
 	int i;
-	for (i = 0; i < 4; i++)
-		w->p[off + (size_t)i] = (uint8_t)(v >> (8 * (w->big ? 3 - i : i)));
+	for (i = 0; i < n; i++)
+		w->p[off + (size_t)i] = (uint8_t)(v >> (8 * (w->big ? n - 1 - i : i)));
 }
+static void at32(struct wbuf *w, size_t off, uint32_t v) { at(w, off, v, 4); }
+/* a zeroed item of n bytes; returns its offset (fields are written with at()) */
+static size_t item(struct wbuf *w, size_t n)
+{
+	size_t o = w->len;
+	while (w->len < o + n)
+		put(w, 0, 1);
+	return o;
+}
+/* header field NAME (ktap_bundle_format.def) */
+#define HDR(w, NAME, v) at(w, KTAP_HDR_##NAME, (uint64_t)(v), KTAP_HDR_##NAME##_LEN)
 
 static uint32_t crc32(const uint8_t *p, size_t n)
 {
@@ -118,7 +130,7 @@ static uint32_t crc32(const uint8_t *p, size_t n)
 	size_t i;
 	int k;
 	for (i = 0; i < n; i++) {
-		c ^= (i >= 32 && i < 36) ? 0 : p[i];
+		c ^= (i >= KTAP_HDR_CHECKSUM && i < KTAP_HDR_CHECKSUM + KTAP_HDR_CHECKSUM_LEN) ? 0 : p[i];
 		for (k = 0; k < 8; k++)
 			c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
 	}
@@ -128,44 +140,48 @@ static uint32_t crc32(const uint8_t *p, size_t n)
 void kb_fix_crc(uint8_t *p, size_t len, int big)
 {
 	struct wbuf w = { p, len, len, big };
-	at32(&w, 32, crc32(p, len));
+	at32(&w, KTAP_HDR_CHECKSUM, crc32(p, len));
 }
+
+/* The architectures' word sizes, from the definition. */
+static const uint8_t arch_word[] = {
+#define KTAP_ARCH(id, name, cs, spelling, word_size, byte_order) [id] = word_size,
+#include "../../../runtime/ktapvm/ktap_bundle_format.def"
+};
 
 uint8_t *kb_finish(struct kb *b, size_t *len)
 {
+	static const uint8_t magic[] = KTAP_BYTES_OF(MAGIC), tail[] = KTAP_BYTES_OF(TAIL);
 	struct wbuf w = { 0, 0, 0, b->big };
 	unsigned nsec = b->nargs ? 10 : 9, i, j, id;
-	size_t table = 64, starts[12], counts[12];
+	size_t starts[KTAP_SEC_LIMITS + 2], counts[KTAP_SEC_LIMITS + 2], o;
 	uint32_t code_total = 0;
 	if (b->nlimit)
 		nsec++;
 	/* header */
-	put(&w, 0x1b, 1); put(&w, 'K', 1); put(&w, 'B', 1); put(&w, 'C', 1);
-	put(&w, 1, 1);
-	put(&w, b->big ? 2 : 1, 1);
-	put(&w, b->arch == 2 || b->arch == 5 ? 8 : 4, 1);
-	put(&w, (uint64_t)b->arch, 1);
-	put(&w, 0x4B544150u, 4);
-	put(&w, 1, 2);
-	put(&w, 64, 2);
-	put(&w, 0x0102030405060708ull, 8);
-	put(&w, 0, 4); /* total */
-	put(&w, nsec, 2);
-	put(&w, 0, 2);
-	put(&w, 0, 4); /* crc */
-	put(&w, b->main_fn, 4);
-	put(&w, b->nglobal, 4);
-	put(&w, KB_NONE, 4);
-	put(&w, 0x000100, 4);
-	put(&w, 0, 8);
-	put(&w, 0x0D, 1); put(&w, 0x0A, 1); put(&w, 0x1A, 1); put(&w, 0x0A, 1);
-	for (i = 0; i < nsec * 16; i++)
-		put(&w, 0, 1);
-	for (id = 1; id <= 11; id++) {
+	item(&w, KTAP_HEADER_SIZE + KTAP_SECTION_ENTRY_SIZE * nsec);
+	for (i = 0; i < 4; i++) {
+		w.p[KTAP_HDR_MAGIC + i] = magic[i];
+		w.p[KTAP_HDR_TAIL + i] = tail[i];
+	}
+	HDR(&w, FORMAT_VERSION, KTAP_FORMAT_VERSION);
+	HDR(&w, BYTE_ORDER, b->big ? KTAP_BIG_ENDIAN : KTAP_LITTLE_ENDIAN);
+	HDR(&w, WORD_SIZE, arch_word[b->arch]);
+	HDR(&w, ARCH, b->arch);
+	HDR(&w, ENDIAN_CHECK, KTAP_ENDIAN_CHECK);
+	HDR(&w, RUNTIME_ABI, KTAP_RUNTIME_ABI);
+	HDR(&w, HEADER_SIZE, KTAP_HEADER_SIZE);
+	HDR(&w, INT_CHECK, KTAP_INT_CHECK);
+	HDR(&w, SECTION_COUNT, nsec);
+	HDR(&w, MAIN_FUNCTION, b->main_fn);
+	HDR(&w, GLOBAL_COUNT, b->nglobal);
+	HDR(&w, SOURCE_NAME, KB_NONE);
+	HDR(&w, COMPILER_VERSION, 0x000100);
+	for (id = KTAP_SEC_STRINGS; id <= KTAP_SEC_LIMITS; id++) {
 		starts[id] = w.len;
 		counts[id] = 0;
 		switch (id) {
-		case 1:
+		case KTAP_SEC_STRINGS:
 			for (i = 0; i < b->nstr; i++) {
 				size_t n = strlen(b->strs[i]);
 				put(&w, n, 4);
@@ -176,81 +192,99 @@ uint8_t *kb_finish(struct kb *b, size_t *len)
 			}
 			counts[id] = b->nstr;
 			break;
-		case 2:
+		case KTAP_SEC_CONSTANTS:
 			for (i = 0; i < b->nconst; i++) {
-				put(&w, b->consts[i].kind, 1);
-				put(&w, 0, 7);
-				if (b->consts[i].kind == 4) { put(&w, (uint64_t)b->consts[i].v, 4); put(&w, 0, 4); }
-				else if (b->consts[i].kind == 3) put(&w, (uint64_t)b->consts[i].v, 8);
-				else put(&w, 0, 8);
+				o = item(&w, KTAP_SEC_CONSTANTS_ITEM);
+				at(&w, o + KTAP_CONSTANTS_KIND, b->consts[i].kind, 1);
+				if (b->consts[i].kind == KTAP_CONST_STRING)
+					at(&w, o + KTAP_CONSTANTS_VALUE, (uint64_t)b->consts[i].v, 4);
+				else if (b->consts[i].kind == KTAP_CONST_NUMBER)
+					at(&w, o + KTAP_CONSTANTS_VALUE, (uint64_t)b->consts[i].v, 8);
 			}
 			counts[id] = b->nconst;
 			break;
-		case 3:
+		case KTAP_SEC_FUNCTIONS:
 			for (i = 0; i < b->nfunc; i++) {
 				struct kb_func *f = &b->funcs[i];
-				put(&w, f->name, 4);
-				put(&w, f->layout ? f->start : code_total, 4);
-				put(&w, f->layout ? f->count : f->n, 4);
-				put(&w, f->params, 2); put(&w, f->vararg, 1); put(&w, f->frame, 1);
-				put(&w, 10, 4); put(&w, 10 + f->n, 4); put(&w, f->flags, 4); put(&w, 0, 4);
+				o = item(&w, KTAP_SEC_FUNCTIONS_ITEM);
+				at(&w, o + KTAP_FUNCTIONS_NAME, f->name, 4);
+				at(&w, o + KTAP_FUNCTIONS_CODE_START, f->layout ? f->start : code_total, 4);
+				at(&w, o + KTAP_FUNCTIONS_CODE_COUNT, f->layout ? f->count : f->n, 4);
+				at(&w, o + KTAP_FUNCTIONS_PARAMS, f->params, 2);
+				at(&w, o + KTAP_FUNCTIONS_VARARG, f->vararg, 1);
+				at(&w, o + KTAP_FUNCTIONS_FRAME, f->frame, 1);
+				at(&w, o + KTAP_FUNCTIONS_FIRST_LINE, 10, 4);
+				at(&w, o + KTAP_FUNCTIONS_LAST_LINE, 10 + f->n, 4);
+				at(&w, o + KTAP_FUNCTIONS_FLAGS, f->flags, 4);
 				code_total += f->n;
 			}
 			counts[id] = b->nfunc;
 			break;
-		case 4: case 5:
+		case KTAP_SEC_CODE: case KTAP_SEC_LINES:
 			for (i = 0; i < b->nfunc; i++)
 				for (j = 0; j < b->funcs[i].n; j++)
-					put(&w, id == 4 ? b->funcs[i].code[j] : b->funcs[i].lines[j], 4);
+					put(&w, id == KTAP_SEC_CODE ? b->funcs[i].code[j] : b->funcs[i].lines[j], 4);
 			counts[id] = code_total;
 			break;
-		case 6:
+		case KTAP_SEC_EVENTS:
 			for (i = 0; i < b->nevent; i++) {
-				put(&w, b->events[i].kind, 2); put(&w, 0, 2); put(&w, b->events[i].handler, 4);
-				put(&w, b->events[i].spec, 4); put(&w, b->events[i].target, 4);
-				put(&w, b->events[i].filter, 4); put(&w, b->events[i].value, 8); put(&w, KB_NONE, 4);
+				o = item(&w, KTAP_SEC_EVENTS_ITEM);
+				at(&w, o + KTAP_EVENTS_KIND, b->events[i].kind, 2);
+				at(&w, o + KTAP_EVENTS_HANDLER, b->events[i].handler, 4);
+				at(&w, o + KTAP_EVENTS_SPEC, b->events[i].spec, 4);
+				at(&w, o + KTAP_EVENTS_TARGET, b->events[i].target, 4);
+				at(&w, o + KTAP_EVENTS_FILTER, b->events[i].filter, 4);
+				at(&w, o + KTAP_EVENTS_VALUE, b->events[i].value, 8);
+				at(&w, o + KTAP_EVENTS_FIRST_FETCHARG, KB_NONE, 4);
 			}
 			counts[id] = b->nevent;
 			break;
-		case 7:
+		case KTAP_SEC_FETCHARGS:
 			break;
-		case 8:
+		case KTAP_SEC_FORMATS:
 			for (i = 0; i < b->nfmt; i++) {
-				put(&w, b->formats[i].kind, 2); put(&w, b->formats[i].argc, 2);
-				put(&w, b->formats[i].fmt, 4); put(&w, b->formats[i].line, 4); put(&w, 0, 4);
+				o = item(&w, KTAP_SEC_FORMATS_ITEM);
+				at(&w, o + KTAP_FORMATS_KIND, b->formats[i].kind, 2);
+				at(&w, o + KTAP_FORMATS_ARGC, b->formats[i].argc, 2);
+				at(&w, o + KTAP_FORMATS_FMT, b->formats[i].fmt, 4);
+				at(&w, o + KTAP_FORMATS_LINE, b->formats[i].line, 4);
 			}
 			counts[id] = b->nfmt;
 			break;
-		case 9:
+		case KTAP_SEC_GLOBALS:
 			for (i = 0; i < b->nglobal; i++)
-				put(&w, b->globals[i], 4);
+				put(&w, b->globals[i], KTAP_SEC_GLOBALS_ITEM);
 			counts[id] = b->nglobal;
 			break;
-		case 10:
+		case KTAP_SEC_ARGS:
 			for (i = 0; i < b->nargs; i++)
-				put(&w, b->args[i], 4);
+				put(&w, b->args[i], KTAP_SEC_ARGS_ITEM);
 			counts[id] = b->nargs;
 			break;
-		case 11:
+		case KTAP_SEC_LIMITS:
 			for (i = 0; i < b->nlimit; i++) {
-				put(&w, b->limits[i].key, 4); put(&w, 0, 4); put(&w, b->limits[i].v, 8);
+				o = item(&w, KTAP_SEC_LIMITS_ITEM);
+				at(&w, o + KTAP_LIMITS_KEY, b->limits[i].key, 4);
+				at(&w, o + KTAP_LIMITS_VALUE, b->limits[i].v, 8);
 			}
 			counts[id] = b->nlimit;
 			break;
 		}
 	}
 	/* section table */
-	for (id = 1, i = 0; id <= 11; id++) {
-		if ((id == 10 && !b->nargs) || (id == 11 && !b->nlimit))
+	for (id = KTAP_SEC_STRINGS, i = 0; id <= KTAP_SEC_LIMITS; id++) {
+		if ((id == KTAP_SEC_ARGS && !b->nargs) || (id == KTAP_SEC_LIMITS && !b->nlimit))
 			continue;
-		at32(&w, table + 16 * i, id);
-		at32(&w, table + 16 * i + 4, (uint32_t)starts[id]);
-		at32(&w, table + 16 * i + 8, (uint32_t)((id < 11 ? starts[id + 1] : w.len) - starts[id]));
-		at32(&w, table + 16 * i + 12, (uint32_t)counts[id]);
+		o = KTAP_HEADER_SIZE + KTAP_SECTION_ENTRY_SIZE * i;
+		at32(&w, o + KTAP_SECTION_TABLE_ID, id);
+		at32(&w, o + KTAP_SECTION_TABLE_OFFSET, (uint32_t)starts[id]);
+		at32(&w, o + KTAP_SECTION_TABLE_SIZE,
+		     (uint32_t)((id < KTAP_SEC_LIMITS ? starts[id + 1] : w.len) - starts[id]));
+		at32(&w, o + KTAP_SECTION_TABLE_COUNT, (uint32_t)counts[id]);
 		i++;
 	}
-	at32(&w, 24, (uint32_t)w.len);
-	at32(&w, 32, crc32(w.p, w.len));
+	HDR(&w, TOTAL_SIZE, w.len);
+	HDR(&w, CHECKSUM, crc32(w.p, w.len));
 	*len = w.len;
 	return w.p;
 }

@@ -5,8 +5,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../../../runtime/ktapvm/include/ktap_bundle_format.h" /* the format's one definition */
 
-#define KB_NONE 0xFFFFFFFFu
+#define KB_NONE ((uint32_t)KTAP_NONE)
 #define KB_MAX 512
 
 struct kb_func {

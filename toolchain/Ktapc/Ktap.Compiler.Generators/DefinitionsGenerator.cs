@@ -11,7 +11,8 @@ namespace Ktap.Compiler.Generators
 {
     /// <summary>
     /// Turns the runtime's single definitions (ktap_opcodes.def, ktap_builtins.def,
-    /// ktap_perf_events.def and arch/*/ktap_regs.def) into C#, so the compiler cannot disagree with the VM.
+    /// ktap_perf_events.def, ktap_bundle_format.def and arch/*/ktap_regs.def...) into C#, so
+    /// the compiler cannot disagree with the VM.
     /// </summary>
     [Generator]
     public sealed class DefinitionsGenerator : IIncrementalGenerator
@@ -53,6 +54,7 @@ namespace Ktap.Compiler.Generators
                 else if (name == "ktap_exit_codes.def") ctx.AddSource("ExitCodes.g.cs", SourceText.From(ExitCodes(ctx, path, text), Encoding.UTF8));
                 else if (name == "ktap_transport_records.def") ctx.AddSource("TransportRecords.g.cs", SourceText.From(TransportRecords(ctx, path, text), Encoding.UTF8));
                 else if (name == "ktap_replay_stream.def") ctx.AddSource("ReplayStream.g.cs", SourceText.From(ReplayStream(ctx, path, text), Encoding.UTF8));
+                else if (name == "ktap_bundle_format.def") ctx.AddSource("BundleFormat.g.cs", SourceText.From(BundleFormatSource.Generate(text), Encoding.UTF8));
             }
             var regs = files.Where(f => Path.GetFileName(f.Path) == "ktap_regs.def").OrderBy(f => f.Path, System.StringComparer.Ordinal).ToList();
             ctx.AddSource("Registers.g.cs", SourceText.From(Registers(ctx, regs), Encoding.UTF8));

@@ -4,9 +4,8 @@ namespace Ktap.Bundle;
 
 // The in-memory form of a bundle: what code generation produces, what BundleWriter writes
 // in the target's byte order and what BundleReader gives back. Field meanings are those of
-// docs/bundle-format.md; enum values are the numbers written there.
-
-public enum ConstantKind : byte { Nil = 0, False = 1, True = 2, Number = 3, String = 4 }
+// docs/bundle-format.md; the enums of the format (EventKind, ConstantKind, FetchSource,
+// FetchType, FormatKind, LimitKey, FunctionFlags) are generated from ktap_bundle_format.def.
 
 /// <summary>A constant-pool entry. <see cref="Value"/> is the number, or the string index for strings.</summary>
 public readonly record struct Constant(ConstantKind Kind, long Value)
@@ -16,9 +15,6 @@ public readonly record struct Constant(ConstantKind Kind, long Value)
     public static Constant Number(long n) => new(ConstantKind.Number, n);
     public static Constant String(int stringIndex) => new(ConstantKind.String, stringIndex);
 }
-
-[Flags]
-public enum FunctionFlags : uint { None = 0, Main = 1, Handler = 2 }
 
 /// <summary>One function: its instructions and the source line of each.</summary>
 public sealed class FunctionModel
@@ -34,20 +30,6 @@ public sealed class FunctionModel
     public int LastLine { get; set; }
     public FunctionFlags Flags { get; set; }
 }
-
-public enum EventKind : ushort
-{
-    Tracepoint = 1, Kprobe = 2, Kretprobe = 3, Uprobe = 4, Uretprobe = 5, Sdt = 6,
-    FtraceFunction = 7, Tick = 8, Profile = 9, TraceEnd = 10,
-    /// <summary>perf counters of ktap_perf_events.def: Target is the name, Value the PERIOD.</summary>
-    Software = 11, Hardware = 12,
-    /// <summary>A hardware watchpoint: Target is "LEN:ACCESS" ("4:w"), Value the address (0 until linked for a symbol).</summary>
-    Watchpoint = 13,
-}
-
-public enum FetchSource : byte { Register = 1, StackPointer = 2, StackSlot = 3, ReturnValue = 4, Memory = 5 }
-
-public enum FetchType : byte { S64 = 1, U64 = 2, String = 3, S32 = 4, U32 = 5, S16 = 6, U16 = 7, S8 = 8, U8 = 9 }
 
 /// <summary>A kprobe-tracer style fetch argument, already resolved for the target ($argN is gone).</summary>
 public sealed record FetchArgModel(string Name, FetchSource Source, FetchType Type, int Register, long Offset);
@@ -66,15 +48,8 @@ public sealed record EventModel(
 /// kernel symbol <see cref="Name"/> (the KSYMS section, resolved by ktap's linker).</summary>
 public readonly record struct KernelSymbolReloc(int Constant, string Name);
 
-public enum FormatKind : ushort { Printf = 1, Print = 2 }
-
 /// <summary>An output call site: the host decodes records with it. Format is null for print.</summary>
 public sealed record FormatModel(FormatKind Kind, int ArgCount, byte[]? Format, int Line);
-
-public enum LimitKey : uint
-{
-    InstructionsPerRun = 1, CallDepth = 2, StringLength = 3, TableEntries = 4, SessionMemory = 5,
-}
 
 /// <summary>A whole bundle for one target.</summary>
 public sealed class BundleModel

@@ -2,6 +2,12 @@ using Ktap.Bytecode;
 using Ktap.Profiles;
 using L = Ktap.Bundle.BundleLayout;
 using E = Ktap.Bundle.BundleErrors;
+using T = Ktap.Bundle.BundleLayout.SectionTableItem;
+using C = Ktap.Bundle.BundleLayout.ConstantsItem;
+using Fn = Ktap.Bundle.BundleLayout.FunctionsItem;
+using Fa = Ktap.Bundle.BundleLayout.FetchArgsItem;
+using Ev = Ktap.Bundle.BundleLayout.EventsItem;
+using Fm = Ktap.Bundle.BundleLayout.FormatsItem;
 
 namespace Ktap.Bundle;
 
@@ -93,9 +99,9 @@ public static class BundleReader
         for (int i = 0; i < count; i++)
         {
             var at = L.HeaderSize + i * L.SectionEntrySize;
-            var id = r.U32(at);
+            var id = r.U32(at + T.Id);
             if (!L.IsKnown(id)) Fail(E.UnknownSection(id));
-            var s = new Section((SectionId)id, r.U32(at + 4), r.U32(at + 8), r.U32(at + 12));
+            var s = new Section((SectionId)id, r.U32(at + T.Offset), r.U32(at + T.Size), r.U32(at + T.Count));
             var name = L.Name(s.Id);
             if (list.Count > 0 && list[^1].Id == s.Id) Fail(E.DuplicateSection(name));
             if (list.Count > 0 && list[^1].Id > s.Id)
@@ -186,11 +192,11 @@ public static class BundleReader
             if (_s.TryGetValue(SectionId.Limits, out var lim))
                 for (int i = 0; i < lim.Count; i++)
                 {
-                    var at = (int)lim.Offset + i * L.LimitSize;
-                    var key = r.U32(at);
-                    if (key < (uint)LimitKey.InstructionsPerRun || key > (uint)LimitKey.SessionMemory) Fail(E.BadValue($"LIMITS item {i} key", key));
-                    if (r.U32(at + 4) != 0) Fail(E.ReservedItem($"LIMITS item {i}"));
-                    _m.Limits.Add(((LimitKey)key, r.U64(at + 8)));
+                    var at = (int)lim.Offset + i * L.LimitsItem.ItemSize;
+                    var key = r.U32(at + L.LimitsItem.Key);
+                    if (!Enum.IsDefined((LimitKey)key)) Fail(E.BadValue($"LIMITS item {i} key", key));
+                    if (r.U32(at + L.LimitsItem.Reserved) != 0) Fail(E.ReservedItem($"LIMITS item {i}"));
+                    _m.Limits.Add(((LimitKey)key, r.U64(at + L.LimitsItem.Value)));
                 }
             if (_s.ContainsKey(SectionId.Ksyms)) KernelSymbols(r);
         }
@@ -203,14 +209,14 @@ public static class BundleReader
             var seen = new HashSet<uint>();
             for (int i = 0; i < s.Count; i++)
             {
-                var at = (int)s.Offset + i * L.KsymSize;
+                var at = (int)s.Offset + i * L.KsymsItem.ItemSize;
                 var what = $"KSYMS item {i}";
-                var constant = r.U32(at);
+                var constant = r.U32(at + L.KsymsItem.Constant);
                 if (constant >= _m.Constants.Count) Fail(E.BadValue($"{what} constant index", constant));
                 if (_m.Constants[(int)constant] != Constant.Number(0)) Fail(E.KsymPlaceholder(i, constant));
                 if (!seen.Add(constant)) Fail(E.KsymTwice(i, constant));
-                var name = Text($"{what} name", r.U32(at + 4));
-                if (name.Length == 0) Fail(E.BadValue($"{what} name", r.U32(at + 4)));
+                var name = Text($"{what} name", r.U32(at + L.KsymsItem.Name));
+                if (name.Length == 0) Fail(E.BadValue($"{what} name", r.U32(at + L.KsymsItem.Name)));
                 _m.KernelSymbols.Add(new KernelSymbolReloc((int)constant, name));
             }
         }
@@ -242,24 +248,24 @@ public static class BundleReader
             var s = _s[SectionId.Constants];
             for (int i = 0; i < s.Count; i++)
             {
-                var at = (int)s.Offset + i * L.ConstantSize;
+                var at = (int)s.Offset + i * L.ConstantsItem.ItemSize;
                 var what = $"CONSTANTS item {i}";
-                var kind = r.U8(at);
-                if (kind > (byte)ConstantKind.String) Fail(E.BadValue($"{what} kind", kind));
-                if (r.Bytes(at + 1, 7).ContainsAnyExcept((byte)0)) Fail(E.ReservedItem(what));
+                var kind = r.U8(at + C.Kind);
+                if (!Enum.IsDefined((ConstantKind)kind)) Fail(E.BadValue($"{what} kind", kind));
+                if (r.Bytes(at + C.Pad, C.Value - C.Pad).ContainsAnyExcept((byte)0)) Fail(E.ReservedItem(what));
                 switch ((ConstantKind)kind)
                 {
                     case ConstantKind.Number:
-                        _m.Constants.Add(Constant.Number((long)r.U64(at + 8)));
+                        _m.Constants.Add(Constant.Number((long)r.U64(at + C.Value)));
                         break;
                     case ConstantKind.String:
-                        var index = r.U32(at + 8);
+                        var index = r.U32(at + C.Value);
                         if (index >= StringCount) Fail(E.StringIndex(what, index, StringCount));
-                        if (r.U32(at + 12) != 0) Fail(E.ReservedItem(what));
+                        if (r.U32(at + C.Value + 4) != 0) Fail(E.ReservedItem(what));
                         _m.Constants.Add(Constant.String((int)index));
                         break;
                     default:
-                        if (r.U64(at + 8) != 0) Fail(E.ReservedItem(what));
+                        if (r.U64(at + C.Value) != 0) Fail(E.ReservedItem(what));
                         _m.Constants.Add(new Constant((ConstantKind)kind, 0));
                         break;
                 }
@@ -272,18 +278,18 @@ public static class BundleReader
             var ranges = new List<(long Start, long Count)>();
             for (int i = 0; i < s.Count; i++)
             {
-                var at = (int)s.Offset + i * L.FunctionSize;
+                var at = (int)s.Offset + i * L.FunctionsItem.ItemSize;
                 var what = $"FUNCTIONS item {i}";
-                var name = r.U32(at);
-                long start = r.U32(at + 4), count = r.U32(at + 8);
-                int parameters = r.U16(at + 12), vararg = r.U8(at + 14), frame = r.U8(at + 15);
-                uint flags = r.U32(at + 24);
+                var name = r.U32(at + Fn.Name);
+                long start = r.U32(at + Fn.CodeStart), count = r.U32(at + Fn.CodeCount);
+                int parameters = r.U16(at + Fn.Params), vararg = r.U8(at + Fn.Vararg), frame = r.U8(at + Fn.Frame);
+                uint flags = r.U32(at + Fn.Flags);
                 if (name != L.None && name >= StringCount) Fail(E.StringIndex($"{what} name", name, StringCount));
                 if (count == 0 || start + count > code.Length) Fail(E.CodeRange(i, start, count, code.Length));
                 if (vararg > 1) Fail(E.BadValue($"{what} is_vararg", vararg));
                 if (frame < 1 || frame > L.MaxFrameSize || frame < parameters) Fail(E.FrameSize(i, frame, parameters));
                 if ((flags & ~(uint)(FunctionFlags.Main | FunctionFlags.Handler)) != 0) Fail(E.BadValue($"{what} flags", flags));
-                if (r.U32(at + 28) != 0) Fail(E.ReservedItem(what));
+                if (r.U32(at + Fn.Reserved) != 0) Fail(E.ReservedItem(what));
                 var last = Instruction.Op(code[start + count - 1]);
                 if (last != Opcode.RETURN && last != Opcode.TAILCALL && last != Opcode.JMP) Fail(E.FunctionEnd(i, last.ToString()));
                 var f = new FunctionModel
@@ -292,8 +298,8 @@ public static class BundleReader
                     ParamCount = parameters,
                     IsVararg = vararg == 1,
                     FrameSize = frame,
-                    FirstLine = (int)r.U32(at + 16),
-                    LastLine = (int)r.U32(at + 20),
+                    FirstLine = (int)r.U32(at + Fn.FirstLine),
+                    LastLine = (int)r.U32(at + Fn.LastLine),
                     Flags = (FunctionFlags)flags,
                 };
                 f.Code.AddRange(code.AsSpan((int)start, (int)count));
@@ -316,36 +322,36 @@ public static class BundleReader
             var fetchArgs = new List<FetchArgModel>();
             for (int i = 0; i < fs.Count; i++)
             {
-                var at = (int)fs.Offset + i * L.FetchArgSize;
+                var at = (int)fs.Offset + i * L.FetchArgsItem.ItemSize;
                 var what = $"FETCHARGS item {i}";
-                var name = Text($"{what} name", r.U32(at));
-                int source = r.U8(at + 4), type = r.U8(at + 5), reg = r.U16(at + 6);
-                if (source < (int)FetchSource.Register || source > (int)FetchSource.Memory) Fail(E.BadValue($"{what} source", source));
-                if (type < (int)FetchType.S64 || type > (int)FetchType.U8) Fail(E.BadValue($"{what} type", type));
+                var name = Text($"{what} name", r.U32(at + Fa.Name));
+                int source = r.U8(at + Fa.Source), type = r.U8(at + Fa.Type), reg = r.U16(at + Fa.Register);
+                if (!Enum.IsDefined((FetchSource)source)) Fail(E.BadValue($"{what} source", source));
+                if (!Enum.IsDefined((FetchType)type)) Fail(E.BadValue($"{what} type", type));
                 var usesRegister = source is (int)FetchSource.Register or (int)FetchSource.Memory;
                 if (usesRegister && _m.Target.FindRegister(reg) is null) Fail(E.Register(i, reg, _m.Target.Name));
                 if (!usesRegister && reg != 0) Fail(E.BadValue($"{what} register", reg));
-                if (r.U64(at + 16) != 0) Fail(E.ReservedItem(what));
-                fetchArgs.Add(new FetchArgModel(name, (FetchSource)source, (FetchType)type, reg, (long)r.U64(at + 8)));
+                if (r.U64(at + Fa.Reserved) != 0) Fail(E.ReservedItem(what));
+                fetchArgs.Add(new FetchArgModel(name, (FetchSource)source, (FetchType)type, reg, (long)r.U64(at + Fa.Offset)));
             }
 
             var s = _s[SectionId.Events];
             for (int i = 0; i < s.Count; i++)
             {
-                var at = (int)s.Offset + i * L.EventSize;
+                var at = (int)s.Offset + i * L.EventsItem.ItemSize;
                 var what = $"EVENTS item {i}";
-                int kind = r.U16(at), count = r.U16(at + 2);
-                if (kind < (int)EventKind.Tracepoint || kind > (int)EventKind.Watchpoint) Fail(E.BadValue($"{what} kind", kind));
-                var handler = r.U32(at + 4);
+                int kind = r.U16(at + Ev.Kind), count = r.U16(at + Ev.FetchArgCount);
+                if (!Enum.IsDefined((EventKind)kind)) Fail(E.BadValue($"{what} kind", kind));
+                var handler = r.U32(at + Ev.Handler);
                 if (handler >= _m.Functions.Count) Fail(E.FunctionIndex($"{what} handler", handler, _m.Functions.Count));
-                var spec = Text($"{what} spec", r.U32(at + 8));
-                var target = OptionalText($"{what} target", r.U32(at + 12));
-                var filter = OptionalText($"{what} filter", r.U32(at + 16));
-                var first = r.U32(at + 28);
+                var spec = Text($"{what} spec", r.U32(at + Ev.Spec));
+                var target = OptionalText($"{what} target", r.U32(at + Ev.Target));
+                var filter = OptionalText($"{what} filter", r.U32(at + Ev.Filter));
+                var first = r.U32(at + Ev.FirstFetchArg);
                 if (count == 0 && first != L.None) Fail(E.BadValue($"{what} first_fetcharg", first));
                 if (count > 0 && (first == L.None || (long)first + count > fetchArgs.Count)) Fail(E.FetchArgRange(i, first, count, fetchArgs.Count));
                 var args = count == 0 ? new List<FetchArgModel>() : fetchArgs.GetRange((int)first, count);
-                var value = r.U64(at + 20);
+                var value = r.U64(at + Ev.Value);
                 if (kind is (int)EventKind.Software or (int)EventKind.Hardware) CheckPerfEvent(i, (EventKind)kind, target, value, count);
                 if (kind == (int)EventKind.Watchpoint) CheckWatchpoint(i, target, value, count);
                 _m.Events.Add(new EventModel((EventKind)kind, (int)handler, spec, target, filter, value, args));
@@ -381,15 +387,15 @@ public static class BundleReader
             var s = _s[SectionId.Formats];
             for (int i = 0; i < s.Count; i++)
             {
-                var at = (int)s.Offset + i * L.FormatSize;
+                var at = (int)s.Offset + i * L.FormatsItem.ItemSize;
                 var what = $"FORMATS item {i}";
-                int kind = r.U16(at), args = r.U16(at + 2);
-                var format = r.U32(at + 4);
-                if (kind != (int)FormatKind.Printf && kind != (int)FormatKind.Print) Fail(E.BadValue($"{what} kind", kind));
+                int kind = r.U16(at + Fm.Kind), args = r.U16(at + Fm.ArgCount);
+                var format = r.U32(at + Fm.Format);
+                if (!Enum.IsDefined((FormatKind)kind)) Fail(E.BadValue($"{what} kind", kind));
                 if (kind == (int)FormatKind.Print && format != L.None) Fail(E.BadValue($"{what} format", format));
                 if (kind == (int)FormatKind.Printf && format >= StringCount) Fail(E.StringIndex($"{what} format", format, StringCount));
-                if (r.U32(at + 12) != 0) Fail(E.ReservedItem(what));
-                _m.Formats.Add(new FormatModel((FormatKind)kind, args, format == L.None ? null : _m.Strings[(int)format], (int)r.U32(at + 8)));
+                if (r.U32(at + Fm.Reserved) != 0) Fail(E.ReservedItem(what));
+                _m.Formats.Add(new FormatModel((FormatKind)kind, args, format == L.None ? null : _m.Strings[(int)format], (int)r.U32(at + Fm.Line)));
             }
         }
 

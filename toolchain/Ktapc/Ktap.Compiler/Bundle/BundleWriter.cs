@@ -53,12 +53,12 @@ public static class BundleWriter
         long size = BundleLayout.HeaderSize + sectionCount * BundleLayout.SectionEntrySize;
         foreach (var s in strings.Items) size += 4 + ((s.Length + 1 + 3) & ~3);
         long code = m.Functions.Sum(f => (long)f.Code.Count);
-        size += (long)m.Constants.Count * BundleLayout.ConstantSize + (long)m.Functions.Count * BundleLayout.FunctionSize
-            + code * 8 + (long)m.Events.Count * BundleLayout.EventSize
-            + m.Events.Sum(e => (long)e.FetchArgs.Count) * BundleLayout.FetchArgSize
-            + (long)m.Formats.Count * BundleLayout.FormatSize + 4L * m.Globals.Count
-            + 4L * (m.Arguments?.Count ?? 0) + (long)m.Limits.Count * BundleLayout.LimitSize
-            + (long)m.KernelSymbols.Count * BundleLayout.KsymSize;
+        size += (long)m.Constants.Count * BundleLayout.ConstantsItem.ItemSize + (long)m.Functions.Count * BundleLayout.FunctionsItem.ItemSize
+            + code * 8 + (long)m.Events.Count * BundleLayout.EventsItem.ItemSize
+            + m.Events.Sum(e => (long)e.FetchArgs.Count) * BundleLayout.FetchArgsItem.ItemSize
+            + (long)m.Formats.Count * BundleLayout.FormatsItem.ItemSize + 4L * m.Globals.Count
+            + 4L * (m.Arguments?.Count ?? 0) + (long)m.Limits.Count * BundleLayout.LimitsItem.ItemSize
+            + (long)m.KernelSymbols.Count * BundleLayout.KsymsItem.ItemSize;
         return (int)Math.Min(size, BundleLayout.MaxTotalSize + 1L);
     }
 
@@ -83,13 +83,13 @@ public static class BundleWriter
         var h = w.Written;
         BundleLayout.Magic.CopyTo(h);
         // Without symbol literals the bundle is format 1, byte for byte as before them.
-        h[BundleLayout.OffVersion] = model.KernelSymbols.Count > 0 ? BundleLayout.FormatVersionUnlinked : BundleLayout.FormatVersion;
+        h[BundleLayout.OffVersion] = (byte)(model.KernelSymbols.Count > 0 ? BundleLayout.FormatVersionUnlinked : BundleLayout.FormatVersion);
         h[BundleLayout.OffByteOrder] = (byte)model.Target.ByteOrder;
         h[BundleLayout.OffWordSize] = (byte)model.Target.WordSize;
         h[BundleLayout.OffArch] = (byte)model.Target.Arch;
-        w.PatchU32(BundleLayout.OffEndianCheck, BundleLayout.EndianCheck);
-        w.PatchU16(BundleLayout.OffRuntimeAbi, BundleLayout.RuntimeAbi);
-        w.PatchU16(BundleLayout.OffHeaderSize, BundleLayout.HeaderSize);
+        w.PatchU32(BundleLayout.OffEndianCheck, (uint)BundleLayout.EndianCheck);
+        w.PatchU16(BundleLayout.OffRuntimeAbi, (ushort)BundleLayout.RuntimeAbi);
+        w.PatchU16(BundleLayout.OffHeaderSize, (ushort)BundleLayout.HeaderSize);
         w.PatchU64(BundleLayout.OffIntCheck, BundleLayout.IntCheck);
         w.PatchU32(BundleLayout.OffTotalSize, (uint)w.Position);
         w.PatchU16(BundleLayout.OffSectionCount, (ushort)sectionCount);

@@ -1,9 +1,7 @@
 namespace Ktap.Profiles;
 
-public enum ByteOrder : byte { Little = 1, Big = 2 }
-
-/// <summary>Architecture numbers of the bundle header (docs/bundle-format.md).</summary>
-public enum TargetArch : byte { X86 = 1, X86_64 = 2, ArmV7 = 3, PowerPC = 4, Arm64 = 5 }
+// ByteOrder and TargetArch, the bundle header's numbers, are generated from
+// runtime/ktapvm/ktap_bundle_format.def.
 
 /// <summary>
 /// Everything the compiler knows about one target: byte order, word size, registers and
