@@ -70,7 +70,7 @@ public static class WatchpointLink
                 errors.Add($"{e.Spec}: cannot resolve {symbol}: {x.Message}");
                 continue;
             }
-            var found = table.AddressesOf(symbol);
+            var found = table.Addresses(symbol, modules: false);
             var length = int.Parse(e.Target!.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
             if (found.Count == 0 && table.Count < FewDataSymbols)
                 errors.Add($"{e.Spec}: {boardName}'s kallsyms lists {table.Count} data symbol{(table.Count == 1 ? "" : "s")}, not '{symbol}': " +

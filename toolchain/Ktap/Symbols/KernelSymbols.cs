@@ -8,7 +8,7 @@ public sealed class KallsymsException(string message) : Exception(message);
 
 /// <summary>
 /// The board's kernel text symbols from /proc/kallsyms ("ADDR TYPE NAME [module]" lines), or
-/// its data symbols for watchpoints (<see cref="ParseData"/>, looked up by <see cref="AddressesOf"/>),
+/// its data symbols for watchpoints (<see cref="ParseData"/>), looked up by name with <see cref="Addresses"/>,
 /// sorted by address: a frame is named after the nearest text symbol at or below it, as
 /// "name+0xoff" ("name+0xoff [module]" for a module's). The text comes from the board and is
 /// untrusted: its size, line count and name lengths are checked before anything is kept; a
@@ -31,30 +31,34 @@ public sealed class KernelSymbols : IAddressNames
 
     public int Count => _addresses.Length;
 
-    private Dictionary<string, List<ulong>>? _byName;
+    private Dictionary<string, List<(ulong Address, bool Module)>>? _byName;
 
     /// <summary>
-    /// The distinct addresses of the text symbols named <paramref name="name"/> (a module's
-    /// too, without its " [module]"), for kernel symbol literals; empty when there is none.
-    /// Several: static functions of one name in different files.
+    /// The distinct addresses of the symbols named <paramref name="name"/>; empty when there
+    /// is none. Several: statics of one name in different files. With
+    /// <paramref name="modules"/> a module's symbol counts too (named without its " [module]"):
+    /// kernel symbol literals take them; watchpoints take the kernel's own only.
     /// </summary>
-    public IReadOnlyList<ulong> Addresses(string name) => ByName().TryGetValue(name, out var found) ? found : [];
+    public IReadOnlyList<ulong> Addresses(string name, bool modules = true) =>
+        ByName().TryGetValue(name, out var found)
+            ? found.Where(f => modules || !f.Module).Select(f => f.Address).Distinct().ToList()
+            : [];
 
     /// <summary>Every symbol name once (for "did you mean").</summary>
     public IEnumerable<string> Names => ByName().Keys;
 
     // Built on first use: naming stack frames, the common use, never needs it.
-    private Dictionary<string, List<ulong>> ByName()
+    private Dictionary<string, List<(ulong Address, bool Module)>> ByName()
     {
         if (_byName is not null) return _byName;
-        var map = new Dictionary<string, List<ulong>>(StringComparer.Ordinal);
+        var map = new Dictionary<string, List<(ulong, bool)>>(StringComparer.Ordinal);
         for (var i = 0; i < _names.Length; i++)
         {
             var n = _names[i];
             var space = n.IndexOf(' '); // "name [module]"
             if (space >= 0) n = n[..space];
-            if (!map.TryGetValue(n, out var list)) map[n] = list = new List<ulong>(1);
-            if (!list.Contains(_addresses[i])) list.Add(_addresses[i]);
+            if (!map.TryGetValue(n, out var list)) map[n] = list = new List<(ulong, bool)>(1);
+            if (!list.Contains((_addresses[i], space >= 0))) list.Add((_addresses[i], space >= 0));
         }
         return _byName = map;
     }
@@ -119,17 +123,6 @@ public sealed class KernelSymbols : IAddressNames
         foreach (var c in s)
             if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '$')) return false;
         return true;
-    }
-
-    /// <summary>Every address of <paramref name="name"/> in the kernel itself (not a module's):
-    /// one for a global, several when files of the kernel each have a static of that name.
-    /// Watchpoints use it; symbol literals use <see cref="Addresses"/>, which takes modules' too.</summary>
-    public IReadOnlyList<ulong> AddressesOf(string name)
-    {
-        var found = new List<ulong>();
-        for (var i = 0; i < _names.Length; i++)
-            if (_names[i] == name) found.Add(_addresses[i]);
-        return found;
     }
 
     /// <summary>The kernel's own names (module symbols left out), for "did you mean".</summary>

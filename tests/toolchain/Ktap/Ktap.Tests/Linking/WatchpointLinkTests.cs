@@ -128,8 +128,17 @@ public sealed class WatchpointLinkTests
     public void Data_symbols_are_not_text_symbols()
     {
         var data = KernelSymbols.ParseData(Kallsyms);
-        Assert.Equal([0xffffffff82a3b4c0UL], data.AddressesOf("vm_swappiness"));
-        Assert.Empty(data.AddressesOf("ksys_lseek"));
-        Assert.Empty(KernelSymbols.Parse(Kallsyms).AddressesOf("vm_swappiness"));
+        Assert.Equal([0xffffffff82a3b4c0UL], data.Addresses("vm_swappiness", modules: false));
+        Assert.Empty(data.Addresses("ksys_lseek", modules: false));
+        Assert.Empty(KernelSymbols.Parse(Kallsyms).Addresses("vm_swappiness", modules: false));
+    }
+
+    [Fact]
+    public void A_modules_data_symbol_of_the_same_name_is_not_watched()
+    {
+        // one lookup serves symbol literals (modules' symbols too) and watchpoints (the kernel's own)
+        var data = KernelSymbols.ParseData(Kallsyms + "ffffffffc0a01000 d vm_swappiness\t[some_module]\n");
+        Assert.Equal([0xffffffff82a3b4c0UL], data.Addresses("vm_swappiness", modules: false));
+        Assert.Equal([0xffffffff82a3b4c0UL, 0xffffffffc0a01000UL], data.Addresses("vm_swappiness").Order());
     }
 }
