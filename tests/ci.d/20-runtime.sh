@@ -8,20 +8,11 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 pass=0; fail=0
-source tests/lib/checks.sh # result_counts
+source tests/lib/checks.sh # add_result
 step() { # name, command...: one counted check
     local name=$1; shift
     if "$@" > "$root/out/ci-runtime-step.log" 2>&1; then pass=$((pass + 1)); echo "ok   $name"
     else fail=$((fail + 1)); echo "FAIL $name"; tail -30 "$root/out/ci-runtime-step.log"; fi
-}
-add_result() { # log file of a suite ending with RESULT passed=N failed=M
-    local line p f
-    line=$(result_counts "$1")
-    if [ -z "$line" ]; then fail=$((fail + 1)); echo "FAIL $1: no RESULT line"; tail -20 "$1"; return; fi
-    read -r p f <<<"$line"
-    pass=$((pass + p)); fail=$((fail + f))
-    echo "     $(basename "$1" .log): passed=$p failed=$f"
-    [ "$f" -eq 0 ] || grep -E '^FAIL' "$1" | head -20
 }
 mkdir -p out/ci-runtime
 mk() { make -s -C runtime/ktapvm/user -j2 VARIANT="$1"; }

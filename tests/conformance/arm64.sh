@@ -8,15 +8,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0; fail=0
 log=$root/out/ci-arm64
 mkdir -p "$log"
-add() { # add LOG: the counts of a part's RESULT line (none at all is a failure)
-    local line p f
-    line=$(grep -E '^RESULT passed=[0-9]+ failed=[0-9]+' "$1" | tail -n 1)
-    if [ -z "$line" ]; then fail=$((fail + 1)); echo "FAIL $(basename "$1"): no RESULT line"; tail -n 20 "$1"; return; fi
-    p=$(sed -E 's/.*passed=([0-9]+).*/\1/' <<<"$line"); f=$(sed -E 's/.*failed=([0-9]+).*/\1/' <<<"$line")
-    pass=$((pass + p)); fail=$((fail + f))
-    echo "     $(basename "$1" .log): passed=$p failed=$f"
-    [ "$f" -eq 0 ] || grep -E '^FAIL' "$1" | head -n 20
-}
+source "$root/tests/lib/checks.sh" # add_result
 if make -s -C "$root/runtime/ktapvm/user" -j2 VARIANT=arm64 > "$log/build.log" 2>&1; then
     pass=$((pass + 1)); echo "ok   build VARIANT=arm64"
 else
@@ -30,8 +22,8 @@ else
     fail=$((fail + 1)); echo "FAIL ktapvm-run is a static AArch64 executable: $(file -b "$root/out/runtime/arm64/ktapvm-run")"
 fi
 qemu-aarch64-static "$root/out/runtime/arm64/ktapvm-tests" > "$log/unit.log" 2>&1
-add "$log/unit.log"
+add_result "$log/unit.log"
 bash "$root/tests/conformance/run.sh" arm64 > "$log/conformance.log" 2>&1
-add "$log/conformance.log"
+add_result "$log/conformance.log"
 echo "RESULT passed=$pass failed=$fail"
 [ "$fail" -eq 0 ]
