@@ -3,7 +3,8 @@
 # A new user's first `ktap run --board <emulated board>`: in a state directory where the
 # board was never built (caches shared, as scripts/test.sh shares them), ktap builds what
 # is missing (boards/qemu/prepare.sh), says so with a time estimate, boots the board on a
-# free port and runs the script; the next run builds nothing. Last line: RESULT passed=N failed=M.
+# free port and runs the script; the next run builds nothing. A script error before that
+# builds and starts nothing. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 board=${1:-qemu-x86_64}
@@ -26,6 +27,19 @@ rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
 missing=$(bash "$root/boards/qemu/prepare.sh" "$board" --check); rc=$?
 check "prepare.sh --check on a new state directory exits 4" 4 "$rc"
 case "$missing" in *"the image"*) ok "it names the missing image" ;; *) bad "it names the missing image" "$missing" ;; esac
+
+# A script error first: ktap compiles while it connects, but it builds and boots nothing
+# for a script it will not run, and leaves nothing running behind it. The script is long
+# (seconds to compile), so that a board build started beside the compiler would be seen.
+awk 'BEGIN { print "var n = 0"; for (i = 0; i < 20000; i++) print "trace_end { n = n + " i " }"; print "trace_end { print( }" }' > "$work/error.kp"
+timeout 300 "$work/tool/ktap" run --board "$board" "$work/error.kp" > "$work/out" 2> "$work/err"; rc=$?
+check "a script error on the never-built board exits 3" 3 "$rc"
+sleep 2
+if [ -e "$KTAP_STATE_DIR/boards/$board" ] || [ -e "$KTAP_STATE_DIR/build-times" ] || pgrep -f "prepare.sh $board" >/dev/null; then
+    bad "it builds and starts nothing" "$(ls -R "$KTAP_STATE_DIR/boards" "$KTAP_STATE_DIR/build-times" 2>&1 | head; pgrep -af prepare.sh)"
+else
+    ok "it builds and starts nothing"
+fi
 
 run() {
     timeout 900 "$work/tool/ktap" run --board "$board" -e 'trace_end { print("on demand") }' --duration 1s \

@@ -82,7 +82,6 @@ fuzz_brief() {
     rm -rf "$corpus"
     return $rc
 }
-step "fuzz ${KTAP_FUZZ_SECONDS:-60}s, zero findings" fuzz_brief
 
 # the generator fuzzer (tests/fuzz/fuzz_gen.c): bundles the verifier accepts, run with the
 # VM's invariants checked; the stored regressions first (each run twice: same records at other
@@ -103,7 +102,14 @@ fuzz_gen_brief() {
     pct=$(grep -oE 'accepted by the verifier \([0-9]+' "$log" | grep -oE '[0-9]+$')
     [ "${pct:-0}" -ge 90 ] || { echo "only ${pct:-0}% of generated bundles accepted"; grep -A10 'accepted by the verifier' "$log"; return 1; }
 }
-step "generator fuzz ${KTAP_FUZZ_SECONDS:-60}s, zero findings, >= 90% accepted" fuzz_gen_brief
+# Each fuzzer is one process on one core: the two run side by side, then report in order.
+finished() { # PID LOG: the background run's exit status, its output shown
+    local rc; wait "$1"; rc=$?; cat "$2"; return $rc
+}
+fuzz_brief > out/ci-runtime/fuzz-brief.out 2>&1 & fuzz_pid=$!
+fuzz_gen_brief > out/ci-runtime/fuzz-gen-brief.out 2>&1 & gen_pid=$!
+step "fuzz ${KTAP_FUZZ_SECONDS:-60}s, zero findings" finished $fuzz_pid out/ci-runtime/fuzz-brief.out
+step "generator fuzz ${KTAP_FUZZ_SECONDS:-60}s, zero findings, >= 90% accepted" finished $gen_pid out/ci-runtime/fuzz-gen-brief.out
 
 echo "RESULT passed=$pass failed=$fail"
 [ "$fail" -eq 0 ]

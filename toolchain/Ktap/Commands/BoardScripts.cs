@@ -63,18 +63,31 @@ public static class BoardScripts
     /// does not answer is built and started first, so `ktap run --board qemu-arm-v7` works on
     /// a new machine with no other command.
     /// </summary>
-    public static BoardConnection ConnectStarting(CommandContext ctx, BoardProfile board, SshSettings settings)
+    public static BoardConnection ConnectStarting(CommandContext ctx, BoardProfile board, SshSettings settings) =>
+        TryConnect(ctx, board, settings) ?? StartAndConnect(ctx, board, settings);
+
+    /// <summary>
+    /// Connects, unless the emulated board has to be built or started first (no key yet, or
+    /// it does not answer): then null, and nothing was started. `ktap run` connects this way
+    /// while it compiles, so that a script error never leaves a board being built behind it.
+    /// </summary>
+    public static BoardConnection? TryConnect(CommandContext ctx, BoardProfile board, SshSettings settings)
     {
-        if (board.Emulated && !File.Exists(board.IdentityFile))
-            EnsureRunning(board, ctx.Err);
+        if (board.Emulated && !File.Exists(board.IdentityFile)) return null;
         try
         {
             return ctx.Connect(board, settings);
         }
         catch (KtapException e) when (e.ExitCode == ExitCodes.Unreachable && board.Emulated)
         {
-            EnsureRunning(board, ctx.Err);
-            return ctx.Connect(board, settings);
+            return null;
         }
+    }
+
+    /// <summary>Builds and starts the emulated board as needed (<see cref="EnsureRunning"/>), then connects.</summary>
+    public static BoardConnection StartAndConnect(CommandContext ctx, BoardProfile board, SshSettings settings)
+    {
+        EnsureRunning(board, ctx.Err);
+        return ctx.Connect(board, settings);
     }
 }

@@ -158,7 +158,10 @@ public static class RunCommand
         var board = ctx.Board(request.Board);
         var target = KnownTargets.Resolve(board.Target)!;
         // Connecting (SSH handshake) and compiling take about as long each: do them at once.
-        var connecting = Task.Run(() => BoardScripts.ConnectStarting(ctx, board, request.Settings));
+        // Only connecting: an emulated board that must be built or booted first waits for the
+        // script to compile, so a script error starts nothing (CI once saw a failing test's
+        // board build collide with the next test's).
+        var connecting = Task.Run(() => BoardScripts.TryConnect(ctx, board, request.Settings));
         BundleModel model;
         try
         {
@@ -167,11 +170,11 @@ public static class RunCommand
         catch
         {
             // Script errors win over connection problems; close the connection when it comes.
-            connecting.ContinueWith(t => { if (t.IsCompletedSuccessfully) t.Result.Dispose(); }, TaskScheduler.Default);
+            connecting.ContinueWith(t => { if (t.IsCompletedSuccessfully) t.Result?.Dispose(); }, TaskScheduler.Default);
             throw;
         }
         Stage("compiled");
-        using var connection = connecting.GetAwaiter().GetResult();
+        using var connection = connecting.GetAwaiter().GetResult() ?? BoardScripts.StartAndConnect(ctx, board, request.Settings);
         Stage("connected");
         // Release and architecture are cached per board: with a warm cache the session is the
         // only round trip, and the session script itself checks they still hold.
