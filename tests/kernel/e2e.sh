@@ -132,7 +132,7 @@ if ktap_tools 2> "$work/ktapc-build.log"; then
 else
     bad "ktapc builds" "$(cat "$work/ktapc-build.log")"
 fi
-ktapc() { dotnet "$tools/ktapc.dll" "$@"; }
+ktapc() { "$tools/ktapc" "$@"; }
 if [ -n "$ktapc_ok" ]; then
     ktapc --target x86_64 -o "$work/k-count.kbc" -e 't = {}
 trace syscalls:sys_enter_getppid { t[execname()] += 1 }

@@ -22,7 +22,7 @@ source "$here/board-lib.sh"
 source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
 ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
 rm -rf "$work/ktapc"; ln -s "$tools" "$work/ktapc"
-ktapc() { dotnet "$work/ktapc/ktapc.dll" --target x86_64 "$@"; }
+ktapc() { "$work/ktapc/ktapc" --target x86_64 "$@"; }
 runner=$root/out/runtime/native/ktapvm-run
 make -C "$root/runtime/ktapvm/user" -s -j2 VARIANT=native ||
     { bad "ktapvm-run builds"; finish; }
@@ -99,7 +99,7 @@ printf '%s\n' '{"event":"kprobe:ksys_lseek","ts":1,"comm":"ktapwl","fields":{"of
     '{"event":"kprobe:ksys_lseek","ts":2,"comm":"ktapwl","addr":"0xffffffff81234560","fields":{"off":4242,"whence":0}}' \
     > "$work/args.jsonl"
 # the runner reads the stream `ktap replay` would hand it (docs/replay-format.md)
-dotnet "$work/ktapc/ktap.dll" replay-events "$work/args.jsonl" -o "$work/args.krs" 2> "$work/args.err"
+"$work/ktapc/ktap" replay-events "$work/args.jsonl" -o "$work/args.krs" 2> "$work/args.err"
 "$runner" "$work/args.kbc" --events "$work/args.krs" > "$work/args.replay" 2>> "$work/args.err"
 replay=$(kbc records "$work/args.replay" | grep -v '^10')
 check "a replay of the same bundle gives the same arg2.. as the board" \
@@ -117,7 +117,7 @@ printf '%s\n' '{"event":"kprobe:ksys_lseek","ts":1,"comm":"ktapwl","fields":{"of
     '{"event":"kprobe:ksys_lseek","ts":2,"comm":"ktapwl","fields":{"off":4242,"whence":0}}' \
     '{"event":"kprobe:ksys_lseek","ts":3,"comm":"otherwl","fields":{"off":4242,"whence":0}}' \
     '{"event":"kprobe:ksys_lseek","ts":4,"comm":"ktapwl","fields":{"off":7,"whence":0}}' > "$work/flt.jsonl"
-dotnet "$work/ktapc/ktap.dll" replay-events "$work/flt.jsonl" -o "$work/flt.krs" 2> "$work/flt.err"
+"$work/ktapc/ktap" replay-events "$work/flt.jsonl" -o "$work/flt.krs" 2> "$work/flt.err"
 "$runner" "$work/flt.kbc" --events "$work/flt.krs" > "$work/flt.replay" 2>> "$work/flt.err"
 check "a replay of the same events gives what the board gave" "$on_brd" "$(kbc records "$work/flt.replay" | grep -v '^10')"
 
