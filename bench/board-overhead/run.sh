@@ -20,6 +20,7 @@ runs=${KTAP_BENCH_RUNS:-3}
 work=$root/out/bench/board-overhead/$board
 rm -rf "$work"; mkdir -p "$work"
 source "$root/bench/lib/board.sh"   # bench_board_up, on_board, best
+source "$root/bench/lib/overhead.sh" # native_best, overhead_report
 bench_board_up "$board" "$port" "$work"
 # The native module is built against the board's own kernel tree (emulation tree: of its YAML).
 cp -r "$root/bench/kernel/native" "$work/native"
@@ -35,17 +36,8 @@ ktap=$(for _ in $(seq "$runs"); do
         > "$work/counted" 2> "$work/ktap.err"
     grep -E '^[0-9]+$' "$work/ktap.err" | tail -n 1
 done | best)
-native=$(for _ in $(seq "$runs"); do
-    on_board "insmod /tmp/native.ko && /tmp/ktapwl getpid $n; rmmod native_count"
-done | best)
-native_counted=$(on_board 'dmesg | grep "native_count: ktapwl" | tail -n 1' | awk '{print $NF}')
+native_best "$runs" "$n" > "$work/native"; native=$(cat "$work/native")
 
 echo "$board: getpid calls per run: $n (best of $runs runs, ns per call)"
-awk -v b="$base" -v k="$ktap" -v c="$native" -v n="$n" 'BEGIN {
-    printf "  no probe          %8.0f\n", b / n
-    printf "  ktap (table)      %8.0f   added %6.0f\n", k / n, (k - b) / n
-    printf "  native C module   %8.0f   added %6.0f\n", c / n, (c - b) / n
-    if (c > b) printf "ktap added cost / native added cost: %.2f (goal <= 3)\n", (k - b) / (c - b)
-    else print "native added cost not measurable"
-}'
+overhead_report "$n" "$base" "$ktap" "$native"
 echo "counted: ktap $(awk '{print $2}' "$work/counted"), native $native_counted (expected $n each)"

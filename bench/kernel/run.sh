@@ -45,9 +45,9 @@ bash "$root/scripts/kernel-trees/make-module.sh" 6.1-amd64 "$work/native" >"$wor
 gcc -static -O2 -o "$work/ktapwl" "$root/tests/kernel/workload.c"
 kbc build count spec=syscalls:sys_enter_getpid target=syscalls:sys_enter_getpid \
     comm=ktapwl > "$work/count.kbc"
-bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null
-bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null
-trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
+source "$root/tests/lib/board-up.sh"    # board_boot
+source "$root/bench/lib/overhead.sh"    # native_best, overhead_report
+board_boot "$board" "$port" || exit 1
 for f in "$ko:/tmp/ktapvm.ko" "$work/native/native_count.ko:/tmp/native.ko" \
          "$work/ktapwl:/tmp/ktapwl" "$work/count.kbc:/tmp/count.kbc"; do
     on_board "cat > ${f#*:}" < "${f%%:*}"
@@ -96,19 +96,10 @@ ktap=$(for _ in $(seq "$runs"); do
 done | best)
 on_board 'cat /tmp/records' > "$work/records"
 counted=$(kbc records "$work/records" | awk -F'\t' '$1 == 1 {print $3}')
-native=$(for _ in $(seq "$runs"); do
-    on_board "insmod /tmp/native.ko && /tmp/ktapwl getpid $n; rmmod native_count"
-done | best)
-native_counted=$(on_board 'dmesg | grep "native_count: ktapwl" | tail -n 1' | awk '{print $NF}')
+native_best "$runs" "$n" > "$work/native"; native=$(cat "$work/native")
 
 echo "getpid calls per run: $n (best of $runs runs, ns per call)"
-awk -v b="$base" -v k="$ktap" -v c="$native" -v n="$n" 'BEGIN {
-    printf "  no probe          %8.0f\n", b / n
-    printf "  ktap (table)      %8.0f   added %6.0f\n", k / n, (k - b) / n
-    printf "  native C module   %8.0f   added %6.0f\n", c / n, (c - b) / n
-    if (c > b) printf "ktap added cost / native added cost: %.2f (goal <= 3)\n", (k - b) / (c - b)
-    else print "native added cost not measurable"
-}'
+overhead_report "$n" "$base" "$ktap" "$native"
 echo "counted: ktap $counted, native $native_counted (expected $n each)"
 echo ".text of ktapvm.ko per kernel tree (size, bytes):"
 for k in "$root"/out/module/*/ktapvm.ko; do

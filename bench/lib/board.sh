@@ -10,6 +10,7 @@
 #   best              the smallest of the numbers on stdin
 # Needs $root (the repository).
 source "$root/tests/lib/tools.sh"
+source "$root/tests/lib/board-up.sh"   # board_boot
 
 bench_board_up() {
     local port=$2 work=$3
@@ -22,9 +23,7 @@ bench_board_up() {
     # Only the getpid loop runs in the benchmarks: no board needs tests/boards/raw-lseek.h.
     "$cc" -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$root/tests/kernel/workload.c"
     bash "$root/scripts/build-module.sh" "$tree" >/dev/null   # the module ktap deploys
-    bash "$root/boards/qemu/build-image.sh" "$bench_board" >/dev/null
-    bash "$root/boards/qemu/start.sh" "$bench_board" --port "$port" >/dev/null
-    trap 'bash "$root/boards/qemu/stop.sh" "$bench_board" >/dev/null 2>&1' EXIT
+    board_boot "$bench_board" "$port" || exit 1
     on_board 'cat > /tmp/ktapwl; chmod +x /tmp/ktapwl' < "$work/ktapwl"
 }
 

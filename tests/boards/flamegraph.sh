@@ -27,13 +27,8 @@ ko=${KTAP_KERNEL_KO:-}
 source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
 ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
 rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
-if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
-    echo "# using the running board $board"
-else
-    bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
-    bash "$root/boards/qemu/start.sh" "$board" --port "${KTAP_FLAME_PORT:-$(source "$root/boards/qemu/ports.sh" && ktap_port_range flamegraph | cut -d" " -f1)}" >/dev/null || { bad "board boots"; finish; }
-    trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
-fi
+source "$root/tests/lib/board-up.sh"
+board_use "$board" flamegraph "${KTAP_FLAME_PORT:-}" || { bad "board $board is up"; finish; }
 timeout 300 "$work/tool/ktap" deploy --board "$board" -m "$ko" > "$work/deploy" 2>&1 ||
     { bad "ktap deploy" "$(cat "$work/deploy")"; finish; }
 

@@ -16,22 +16,14 @@ ms() { awk -v n="$1" 'BEGIN {printf "%.0f", n / 1e6}'; }
 
 # Boot (or reuse) the board, push the module and the workload, load the module fresh.
 board_up() {
-    local p port
+    local p
     ko=${KTAP_KERNEL_KO:-}
     [ -n "$ko" ] || ko=$(bash "$root/scripts/build-module.sh" "$tree") ||
         { bad "module builds against $tree"; finish; }
     gcc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$here/workload.c" ||
         { bad "workload builds"; finish; }
-    if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
-        echo "# using the running board $board"
-    else
-        source "$root/boards/qemu/ports.sh"
-        port=${KTAP_KERNEL_PORT:-$(ktap_free_port kernel-tests)} || { bad "a free port"; finish; }
-        bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
-        bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null ||
-            { bad "board boots"; finish; }
-        trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
-    fi
+    source "$root/tests/lib/board-up.sh"
+    board_use "$board" kernel-tests "${KTAP_KERNEL_PORT:-}" || { bad "board $board is up"; finish; }
     push "$ko" /tmp/ktapvm.ko && push "$work/ktapwl" /tmp/ktapwl && on_board 'chmod +x /tmp/ktapwl' ||
         { bad "module and workload pushed to $board"; finish; }
 }

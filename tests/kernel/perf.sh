@@ -53,15 +53,8 @@ $cc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$here/workload.c" || { 
 source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
 ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
 rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
-if bash "$root/boards/qemu/status.sh" "$board" >/dev/null 2>&1; then
-    echo "# using the running board $board"
-else
-    source "$root/boards/qemu/ports.sh"
-    port=${KTAP_PERF_PORT:-$(ktap_free_port kernel-tests)} || { bad "a free port"; finish; }
-    bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
-    bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "board boots"; finish; }
-    trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
-fi
+source "$root/tests/lib/board-up.sh"
+board_use "$board" kernel-tests "${KTAP_PERF_PORT:-}" || { bad "board $board is up"; finish; }
 on_board 'cat > /tmp/ktapwl; chmod +x /tmp/ktapwl' < "$work/ktapwl"
 timeout 300 "$work/tool/ktap" deploy --board "$board" -m "$ko" > "$work/deploy" 2>&1 ||
     { bad "ktap deploy" "$(cat "$work/deploy")"; finish; }
