@@ -54,7 +54,7 @@ grep -qP '(^|;)get_random_bytes_user(;| )' "$work/cpu.folded" && ok "a stack run
 grep -qP '\+0x' "$work/cpu.folded" && bad "offsets are stripped" "$(grep -m3 '+0x' "$work/cpu.folded")" || ok "offsets are stripped (one frame per function)"
 # ktap's session process reads and writes /dev/ktap on the board: a sample may land there
 # (kt_read, kt_ring_read under vfs_read), never in the sampling handler itself.
-handler=$(grep -E 'kt_fire|kt_perf_|kt_tick_fn|kt_vm' "$work/cpu.folded"; grep -F '[ktapvm]' "$work/cpu.folded" | grep -vP ';vfs_(read|write);kt_(read|write) \[ktapvm\]')
+handler=$(grep -E 'kt_fire|kt_probe_hit|kt_perf_|kt_profile_fn|kt_tick_fn|kt_vm' "$work/cpu.folded"; grep -F '[ktapvm]' "$work/cpu.folded" | grep -vP ';vfs_(read|write);kt_(read|write) \[ktapvm\]')
 [ -z "$handler" ] && ok "no frame of ktap's handler path; ktapvm frames only under the session's read/write ($(grep -cF '[ktapvm]' "$work/cpu.folded") stacks)" ||
     bad "no frame of ktap's handler path in the stacks" "$(echo "$handler" | head -n 3)"
 # The folded counts are the samples the script counted itself.

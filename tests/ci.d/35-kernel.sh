@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The kernel module: compile checks against every kernel tree, the filter parser in user
+# The kernel module: compile checks against every kernel tree, a provider for every probe
+# kind of the bundle (tests/kernel/providers.sh, host only), the filter parser in user
 # space (self-test and a short libFuzzer run), then on the emulated x86_64 board the
 # end-to-end tests, the ktap-against-tracefs event counts, the filters/arguments checks
 # (tests/kernel/filters.sh), the stacks of traced code (`ktap run`, kallsyms names on the
@@ -11,6 +12,6 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p out
 source tests/lib/run-parts.sh
-run_parts tests/kernel/compile-check.sh tests/kernel/filter-fuzz/run.sh tests/kernel/e2e.sh \
+run_parts tests/kernel/compile-check.sh tests/kernel/providers.sh tests/kernel/filter-fuzz/run.sh tests/kernel/e2e.sh \
     tests/kernel/counts.sh tests/kernel/filters.sh tests/kernel/stacks.sh tests/kernel/perf.sh tests/kernel/watch.sh \
     tests/kernel/hostile.sh

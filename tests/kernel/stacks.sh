@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stacks of the traced code (issue 11.3), through `ktap run` on an emulated x86_64 board:
 # backtrace() starts at the traced function for each probe kind and carries none of
-# ktap's own frames (the VM, kt_fire: "[ktapvm]") nor the probe machinery's (int3, perf,
+# ktap's own frames (the VM, kt_probe_hit: "[ktapvm]") nor the probe machinery's (int3, perf,
 # hrtimer, irq entry); frames are named on the host from the board's /proc/kallsyms
 # (cached per kernel identity), histogram keys that are kernel addresses print as symbols,
 # and user-mode contexts (a uprobe, a syscall tracepoint's user registers) have no kernel

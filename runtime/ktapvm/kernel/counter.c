@@ -8,12 +8,12 @@
  *
  * Context: software events overflow where the kernel counts them (the page-fault path,
  * the scheduler with its run-queue lock held, an hrtimer for the clocks), all of which
- * kt_fire handles like a tracepoint's. A hardware counter on a PMU with an NMI (x86)
- * overflows in NMI context, where kt_fire skips the handler and counts it (nmi_skips);
+ * kt_probe_hit handles like a tracepoint's. A hardware counter on a PMU with an NMI (x86)
+ * overflows in NMI context, where fire.c skips the handler and counts it (nmi_skips);
  * arm's PMU raises a normal interrupt, so there the handler runs.
  */
 #include <linux/perf_event.h>
-#include "kt.h"
+#include "provider.h"
 
 struct kt_counter_def {
 	int kind;
@@ -41,7 +41,7 @@ static void kt_counter_fn(struct perf_event *event, struct perf_sample_data *dat
 
 /* The loader checked name and PERIOD (core/perf_events.c); the lookup cannot fail for a
  * loaded bundle, but the module does not rely on that. */
-int kt_counter_arm(struct kt_probe *p)
+static int kt_counter_arm(struct kt_probe *p)
 {
 	struct perf_event_attr attr = {
 		.size = sizeof(attr),
@@ -63,7 +63,7 @@ int kt_counter_arm(struct kt_probe *p)
 }
 
 /* Why the kernel would not create the counter, in words (perf_event_create_kernel_counter). */
-const char *kt_counter_reason(int err)
+static const char *kt_counter_reason(int err)
 {
 	switch (err) {
 	case -ENOENT:
@@ -82,3 +82,21 @@ const char *kt_counter_reason(int err)
 	}
 	return "perf_event_create_kernel_counter failed";
 }
+
+static void kt_counter_refused(struct kt_probe *p, int err)
+{
+	kt_session_set_error(p->sess, err, "cannot arm probe %s: the kernel refused perf %s event %s (error %d: %s)",
+			     p->def.spec,
+			     p->def.kind == KTAP_PROBE_HARDWARE ? "hardware" : "software",
+			     p->def.target, err, kt_counter_reason(err));
+}
+
+static const u8 kt_counter_kinds[] = { KTAP_PROBE_SOFTWARE, KTAP_PROBE_HARDWARE, 0 };
+
+const struct kt_provider kt_counter_provider = {
+	.name = "counter",
+	.kinds = kt_counter_kinds,
+	.arm = kt_counter_arm,
+	.disarm = kt_perf_disarm,
+	.perf_refused = kt_counter_refused,
+};

@@ -4,7 +4,7 @@
  * CPU only. Like the task scope (scope.c) it reaches the module as a short text command
  * written to /dev/ktap before the first byte of the bundle, so a busybox shell can give it:
  *     cpu N        N: a possible CPU, 0 to nr_cpu_ids - 1, decimal digits
- * with an optional trailing newline. The check runs in kt_fire(), before the task scope,
+ * with an optional trailing newline. The check runs in fire.c (kt_fire), before the task scope,
  * the filter and the handler, for every kind but tick (a tick's one timer runs where it
  * was armed; it is no CPU's event). Events of other CPUs are not the session's: they are
  * counted nowhere.

@@ -9,11 +9,16 @@
 #include <linux/kallsyms.h>
 #include <linux/string.h>
 #include <linux/version.h>
-#include "kt.h"
+#include "provider.h"
+
+struct kt_ftrace {
+	struct kt_probe *p;             /* set when armed: the probe array no longer moves */
+	struct ftrace_ops fops;
+};
 
 struct kt_fn_event {
+	struct kt_hit hit;              /* hit.slot: kt_fn_name's scratch buffer */
 	unsigned long ip, parent_ip;
-	int slot;
 };
 
 static void kt_fn_field(const struct ktap_event *ev, const char *name, u32 len,
@@ -44,7 +49,7 @@ static void kt_fn_arg(const struct ktap_event *ev, int n, struct ktap_evval *out
 static void kt_fn_name(const struct ktap_event *ev, struct ktap_evval *out)
 {
 	const struct kt_fn_event *fe = ev->data;
-	char *buf = kt_guard_scratch(fe->slot);
+	char *buf = kt_guard_scratch(fe->hit.slot);
 
 	out->kind = KTAP_EV_STRING;
 	out->str = buf;
@@ -71,18 +76,12 @@ static void notrace kt_fn_callback(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *op, struct pt_regs *regs)
 #endif
 {
-	struct kt_probe *p = container_of(op, struct kt_probe, fops);
 	struct kt_fn_event fe = { .ip = ip, .parent_ip = parent_ip };
-	struct ktap_event ev = { .ops = &kt_fn_ops, .data = &fe };
 
-	fe.slot = kt_guard_enter();
-	if (fe.slot < 0) {
-		atomic64_inc(&p->sess->reentry_skips);
-		return;
-	}
-	kt_stack_note(NULL, ip); /* backtrace() starts at the traced function */
-	kt_fire(p, &ev);
-	kt_guard_exit(fe.slot);
+	fe.hit.ev.ops = &kt_fn_ops;
+	fe.hit.ev.data = &fe;
+	fe.hit.ip = ip; /* backtrace() starts at the traced function */
+	kt_probe_hit(container_of(op, struct kt_ftrace, fops)->p, &fe.hit);
 }
 
 /* Accepts `ip == GLOB`, `ip == "GLOB"`; the glob goes to ftrace's filter. */
@@ -121,8 +120,9 @@ static void kt_ftrace_free_filter(struct ftrace_ops *ops)
 #endif
 }
 
-int kt_ftrace_arm(struct kt_probe *p)
+static int kt_ftrace_arm(struct kt_probe *p)
 {
+	struct kt_ftrace *f = p->state;
 	char glob[KT_STRING_MAX];
 	int ret;
 
@@ -132,30 +132,45 @@ int kt_ftrace_arm(struct kt_probe *p)
 				     p->def.spec);
 		return -EINVAL;
 	}
-	memset(&p->fops, 0, sizeof(p->fops));
-	p->fops.func = kt_fn_callback;
+	f->p = p;
+	memset(&f->fops, 0, sizeof(f->fops));
+	f->fops.func = kt_fn_callback;
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
-	p->fops.flags = 0; /* before 5.11: ftrace adds its recursion guard unless told safe */
+	f->fops.flags = 0; /* before 5.11: ftrace adds its recursion guard unless told safe */
 #else
-	p->fops.flags = FTRACE_OPS_FL_RECURSION;
+	f->fops.flags = FTRACE_OPS_FL_RECURSION;
 #endif
-	ret = ftrace_set_filter(&p->fops, glob, strlen(glob), 1);
+	ret = ftrace_set_filter(&f->fops, glob, strlen(glob), 1);
 	if (ret) {
 		kt_session_set_error(p->sess, ret, "probe %s: no traceable function matches %s",
 				     p->def.spec, glob);
 		return ret;
 	}
-	ret = register_ftrace_function(&p->fops);
+	ret = register_ftrace_function(&f->fops);
 	if (ret) {
-		kt_ftrace_free_filter(&p->fops);
+		kt_ftrace_free_filter(&f->fops);
 		kt_session_set_error(p->sess, ret, "cannot arm probe %s: ftrace (error %d)",
 				     p->def.spec, ret);
 	}
 	return ret;
 }
 
-void kt_ftrace_disarm(struct kt_probe *p)
+static void kt_ftrace_disarm(struct kt_probe *p)
 {
-	unregister_ftrace_function(&p->fops);
-	kt_ftrace_free_filter(&p->fops);
+	struct kt_ftrace *f = p->state;
+
+	unregister_ftrace_function(&f->fops);
+	kt_ftrace_free_filter(&f->fops);
 }
+
+static const u8 kt_ftrace_kinds[] = { KTAP_PROBE_FTRACE, 0 };
+
+/* own_filter: the filter is the ip glob given to ftrace, not compiled by probes.c */
+const struct kt_provider kt_ftrace_provider = {
+	.name = "ftrace",
+	.kinds = kt_ftrace_kinds,
+	.state_size = sizeof(struct kt_ftrace),
+	.arm = kt_ftrace_arm,
+	.disarm = kt_ftrace_disarm,
+	.own_filter = true,
+};

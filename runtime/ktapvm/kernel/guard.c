@@ -71,7 +71,7 @@ char *kt_guard_scratch(int slot)
  * The VM's locks are raw spinlocks taken with interrupts off, also by the main chunk and
  * trace_end in process context. A handler that fires on the same CPU while one is held
  * (a kprobe on a function the core calls under the lock, an NMI) would spin on it for
- * ever: kt_fire() asks first and skips. With interrupts off the count cannot change
+ * ever: fire.c (kt_fire) asks first and skips. With interrupts off the count cannot change
  * under the caller, nor the CPU.
  */
 void kt_guard_lock_taken(void)

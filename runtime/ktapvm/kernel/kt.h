@@ -12,10 +12,6 @@
 #include <linux/wait.h>
 #include <linux/irq_work.h>
 #include <linux/workqueue.h>
-#include <linux/kprobes.h>
-#include <linux/hrtimer.h>
-#include <linux/uprobes.h>
-#include <linux/ftrace.h>
 #include <linux/perf_event.h>
 #include <linux/version.h>
 
@@ -37,33 +33,25 @@ enum kt_state {
 
 struct kt_session;
 struct kt_filter;
-struct trace_event_file;
+struct kt_provider;
+struct kt_perf;
 
-/* One armed event source for probe `index` of the bundle (one per CPU for perf). */
+/*
+ * One armed event source for probe `index` of the bundle (a tracepoint glob gives several).
+ * What is common to every kind; the kind's own state (its struct kprobe, hrtimer, ...)
+ * lives in `state`, which its provider (provider.h) defines and probes.c allocates.
+ */
 struct kt_probe {
 	struct kt_session *sess;
+	const struct kt_provider *provider; /* the kind's (providers.c) */
 	u32 index;                      /* the bundle's probe index */
 	struct ktap_probe def;
 	struct kt_filter *filter;       /* NULL: every event runs the handler */
 	bool armed;
-	/* per-kind state */
-	struct kprobe kp;
-	struct kretprobe krp;
-	struct hrtimer timer;
-	ktime_t interval;
-	struct uprobe_consumer uc;
-	struct inode *inode;            /* uprobe: referenced while armed */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-	struct uprobe *uprobe;
-#endif
-	struct ftrace_ops fops;
-	struct perf_event **perf;       /* per possible CPU, or NULL */
-	struct perf_event_attr attr;    /* perf: what kt_perf_arm_all creates */
-	perf_overflow_handler_t handler;
-	struct kt_tp_format *format;    /* tracepoint field layout (tracepoint.c) */
-	const char *event_name;         /* tracepoint: "subsys:event" matched */
-	u64 value_id;                   /* tracepoint: its perf id */
-	struct trace_event_file *tfile; /* tracepoint: referenced while the session lives */
+	const char *event_name;         /* the event a glob matched ("subsys:event"), for
+					 * messages; NULL: the spec names the probe */
+	void *state;                    /* provider->state_size bytes, or NULL */
+	struct kt_perf *perf;           /* perf.c: per-CPU counters of a perf-based kind */
 };
 
 struct kt_session {
@@ -160,39 +148,14 @@ int kt_sdt_check(struct kt_session *s);
 u64 kt_sdt_semaphore(const struct kt_session *s, u32 event);
 void kt_sdt_release(struct kt_session *s);
 
-/* probes.c: arm and disarm every probe of a session, all or nothing */
+/* probes.c: arm and disarm every probe of a session, all or nothing, through the
+ * providers (provider.h: the probe kinds, the one fire path, the perf counter service) */
 int kt_probes_arm(struct kt_session *s);
 void kt_probes_disarm(struct kt_session *s);
-void kt_fire(struct kt_probe *p, const struct ktap_event *ev);
-void kt_fire_regs(struct kt_probe *p, struct pt_regs *regs, bool user, bool ret);
-
-/* per-kind arming (kprobe.c, timer.c, uprobe.c, ftrace.c, tracepoint.c) */
-int kt_kprobe_arm(struct kt_probe *p);
-void kt_kprobe_disarm(struct kt_probe *p);
-int kt_tick_arm(struct kt_probe *p);
-void kt_tick_disarm(struct kt_probe *p);
-int kt_perf_arm_profile(struct kt_probe *p);
-int kt_counter_arm(struct kt_probe *p);          /* software:/hardware: (counter.c) */
-const char *kt_counter_reason(int err);
-int kt_watch_arm(struct kt_probe *p);            /* watchpoint: (watch.c) */
-const char *kt_watch_reason(int err);
-void kt_perf_disarm(struct kt_probe *p);
-int kt_perf_open(struct kt_probe *p, struct perf_event_attr *attr,
-		 perf_overflow_handler_t handler);
-int kt_perf_arm_all(struct kt_session *s);
-void kt_perf_release_all(struct kt_session *s);
-int kt_uprobe_arm(struct kt_probe *p);
-void kt_uprobe_disarm(struct kt_probe *p);
-int kt_ftrace_arm(struct kt_probe *p);
-void kt_ftrace_disarm(struct kt_probe *p);
-struct kt_probe *kt_probe_add(struct kt_session *s);
-int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_probe *def);
-int kt_tracepoint_arm(struct kt_probe *p);
-void kt_tracepoint_free(struct kt_probe *p);
 
 /* stack.c: backtrace() starts at the traced code. Each event source notes the traced
- * context (registers and/or address, either may be NULL/0) before kt_fire(), which
- * forgets it when the handler returns. */
+ * context (registers and/or address, either may be NULL/0): kt_probe_hit() notes it
+ * before the handler and forgets it when the handler returns. */
 void kt_stack_note(struct pt_regs *regs, unsigned long ip);
 void kt_stack_note_caller(struct pt_regs *regs); /* perf_fetch_caller_regs() registers */
 void kt_stack_forget(void);

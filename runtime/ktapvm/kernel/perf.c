@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * perf.c - per-CPU perf kernel counters: tracepoint events (by the id tracefs gives them,
- * see tracepoint.c), profile-N (cpu-clock sampling), software:/hardware: counters
- * (counter.c) and watchpoints (watch.c). One counter per online CPU;
- * overflow handlers run in hardirq or tracepoint context and never sleep (NMI: see
- * kt_fire).
+ * perf.c - per-CPU perf kernel counters, the service of the perf-based providers:
+ * tracepoint events (by the id tracefs gives them, see tracepoint.c), profile-N
+ * (cpu-clock sampling, profile.c), software:/hardware: counters (counter.c) and
+ * watchpoints (watch.c). One counter per online CPU; overflow handlers run in hardirq or
+ * tracepoint context and never sleep (NMI: see fire.c).
  *
  * Counters are created and released in batches, one work item per online CPU that
  * handles that CPU's counters of every probe of the session. Installing a counter in, or
@@ -18,32 +18,24 @@
 #include <linux/cpumask.h>
 #include <linux/workqueue.h>
 #include <linux/sched/signal.h>
-#include "kt.h"
+#include "provider.h"
 
-static void kt_perf_profile_fn(struct perf_event *event, struct perf_sample_data *data,
-			       struct pt_regs *regs)
-{
-	struct kt_probe *p = event->overflow_handler_context;
-	int slot = kt_guard_enter();
-
-	if (slot < 0) {
-		atomic64_inc(&p->sess->reentry_skips);
-		return;
-	}
-	kt_stack_note(regs, 0); /* the sampled (interrupted) context */
-	kt_fire(p, NULL);
-	kt_guard_exit(slot);
-}
+/* A probe's counters: what to create, and what was created on each possible CPU. */
+struct kt_perf {
+	struct perf_event_attr attr;
+	perf_overflow_handler_t handler;        /* its context: the kt_probe */
+	struct perf_event *events[];            /* nr_cpu_ids */
+};
 
 /* Prepare p's counters (created by kt_perf_arm_all, with the session's other probes). */
 int kt_perf_open(struct kt_probe *p, struct perf_event_attr *attr,
 		 perf_overflow_handler_t handler)
 {
-	p->perf = kcalloc(nr_cpu_ids, sizeof(*p->perf), GFP_KERNEL);
+	p->perf = kzalloc(struct_size(p->perf, events, nr_cpu_ids), GFP_KERNEL);
 	if (!p->perf)
 		return -ENOMEM;
-	p->attr = *attr;
-	p->handler = handler;
+	p->perf->attr = *attr;
+	p->perf->handler = handler;
 	return 0;
 }
 
@@ -71,22 +63,23 @@ static void kt_perf_batch_fn(struct work_struct *w)
 		if (!p->perf)
 			continue;
 		if (b->release) {
-			if (p->perf[b->cpu])
-				perf_event_release_kernel(p->perf[b->cpu]);
-			p->perf[b->cpu] = NULL;
+			if (p->perf->events[b->cpu])
+				perf_event_release_kernel(p->perf->events[b->cpu]);
+			p->perf->events[b->cpu] = NULL;
 		} else {
 			if (fatal_signal_pending(b->writer)) {
 				b->err = -EINTR;
 				b->failed = i;
 				return;
 			}
-			e = perf_event_create_kernel_counter(&p->attr, b->cpu, NULL, p->handler, p);
+			e = perf_event_create_kernel_counter(&p->perf->attr, b->cpu, NULL,
+							     p->perf->handler, p);
 			if (IS_ERR(e)) {
 				b->err = PTR_ERR(e);
 				b->failed = i;
 				return;
 			}
-			p->perf[b->cpu] = e;
+			p->perf->events[b->cpu] = e;
 		}
 		cond_resched();
 	}
@@ -151,18 +144,8 @@ int kt_perf_arm_all(struct kt_session *s)
 	kt_perf_release_all(s);
 	if (failed < s->probe_count) {
 		p = &s->probes[failed];
-		if (p->def.kind == KTAP_PROBE_PROFILE)
-			kt_session_set_error(s, ret, "cannot arm probe %s: perf cpu-clock (error %d)",
-					     p->def.spec, ret);
-		else if (p->def.kind == KTAP_PROBE_SOFTWARE || p->def.kind == KTAP_PROBE_HARDWARE)
-			kt_session_set_error(s, ret, "cannot arm probe %s: the kernel refused perf %s event %s (error %d: %s)",
-					     p->def.spec,
-					     p->def.kind == KTAP_PROBE_HARDWARE ? "hardware" : "software",
-					     p->def.target, ret, kt_counter_reason(ret));
-		else if (p->def.kind == KTAP_PROBE_WATCHPOINT)
-			kt_session_set_error(s, ret, "cannot arm probe %s: the kernel refused a watchpoint on 0x%llx (error %d: %s)",
-					     p->def.spec, (unsigned long long)p->def.value, ret,
-					     kt_watch_reason(ret));
+		if (p->provider->perf_refused)
+			p->provider->perf_refused(p, ret);
 		else
 			kt_session_set_error(s, ret, "cannot arm probe %s: event %s (error %d)",
 					     p->def.spec, p->event_name ? p->event_name : "?", ret);
@@ -186,27 +169,8 @@ void kt_perf_disarm(struct kt_probe *p)
 	if (!p->perf)
 		return;
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
-		if (p->perf[cpu])
-			perf_event_release_kernel(p->perf[cpu]);
+		if (p->perf->events[cpu])
+			perf_event_release_kernel(p->perf->events[cpu]);
 	kfree(p->perf);
 	p->perf = NULL;
-}
-
-int kt_perf_arm_profile(struct kt_probe *p)
-{
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_SOFTWARE,
-		.config = PERF_COUNT_SW_CPU_CLOCK,
-		.size = sizeof(attr),
-		.sample_period = p->def.value,
-		.pinned = 1,
-	};
-
-	if (p->def.value < 100000) {
-		kt_session_set_error(p->sess, -EINVAL,
-				     "probe %s: interval %llu ns is below the minimum 100000 ns",
-				     p->def.spec, (unsigned long long)p->def.value);
-		return -EINVAL;
-	}
-	return kt_perf_open(p, &attr, kt_perf_profile_fn);
 }

@@ -13,7 +13,7 @@
  * the session keeps a reference on its struct pid, so a later process given the same
  * number is never taken for it.
  *
- * The check runs in kt_fire(), before the filter and the handler, for every kind but
+ * The check runs in fire.c (kt_fire), before the filter and the handler, for every kind but
  * tick (a timer is not a task's event). Descendants are found by walking real_parent
  * under RCU, at most KT_SCOPE_DEPTH generations: no per-task state, nothing to set up at
  * fork, and the walk's cost is paid only by tasks that are not the scope's own threads.
@@ -145,7 +145,7 @@ void kt_scope_release(struct kt_session *s)
 
 /*
  * [probe] Whether the current task is in the session's scope (always, without one).
- * Not NMI: kt_fire() skipped those before.
+ * Not NMI: fire.c skipped those before.
  */
 bool kt_scope_allows(const struct kt_session *s)
 {

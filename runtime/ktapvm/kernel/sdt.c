@@ -3,8 +3,8 @@
  * sdt.c - USDT markers (kind 6, `trace sdt:/path:MARKER`). A marker is a uprobe at the
  * file offset the host resolved from the file's .note.stapsdt (the bundle's EVENTS value,
  * armed by uprobe.c); its arguments are fetch-args the host wrote from the note's specs
- * (probes.c gives them as arg1..N). A marker guarded by a semaphore (FOO_ENABLED() in the
- * program) only runs while the semaphore is non-zero: the kernel raises it in every process
+ * (regs_event.c gives them as arg1..N). A marker guarded by a semaphore (FOO_ENABLED() in
+ * the program) only runs while the semaphore is non-zero: the kernel raises it in every process
  * that maps the file while the uprobe is registered with the semaphore's file offset
  * (ref_ctr_offset) and lowers it at unregister.
  *

@@ -3,7 +3,7 @@
  * stack.c - backtrace() of the traced code, not of ktap. A handler runs several frames
  * deep inside the VM (kvm_builtin, run, kvm_execute, kt_fire...) under the probe
  * machinery (int3/kprobe, perf, hrtimer, irq entry): a plain stack_trace_save() from the
- * built-in starts there. So each event source notes, before kt_fire(), the registers of
+ * built-in starts there. So each event source notes (kt_probe_hit, fire.c) the registers of
  * the code it interrupted (kprobe/uprobe/perf/irq regs) and/or the traced address (an
  * ftrace call site), per CPU and context level; the capture starts from them:
  *

@@ -15,7 +15,7 @@
 #include <linux/version.h>
 #include <linux/trace_events.h>
 #include <linux/sched/signal.h>
-#include "kt.h"
+#include "provider.h"
 
 #define KT_TP_NAME_MAX 64
 #define KT_TP_FIELD_NAME_MAX 40
@@ -35,6 +35,15 @@ struct kt_tp_format {
 	int count;
 	struct kt_tp_field f[KT_TP_MAX_FIELDS];
 };
+
+/* A probe's state: one matched event */
+struct kt_tracepoint {
+	struct kt_tp_format format;     /* the field layout */
+	u64 value_id;                   /* its perf id */
+	struct trace_event_file *tfile; /* referenced while the session lives */
+};
+
+extern const struct kt_provider kt_tracepoint_provider; /* defined at the end */
 
 static const char *const kt_tracefs_roots[] = {
 	"/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events",
@@ -133,22 +142,22 @@ static void kt_add_field(struct kt_tp_format *fmt, const char *name, const char 
 }
 
 /* The event's perf id and fields, from its trace_event_call; keeps a reference. */
-static int kt_read_event(struct kt_probe *p, const char *sys, const char *event)
+static int kt_read_event(struct kt_tracepoint *t, const char *sys, const char *event)
 {
-	struct kt_tp_format *fmt = p->format;
+	struct kt_tp_format *fmt = &t->format;
 	struct trace_event_call *call;
 	struct kt_kernel_event_field *kf;
 	struct list_head *head;
 
-	p->tfile = trace_get_event_file(NULL, sys, event);
-	if (IS_ERR(p->tfile)) {
-		int ret = PTR_ERR(p->tfile);
+	t->tfile = trace_get_event_file(NULL, sys, event);
+	if (IS_ERR(t->tfile)) {
+		int ret = PTR_ERR(t->tfile);
 
-		p->tfile = NULL;
+		t->tfile = NULL;
 		return ret;
 	}
-	call = p->tfile->event_call;
-	p->value_id = call->event.type;
+	call = t->tfile->event_call;
+	t->value_id = call->event.type;
 	snprintf(fmt->name, sizeof(fmt->name), "%s:%s", sys, event);
 	kt_add_field(fmt, "common_type", "unsigned short",
 		     offsetof(struct trace_entry, type), 2, 0);
@@ -184,10 +193,10 @@ static bool kt_event_unsampleable(const char *sys, const char *event)
 /* ---- the event a handler sees ------------------------------------------------------ */
 
 struct kt_tp_event {
-	struct kt_probe *p;
+	struct kt_hit hit;
+	const struct kt_tp_format *fmt;
 	const u8 *raw;
 	u32 size;
-	int slot;
 };
 
 static void kt_tp_value(const struct kt_tp_event *te, const struct kt_tp_field *f,
@@ -234,7 +243,7 @@ static void kt_tp_value(const struct kt_tp_event *te, const struct kt_tp_field *
 static void kt_tp_arg(const struct ktap_event *ev, int n, struct ktap_evval *out)
 {
 	const struct kt_tp_event *te = ev->data;
-	const struct kt_tp_format *fmt = te->p->format;
+	const struct kt_tp_format *fmt = te->fmt;
 	int i;
 
 	out->kind = KTAP_EV_NIL;
@@ -252,7 +261,7 @@ static void kt_tp_field(const struct ktap_event *ev, const char *name, u32 len,
 			struct ktap_evval *out)
 {
 	const struct kt_tp_event *te = ev->data;
-	const struct kt_tp_format *fmt = te->p->format;
+	const struct kt_tp_format *fmt = te->fmt;
 	int i;
 
 	out->kind = KTAP_EV_NIL;
@@ -267,10 +276,10 @@ static void kt_tp_field(const struct ktap_event *ev, const char *name, u32 len,
 static void kt_tp_name(const struct ktap_event *ev, struct ktap_evval *out)
 {
 	const struct kt_tp_event *te = ev->data;
-	const char *colon = strchr(te->p->format->name, ':');
+	const char *colon = strchr(te->fmt->name, ':');
 
 	out->kind = KTAP_EV_STRING;
-	out->str = colon ? colon + 1 : te->p->format->name;
+	out->str = colon ? colon + 1 : te->fmt->name;
 	out->len = strlen(out->str);
 }
 
@@ -278,7 +287,7 @@ static void kt_tp_name(const struct ktap_event *ev, struct ktap_evval *out)
 static int kt_tp_render(const struct ktap_event *ev, char *buf, int max)
 {
 	const struct kt_tp_event *te = ev->data;
-	const struct kt_tp_format *fmt = te->p->format;
+	const struct kt_tp_format *fmt = te->fmt;
 	struct ktap_evval v;
 	int i, n;
 
@@ -311,9 +320,11 @@ static void kt_tp_overflow(struct perf_event *event, struct perf_sample_data *da
 			   struct pt_regs *regs)
 {
 	struct kt_probe *p = event->overflow_handler_context;
-	struct kt_tp_event te = { .p = p };
-	struct ktap_event ev = { .ops = &kt_tp_ops, .data = &te };
+	const struct kt_tracepoint *t = p->state;
+	struct kt_tp_event te = { .fmt = &t->format };
 
+	/* No raw entry: no event, and no hit either (not even a reentry_skips count): it
+	 * was so before the common fire path, and nothing but a tracepoint has to check. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
 	if (!(data->sample_flags & PERF_SAMPLE_RAW))
 		return;
@@ -322,41 +333,22 @@ static void kt_tp_overflow(struct perf_event *event, struct perf_sample_data *da
 		return;
 	te.raw = data->raw->frag.data;
 	te.size = data->raw->frag.size;
-	te.slot = kt_guard_enter();
-	if (te.slot < 0) {
-		atomic64_inc(&p->sess->reentry_skips);
-		return;
-	}
-	kt_stack_note_caller(regs); /* backtrace() starts at the tracepoint's caller */
-	kt_fire(p, &ev);
-	kt_guard_exit(te.slot);
+	te.hit.ev.ops = &kt_tp_ops;
+	te.hit.ev.data = &te;
+	te.hit.regs = regs; /* backtrace() starts at the tracepoint's caller */
+	te.hit.caller_regs = true;
+	kt_probe_hit(p, &te.hit);
 }
 
 /* ---- expansion and arming ------------------------------------------------------------ */
-
-struct kt_probe *kt_probe_add(struct kt_session *s)
-{
-	if (s->probe_count == s->probe_cap) {
-		u32 cap = s->probe_cap * 2 + 8;
-		struct kt_probe *n = kvcalloc(cap, sizeof(*n), GFP_KERNEL);
-
-		if (!n)
-			return NULL;
-		if (s->probes)
-			memcpy(n, s->probes, s->probe_count * sizeof(*n));
-		kvfree(s->probes);
-		s->probes = n;
-		s->probe_cap = cap;
-	}
-	return &s->probes[s->probe_count++];
-}
 
 struct kt_expand {
 	char sys[KT_TP_MAX_MATCHES / 8][KT_TP_NAME_MAX];
 	char ev[KT_TP_MAX_MATCHES][KT_TP_NAME_MAX];
 };
 
-int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_probe *def)
+/* prepare: one kt_probe per event the glob matches, its fields read now (process context) */
+static int kt_tracepoint_prepare(struct kt_session *s, u32 index, const struct ktap_probe *def)
 {
 	char sysglob[KT_TP_NAME_MAX], *evglob;
 	bool globbed;
@@ -402,6 +394,7 @@ int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_prob
 		nev = kt_list_dirs(dir, evglob, x->ev, ARRAY_SIZE(x->ev));
 		for (j = 0; j < nev && !ret; j++) {
 			struct kt_probe *p;
+			struct kt_tracepoint *t;
 
 			if (fatal_signal_pending(current)) { /* the writer gave up */
 				kt_session_set_error(s, -EINTR, "probe %s: interrupted", def->spec);
@@ -417,26 +410,19 @@ int kt_tracepoint_expand(struct kt_session *s, u32 index, const struct ktap_prob
 				ret = -E2BIG;
 				break;
 			}
-			p = kt_probe_add(s);
+			p = kt_probe_add(s, index, def, &kt_tracepoint_provider);
 			if (!p) {
 				ret = -ENOMEM;
 				break;
 			}
-			p->sess = s;
-			p->index = index;
-			p->def = *def;
-			p->format = kzalloc(sizeof(*p->format), GFP_KERNEL);
-			if (!p->format) {
-				ret = -ENOMEM;
-				break;
-			}
-			ret = kt_read_event(p, x->sys[i], x->ev[j]);
+			t = p->state;
+			ret = kt_read_event(t, x->sys[i], x->ev[j]);
 			if (ret) {
 				kt_session_set_error(s, ret, "probe %s: cannot open event %s:%s (error %d)",
 						     def->spec, x->sys[i], x->ev[j], ret);
 				break;
 			}
-			p->event_name = p->format->name;
+			p->event_name = t->format.name;
 			matched++;
 		}
 	}
@@ -458,12 +444,13 @@ out:
  * perf_swevent_event() takes the weight as the sample's period and overflows exactly
  * once (kernel/events/core.c, since 2.6.36).
  */
-int kt_tracepoint_arm(struct kt_probe *p)
+static int kt_tracepoint_arm(struct kt_probe *p)
 {
+	const struct kt_tracepoint *t = p->state;
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_TRACEPOINT,
 		.size = sizeof(attr),
-		.config = p->value_id,
+		.config = t->value_id,
 		.sample_period = 1,
 		.freq = 0,
 		.sample_type = PERF_SAMPLE_RAW | PERF_SAMPLE_PERIOD,
@@ -471,12 +458,24 @@ int kt_tracepoint_arm(struct kt_probe *p)
 	return kt_perf_open(p, &attr, kt_tp_overflow); /* created by kt_perf_arm_all */
 }
 
-void kt_tracepoint_free(struct kt_probe *p)
+static void kt_tracepoint_release(struct kt_probe *p)
 {
-	if (p->tfile)
-		trace_put_event_file(p->tfile);
-	p->tfile = NULL;
-	kfree(p->format);
-	p->format = NULL;
-	p->event_name = NULL;
+	struct kt_tracepoint *t = p->state;
+
+	if (t->tfile)
+		trace_put_event_file(t->tfile);
+	t->tfile = NULL;
+	p->event_name = NULL; /* it pointed into the state, which probes.c frees next */
 }
+
+static const u8 kt_tracepoint_kinds[] = { KTAP_PROBE_TRACEPOINT, 0 };
+
+const struct kt_provider kt_tracepoint_provider = {
+	.name = "tracepoint",
+	.kinds = kt_tracepoint_kinds,
+	.state_size = sizeof(struct kt_tracepoint),
+	.prepare = kt_tracepoint_prepare,
+	.arm = kt_tracepoint_arm,
+	.disarm = kt_perf_disarm,
+	.release = kt_tracepoint_release,
+};

@@ -10,13 +10,14 @@
  *
  * The overflow handler runs where the CPU trapped, in the task that touched the data (a
  * debug exception, not an NMI: x86's #DB and arm64's watchpoint exception are handled
- * as synchronous exceptions), so kt_fire_regs gives the handler that task's pid, comm,
+ * as synchronous exceptions: the provider is nmi_synchronous, see fire.c), so
+ * kt_fire_regs gives the handler that task's pid, comm,
  * and a backtrace from the trapping registers; -p/-- CMD and -C apply as for any event.
  * arg1 and the filter field `ip` are the accessing instruction (x86 traps after it: the
  * next one), argname the watched symbol.
  */
 #include <linux/perf_event.h>
-#include "kt.h"
+#include "provider.h"
 
 #ifdef CONFIG_HAVE_HW_BREAKPOINT
 #include <linux/hw_breakpoint.h>
@@ -42,7 +43,7 @@
 #endif
 
 #ifdef KT_WATCH_NO_STEP
-int kt_watch_arm(struct kt_probe *p)
+static int kt_watch_arm(struct kt_probe *p)
 {
 	kt_session_set_error(p->sess, -EOPNOTSUPP, "cannot arm probe %s: %s", p->def.spec, KT_WATCH_NO_STEP);
 	return -EOPNOTSUPP;
@@ -55,7 +56,7 @@ static void kt_watch_fn(struct perf_event *event, struct perf_sample_data *data,
 	kt_fire_regs(event->overflow_handler_context, regs, user_mode(regs), false);
 }
 
-int kt_watch_arm(struct kt_probe *p)
+static int kt_watch_arm(struct kt_probe *p)
 {
 	struct perf_event_attr attr;
 	u32 len, access;
@@ -78,7 +79,7 @@ int kt_watch_arm(struct kt_probe *p)
 
 #else /* !CONFIG_HAVE_HW_BREAKPOINT */
 
-int kt_watch_arm(struct kt_probe *p)
+static int kt_watch_arm(struct kt_probe *p)
 {
 	kt_session_set_error(p->sess, -EOPNOTSUPP,
 			     "cannot arm probe %s: this kernel has no hardware breakpoints (CONFIG_HAVE_HW_BREAKPOINT)",
@@ -88,7 +89,7 @@ int kt_watch_arm(struct kt_probe *p)
 #endif
 
 /* Why the kernel would not create the breakpoint (hw_breakpoint.c and the arch's parser). */
-const char *kt_watch_reason(int err)
+static const char *kt_watch_reason(int err)
 {
 	switch (err) {
 	case -ENOSPC:
@@ -104,3 +105,37 @@ const char *kt_watch_reason(int err)
 	}
 	return "perf_event_create_kernel_counter failed";
 }
+
+static void kt_watch_refused(struct kt_probe *p, int err)
+{
+	kt_session_set_error(p->sess, err, "cannot arm probe %s: the kernel refused a watchpoint on 0x%llx (error %d: %s)",
+			     p->def.spec, (unsigned long long)p->def.value, err,
+			     kt_watch_reason(err));
+}
+
+/* argname: what the spec "watchpoint:WHAT:LEN:ACCESS" watches (the loader kept only
+ * LEN:ACCESS as the target); NULL without a spec: the target then */
+static const char *kt_watch_argname(const struct kt_probe *p, u32 *len)
+{
+	const char *what, *name;
+
+	if (!p->def.spec)
+		return NULL;
+	what = strchr(p->def.spec, ':');
+	name = what ? what + 1 : p->def.spec;
+	*len = strcspn(name, ": ");
+	return name;
+}
+
+static const u8 kt_watch_kinds[] = { KTAP_PROBE_WATCHPOINT, 0 };
+
+/* nmi_synchronous: a hit is a debug exception at the watched access (fire.c) */
+const struct kt_provider kt_watch_provider = {
+	.name = "watchpoint",
+	.kinds = kt_watch_kinds,
+	.arm = kt_watch_arm,
+	.disarm = kt_perf_disarm,
+	.perf_refused = kt_watch_refused,
+	.argname = kt_watch_argname,
+	.nmi_synchronous = true,
+};

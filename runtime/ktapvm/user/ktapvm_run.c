@@ -353,7 +353,7 @@ int main(int argc, char **argv)
 		for (p = 0; p < nprobe && !ktap_session_stopped(s); p++) {
 			struct ktap_probe pr;
 			ktap_session_probe(s, p, &pr);
-			/* the kernel's order (kernel/probes.c): the filter, then the handler */
+			/* the kernel's order (kernel/fire.c): the filter, then the handler */
 			if (replay_probe_matches(&pr, e.event) && (!filters[p] || kt_filter_match(filters[p], &ev)))
 				ktap_session_fire(s, p, &ev);
 		}
