@@ -458,7 +458,7 @@ static void persistent(const struct ktap_session *s, const struct kv *v, const c
 		}
 		if (!in_arena(s, v->u.s, sizeof(struct kstr) + v->u.s->len + 1))
 			violation("%s: a string of %u bytes runs past the arena", where, v->u.s->len);
-		if (v->u.s->scratch)
+		if (v->u.s->home == KSTR_SCRATCH)
 			violation("%s: a scratch string kept past its handler", where);
 		return;
 	case KT_TABLE:
