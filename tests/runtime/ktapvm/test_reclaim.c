@@ -93,9 +93,9 @@ static void check_all_freed(struct ktap_session *s, const char *name)
 	KT_CHECK(s->rc.live == 0 && s->rc.pending == 0 && s->intern_count == 0,
 		 "%s: after releasing the globals: %llu objects live, %u pending, %u interned", name,
 		 (unsigned long long)s->rc.live, s->rc.pending, s->intern_count);
-	KT_CHECK(s->arena.used == (s->intern_cap ? block_bytes(8 * (u64)s->intern_cap) : 0),
+	KT_CHECK(s->arena.used == (s->intern_cap ? block_bytes(sizeof(struct kstr *) * (u64)s->intern_cap) : 0),
 		 "%s: arena holds %llu bytes, the intern array %llu", name, (unsigned long long)s->arena.used,
-		 (unsigned long long)(s->intern_cap ? block_bytes(8 * (u64)s->intern_cap) : 0));
+		 (unsigned long long)(s->intern_cap ? block_bytes(sizeof(struct kstr *) * (u64)s->intern_cap) : 0));
 	KT_CHECK(s->rc.anomalies == 0, "%s: %llu unrefs of a zero count", name, (unsigned long long)s->rc.anomalies);
 }
 
