@@ -65,11 +65,11 @@ struct kv {
  * its run, and only then is torn down and returned to the arena.
  */
 enum kobj_kind { KOBJ_STR = 1, KOBJ_TAB, KOBJ_PTAB };
-enum kobj_where { KOBJ_NONE = 0, KOBJ_WAITING, KOBJ_GRACE, KOBJ_DYING };
+enum kobj_where { KOBJ_NONE = 0, KOBJ_LISTED, KOBJ_DYING };
 struct kobj {
 	u32 refs;  /* persistent references; atomic */
 	u8 kind;   /* enum kobj_kind */
-	u8 where;  /* enum kobj_where: which deferred list, under the intern lock */
+	u8 where;  /* enum kobj_where: on the waiting or grace list, dying; under the intern lock */
 	u16 spare;
 	struct kobj *next, *prev; /* deferred lists (circular, doubly linked; dying: singly) */
 };
@@ -245,7 +245,7 @@ struct kvm_reclaim {
 	u32 listed;          /* listings since the last drain: sizes the next drain */
 	u64 live;            /* counted objects made and not yet freed (tests) */
 	u64 freed;           /* counted objects freed */
-	u64 nested;          /* tables or ptables stored in a table (cycles are possible) */
+	u32 nested;          /* 1 once a table or ptable was stored in a table (a cycle is possible) */
 	u64 anomalies;       /* an unref of a zero count: a bug, counted instead of wrapping */
 };
 

@@ -26,6 +26,7 @@
 #define DRAIN_STEP 256u
 #define DRAIN_PER_LISTED 4u
 #define DRAIN_MAX 65536u
+#define PROCESS_STEPS 64u
 
 static void list_init(struct kobj *h)
 {
@@ -64,12 +65,12 @@ int kvm_reclaim_setup(struct ktap_session *s)
  * the waiting list, so its grace period counts from the last time its count reached zero. */
 static void defer_locked(struct ktap_session *s, struct kobj *o)
 {
-	if (o->where == KOBJ_WAITING || o->where == KOBJ_GRACE)
+	if (o->where == KOBJ_LISTED) /* on either list: unlinking needs no head */
 		list_del(o);
 	else
 		s->rc.pending++;
 	list_add(&s->rc.waiting, o);
-	o->where = KOBJ_WAITING;
+	o->where = KOBJ_LISTED;
 	s->rc.listed++;
 }
 
@@ -149,14 +150,22 @@ void kvm_reclaim_leave(struct kvm_cpu *c)
 
 void kvm_reclaim_step(struct ktap_session *s, struct kvm_cpu *c)
 {
-	u32 listed;
+	u32 listed, i;
 	if (!__atomic_load_n(&s->rc.pending, __ATOMIC_RELAXED))
 		return;
 	listed = __atomic_load_n(&s->rc.listed, __ATOMIC_RELAXED);
-	/* each run pays for about what it listed, so garbage cannot outrun the reclaimer;
-	 * the process slot (main, trace_end) may take all it needs */
-	kvm_reclaim_drain(s, c->process ? ~(u64)0 :
-			  DRAIN_STEP + (listed > DRAIN_MAX ? DRAIN_MAX : (u64)listed * DRAIN_PER_LISTED));
+	if (!c->process) {
+		/* each run pays for about what it listed, so garbage cannot outrun the
+		 * reclaimer; the step stays bounded (a lock is held a bounded time in it) */
+		kvm_reclaim_drain(s, DRAIN_STEP + (listed > DRAIN_MAX / DRAIN_PER_LISTED ? DRAIN_MAX :
+						     (u64)listed * DRAIN_PER_LISTED));
+		return;
+	}
+	/* the end of main or trace_end (process context): everything it can, in bounded
+	 * steps with a chance to reschedule between them; a grace period still open because
+	 * a handler runs elsewhere is left to the next drains */
+	for (i = 0; i < PROCESS_STEPS && kvm_reclaim_drain(s, DRAIN_MAX); i++)
+		ktap_plat_yield();
 }
 
 /* Every slot that was running when the grace list was closed has moved on (ended that
@@ -177,10 +186,8 @@ static int slots_moved_on(struct ktap_session *s)
 static void close_waiting_locked(struct ktap_session *s)
 {
 	struct kvm_reclaim *r = &s->rc;
-	struct kobj *o;
 	int i;
-	for (o = r->waiting.next; o != &r->waiting; o = o->next)
-		o->where = KOBJ_GRACE;
+	/* a splice: constant time under the lock, however long the list */
 	r->grace.next = r->waiting.next;
 	r->grace.prev = r->waiting.prev;
 	r->grace.next->prev = &r->grace;

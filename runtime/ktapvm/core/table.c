@@ -100,7 +100,7 @@ static int add_entry(struct ktap_session *s, struct ktab *t, const struct kv *ke
 	if ((err = kvm_kv_persist(s, &kk)))
 		return err;
 	if (kk.t == KT_TABLE || kk.t == KT_PTABLE)
-		s->rc.nested++;
+		s->rc.nested = 1; /* sticky; every writer writes 1 */
 	/* a tombstone is the one false key with aux 1 (TOMB): a false key keeps aux 0, so
 	 * whatever aux the register held (NOT leaves it) cannot make a live key a tombstone */
 	if (kk.t == KT_FALSE)
@@ -166,7 +166,7 @@ int kvm_tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, cons
 		kvm_kv_release(s, v);
 	}
 	if (!err && (v->t == KT_TABLE || v->t == KT_PTABLE))
-		s->rc.nested++;
+		s->rc.nested = 1;
 	ktap_plat_unlock(t->lock, fl);
 	return err;
 }

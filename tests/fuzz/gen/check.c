@@ -468,7 +468,7 @@ static void reclaim_lists(const struct ktap_session *s, const char *when)
 		for (o = heads[h]->next; o != heads[h]; o = o->next) {
 			if (++n > limit || !in_arena(s, o, sizeof(*o)))
 				violation("%s: a deferred list runs outside the arena or loops", when);
-			if (o->next->prev != o || o->where != (h ? KOBJ_GRACE : KOBJ_WAITING))
+			if (o->next->prev != o || o->where != KOBJ_LISTED)
 				violation("%s: a deferred list's links or marks are broken", when);
 		}
 	for (o = r->dying; o; o = o->next) {
