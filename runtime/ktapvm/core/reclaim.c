@@ -27,6 +27,7 @@
 #define DRAIN_PER_LISTED 4u
 #define DRAIN_MAX 65536u
 #define PROCESS_STEPS 64u
+#define LOCK_BATCH 256u
 
 static void list_init(struct kobj *h)
 {
@@ -219,13 +220,20 @@ int kvm_reclaim_drain(struct ktap_session *s, u64 budget)
 {
 	struct kvm_reclaim *r = &s->rc;
 	unsigned long fl = ktap_plat_lock(s->intern_lock);
+	u32 held = 0;
 	int more;
 	r->listed = 0;
 	if (!list_empty(&r->grace) && !r->grace_ready)
 		r->grace_ready = slots_moved_on(s);
-	/* the grace list's objects are unreachable unless a count came back: those leave it */
+	/* the grace list's objects are unreachable unless a count came back: those leave it.
+	 * The lock is let go every LOCK_BATCH objects: interrupts stay off a bounded time */
 	while (r->grace_ready && !list_empty(&r->grace) && budget) {
 		struct kobj *o = r->grace.next;
+		if (!(++held % LOCK_BATCH)) {
+			ktap_plat_unlock(s->intern_lock, fl);
+			fl = ktap_plat_lock(s->intern_lock);
+			continue; /* another drain may have taken the list meanwhile: look again */
+		}
 		list_del(o);
 		budget--;
 		if (__atomic_load_n(&o->refs, __ATOMIC_ACQUIRE)) {
