@@ -135,25 +135,9 @@ void kvm_kv_release(struct ktap_session *s, const struct kv *v)
 		kvm_obj_unref(s, o);
 }
 
-void kvm_reclaim_enter(struct kvm_cpu *c)
-{
-	/* odd: running. The full fence orders it before every read of a place this run
-	 * makes, against the reclaimer's fence before it reads the slots (closing) */
-	__atomic_store_n(&c->seq, c->seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
-void kvm_reclaim_leave(struct kvm_cpu *c)
-{
-	/* even: every use of this run's registers, scratch and snapshots is before it */
-	__atomic_store_n(&c->seq, c->seq + 1, __ATOMIC_RELEASE);
-}
-
-void kvm_reclaim_step(struct ktap_session *s, struct kvm_cpu *c)
+void kvm_reclaim_step_slow(struct ktap_session *s, struct kvm_cpu *c)
 {
 	u32 listed, i;
-	if (!__atomic_load_n(&s->rc.pending, __ATOMIC_RELAXED))
-		return;
 	listed = __atomic_load_n(&s->rc.listed, __ATOMIC_RELAXED);
 	if (!c->process) {
 		/* each run pays for about what it listed, so garbage cannot outrun the
