@@ -2,8 +2,8 @@
 # The C VM: builds the runner and the unit tests natively, for i686, arm-v7 and powerpc
 # (static, run under qemu-user), with ASan+UBSan, and the libFuzzer harness; runs the unit
 # tests and verifier/loader tables on every build, the conformance suite on all four
-# targets (and natively under ASan/UBSan), the ktap 0.4 compatibility suite in replay, damaged
-# replay event streams, and a brief fuzz run. Last line: RESULT passed=N failed=M.
+# targets (and natively under ASan/UBSan), the ktap 0.4 compatibility suite in replay, the
+# replay soak (tests/soak), damaged replay event streams, and a brief fuzz run. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -45,6 +45,12 @@ for v in native asan; do
     bash tests/compat/run.sh replay "$v" > "out/ci-runtime/compat-replay-$v.log" 2>&1
     add_result "out/ci-runtime/compat-replay-$v.log"
 done
+
+# the soak (tests/soak): a million replayed events with a small live set in a 256 KiB
+# session memory budget: reclamation must keep the peak at the live set's size
+bash tests/soak/replay.sh native > out/ci-runtime/soak-replay.log 2>&1
+add_result out/ci-runtime/soak-replay.log
+grep '^# soak' out/ci-runtime/soak-replay.log
 
 # malformed bundles under ASan/UBSan: the runner must refuse, never crash
 asan_refusals() {

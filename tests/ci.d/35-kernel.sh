@@ -5,7 +5,8 @@
 # end-to-end tests, the ktap-against-tracefs event counts, the filters/arguments checks
 # (tests/kernel/filters.sh), the stacks of traced code (`ktap run`, kallsyms names on the
 # host), the perf counter events (tests/kernel/perf.sh), hardware watchpoints
-# (tests/kernel/watch.sh) and the hostile-bundle suite
+# (tests/kernel/watch.sh), the soak of a million events in a small memory budget
+# (tests/kernel/soak.sh) and the hostile-bundle suite
 # (last: it locks the board it booted down). Last line: RESULT passed=N failed=M (sum of
 # the parts).
 set -uo pipefail
@@ -14,4 +15,4 @@ mkdir -p out
 source tests/lib/run-parts.sh
 run_parts tests/kernel/compile-check.sh tests/kernel/providers.sh tests/kernel/filter-fuzz/run.sh tests/kernel/e2e.sh \
     tests/kernel/counts.sh tests/kernel/filters.sh tests/kernel/stacks.sh tests/kernel/perf.sh tests/kernel/watch.sh \
-    tests/kernel/hostile.sh
+    tests/kernel/soak.sh tests/kernel/hostile.sh

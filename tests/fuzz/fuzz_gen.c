@@ -4,7 +4,8 @@
  * main, every probe fired twice on alternating CPUs (tick/profile without an event,
  * the others with a synthetic sched_switch), trace_end, the summary. After every run the
  * invariants of gen/check.c are checked (arena within budget, no scratch pointer kept, no
- * CPU left running, well-formed records with no pointer in them); a violation aborts.
+ * CPU left running, well-formed records with no pointer in them, reclamation's lists and
+ * counts consistent, and at the end everything given back); a violation aborts.
  *
  * An input that starts with the bundle magic is taken as a bundle as it is
  * (regressions are stored that way: the .kbc files of tests/fuzz/regressions), with its own
@@ -158,6 +159,7 @@ static int run_session(const uint8_t *bytes, size_t len, const struct ktap_limit
 	check_session(s, bounds, "after trace_end");
 	ktap_session_finish(s);
 	check_records(s, capture, replay_ctx.capture_len, &fuzz_event, 1);
+	check_reclaimed(s);
 	ktap_session_free(s);
 	replay_ctx.capture = 0;
 	return 1;

@@ -12,6 +12,8 @@
  *   ktapwl opens N          N openat() of /dev/null, each path on its own page of a fresh
  *                           file mapping that nothing touched before: the kernel faults
  *                           each page in, as for a program's not yet read .rodata
+ *   ktapwl openclose N      N openat() and close() of /dev/null, nothing else: the soak's
+ *                           stream of paired syscall entries and exits (tests/kernel/soak.sh)
  *   ktapwl pages N          write one byte to each of N fresh anonymous pages (no huge
  *                           pages): exactly N page faults more than with N = 0
  *   ktapwl sleeps N         N 1 ms nanosleep()s (each a voluntary context switch); prints
@@ -293,6 +295,16 @@ int main(int argc, char **argv)
 			until = now_ns() + 1000000;
 			while (now_ns() < until)
 				;
+		}
+	} else if (!strcmp(argv[1], "openclose")) {
+		for (i = 0; i < n; i++) {
+			int f = openat(AT_FDCWD, "/dev/null", O_RDONLY);
+
+			if (f < 0) {
+				perror("openat");
+				return 1;
+			}
+			close(f);
 		}
 	} else if (!strcmp(argv[1], "pages")) {
 		return touch_pages(n);

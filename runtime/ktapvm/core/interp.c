@@ -242,7 +242,8 @@ static int settable(struct ktap_session *s, const struct kv *t, struct kv k, str
 		return RT_INDEX;
 	if (k.t == KT_NIL)
 		return RT_NILKEY;
-	if ((err = kvm_kv_persist(s, &v))) /* the key is made persistent only if it is new */
+	/* the key is made persistent only if it is new; the table takes v's reference */
+	if ((err = kvm_kv_persist(s, &v)))
 		return err;
 	return kvm_tab_set(s, t->u.tab, &k, &v);
 }
@@ -437,14 +438,14 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			break;
 		}
 		case OP_SETGLOBAL: {
-			struct kv v = *RA;
+			struct kv v = *RA, old;
 			unsigned long fl;
-			CHECK(kvm_kv_persist(s, &v));
+			CHECK(kvm_kv_persist(s, &v)); /* the global takes v's reference */
 			fl = ktap_plat_lock(s->global_lock);
-			if (s->globals[INSN_BX(i)].t == KT_STAT)
-				kvm_arena_free(s, s->globals[INSN_BX(i)].u.st);
+			old = s->globals[INSN_BX(i)];
 			s->globals[INSN_BX(i)] = v;
 			ktap_plat_unlock(s->global_lock, fl);
+			kvm_kv_release(s, &old); /* a register may still hold it: reclaim.c */
 			break;
 		}
 		case OP_ADDGLOBAL: {
@@ -886,6 +887,7 @@ int kvm_execute(struct ktap_session *s, struct kvm_cpu *c, u32 fn, const struct 
 		return 0;
 	}
 	c->running = 1;
+	kvm_reclaim_enter(c);
 	c->ev = ev;
 	c->scratch_used = 0;
 	budget = c->process ? s->bounds.process_insns : s->lim[KTAP_LIMIT_INSNS];
@@ -913,7 +915,9 @@ int kvm_execute(struct ktap_session *s, struct kvm_cpu *c, u32 fn, const struct 
 		c->snaps = n;
 	}
 	c->ev = 0;
+	kvm_reclaim_leave(c); /* nothing of this run is used past here */
 	c->running = 0;
 	c->runs++; /* summed by ktap_session_stats: no shared counter on the hot path */
+	kvm_reclaim_step(s, c);
 	return err;
 }

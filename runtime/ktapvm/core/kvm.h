@@ -56,15 +56,37 @@ struct kv {
 	} u;
 };
 
-/* Immutable byte string. Interned strings live in the arena for the session; scratch
- * strings live in the running CPU's scratch area until the handler returns. */
+/*
+ * Reclamation (reclaim.c, docs/vm.md "Reclamation"). A heap object that values can point
+ * to (an interned string, a table, a ptable; closures add theirs) starts with a struct
+ * kobj. refs counts only persistent places: table keys and values, globals. Registers,
+ * scratch and a run's snapshots hold no count: an object whose count is zero waits on
+ * the deferred lists until every slot that could still hold it in a register has ended
+ * its run, and only then is torn down and returned to the arena.
+ */
+enum kobj_kind { KOBJ_STR = 1, KOBJ_TAB, KOBJ_PTAB };
+enum kobj_where { KOBJ_NONE = 0, KOBJ_LISTED, KOBJ_DYING };
+struct kobj {
+	u32 refs;  /* persistent references; atomic */
+	u8 kind;   /* enum kobj_kind */
+	u8 where;  /* enum kobj_where: on the waiting or grace list, dying; under the intern lock */
+	u16 spare;
+	struct kobj *next, *prev; /* deferred lists (circular, doubly linked; dying: singly) */
+};
+
+/* Immutable byte string. Interned strings live in the arena, a struct kobj before them,
+ * reclaimed when no place holds them; scratch strings live in the running CPU's scratch
+ * area until the handler returns; bundle strings live as long as the session. */
+enum kstr_home { KSTR_BUNDLE = 0, KSTR_SCRATCH = 1, KSTR_ARENA = 2 };
 struct kstr {
 	u32 len;
 	u32 hash;
-	u32 scratch; /* 1 while in a scratch area: copied (interned) when stored */
+	u32 home; /* enum kstr_home: a scratch string is copied (interned) when stored */
 	u32 pad;
 	char data[]; /* len bytes + NUL */
 };
+static inline struct kobj *kvm_str_obj(const struct kstr *k) { return (struct kobj *)k - 1; }
+static inline struct kstr *kvm_obj_str(struct kobj *o) { return (struct kstr *)(o + 1); }
 
 struct kstat {
 	s64 count, sum, min, max;
@@ -88,11 +110,13 @@ struct knode {
 	struct kv val;
 };
 struct ktab {
+	struct kobj o; /* first: a table is a counted object (a ptable's slot tables are not) */
 	struct knode *nodes;
 	u32 cap; /* power of two or 0 */
 	u32 count; /* live entries */
 	u32 used;  /* live + tombstones */
 	u32 id;
+	u32 reap; /* teardown: the next node to release */
 	struct ktap_lock *lock; /* per-table */
 };
 /* linear buckets: n = inner + 2 (below lo, [lo + i*step, +step) clipped at hi, at or above hi) */
@@ -101,7 +125,9 @@ struct klin {
 	u32 n; /* 0: none */
 };
 struct kptab {
+	struct kobj o; /* first */
 	u32 id;
+	u32 reap; /* teardown: the slot table being released */
 	struct ktab **percpu; /* one table of KT_STAT values (struct kcell) per slot (CPUs + process) */
 	struct klin lin;      /* declared by ptable(min, max, step); n = 0 otherwise */
 };
@@ -197,6 +223,7 @@ struct kvm_cpu {
 	u64 serial;     /* last frame serial handed out */
 	u32 args_end;   /* first register above the running built-in's arguments */
 	struct psnap *snaps; /* this run's ptable snapshots, freed when it ends */
+	u32 seq; /* odd while a run is in progress (reclaim.c): the reclaimer's grace periods */
 	char *tmp; /* 512-byte message buffer */
 	char *text; /* 512-byte buffer for rendered events and symbols */
 	u8 *out; /* record under construction */
@@ -207,8 +234,24 @@ struct kvm_cpu {
 	u64 n_budget[KTAP_LIMIT_COUNT];
 };
 
+/* the deferred lists (reclaim.c), under the intern lock */
+struct kvm_reclaim {
+	struct kobj waiting; /* count reached zero (or newborn) since the grace list was closed */
+	struct kobj grace;   /* closed: freed once every slot running at closing has moved on */
+	struct kobj *dying;  /* unreachable: torn down a bounded step at a time */
+	u32 *snap;           /* every slot's seq when the grace list was closed */
+	int grace_ready;
+	u32 pending;         /* objects on the three lists; read without the lock as a hint */
+	u32 listed;          /* listings since the last drain: sizes the next drain */
+	u64 live;            /* counted objects made and not yet freed (tests) */
+	u64 freed;           /* counted objects freed */
+	u32 nested;          /* 1 once a table or ptable was stored in a table (a cycle is possible) */
+	u64 anomalies;       /* an unref of a zero count: a bug, counted instead of wrapping */
+};
+
 struct ktap_session {
 	struct kvm_bundle b;
+	struct kvm_reclaim rc;
 	struct kvm_arena arena;
 	struct ktap_target target;
 	void *host;
@@ -258,7 +301,58 @@ const char *kvm_op_name(u32 op);
 
 struct kstr *kvm_str_scratch(struct ktap_session *s, struct kvm_cpu *c, const char *p, u32 n);
 struct kstr *kvm_str_intern(struct ktap_session *s, const char *p, u32 n, int type);
-int kvm_kv_persist(struct ktap_session *s, struct kv *v); /* copy scratch strings into the arena */
+/* Make v fit for a persistent place and give the caller one counted reference to it (a
+ * scratch string interned, a statistics value copied into a cell of its own): the store
+ * then owns it, or the caller drops it with kvm_kv_release. */
+int kvm_kv_persist(struct ktap_session *s, struct kv *v);
+void kvm_str_unintern_locked(struct ktap_session *s, struct kstr *k); /* intern lock held */
+
+/* ---- reclamation (reclaim.c): the API every counted heap object kind uses ---- */
+int kvm_reclaim_setup(struct ktap_session *s);
+/* A new object with no count yet (it is in a register only): listed at once, so it is
+ * reclaimed after the run if it is never stored. */
+void kvm_obj_born(struct ktap_session *s, struct kobj *o, u32 kind);
+void kvm_obj_ref(struct kobj *o);
+void kvm_obj_unref(struct ktap_session *s, struct kobj *o);
+/* the counted object a value points to, or NULL (numbers, bundle or scratch strings...) */
+struct kobj *kvm_kv_obj(const struct kv *v);
+/* A persistent place lets go of its value: a statistics cell is freed at once (registers
+ * only ever hold copies of it), a counted object loses one reference. */
+void kvm_kv_release(struct ktap_session *s, const struct kv *v);
+/* run start and end on slot c (while c->running is set: an interrupt's run on the same
+ * CPU is skipped, so seq is written by one run at a time); the grace periods follow
+ * c->seq. kvm_reclaim_step, after the run: a drain sized by what was listed. */
+static inline void kvm_reclaim_enter(struct kvm_cpu *c)
+{
+	/* odd: running. A full barrier orders it before every read of a place this run makes,
+	 * against the reclaimer's fence before it reads the slots when it closes a list. On
+	 * x86 an exchange is one (and cheaper than mfence on every run's path); elsewhere the
+	 * store and a fence. */
+#if defined(__x86_64__) || defined(__i386__)
+	__atomic_exchange_n(&c->seq, c->seq + 1, __ATOMIC_SEQ_CST);
+#else
+	__atomic_store_n(&c->seq, c->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+static inline void kvm_reclaim_leave(struct kvm_cpu *c)
+{
+	/* even: every use of this run's registers, scratch and snapshots is before it */
+	__atomic_store_n(&c->seq, c->seq + 1, __ATOMIC_RELEASE);
+}
+void kvm_reclaim_step_slow(struct ktap_session *s, struct kvm_cpu *c);
+static inline void kvm_reclaim_step(struct ktap_session *s, struct kvm_cpu *c)
+{
+	if (__atomic_load_n(&s->rc.pending, __ATOMIC_RELAXED)) /* nothing listed: one load */
+		kvm_reclaim_step_slow(s, c);
+}
+/* Reclaim up to budget units of work (objects looked at, entries released); returns 1
+ * while work remains. kvm_reclaim_all: with no slot running, until nothing is left. */
+int kvm_reclaim_drain(struct ktap_session *s, u64 budget);
+void kvm_reclaim_all(struct ktap_session *s);
+/* teardown steps of the kinds (table.c): release up to *budget entries; 1 when done and freed */
+int kvm_tab_reap(struct ktap_session *s, struct ktab *t, u64 *budget);
+int kvm_ptab_reap(struct ktap_session *s, struct kptab *p, u64 *budget);
 int kvm_kv_equal(const struct kv *a, const struct kv *b);
 u32 kvm_kv_hash(const struct kv *v);
 

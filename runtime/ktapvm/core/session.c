@@ -138,7 +138,7 @@ static int setup(struct ktap_session *s, char *msg)
 	s->globals = ktap_plat_alloc(sizeof(struct kv) * (s->b.nglobal + 1));
 	s->site_errors = ktap_plat_alloc(4 * (size_t)(s->b.ncode + 1));
 	if (!s->arena.base || !s->arena.lock || !s->global_lock || !s->intern_lock ||
-	    !s->cpus || !s->globals || !s->site_errors)
+	    !s->cpus || !s->globals || !s->site_errors || kvm_reclaim_setup(s))
 		goto nomem;
 	for (i = 0; i <= s->ncpu; i++) {
 		struct kvm_cpu *c = &s->cpus[i];
@@ -231,6 +231,7 @@ void ktap_session_free(struct ktap_session *s)
 	ktap_plat_free(s->cpus);
 	ktap_plat_free(s->globals);
 	ktap_plat_free(s->site_errors);
+	ktap_plat_free(s->rc.snap);
 	ktap_plat_free(s->arena.base);
 	ktap_plat_free(s->arena.lock);
 	ktap_plat_free(s->global_lock);

@@ -1,14 +1,16 @@
 /*
  * table.c - hash tables (open addressing, linear probing, tombstones) and per-CPU
  * aggregation tables. Each table has its own platform lock; a table operation takes it,
- * and may take the arena lock inside it (the only nesting, always in this order).
- * Callers make values persistent (kvm_kv_persist) before storing them.
+ * and may take the intern lock and the arena lock inside it (always in this order).
+ * Callers make values persistent (kvm_kv_persist) before storing them: the table then owns
+ * the counted reference, and gives it back (kvm_kv_release) when the entry goes.
  */
 #include "kvm.h"
 
 #define TOMB(n) ((n)->key.t == KT_FALSE && (n)->key.aux == 1)
 
-struct ktab *kvm_tab_new(struct ktap_session *s)
+/* a table without a count of its own (a ptable's slot table, or before kvm_obj_born) */
+static struct ktab *tab_alloc(struct ktap_session *s)
 {
 	struct ktab *t = kvm_arena_alloc(s, sizeof(*t));
 	if (!t)
@@ -19,6 +21,14 @@ struct ktab *kvm_tab_new(struct ktap_session *s)
 		return 0;
 	}
 	t->id = ++s->next_id;
+	return t;
+}
+
+struct ktab *kvm_tab_new(struct ktap_session *s)
+{
+	struct ktab *t = tab_alloc(s);
+	if (t)
+		kvm_obj_born(s, &t->o, KOBJ_TAB);
 	return t;
 }
 
@@ -79,12 +89,6 @@ static struct knode *insert_slot(struct ktab *t, const struct kv *k)
 	}
 }
 
-static void release(struct ktap_session *s, struct kv *v)
-{
-	if (v->t == KT_STAT)
-		kvm_arena_free(s, v->u.st);
-}
-
 /* Insert key k (made persistent here, so lookups of existing keys never intern). Called
  * with the table lock held: the intern and arena locks nest inside it. */
 static int add_entry(struct ktap_session *s, struct ktab *t, const struct kv *key, struct knode **out)
@@ -95,12 +99,16 @@ static int add_entry(struct ktap_session *s, struct ktab *t, const struct kv *ke
 		return RT_BUDGET_TABLE;
 	if ((err = kvm_kv_persist(s, &kk)))
 		return err;
+	if (kk.t == KT_TABLE || kk.t == KT_PTABLE)
+		s->rc.nested = 1; /* sticky; every writer writes 1 */
 	/* a tombstone is the one false key with aux 1 (TOMB): a false key keeps aux 0, so
 	 * whatever aux the register held (NOT leaves it) cannot make a live key a tombstone */
 	if (kk.t == KT_FALSE)
 		kk.aux = 0;
-	if ((t->used + 1) * 4 > t->cap * 3 && (err = resize(s, t)))
+	if ((t->used + 1) * 4 > t->cap * 3 && (err = resize(s, t))) {
+		kvm_kv_release(s, &kk);
 		return err;
+	}
 	*out = insert_slot(t, k);
 	(*out)->key = *k;
 	t->count++;
@@ -130,6 +138,10 @@ int kvm_tab_get(struct ktab *t, const struct kv *k, struct kv *out, struct kstat
 	return 0;
 }
 
+/* Store v (made persistent by the caller, whose reference the table takes over; on an
+ * error it is released here) at key k; nil deletes. The entry's old key and value are
+ * released under the lock: a count reaching zero lists its object, which a register of
+ * another run may still hold until that run ends (reclaim.c). */
 int kvm_tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, const struct kv *v)
 {
 	unsigned long fl = ktap_plat_lock(t->lock);
@@ -137,18 +149,24 @@ int kvm_tab_set(struct ktap_session *s, struct ktab *t, const struct kv *k, cons
 	int err = 0;
 	if (v->t == KT_NIL) {
 		if (nd) {
-			release(s, &nd->val);
+			struct kv oldk = nd->key;
+			kvm_kv_release(s, &nd->val);
+			kvm_kv_release(s, &oldk);
 			nd->key.t = KT_FALSE;
 			nd->key.aux = 1;
 			nd->val.t = KT_NIL;
 			t->count--;
 		}
 	} else if (nd) {
-		release(s, &nd->val);
+		kvm_kv_release(s, &nd->val);
 		nd->val = *v;
 	} else if (!(err = add_entry(s, t, k, &nd))) {
 		nd->val = *v;
+	} else {
+		kvm_kv_release(s, v);
 	}
+	if (!err && (v->t == KT_TABLE || v->t == KT_PTABLE))
+		s->rc.nested = 1;
 	ktap_plat_unlock(t->lock, fl);
 	return err;
 }
@@ -213,8 +231,10 @@ void kvm_tab_clear_s(struct ktap_session *s, struct ktab *t)
 	u32 j;
 	for (j = 0; j < t->cap; j++) {
 		struct knode *nd = &t->nodes[j];
-		if (nd->key.t != KT_NIL && !TOMB(nd))
-			release(s, &nd->val);
+		if (nd->key.t != KT_NIL && !TOMB(nd)) {
+			kvm_kv_release(s, &nd->val);
+			kvm_kv_release(s, &nd->key);
+		}
 	}
 	kvm_memset(t->nodes, 0, sizeof(*t->nodes) * (u64)t->cap);
 	t->count = 0;
@@ -226,6 +246,7 @@ void kvm_tab_clear_s(struct ktap_session *s, struct ktab *t)
 struct kptab *kvm_ptab_new(struct ktap_session *s, const struct klin *lin)
 {
 	struct kptab *p = kvm_arena_alloc(s, sizeof(*p));
+	u64 budget = ~(u64)0;
 	int i;
 	if (!p)
 		return 0;
@@ -233,15 +254,56 @@ struct kptab *kvm_ptab_new(struct ktap_session *s, const struct klin *lin)
 		p->lin = *lin;
 	/* one table per slot: every probe slot and the process slot */
 	p->percpu = kvm_arena_alloc(s, sizeof(*p->percpu) * ((u64)s->ncpu + 1));
-	if (!p->percpu)
+	for (i = 0; p->percpu && i <= s->ncpu; i++)
+		if (!(p->percpu[i] = tab_alloc(s)))
+			break;
+	if (!p->percpu || i <= s->ncpu) { /* give back what was made: empty tables */
+		kvm_ptab_reap(s, p, &budget);
 		return 0;
-	for (i = 0; i <= s->ncpu; i++) {
-		p->percpu[i] = kvm_tab_new(s);
-		if (!p->percpu[i])
-			return 0;
 	}
 	p->id = ++s->next_id;
+	kvm_obj_born(s, &p->o, KOBJ_PTAB);
 	return p;
+}
+
+/*
+ * Teardown of a dead table (no place and no register holds it: reclaim.c), a bounded step
+ * at a time: release up to *budget entries (their keys and values lose a count; what they
+ * were the last holder of is listed, never torn down from here: no recursion), then free
+ * the nodes, the lock and the table. No lock: nothing else can reach it.
+ */
+int kvm_tab_reap(struct ktap_session *s, struct ktab *t, u64 *budget)
+{
+	for (; t->reap < t->cap; t->reap++) {
+		struct knode *nd = &t->nodes[t->reap];
+		if (!*budget)
+			return 0;
+		(*budget)--;
+		if (nd->key.t == KT_NIL || TOMB(nd))
+			continue;
+		kvm_kv_release(s, &nd->val);
+		kvm_kv_release(s, &nd->key);
+	}
+	kvm_arena_free(s, t->nodes);
+	kvm_arena_free(s, t->lock);
+	kvm_arena_free(s, t);
+	if (*budget)
+		(*budget)--;
+	return 1;
+}
+
+/* A dead ptable: every slot table, then the slot array and the ptable (also used to undo a
+ * ptable made in part: its missing slot tables end the walk). */
+int kvm_ptab_reap(struct ktap_session *s, struct kptab *p, u64 *budget)
+{
+	if (p->percpu) {
+		for (; p->reap <= (u32)s->ncpu && p->percpu[p->reap]; p->reap++)
+			if (!kvm_tab_reap(s, p->percpu[p->reap], budget))
+				return 0;
+		kvm_arena_free(s, p->percpu);
+	}
+	kvm_arena_free(s, p);
+	return 1;
 }
 
 static void stat_merge(struct kstat *into, const struct kstat *from)

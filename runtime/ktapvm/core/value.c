@@ -2,7 +2,8 @@
  * value.c - strings and value identity. Strings made while a handler runs live in the
  * CPU's scratch area and die when it returns; a value stored in a global or a table is
  * made persistent first (kvm_kv_persist): its string is interned in the arena, deduplicated
- * by content, and lives until the session ends.
+ * by content, and lives while a place holds it (reclaim.c): it leaves the intern set when
+ * the reclaimer finds it dead, under the intern lock a lookup takes its count under.
  */
 #include "kvm.h"
 
@@ -15,7 +16,7 @@ struct kstr *kvm_str_scratch(struct ktap_session *s, struct kvm_cpu *c, const ch
 	k = (struct kstr *)(c->scratch + c->scratch_used);
 	c->scratch_used += need;
 	k->len = n;
-	k->scratch = 1;
+	k->home = KSTR_SCRATCH;
 	if (p)
 		kvm_memcpy(k->data, p, n);
 	k->data[n] = 0;
@@ -44,10 +45,13 @@ static int intern_grow(struct ktap_session *s)
 	return 0;
 }
 
+/* The interned copy of p with one count taken for the caller (a lookup is a way to reach
+ * a string no place holds: its count is taken under the lock the reclaimer decides under). */
 struct kstr *kvm_str_intern(struct ktap_session *s, const char *p, u32 n, int type)
 {
 	u32 h = kvm_hash(p, n), j;
 	struct kstr *k = 0;
+	struct kobj *o;
 	unsigned long fl = ktap_plat_lock(s->intern_lock);
 	(void)type;
 	if ((s->intern_count + 1) * 2 > s->intern_cap && intern_grow(s))
@@ -56,25 +60,56 @@ struct kstr *kvm_str_intern(struct ktap_session *s, const char *p, u32 n, int ty
 		struct kstr *e = s->intern[j];
 		if (e->hash == h && e->len == n && kvm_memcmp(e->data, p, n) == 0) {
 			k = e;
+			kvm_obj_ref(kvm_str_obj(k));
 			goto out;
 		}
 	}
-	k = kvm_arena_alloc(s, sizeof(*k) + n + 1);
-	if (!k)
+	o = kvm_arena_alloc(s, sizeof(*o) + sizeof(*k) + n + 1);
+	if (!o)
 		goto out;
+	o->refs = 1;
+	o->kind = KOBJ_STR;
+	o->where = KOBJ_NONE;
+	k = kvm_obj_str(o);
 	k->len = n;
 	k->hash = h;
+	k->home = KSTR_ARENA;
 	kvm_memcpy(k->data, p, n);
 	s->intern[j] = k;
 	s->intern_count++;
+	s->rc.live++;
 out:
 	ktap_plat_unlock(s->intern_lock, fl);
 	return k;
 }
 
+/* Remove k from the intern set (linear probing: later members of its cluster that hash
+ * at or before the hole move back into it, so no lookup stops early). Intern lock held. */
+void kvm_str_unintern_locked(struct ktap_session *s, struct kstr *k)
+{
+	u32 mask = s->intern_cap - 1, j, i, n;
+	if (!s->intern_cap)
+		return;
+	for (j = k->hash & mask, n = 0; s->intern[j] != k; j = (j + 1) & mask)
+		if (!s->intern[j] || ++n > mask)
+			return; /* not there: nothing to remove */
+	s->intern[j] = 0;
+	s->intern_count--;
+	for (i = (j + 1) & mask; s->intern[i]; i = (i + 1) & mask) {
+		u32 home = s->intern[i]->hash & mask;
+		/* the entry at i may fill the hole at j unless its home lies in (j, i] */
+		if (((i - home) & mask) >= ((i - j) & mask)) {
+			s->intern[j] = s->intern[i];
+			s->intern[i] = 0;
+			j = i;
+		}
+	}
+}
+
 int kvm_kv_persist(struct ktap_session *s, struct kv *v)
 {
-	if ((v->t == KT_STRING || v->t == KT_STACK || v->t == KT_USTACK) && v->u.s->scratch) {
+	struct kobj *o;
+	if ((v->t == KT_STRING || v->t == KT_STACK || v->t == KT_USTACK) && v->u.s->home == KSTR_SCRATCH) {
 		struct kstr *k = kvm_str_intern(s, v->u.s->data, v->u.s->len, v->t);
 		if (!k)
 			return RT_BUDGET_MEMORY;
@@ -87,6 +122,8 @@ int kvm_kv_persist(struct ktap_session *s, struct kv *v)
 		v->u.st = st;
 	} else if (v->t == KT_EVENT || v->t > KT_USTACK) { /* events, iteration snapshots */
 		return RT_STORE;
+	} else if ((o = kvm_kv_obj(v))) {
+		kvm_obj_ref(o);
 	}
 	return 0;
 }

@@ -46,8 +46,9 @@ void ktap_plat_free(void *p);
 /* ---- locking [probe] ----------------------------------------------------
  * A lock usable from any context (kernel: raw spinlock, irqsave). The core never sleeps
  * or allocates from the platform while holding one, and nests them only in one order,
- * outermost first: the globals' lock or one table's lock, then the string-intern lock,
- * then the arena lock. Each lock is initialised with its class: the kernel gives every
+ * outermost first: the globals' lock or one table's lock, then the string-intern lock
+ * (which also guards the reclaimer's lists: a count dropping to zero takes it inside a
+ * table lock), then the arena lock. Each lock is initialised with its class: the kernel gives every
  * class its own lockdep class, so lockdep checks this order (one class for all would be
  * reported as recursive locking the first time a table insert interns a string). */
 enum ktap_lock_class {

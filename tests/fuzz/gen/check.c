@@ -443,6 +443,86 @@ static int bundle_string(const struct ktap_session *s, const struct kstr *k)
 	return 0;
 }
 
+/* A counted object a place holds (reclaim.c): its count covers that place, and it is
+ * neither torn down nor being torn down. */
+static void counted(const struct ktap_session *s, const struct kobj *o, const char *where)
+{
+	if (o->refs == 0)
+		violation("%s: a %s held by a place has no count", where, o->kind == KOBJ_STR ? "string" : "table");
+	if (o->where == KOBJ_DYING || o->kind < KOBJ_STR || o->kind > KOBJ_PTAB)
+		violation("%s: a held object is dying or of kind %u", where, o->kind);
+	if (o->refs > s->arena.size / 16 + s->b.nglobal)
+		violation("%s: count %u above every place the arena can hold", where, o->refs);
+}
+
+/* The deferred lists: links both ways, each object marked with its list, and pending the
+ * sum of their lengths; every interned string is counted and not dying. */
+static void reclaim_lists(const struct ktap_session *s, const char *when)
+{
+	const struct kvm_reclaim *r = &s->rc;
+	const struct kobj *heads[2] = { &r->waiting, &r->grace }, *o;
+	u64 n = 0, limit = s->arena.size / 16;
+	u32 i, interned = 0;
+	int h;
+	for (h = 0; h < 2; h++)
+		for (o = heads[h]->next; o != heads[h]; o = o->next) {
+			if (++n > limit || !in_arena(s, o, sizeof(*o)))
+				violation("%s: a deferred list runs outside the arena or loops", when);
+			if (o->next->prev != o || o->where != KOBJ_LISTED)
+				violation("%s: a deferred list's links or marks are broken", when);
+		}
+	for (o = r->dying; o; o = o->next) {
+		if (++n > limit || !in_arena(s, o, sizeof(*o)) || o->where != KOBJ_DYING)
+			violation("%s: the dying list is broken", when);
+	}
+	if (n != r->pending)
+		violation("%s: %llu objects on the deferred lists, pending says %u", when, (unsigned long long)n, r->pending);
+	if (r->anomalies)
+		violation("%s: %llu unrefs of a zero count", when, (unsigned long long)r->anomalies);
+	for (i = 0; i < s->intern_cap; i++) {
+		const struct kstr *k = s->intern[i];
+		if (!k)
+			continue;
+		interned++;
+		if (!in_arena(s, kvm_str_obj(k), sizeof(struct kobj) + sizeof(*k)) || k->home != KSTR_ARENA ||
+		    kvm_str_obj(k)->kind != KOBJ_STR || kvm_str_obj(k)->where == KOBJ_DYING)
+			violation("%s: intern slot %u holds a string that is not a live interned one", when, i);
+	}
+	if (interned != s->intern_count)
+		violation("%s: %u interned strings, the count says %u", when, interned, s->intern_count);
+}
+
+/* At the session's end, with every global let go and everything reclaimed: nothing is left
+ * on the lists and, unless a table was stored in a table (a cycle may hold itself), the
+ * arena holds nothing but the intern set's array. */
+void check_reclaimed(struct ktap_session *s)
+{
+	u32 g;
+	u64 intern_bytes = 0;
+	for (g = 0; g < s->b.nglobal; g++) {
+		struct kv old = s->globals[g];
+		s->globals[g].t = KT_NIL;
+		kvm_kv_release(s, &old);
+	}
+	kvm_reclaim_all(s);
+	reclaim_lists(s, "after reclaiming everything");
+	if (s->rc.pending)
+		violation("after reclaiming everything: %u objects still deferred", s->rc.pending);
+	if (s->rc.nested)
+		return;
+	if (s->intern_cap) {
+		intern_bytes = 16;
+		while (intern_bytes < sizeof(struct kstr *) * (u64)s->intern_cap + 8)
+			intern_bytes <<= 1;
+		if (intern_bytes > (64u << 10))
+			intern_bytes = (sizeof(struct kstr *) * (u64)s->intern_cap + 8 + 4095) & ~(u64)4095;
+	}
+	if (s->rc.live || s->intern_count || s->arena.used != intern_bytes)
+		violation("after reclaiming everything: %llu objects live, %u interned, arena holds %llu bytes (intern array %llu)",
+			  (unsigned long long)s->rc.live, s->intern_count, (unsigned long long)s->arena.used,
+			  (unsigned long long)intern_bytes);
+}
+
 /* A value kept past the handler that made it: nothing in scratch, nothing outside the session. */
 static void persistent(const struct ktap_session *s, const struct kv *v, const char *where)
 {
@@ -458,16 +538,19 @@ static void persistent(const struct ktap_session *s, const struct kv *v, const c
 		}
 		if (!in_arena(s, v->u.s, sizeof(struct kstr) + v->u.s->len + 1))
 			violation("%s: a string of %u bytes runs past the arena", where, v->u.s->len);
-		if (v->u.s->scratch)
+		if (v->u.s->home == KSTR_SCRATCH)
 			violation("%s: a scratch string kept past its handler", where);
+		counted(s, kvm_str_obj(v->u.s), where);
 		return;
 	case KT_TABLE:
 		if (!in_arena(s, v->u.tab, sizeof(struct ktab)))
 			violation("%s: a table at %p outside the arena", where, (void *)v->u.tab);
+		counted(s, &v->u.tab->o, where);
 		return;
 	case KT_PTABLE:
 		if (!in_arena(s, v->u.ptab, sizeof(struct kptab)))
 			violation("%s: a ptable at %p outside the arena", where, (void *)v->u.ptab);
+		counted(s, &v->u.ptab->o, where);
 		return;
 	case KT_STAT:
 		if (!in_arena(s, v->u.st, sizeof(struct kstat)))
@@ -533,6 +616,7 @@ void check_session(struct ktap_session *s, const struct ktap_bounds *bounds, con
 		if (c->scratch_used > c->scratch_size)
 			violation("%s: slot %d scratch used %u of %u", when, i, c->scratch_used, c->scratch_size);
 	}
+	reclaim_lists(s, when);
 	for (g = 0; g < s->b.nglobal; g++) {
 		const struct kv *v = &s->globals[g];
 		snprintf(where, sizeof(where), "%s: global %u", when, g);

@@ -24,5 +24,6 @@ void test_loader(void);
 void test_verifier(void);
 void test_interp(void);
 void test_hostile(void);
+void test_reclaim(void);
 
 #endif

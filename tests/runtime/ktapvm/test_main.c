@@ -14,6 +14,7 @@ int main(void)
 	test_verifier_table();
 	test_interp();
 	test_hostile();
+	test_reclaim();
 	printf("RESULT passed=%d failed=%d\n", kt_pass, kt_fail);
 	return kt_fail ? 1 : 0;
 }
