@@ -34,6 +34,7 @@ static u64 rd64(const struct rd *r, u32 off)
 #define FAIL(...) do { kvm_snprintf(msg, KTAP_ERRMSG_MAX, __VA_ARGS__); return -KTAP_EINVAL; } while (0)
 #define FAILX(...) do { kvm_snprintf(msg, KTAP_ERRMSG_MAX, __VA_ARGS__); return -KTAP_ENOEXEC; } while (0)
 #define KTAP_FORMAT_UNLINKED 2 /* format 1 + KSYMS: only the host reads it */
+#define KTAP_FORMAT_UNLINKED_UPVALUES 4 /* format 3 + KSYMS: likewise */
 
 const char *ktap_arch_name(int arch)
 {
@@ -76,10 +77,11 @@ static int check_header(struct ktap_session *s, const u8 *p, u32 len, struct rd 
 		FAIL("truncated (%u bytes, header needs %u)", len, HEADER_SIZE);
 	/* Format 2 is format 1 plus a KSYMS section the host resolves and removes when it links
 	 * the bundle for a board (docs/bundle-format.md): say so rather than "unsupported". */
-	if (p[4] == KTAP_FORMAT_UNLINKED)
+	if (p[4] == KTAP_FORMAT_UNLINKED || p[4] == KTAP_FORMAT_UNLINKED_UPVALUES)
 		FAILX("bundle has unresolved kernel symbol literals (format %u): link it for this board with ktap run", p[4]);
-	if (p[4] != KTAP_FORMAT_VERSION)
-		FAILX("unsupported bundle format version %u (this reader: %u)", p[4], KTAP_FORMAT_VERSION);
+	if (p[4] != KTAP_FORMAT_VERSION && p[4] != KTAP_FORMAT_UPVALUES)
+		FAILX("unsupported bundle format version %u (this reader: %u and %u)", p[4], KTAP_FORMAT_VERSION,
+		      KTAP_FORMAT_UPVALUES);
 	if (p[5] != KTAP_LITTLE_ENDIAN && p[5] != KTAP_BIG_ENDIAN)
 		FAIL("bad byte order %u", p[5]);
 	if (p[5] != t->byte_order)
@@ -262,7 +264,9 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 		f->first_line = rd32(r, o + 16);
 		f->last_line = rd32(r, o + 20);
 		f->flags = rd32(r, o + 24);
-		if (rd32(r, o + 28) != 0)
+		/* format 3: byte 28 is the upvalue count; format 1 has none (reserved, zero) */
+		f->nup = r->p[4] == KTAP_FORMAT_UPVALUES ? r->p[o + 28] : 0;
+		if (r->p[o + 29] || r->p[o + 30] || r->p[o + 31] || (r->p[4] != KTAP_FORMAT_UPVALUES && r->p[o + 28]))
 			FAIL("function %u: reserved field not zero", i);
 	}
 

@@ -30,6 +30,9 @@ enum ktap_err {
 
 #define KTAP_RUNTIME_ABI 1
 #define KTAP_FORMAT_VERSION 1
+/* Format 3: format 1 whose FUNCTIONS items carry an upvalue count (byte 28); written only
+ * for a script with closures, so other bundles stay format 1 (docs/bundle-format.md). */
+#define KTAP_FORMAT_UPVALUES 3
 #define KTAP_ERRMSG_MAX 256
 
 /* Budgets (docs/vm.md). Keys match the bundle's LIMITS section. 0 = use the default. */
@@ -152,6 +155,8 @@ struct ktap_stats {
 	u64 handler_runs;
 	u64 memory_used;   /* arena bytes in use now */
 	u64 memory_peak;
+	int exit_called; /* exit(code) ran with a number: exit_code is the script's code */
+	s64 exit_code;
 };
 void ktap_session_stats(const struct ktap_session *s, struct ktap_stats *out);
 

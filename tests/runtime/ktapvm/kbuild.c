@@ -59,6 +59,11 @@ void kb_func_layout(struct kb *b, uint32_t fn, uint32_t start, uint32_t count)
 	b->funcs[fn].count = count;
 }
 
+void kb_func_upvalues(struct kb *b, uint32_t fn, uint32_t nup)
+{
+	b->funcs[fn].nup = nup;
+}
+
 uint32_t kb_event(struct kb *b, int kind, uint32_t handler, const char *spec, const char *target, uint64_t value)
 {
 	unsigned i = b->nevent++;
@@ -137,11 +142,15 @@ uint8_t *kb_finish(struct kb *b, size_t *len)
 	unsigned nsec = b->nargs ? 10 : 9, i, j, id;
 	size_t table = 64, starts[12], counts[12];
 	uint32_t code_total = 0;
+	int version = 1; /* 3 when a function has upvalues, as ktapc writes */
+	for (i = 0; i < b->nfunc; i++)
+		if (b->funcs[i].nup)
+			version = 3;
 	if (b->nlimit)
 		nsec++;
 	/* header */
 	put(&w, 0x1b, 1); put(&w, 'K', 1); put(&w, 'B', 1); put(&w, 'C', 1);
-	put(&w, 1, 1);
+	put(&w, (uint64_t)version, 1);
 	put(&w, b->big ? 2 : 1, 1);
 	put(&w, b->arch == 2 || b->arch == 5 ? 8 : 4, 1);
 	put(&w, (uint64_t)b->arch, 1);
@@ -193,7 +202,8 @@ uint8_t *kb_finish(struct kb *b, size_t *len)
 				put(&w, f->layout ? f->start : code_total, 4);
 				put(&w, f->layout ? f->count : f->n, 4);
 				put(&w, f->params, 2); put(&w, f->vararg, 1); put(&w, f->frame, 1);
-				put(&w, 10, 4); put(&w, 10 + f->n, 4); put(&w, f->flags, 4); put(&w, 0, 4);
+				put(&w, 10, 4); put(&w, 10 + f->n, 4); put(&w, f->flags, 4);
+				put(&w, f->nup, 1); put(&w, 0, 3); /* format 3: upvalue count */
 				code_total += f->n;
 			}
 			counts[id] = b->nfunc;
