@@ -18,6 +18,20 @@ public static class BundleLayout
     /// <summary>Format 1 plus a KSYMS section: written by ktapc for a script with kernel symbol
     /// literals, read by the host only (the VM refuses it: link the bundle for a board).</summary>
     public const byte FormatVersionUnlinked = 2;
+    /// <summary>Format 1 whose FUNCTIONS items carry an upvalue count (byte 28): written only for
+    /// a script with closures, so a closure-free bundle stays format 1 for older VMs.</summary>
+    public const byte FormatVersionUpvalues = 3;
+    /// <summary>Format 3 plus a KSYMS section (host only; linking makes it format 3).</summary>
+    public const byte FormatVersionUnlinkedUpvalues = 4;
+    /// <summary>A closure's cells are the registers after it (CLOSURE A: R(A+1)..R(A+n)).</summary>
+    public const int MaxUpvalues = 249;
+
+    public static bool IsKnownVersion(byte v) => v is >= FormatVersion and <= FormatVersionUnlinkedUpvalues;
+    public static bool HasKsyms(byte v) => v is FormatVersionUnlinked or FormatVersionUnlinkedUpvalues;
+    public static bool HasUpvalues(byte v) => v is FormatVersionUpvalues or FormatVersionUnlinkedUpvalues;
+    /// <summary>The lowest version that holds what the bundle uses: 1, 2 (KSYMS), 3 (upvalues), 4 (both).</summary>
+    public static byte VersionFor(bool upvalues, bool ksyms) =>
+        upvalues ? (ksyms ? FormatVersionUnlinkedUpvalues : FormatVersionUpvalues) : (ksyms ? FormatVersionUnlinked : FormatVersion);
     public const ushort RuntimeAbi = 1;
     public const int HeaderSize = 64;
     public const uint EndianCheck = 0x4B544150;

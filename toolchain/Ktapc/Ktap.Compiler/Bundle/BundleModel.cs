@@ -33,6 +33,8 @@ public sealed class FunctionModel
     public int FirstLine { get; set; }
     public int LastLine { get; set; }
     public FunctionFlags Flags { get; set; }
+    /// <summary>Upvalues (cells a closure of this function holds); non-zero makes the bundle format 3.</summary>
+    public int UpvalueCount { get; set; }
 }
 
 public enum EventKind : ushort
