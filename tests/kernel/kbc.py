@@ -87,8 +87,9 @@ class Bundle:
             self.globals.append(name)
         return self.globals.index(name)
 
-    def func(self, name, insns, frame=8, flags=0):
-        self.funcs.append((name, len(self.code), len(insns), frame, flags))
+    def func(self, name, insns, frame=8, flags=0, nup=0):
+        # nup: upvalue count (FUNCTIONS byte 28); any function with one makes the bundle format 3
+        self.funcs.append((name, len(self.code), len(insns), frame, flags, nup))
         self.code.extend(insns)
         return len(self.funcs) - 1
 
@@ -116,9 +117,10 @@ class Bundle:
         # constants may add strings: rebuild the string table after them
         strs = b"".join(pad4(struct.pack("<I", len(t.encode())) + t.encode() + b"\0")
                         for t in self.strings)
-        funcs = b"".join(struct.pack("<IIIHBBIIII", self.s(n) if n else NONE, start, cnt,
-                                     0, 0, frame, 1, 1, flags, 0)
-                         for n, start, cnt, frame, flags in self.funcs)
+        funcs = b"".join(struct.pack("<IIIHBBIIIB3x", self.s(n) if n else NONE, start, cnt,
+                                     0, 0, frame, 1, 1, flags, nup)
+                         for n, start, cnt, frame, flags, nup in self.funcs)
+        version = 3 if any(f[5] for f in self.funcs) else 1
         code = b"".join(struct.pack("<I", i) for i in self.code)
         lines = b"".join(struct.pack("<I", 1) for _ in self.code)
         events = b"".join(struct.pack("<HHIIIIQI", kind, nfa, h, self.s(spec),
@@ -147,7 +149,7 @@ class Bundle:
         total = off + len(body)
         word = 4 if self.arch in (1, 3, 4) else 8
         main = next(i for i, f in enumerate(self.funcs) if f[4] & 1)
-        header = struct.pack("<4sBBBBIHHqIHHIIIII8s4s", b"\x1bKBC", 1, 1, word, self.arch,
+        header = struct.pack("<4sBBBBIHHqIHHIIIII8s4s", b"\x1bKBC", version, 1, word, self.arch,
                              0x4B544150, 1, 64, 0x0102030405060708, total, len(sections), 0,
                              0, main, len(self.globals), NONE, 0x000100, b"\0" * 8,
                              b"\r\n\x1a\n")
@@ -302,7 +304,11 @@ def records(data):
             pos += length
             continue
         if kind == 10:  # SUMMARY: lost, errors, skips, runs, 5 budget hits, peak memory
-            yield kind, a, list(struct.unpack_from("<10Q", body, 0))
+            # (a = 1: then the script's exit code, an i64)
+            vals = list(struct.unpack_from("<10Q", body, 0))
+            if a == 1:
+                vals.append(struct.unpack_from("<q", body, 80)[0])
+            yield kind, a, vals
             pos += length
             continue
         while q < len(body):
