@@ -541,6 +541,31 @@ static void b_plain_call(struct kb *b)
 	op(b, f, ABC(OPC(RETURN), 0, 2, 0));
 }
 
+/* main boxes a new cell (BOX) or makes a new closure over one cell (CLOSURE) in a loop of
+ * 10^8 until the arena is full: the session-memory budget error, not a fault */
+static void arena_loop(struct kb *b, int closures)
+{
+	uint32_t m = main_only(b, 8);
+	k(b, m, 0, 1);
+	k(b, m, 1, 100000000);
+	k(b, m, 2, 1);
+	k(b, m, 5, 7);
+	op(b, m, ABC(OPC(BOX), 5, 0, 0));
+	op(b, m, ASBX(OPC(FORPREP), 0, 2));
+	if (closures) {
+		op(b, m, ABX(OPC(CLOSURE), 4, 1)); /* line 16: over R(5), boxed once */
+		op(b, m, ABC(OPC(MOVE), 6, 4, 0));
+	} else {
+		k(b, m, 4, 7);
+		op(b, m, ABC(OPC(BOX), 4, 0, 0)); /* line 17 */
+	}
+	op(b, m, ASBX(OPC(FORLOOP), 0, -3));
+	ret0(b, m);
+	counter_fn(b);
+}
+static void b_box_until_full(struct kb *b) { arena_loop(b, 0); }
+static void b_closure_until_full(struct kb *b) { arena_loop(b, 1); }
+
 /* exit(code): the first code given reaches the summary (a = 1); a second exit does not
  * change it; exit of a string is a bad argument */
 static void b_exit_code(struct kb *b)
@@ -1499,6 +1524,10 @@ static const struct row rows[] = {
 	  "6\n6\nsummary lost=0 errors=0\n" },
 	{ "a closure through TAILCALL", b_closure_tailcall, 0, 0, 0, 0, 1,
 	  "42\nsummary lost=0 errors=0\n" },
+	{ "BOX until the arena is full", b_box_until_full, 0, 0, 0, 0, 0,
+	  "error 105 line 17: budget exceeded: session memory (limit 8388608)\nsummary lost=0 errors=1\n" },
+	{ "CLOSURE until the arena is full", b_closure_until_full, 0, 0, 0, 0, 0,
+	  "error 105 line 16: budget exceeded: session memory (limit 8388608)\nsummary lost=0 errors=1\n" },
 	{ "exit(-1) then exit(7): the first code", b_exit_code, 0, 0, 0, 0, 1,
 	  "summary lost=0 errors=0 exit=-1\n" },
 	{ "exit() without a code", b_exit_no_code, 0, 0, 0, 0, 1,
