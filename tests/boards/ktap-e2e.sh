@@ -231,6 +231,21 @@ run 'function make() {
 var c = make()
 tick-10ms { if (c() == 3) { print(c()); exit(-1) } }'
 check "a closure called from tick handlers, then exit(-1): prints 4, exits 255" "4 rc=255" "$(cat "$work/out") rc=$rc"
+# one closure in a global, called by the getppid handlers of two processes on the board's
+# CPUs at once: each call counts through it (t[cpu()] += 1 is atomic) and both CPUs write
+# its string upvalue (whole values under the globals' lock, never torn)
+run 'function mk() {
+    var last = "none"
+    return function(who) { last = who .. "@" .. cpu(); t[cpu()] += 1 }, function() { return last }
+}
+t = {}
+var hit, peek = mk()
+trace syscalls:sys_enter_getppid { hit(execname()) }
+trace_end { var n = 0
+    for (k, v in pairs(t)) { n += v }
+    printf("%d %s\n", n, peek()) }' sh -c '/tmp/ktapwl getppid 20000 & /tmp/ktapwl getppid 20000; wait'
+check "a closure called on two CPUs at once: 1 + 2 x 20000 calls through it, its upvalue whole (rc=$rc)" \
+    "40001 ktapwl" "$(sed 's/@[0-9]*$//' "$work/out")"
 # -p PID: a process that waits for a file, then makes 2 x 1000 calls on two threads and
 # exits. The tick says when the session is armed (ticks run only then); the test then
 # creates the file. The session ends by itself when the process has exited (the board's
