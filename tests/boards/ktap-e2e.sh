@@ -220,6 +220,32 @@ timeout 300 "$work/tool/ktap" run --board "$board" -a -e 'trace syscalls:sys_ent
 check "-a: cpid() is the workload's pid (1000 calls with pid() == cpid())" "1000" "$(cat "$work/out")"
 run 'print(cpid()) tick-100ms { exit() }'
 check "cpid() is 0 without a workload" "0" "$(cat "$work/out")"
+# exit(code) reaches ktap's exit status through the board's summary record; a closure kept
+# in a global counts across tick handler runs (its cell lives in the module's arena)
+run 'exit(3)'
+check "ktap run -e 'exit(3)' exits 3" "rc=3" "rc=$rc"
+run 'function make() {
+    var n = 0
+    return function() { n += 1; return n }
+}
+var c = make()
+tick-10ms { if (c() == 3) { print(c()); exit(-1) } }'
+check "a closure called from tick handlers, then exit(-1): prints 4, exits 255" "4 rc=255" "$(cat "$work/out") rc=$rc"
+# one closure in a global, called by the getppid handlers of two processes on the board's
+# CPUs at once: each call counts through it (t[cpu()] += 1 is atomic) and both CPUs write
+# its string upvalue (whole values under the globals' lock, never torn)
+run 'function mk() {
+    var last = "none"
+    return function(who) { last = who .. "@" .. cpu(); t[cpu()] += 1 }, function() { return last }
+}
+t = {}
+var hit, peek = mk()
+trace syscalls:sys_enter_getppid { hit(execname()) }
+trace_end { var n = 0
+    for (k, v in pairs(t)) { n += v }
+    printf("%d %s\n", n, peek()) }' sh -c '/tmp/ktapwl getppid 20000 & /tmp/ktapwl getppid 20000; wait'
+check "a closure called on two CPUs at once: 1 + 2 x 20000 calls through it, its upvalue whole (rc=$rc)" \
+    "40001 ktapwl" "$(sed 's/@[0-9]*$//' "$work/out")"
 # -p PID: a process that waits for a file, then makes 2 x 1000 calls on two threads and
 # exits. The tick says when the session is armed (ticks run only then); the test then
 # creates the file. The session ends by itself when the process has exited (the board's

@@ -114,6 +114,15 @@ msg=$(cd "$work" && $qemu "$runner" own.kbc --events "$here/events/default.jsonl
 want="$here/events/default.jsonl: not a replay event stream (ktap replay or ktap replay-events writes one from a JSON lines file)"
 if [ "$rc" -eq 5 ] && [ "$msg" = "$want" ]; then ok; else bad "JSON given to the runner: exit $rc, got '$msg', want '$want'"; fi
 
+# the runner itself exits with the script's exit(code), as a shell maps it (ktap replay's
+# [exit N] above could come from the summary alone): exit(-1) is 255, exit(3) is 3
+dotnet "$ktap_dll" replay-events "$here/events/default.jsonl" -o "$work/default.krs" 2>/dev/null
+for code in -1:255 3:3 256:0; do
+    dotnet "$ktapc_dll" --target "$target" -o "$work/exit.kbc" -e "exit(${code%%:*})" 2>/dev/null
+    (cd "$work" && $qemu "$runner" exit.kbc --events default.krs > /dev/null 2>&1); rc=$?
+    if [ "$rc" -eq "${code##*:}" ]; then ok; else bad "ktapvm-run after exit(${code%%:*}): exit $rc, want ${code##*:}"; fi
+done
+
 # /FILTER/s run (the filter_*.kp cases); only ftrace's function filter is refused by name,
 # never silently ignored (every event would pass it)
 "${KTAPC[@]}" --target "$target" -o "$work/filter.kbc" \

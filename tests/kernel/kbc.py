@@ -91,8 +91,9 @@ class Bundle:
             self.globals.append(name)
         return self.globals.index(name)
 
-    def func(self, name, insns, frame=8, flags=0):
-        self.funcs.append((name, len(self.code), len(insns), frame, flags))
+    def func(self, name, insns, frame=8, flags=0, nup=0):
+        # nup: upvalue count (FUNCTIONS byte 28); any function with one makes the bundle format 3
+        self.funcs.append((name, len(self.code), len(insns), frame, flags, nup))
         self.code.extend(insns)
         return len(self.funcs) - 1
 
@@ -123,8 +124,9 @@ class Bundle:
         consts = items("CONSTANTS", crows)
         funcs = items("FUNCTIONS", [dict(NAME=self.s(n) if n else NONE, CODE_START=start,
                                          CODE_COUNT=cnt, FRAME=frame, FIRST_LINE=1,
-                                         LAST_LINE=1, FLAGS=flags)
-                                    for n, start, cnt, frame, flags in self.funcs])
+                                         LAST_LINE=1, FLAGS=flags, UPVALUES=nup)
+                                    for n, start, cnt, frame, flags, nup in self.funcs])
+        version = F.CONST["FORMAT_VERSION_UPVALUES"] if any(f[5] for f in self.funcs) else F.CONST["FORMAT_VERSION"]
         code = b"".join(struct.pack("<I", i) for i in self.code)
         lines = b"".join(struct.pack("<I", 1) for _ in self.code)
         events = items("EVENTS", [dict(KIND=kind, FETCHARG_COUNT=nfa, HANDLER=h, SPEC=self.s(spec),
@@ -155,7 +157,7 @@ class Bundle:
             body += pad4(data)
         main = next(i for i, f in enumerate(self.funcs) if f[4] & F.ENUMS["FUNCTION_FLAG"]["MAIN"])
         header = F.pack(F.HEADER, F.CONST["HEADER_SIZE"], MAGIC=F.BYTES["MAGIC"],
-                        FORMAT_VERSION=F.CONST["FORMAT_VERSION"],
+                        FORMAT_VERSION=version,
                         BYTE_ORDER=F.ENUMS["BYTE_ORDER"]["LITTLE_ENDIAN"],
                         WORD_SIZE=F.ARCHES[self.arch][1], ARCH=self.arch,
                         ENDIAN_CHECK=F.CONST["ENDIAN_CHECK"], RUNTIME_ABI=F.CONST["RUNTIME_ABI"],
@@ -314,7 +316,11 @@ def records(data):
             pos += length
             continue
         if kind == 10:  # SUMMARY: lost, errors, skips, runs, 5 budget hits, peak memory
-            yield kind, a, list(struct.unpack_from("<10Q", body, 0))
+            # (a = 1: then the script's exit code, an i64)
+            vals = list(struct.unpack_from("<10Q", body, 0))
+            if a == 1:
+                vals.append(struct.unpack_from("<q", body, 80)[0])
+            yield kind, a, vals
             pos += length
             continue
         while q < len(body):

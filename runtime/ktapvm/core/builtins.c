@@ -69,6 +69,8 @@ static int kv_order(const struct kv *a, const struct kv *b)
 		return a->u.ptab->id < b->u.ptab->id ? -1 : a->u.ptab->id > b->u.ptab->id;
 	if (a->t == KT_FUNCTION || a->t == KT_BUILTIN)
 		return a->aux < b->aux ? -1 : a->aux > b->aux;
+	if (a->t == KT_CLOSURE) /* by session id, never by address */
+		return a->u.cl->id < b->u.cl->id ? -1 : a->u.cl->id > b->u.cl->id;
 	if (a->t == KT_STAT) /* statistics cells sort by their count, as histogram shows them */
 		return a->u.st->count < b->u.st->count ? -1 : a->u.st->count > b->u.st->count;
 	if (a->t == KT_STRING || a->t == KT_STACK || a->t == KT_USTACK) {
@@ -224,7 +226,7 @@ static int sort_pairs(struct ktap_session *s, struct kvm_cpu *c, struct kv *args
 	so.has_cmp = 0;
 	so.err = 0;
 	if (nargs > 1 && args[1].t != KT_NIL) {
-		if (args[1].t != KT_FUNCTION)
+		if (args[1].t != KT_FUNCTION && args[1].t != KT_CLOSURE)
 			return fail(msg, BI_SORT_PAIRS, "comparator is not a script function");
 		so.cmp = args[1];
 		so.has_cmp = 1;
@@ -729,6 +731,19 @@ int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *ar
 		return hist(s, c, args, nargs, id, msg);
 	case BI_EXIT:
 		*nres = 0;
+		if (nargs >= 1 && args[0].t != KT_NIL) {
+			if (args[0].t != KT_NUMBER)
+				return fail(msg, id, "the exit code must be a number");
+			/* the first exit with a code wins, whichever CPU: claim, write, publish */
+			if (__atomic_load_n(&s->exit_state, __ATOMIC_RELAXED) == 0) {
+				int expect = 0;
+				if (__atomic_compare_exchange_n(&s->exit_state, &expect, 1, 0, __ATOMIC_ACQ_REL,
+								__ATOMIC_RELAXED)) {
+					s->exit_code = args[0].u.n;
+					__atomic_store_n(&s->exit_state, 2, __ATOMIC_RELEASE);
+				}
+			}
+		}
 		s->stopped = 1;
 		return 0;
 	case BI_TIMER_TICK: case BI_TIMER_PROFILE:

@@ -10,7 +10,8 @@ const char *kvm_type_name(u32 t);
 const char *kvm_type_name(u32 t)
 {
 	static const char *const names[] = { "nil", "boolean", "boolean", "number", "string",
-		"table", "ptable", "statistics", "function", "function", "event", "stack" };
+		"table", "ptable", "statistics", "function", "function", "event", "stack", "?", "?",
+		"function", "upvalue cell" };
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
 
@@ -272,12 +273,17 @@ static int push_frame(struct ktap_session *s, struct kvm_cpu *c, u32 *nframes, u
 {
 	const struct kvm_func *f;
 	struct kvm_frame *fr;
+	struct kclosure *cl = c->regs[fa].t == KT_CLOSURE ? c->regs[fa].u.cl : 0;
 	u32 base = fa + 1, i;
-	/* function values come only from LOADFN (verified) or copies of them; checked
+	/* function values come only from LOADFN/CLOSURE (verified) or copies of them; checked
 	 * anyway, with the frame flags: main and handlers are never called */
 	if (c->regs[fa].aux >= s->b.nfunc || (s->b.funcs[c->regs[fa].aux].flags & 3))
 		return RT_CALL;
 	f = &s->b.funcs[c->regs[fa].aux];
+	/* a function with upvalues runs only as a closure made for it, with its count of
+	 * cells: the upvalue instructions (verified against nup) then always find them */
+	if (f->nup && (!cl || cl->fn != c->regs[fa].aux || cl->n != f->nup))
+		return RT_CALL;
 	if (*nframes >= s->lim[KTAP_LIMIT_CALL_DEPTH])
 		return RT_BUDGET_DEPTH;
 	if (f->vararg)
@@ -286,6 +292,7 @@ static int push_frame(struct ktap_session *s, struct kvm_cpu *c, u32 *nframes, u
 		return RT_BUDGET_DEPTH;
 	fr = &c->frames[*nframes];
 	fr->fn = c->regs[fa].aux;
+	fr->cl = cl;
 	fr->func_slot = fa;
 	fr->want = want;
 	fr->varg_base = fa + 1 + f->params;
@@ -367,7 +374,8 @@ static void msg_for(char *buf, int err, const char *what)
 		"attempt to index a value that is not a table", "table key is nil",
 		"attempt to call a value that is not a function", "<<< needs a ptable slot",
 		"'for' values must be numbers and the step non-zero", "bad arguments to a built-in",
-		"an event value cannot be stored", "ptable slots are written with <<<" };
+		"an event value cannot be stored", "ptable slots are written with <<<",
+		"upvalue instruction on a value that is not an upvalue cell" };
 	if (err > 0 && err < (int)(sizeof(m) / sizeof(m[0])))
 		kvm_snprintf(buf, 256, "%s%s", m[err], what ? what : "");
 	else
@@ -616,7 +624,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				LOAD();
 				if (s->stopped && !s->trace_end_done && floor == 0)
 					return 0; /* exit(): end this handler now */
-			} else if (r[fa].t == KT_FUNCTION) {
+			} else if (r[fa].t == KT_FUNCTION || r[fa].t == KT_CLOSURE) {
 				SAVE();
 				CHECK(push_frame(s, c, &nframes, fa, nargs, want));
 				fr = &c->frames[nframes - 1];
@@ -650,11 +658,15 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				ret_n = c->top - fa;
 				goto do_return;
 			}
-			if (r[fa].t != KT_FUNCTION)
+			if (r[fa].t != KT_FUNCTION && r[fa].t != KT_CLOSURE)
 				FAIL(RT_CALL, "attempt to call a %s value", kvm_type_name(r[fa].t));
 			/* the same checks as CALL's, before anything of this frame is overwritten:
 			 * a failure reports this instruction in this frame */
 			if (r[fa].aux >= s->b.nfunc || (s->b.funcs[r[fa].aux].flags & 3))
+				CHECK(RT_CALL);
+			if (s->b.funcs[r[fa].aux].nup &&
+			    (r[fa].t != KT_CLOSURE || r[fa].u.cl->fn != r[fa].aux ||
+			     r[fa].u.cl->n != s->b.funcs[r[fa].aux].nup))
 				CHECK(RT_CALL);
 			/* the callee and its arguments move down to this frame's function slot
 			 * (dst < fa: a forward copy never reads a slot it wrote) */
@@ -740,7 +752,7 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				if (err)
 					return err;
 				LOAD();
-			} else if (r[a].t == KT_FUNCTION) {
+			} else if (r[a].t == KT_FUNCTION || r[a].t == KT_CLOSURE) {
 				if (INSN_A(i) + 5 >= s->b.funcs[fr->fn].frame)
 					FAIL(RT_CALL, "iterator function needs 3 free registers");
 				r[a + 3] = r[a];
@@ -828,6 +840,70 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 			}
 			break;
 		}
+		/* closures (closure.c; docs/vm.md "Closures"): every cell operand is checked to
+		 * be a cell, every upvalue index against the running closure */
+		case OP_BOX: {
+			struct kv v = *RA;
+			struct kupval *u;
+			CHECK(kvm_kv_persist(s, &v)); /* the cell may outlive this run */
+			u = kvm_upval_new(s, &v);
+			if (!u) {
+				kvm_kv_release(s, &v); /* the count persist gave the cell that was not made */
+				CHECK(RT_BUDGET_MEMORY);
+			}
+			RA->t = KT_UPVAL;
+			RA->u.up = u;
+			break;
+		}
+		case OP_GETCELL: {
+			struct kv out;
+			if (RB->t != KT_UPVAL)
+				FAIL(RT_UPVAL, "GETCELL of a %s value, not an upvalue cell", kvm_type_name(RB->t));
+			CHECK(kvm_upval_get(s, c, RB->u.up, &out));
+			*RA = out;
+			break;
+		}
+		case OP_SETCELL:
+			if (RA->t != KT_UPVAL)
+				FAIL(RT_UPVAL, "SETCELL of a %s value, not an upvalue cell", kvm_type_name(RA->t));
+			CHECK(kvm_upval_set(s, RA->u.up, RB));
+			break;
+		case OP_CLOSURE: {
+			u32 n = s->b.funcs[INSN_BX(i)].nup, j; /* verified: >= 1, R(A+n) in the frame */
+			struct kclosure *cl;
+			for (j = 1; j <= n; j++)
+				if (RA[j].t != KT_UPVAL)
+					FAIL(RT_UPVAL, "CLOSURE upvalue %u is a %s value, not an upvalue cell", j - 1,
+					     kvm_type_name(RA[j].t));
+			cl = kvm_closure_new(s, INSN_BX(i), n);
+			if (!cl)
+				CHECK(RT_BUDGET_MEMORY);
+			for (j = 0; j < n; j++)
+				cl->up[j] = RA[j + 1].u.up;
+			RA->t = KT_CLOSURE;
+			RA->aux = INSN_BX(i);
+			RA->u.cl = cl;
+			break;
+		}
+		case OP_GETUPVAL: case OP_SETUPVAL: case OP_UPCELL: {
+			struct kupval *u;
+			struct kv out;
+			/* verified: B < this function's nup, and push_frame runs such a function only
+			 * with its closure; checked anyway, it is one compare */
+			if (!fr->cl || INSN_B(i) >= fr->cl->n)
+				FAIL(RT_UPVAL, "upvalue %u of a frame with %u upvalues", INSN_B(i), fr->cl ? fr->cl->n : 0);
+			u = fr->cl->up[INSN_B(i)];
+			if (INSN_OP(i) == OP_SETUPVAL) {
+				CHECK(kvm_upval_set(s, u, RA));
+			} else if (INSN_OP(i) == OP_UPCELL) {
+				RA->t = KT_UPVAL;
+				RA->u.up = u;
+			} else {
+				CHECK(kvm_upval_get(s, c, u, &out));
+				*RA = out;
+			}
+			break;
+		}
 		default:
 			FAIL(RT_ARGS, "unknown opcode %u", INSN_OP(i)); /* the verifier prevents this */
 		}
@@ -908,6 +984,7 @@ int kvm_execute(struct ktap_session *s, struct kvm_cpu *c, u32 fn, const struct 
 	c->frames[0].varg_base = 1;
 	c->frames[0].varg_count = 0;
 	c->frames[0].serial = ++c->serial;
+	c->frames[0].cl = 0; /* main, handlers: never closures (verified: no upvalues) */
 	err = run(s, c, nframes, 0);
 	while (c->snaps) { /* the run's ptable snapshots: nothing can point at them now */
 		struct psnap *n = c->snaps->next;

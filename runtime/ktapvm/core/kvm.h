@@ -39,11 +39,16 @@ enum kvm_type {
 	KT_NIL = 0, KT_FALSE, KT_TRUE, KT_NUMBER, KT_STRING, KT_TABLE, KT_PTABLE,
 	KT_STAT, KT_FUNCTION, KT_BUILTIN, KT_EVENT, KT_STACK,
 	KT_USTACK, /* a user stack: addresses as bytes, like KT_STACK, named on the host from ELF files */
+	/* 13 is builtins.c's KT_SNAP (sort_pairs' state) */
+	KT_CLOSURE = 14, /* u.cl: a function with its upvalue cells; aux = its function index */
+	KT_UPVAL = 15,   /* u.up: a captured local's cell; only in registers and closures */
 };
 struct kstr;
 struct ktab;
 struct kptab;
 struct kstat;
+struct kclosure;
+struct kupval;
 struct kv {
 	u32 t;
 	u32 aux; /* function/built-in index */
@@ -53,7 +58,24 @@ struct kv {
 		struct ktab *tab;
 		struct kptab *ptab;
 		struct kstat *st;
+		struct kclosure *cl; /* KT_CLOSURE */
+		struct kupval *up;   /* KT_UPVAL */
 	} u;
+};
+
+/* ---- closures (closure.c, docs/vm.md "Closures") ---- */
+/* A captured local: one value, shared by the function that declared it and every closure
+ * that captured it, on any CPU. Read and written under the globals' lock, as a global is. */
+struct kupval {
+	struct kv v;
+};
+/* A closure: immutable once made (CLOSURE), so CPUs share it without a lock. */
+struct kclosure {
+	u32 fn;  /* its function (has n upvalues: checked when made and when called) */
+	u32 n;
+	u32 id;  /* session-unique: hashing and ordering never use an address */
+	u32 pad;
+	struct kupval *up[];
 };
 
 /*
@@ -157,6 +179,7 @@ struct kvm_func {
 	u16 params;
 	u8 vararg, frame;
 	u32 first_line, last_line, flags;
+	u32 nup; /* upvalue count (format 3); 0 for main, handlers and format 1 */
 };
 struct kvm_format {
 	u16 kind, argc;
@@ -189,6 +212,7 @@ struct kvm_frame {
 	s32 want;     /* results wanted, -1 = all */
 	u32 varg_base, varg_count;
 	u64 serial;   /* unique per call in this slot: says which frame set `top` */
+	struct kclosure *cl; /* the closure running, or NULL for a plain function value */
 };
 #define KVM_REGSTACK 4096
 /*
@@ -266,8 +290,13 @@ struct ktap_session {
 	struct kvm_cpu *cpus;
 	u32 *site_errors; /* per instruction */
 	u32 next_id;
+	u32 closure_objects; /* closures and upvalue cells made: never reclaimed yet (docs/vm.md) */
 	volatile int stopped;
 	int trace_end_done;
+	/* exit(code): 0 until a code is given, then 1 while it is written, then 2 (the first
+	 * exit with a code wins; CPUs may race) */
+	int exit_state;
+	s64 exit_code;
 };
 
 /* ---- helpers (no libc) ---- */
@@ -380,11 +409,17 @@ struct kcell *kvm_cell_new(struct ktap_session *s, const struct klin *lin, s64 v
 int kvm_cell_add(struct ktap_session *s, struct kv *val, const struct klin *lin, s64 v, u64 *copied);
 void kvm_cell_buckets(const struct kcell *cl, int lin, u64 *counts, u32 nb);
 
+/* closures (closure.c): every closure object and cell is allocated here, in the arena */
+struct kupval *kvm_upval_new(struct ktap_session *s, const struct kv *init); /* init persistent */
+struct kclosure *kvm_closure_new(struct ktap_session *s, u32 fn, u32 n);
+int kvm_upval_get(struct ktap_session *s, struct kvm_cpu *c, struct kupval *u, struct kv *out);
+int kvm_upval_set(struct ktap_session *s, struct kupval *u, const struct kv *v);
+
 /* runtime errors: codes are the ERROR record's codes (docs/record-format.md) */
 enum kvm_rterr {
 	RT_OK = 0,
 	RT_ARITH = 1, RT_DIVZERO, RT_NEGPOW, RT_COMPARE, RT_CONCAT, RT_INDEX, RT_NILKEY,
-	RT_CALL, RT_AGGREGATE, RT_FOR, RT_ARGS, RT_STORE, RT_PTABLE_WRITE,
+	RT_CALL, RT_AGGREGATE, RT_FOR, RT_ARGS, RT_STORE, RT_PTABLE_WRITE, RT_UPVAL,
 	RT_BUDGET_INSNS = 101, RT_BUDGET_DEPTH, RT_BUDGET_STRING, RT_BUDGET_TABLE,
 	RT_BUDGET_MEMORY,
 	/* internal: reported as RT_BUDGET_INSNS with their own message */

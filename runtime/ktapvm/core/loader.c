@@ -90,10 +90,11 @@ static int check_header(struct ktap_session *s, const u8 *p, u32 len, struct rd 
 	arch = p[KTAP_HDR_ARCH];
 	/* Format 2 is format 1 plus a KSYMS section the host resolves and removes when it links
 	 * the bundle for a board (docs/bundle-format.md): say so rather than "unsupported". */
-	if (version == KTAP_FORMAT_VERSION_UNLINKED)
+	if (version == KTAP_FORMAT_VERSION_UNLINKED || version == KTAP_FORMAT_VERSION_UNLINKED_UPVALUES)
 		FAILX("bundle has unresolved kernel symbol literals (format %u): link it for this board with ktap run", version);
-	if (version != KTAP_FORMAT_VERSION)
-		FAILX("unsupported bundle format version %u (this reader: %u)", version, KTAP_FORMAT_VERSION);
+	if (version != KTAP_FORMAT_VERSION && version != KTAP_FORMAT_VERSION_UPVALUES)
+		FAILX("unsupported bundle format version %u (this reader: %u and %u)", version, KTAP_FORMAT_VERSION,
+		      KTAP_FORMAT_VERSION_UPVALUES);
 	if (order != KTAP_LITTLE_ENDIAN && order != KTAP_BIG_ENDIAN)
 		FAIL("bad byte order %u", order);
 	if (order != t->byte_order)
@@ -221,6 +222,7 @@ static const char *sidx(const struct kvm_bundle *b, u32 i)
 static int load_items(struct ktap_session *s, const struct rd *r, struct sec *sec, char *msg)
 {
 	struct kvm_bundle *b = &s->b;
+	int upvalues = r->p[KTAP_HDR_FORMAT_VERSION] == KTAP_FORMAT_VERSION_UPVALUES;
 	u32 i;
 	const struct sec *sc;
 
@@ -279,7 +281,10 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 		f->first_line = rd32(r, o + KTAP_FUNCTIONS_FIRST_LINE);
 		f->last_line = rd32(r, o + KTAP_FUNCTIONS_LAST_LINE);
 		f->flags = rd32(r, o + KTAP_FUNCTIONS_FLAGS);
-		if (rd32(r, o + KTAP_FUNCTIONS_RESERVED) != 0)
+		/* format 3: the upvalue count; format 1 has none (the byte is zero) */
+		f->nup = upvalues ? r->p[o + KTAP_FUNCTIONS_UPVALUES] : 0;
+		if (!zero(r->p + o + KTAP_FUNCTIONS_RESERVED, KTAP_SEC_FUNCTIONS_ITEM - KTAP_FUNCTIONS_RESERVED) ||
+		    (!upvalues && r->p[o + KTAP_FUNCTIONS_UPVALUES]))
 			FAIL("function %u: reserved field not zero", i);
 	}
 

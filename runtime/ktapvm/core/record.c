@@ -97,6 +97,7 @@ void kvm_rec_value(struct recw *w, const struct kv *v)
 		kvm_rec_u64(w, (u64)v->u.st->max);
 		break;
 	case KT_FUNCTION:
+	case KT_CLOSURE: /* a closure prints as its function; its cells are never sent */
 		rec_u8(w, 8);
 		kvm_rec_u32(w, v->aux);
 		break;
@@ -210,7 +211,8 @@ void kvm_rec_summary(struct ktap_session *s, struct kvm_cpu *c)
 	struct ktap_stats st;
 	int i;
 	ktap_session_stats(s, &st);
-	kvm_rec_begin(&w, s, c, REC_SUMMARY, 0);
+	/* a = 1: one more u64 after the v1 body, the code the script gave exit() */
+	kvm_rec_begin(&w, s, c, REC_SUMMARY, st.exit_called ? 1 : 0);
 	kvm_rec_u64(&w, st.lost_records);
 	kvm_rec_u64(&w, st.runtime_errors);
 	kvm_rec_u64(&w, st.skipped_reentry);
@@ -218,5 +220,7 @@ void kvm_rec_summary(struct ktap_session *s, struct kvm_cpu *c)
 	for (i = 1; i < KTAP_LIMIT_COUNT; i++)
 		kvm_rec_u64(&w, st.budget_hits[i]);
 	kvm_rec_u64(&w, st.memory_peak);
+	if (st.exit_called)
+		kvm_rec_u64(&w, (u64)st.exit_code);
 	finish(&w);
 }

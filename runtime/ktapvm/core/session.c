@@ -312,4 +312,8 @@ void ktap_session_stats(const struct ktap_session *s, struct ktap_stats *out)
 	}
 	out->memory_used = s->arena.used;
 	out->memory_peak = s->arena.peak;
+	if (__atomic_load_n(&s->exit_state, __ATOMIC_ACQUIRE) == 2) {
+		out->exit_called = 1;
+		out->exit_code = s->exit_code;
+	}
 }

@@ -120,7 +120,9 @@ int kvm_kv_persist(struct ktap_session *s, struct kv *v)
 			return RT_BUDGET_MEMORY;
 		*st = *v->u.st;
 		v->u.st = st;
-	} else if (v->t == KT_EVENT || v->t > KT_USTACK) { /* events, iteration snapshots */
+	} else if (v->t == KT_CLOSURE) {
+		return 0; /* made in the arena (closure.c), immutable: shared as it is */
+	} else if (v->t == KT_EVENT || v->t > KT_USTACK) { /* events, iteration snapshots, cells */
 		return RT_STORE;
 	} else if ((o = kvm_kv_obj(v))) {
 		kvm_obj_ref(o);
@@ -171,6 +173,9 @@ u32 kvm_kv_hash(const struct kv *v)
 		break;
 	case KT_PTABLE:
 		x = (u64)v->u.ptab->id << 32;
+		break;
+	case KT_CLOSURE:
+		x = ((u64)v->u.cl->id << 32) | 1;
 		break;
 	case KT_STAT:
 		x = (u64)v->u.st->count ^ ((u64)v->u.st->sum << 1) ^ (u64)v->u.st->min ^ ((u64)v->u.st->max << 2);

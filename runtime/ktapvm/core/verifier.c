@@ -9,7 +9,7 @@
 #include "verifier.h"
 
 enum opfmt { F_A, F_AB, F_ABC, F_ABRC, F_ARBRC, F_FRKRK, F_ABxK, F_ABxG, F_ABxF, F_ABxS, F_ABxN,
-	     F_AsBx, F_ABn, F_ABnCP, F_AnBnC, F_INVALID };
+	     F_AsBx, F_ABn, F_ABnCP, F_AnBnC, F_ABxC, F_ABU, F_INVALID };
 
 static const u8 op_format[OP__COUNT] = {
 #define KTAP_OP(name, num, fmt, meaning) [num] = F_##fmt,
@@ -158,6 +158,25 @@ static int check_insn(struct vctx *v, const struct kvm_func *f, u32 i)
 			REJ("function index", "F(%u) out of range (%u functions)", bx, b->nfunc);
 		if (b->funcs[bx].flags & 3)
 			REJ("function index", "F(%u) is the main chunk or a handler", bx);
+		/* a function with upvalues is made only by CLOSURE, which hands it its cells */
+		if (b->funcs[bx].nup)
+			REJ("function index", "F(%u) has %u upvalues: it needs CLOSURE", bx, b->funcs[bx].nup);
+		return reg(v, "A", a, fr);
+	case F_ABxC:
+		if (bx >= b->nfunc)
+			REJ("function index", "F(%u) out of range (%u functions)", bx, b->nfunc);
+		if (b->funcs[bx].flags & 3)
+			REJ("function index", "F(%u) is the main chunk or a handler", bx);
+		if (!b->funcs[bx].nup)
+			REJ("function index", "F(%u) has no upvalues: it is loaded with LOADFN", bx);
+		/* the cells R(A+1)..R(A+n): the count is the callee's, so one closure always
+		 * holds exactly the cells its code indexes */
+		return reg(v, "A", a, fr) ?: range(v, "upvalue cells", a + 1, b->funcs[bx].nup, fr);
+	case F_ABU:
+		if (bb >= f->nup)
+			REJ("upvalue index", "B=%u but the function has %u upvalues", bb, f->nup);
+		if (c)
+			REJ("upvalue index", "C=%u must be 0", c);
 		return reg(v, "A", a, fr);
 	case F_ABxS:
 		if (bx >= b->nstr)
@@ -280,6 +299,11 @@ static int layout_one(struct ktap_session *s, char *msg, u32 fn, u8 *owned)
 	}
 	if (f->vararg > 1 || (f->flags & ~3u)) {
 		kvm_snprintf(d, sizeof(d), "bad is_vararg %u or flags 0x%x", f->vararg, f->flags);
+		return fn_reject(msg, fn, d);
+	}
+	/* main and handlers are started by the VM, never through a closure: no upvalues */
+	if (f->nup && (f->flags & 3)) {
+		kvm_snprintf(d, sizeof(d), "the main chunk or a handler has %u upvalues", f->nup);
 		return fn_reject(msg, fn, d);
 	}
 	for (x = f->code_start; x < f->code_start + f->code_count; x++) {

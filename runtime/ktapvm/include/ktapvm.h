@@ -137,6 +137,8 @@ struct ktap_stats {
 	u64 handler_runs;
 	u64 memory_used;   /* arena bytes in use now */
 	u64 memory_peak;
+	int exit_called; /* exit(code) ran with a number: exit_code is the script's code */
+	s64 exit_code;
 };
 void ktap_session_stats(const struct ktap_session *s, struct ktap_stats *out);
 

@@ -365,6 +365,14 @@ int main(int argc, char **argv)
 	ktap_session_run_trace_end(s);
 	ktap_session_finish(s);
 	fflush(stdout);
+	if (!rc) {
+		/* the script's exit(code), as a shell maps a status: its low 8 bits (-1 is 255);
+		 * docs/ktap.md "Exit codes". The code is in the summary record too, for ktap. */
+		struct ktap_stats st;
+		ktap_session_stats(s, &st);
+		if (st.exit_called)
+			rc = (int)((unsigned long long)st.exit_code & 0xff);
+	}
 	ktap_session_free(s);
 	for (p = 0; p < nprobe; p++)
 		kt_filter_free(filters[p]);

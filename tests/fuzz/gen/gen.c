@@ -12,7 +12,7 @@
 #include <string.h>
 #include "gen.h"
 
-enum ty { TY_ANY, TY_NIL, TY_BOOL, TY_NUM, TY_STR, TY_TAB, TY_PTAB, TY_FN, TY_BI, TY_STAT, TY__N };
+enum ty { TY_ANY, TY_NIL, TY_BOOL, TY_NUM, TY_STR, TY_TAB, TY_PTAB, TY_FN, TY_BI, TY_STAT, TY_CELL, TY__N };
 
 static const int8_t bi_min[KBI__COUNT] = {
 #define KTAP_BUILTIN(id, ident, name, mn, mx, flags, meaning) [id] = mn,
@@ -55,6 +55,7 @@ static const char *bi_args(int id)
 struct fsig {
 	uint32_t idx; /* kb function index */
 	int params, vararg, frame, flags, cmp;
+	int nup; /* upvalues: made only by CLOSURE over nup cells */
 };
 
 struct gen {
@@ -193,6 +194,45 @@ static uint32_t reg_of(struct gen *g, int t)
 
 static void gen_block(struct gen *g, int depth, unsigned len);
 
+/* A cell into register r: BOX of what is there (often a fresh value), a cell register's
+ * copy, or (in a function with upvalues) UPCELL; rarely a non-cell, for the run-time check */
+static void load_cell(struct gen *g, uint32_t r)
+{
+	uint32_t s;
+	uint32_t k = pick(g, 100);
+	if (k < 30 && find_reg(g, TY_CELL, &s)) {
+		if (s != r)
+			emit(g, ABC(KOP_MOVE, r, s, 0));
+	} else if (k < 55 && g->f->nup) {
+		emit(g, ABC(KOP_UPCELL, r, pick(g, (uint32_t)g->f->nup), 0));
+	} else if (k < 97) {
+		emit(g, ABX(KOP_LOADK, r, const_of(g, chance(g, 50) ? TY_NUM : TY_STR)));
+		emit(g, ABC(KOP_BOX, r, 0, 0));
+	} else {
+		return; /* whatever r holds: CLOSURE checks each cell's type */
+	}
+	g->ty[r] = TY_CELL;
+}
+
+/* A function value of fs into r: LOADFN, or CLOSURE over fresh cells in r+1..r+nup.
+ * Returns 0, or -1 when the cells do not fit the frame (nothing emitted). */
+static int emit_fn_value(struct gen *g, uint32_t r, const struct fsig *fs)
+{
+	uint32_t j;
+	if (!fs->nup) {
+		emit(g, ABX(KOP_LOADFN, r, fs->idx));
+		g->ty[r] = TY_FN;
+		return 0;
+	}
+	if (r + (uint32_t)fs->nup >= (uint32_t)g->f->frame)
+		return -1;
+	for (j = 1; j <= (uint32_t)fs->nup; j++)
+		load_cell(g, r + j);
+	emit(g, ABX(KOP_CLOSURE, r, fs->idx));
+	g->ty[r] = TY_FN;
+	return 0;
+}
+
 /* Put a value of kind k (a bi_args letter or a type) into register r. */
 static void load_kind(struct gen *g, uint32_t r, char k)
 {
@@ -233,13 +273,17 @@ static void load_kind(struct gen *g, uint32_t r, char k)
 			if (!(c->flags & 3) && (!fs || (c->cmp && chance(g, 70))))
 				fs = c;
 		}
-		if (fs)
-			emit(g, ABX(KOP_LOADFN, r, fs->idx));
-		else
+		if (fs && emit_fn_value(g, r, fs))
+			fs = 0;
+		if (!fs)
 			emit(g, ABX(KOP_LOADBUILTIN, r, pick(g, KBI__COUNT)));
 		t = fs ? TY_FN : TY_BI;
 		break;
 	}
+	case TY_CELL:
+		load_cell(g, r);
+		t = g->ty[r];
+		break;
 	case TY_STAT: {
 		uint32_t p;
 		if (find_reg(g, TY_PTAB, &p) && p != r) {
@@ -281,8 +325,8 @@ static int load_call(struct gen *g, uint32_t a, int *nres, int with_args)
 		struct fsig *fs = &g->fns[pick(g, g->nfns)];
 		if (fs->flags & 3)
 			return -1;
-		emit(g, ABX(KOP_LOADFN, a, fs->idx));
-		g->ty[a] = TY_FN;
+		if (emit_fn_value(g, a, fs))
+			return -1;
 		nargs = chance(g, 80) ? fs->params : (int)pick(g, 5);
 		if (nargs > (int)room_args)
 			nargs = (int)room_args;
@@ -804,6 +848,67 @@ static void snip_raw(struct gen *g)
 		g->ty[a] = TY_ANY;
 }
 
+/* upvalues and cells: GETUPVAL/SETUPVAL/UPCELL within the function's count, BOX of any
+ * register (a cell BOXed again is a run-time error), GETCELL/SETCELL on (mostly) cells, and
+ * closures stored into globals and tables, where other handlers' calls find them */
+static void snip_closure(struct gen *g)
+{
+	uint32_t a = rnd_reg(g), c;
+	if (!room(g, 12))
+		return;
+	switch (pick(g, 8)) {
+	case 0:
+		if (g->f->nup) {
+			emit(g, ABC(KOP_GETUPVAL, a, pick(g, (uint32_t)g->f->nup), 0));
+			g->ty[a] = TY_ANY;
+			return;
+		}
+		/* fall through */
+	case 1:
+		if (g->f->nup) {
+			emit(g, ABC(KOP_SETUPVAL, reg_of(g, chance(g, 50) ? TY_NUM : TY_ANY), pick(g, (uint32_t)g->f->nup), 0));
+			return;
+		}
+		/* fall through */
+	case 2:
+		emit(g, ABC(KOP_BOX, a, 0, 0));
+		g->ty[a] = TY_CELL;
+		return;
+	case 3:
+		c = reg_of(g, TY_CELL);
+		emit(g, ABC(KOP_GETCELL, a, c, 0));
+		g->ty[a] = TY_ANY;
+		return;
+	case 4:
+		emit(g, ABC(KOP_SETCELL, reg_of(g, TY_CELL), rnd_reg(g), 0));
+		return;
+	case 5:
+		if (g->f->nup) {
+			emit(g, ABC(KOP_UPCELL, a, pick(g, (uint32_t)g->f->nup), 0));
+			g->ty[a] = TY_CELL;
+			return;
+		}
+		/* fall through */
+	default: { /* a closure into a global or a table */
+		unsigned i, start = pick(g, g->nfns);
+		for (i = 0; i < g->nfns; i++) {
+			struct fsig *fs = &g->fns[(start + i) % g->nfns];
+			if (fs->nup && !(fs->flags & 3)) {
+				if (emit_fn_value(g, a, fs))
+					return;
+				if (chance(g, 50) && g->nglobal) {
+					emit(g, ABX(KOP_SETGLOBAL, a, pick(g, g->nglobal)));
+				} else {
+					uint32_t t = reg_of(g, TY_TAB);
+					emit(g, ABC(KOP_SETTABLE, t, K(const_of(g, TY_NUM)), a));
+				}
+				return;
+			}
+		}
+	}
+	}
+}
+
 static void gen_block(struct gen *g, int depth, unsigned len)
 {
 	unsigned i;
@@ -827,6 +932,8 @@ static void gen_block(struct gen *g, int depth, unsigned len)
 			snip_if(g, depth);
 		else if (k < 91)
 			snip_fill(g);
+		else if (k < 95)
+			snip_closure(g);
 		else
 			snip_raw(g);
 	}
@@ -1071,8 +1178,11 @@ void gen_bundle(const uint8_t *data, size_t size, struct kb *b, struct gen_budge
 			fs->frame = fs->params;
 		if (fs->cmp && fs->frame < 3)
 			fs->frame = 3;
+		fs->nup = role == 2 && !fs->cmp && chance(g, 40) ? 1 + (int)pick(g, 3) : 0;
 		fs->idx = kb_func(b, role == 0 ? 0 : role == 1 ? "handler" : "fn", fs->params, fs->vararg,
 				  fs->frame, fs->flags);
+		if (fs->nup)
+			kb_func_upvalues(b, fs->idx, (uint32_t)fs->nup);
 	}
 	/* events: each handler gets one or two; tick and trace_end run without an event */
 	for (i = 0; i < g->nfns; i++) {
@@ -1117,7 +1227,10 @@ void gen_bundle(const uint8_t *data, size_t size, struct kb *b, struct gen_budge
 			 * budget, or to the end of the register stack with big frames */
 			if (!(g->fns[i].flags & 3) && chance(g, 25)) {
 				uint32_t r = pick(g, (uint32_t)g->fns[i].frame), n = 0;
-				emit(g, ABX(KOP_LOADFN, r, g->fns[i].idx));
+				if (g->fns[i].nup) /* a closure calls itself through the cell holding it */
+					emit(g, ABC(KOP_GETUPVAL, r, 0, 0));
+				else
+					emit(g, ABX(KOP_LOADFN, r, g->fns[i].idx));
 				while (r + 1 + n < (uint32_t)g->fns[i].frame && (int)n < g->fns[i].params)
 					load_kind(g, r + 1 + n++, 'a');
 				emit(g, ABC(KOP_CALL, r, n + 1, chance(g, 30) ? 0 : 1));

@@ -59,6 +59,11 @@ void kb_func_layout(struct kb *b, uint32_t fn, uint32_t start, uint32_t count)
 	b->funcs[fn].count = count;
 }
 
+void kb_func_upvalues(struct kb *b, uint32_t fn, uint32_t nup)
+{
+	b->funcs[fn].nup = nup;
+}
+
 uint32_t kb_event(struct kb *b, int kind, uint32_t handler, const char *spec, const char *target, uint64_t value)
 {
 	unsigned i = b->nevent++;
@@ -156,6 +161,10 @@ uint8_t *kb_finish(struct kb *b, size_t *len)
 	unsigned nsec = b->nargs ? 10 : 9, i, j, id;
 	size_t starts[KTAP_SEC_LIMITS + 2], counts[KTAP_SEC_LIMITS + 2], o;
 	uint32_t code_total = 0;
+	int version = KTAP_FORMAT_VERSION; /* format 3 when a function has upvalues, as ktapc writes */
+	for (i = 0; i < b->nfunc; i++)
+		if (b->funcs[i].nup)
+			version = KTAP_FORMAT_VERSION_UPVALUES;
 	if (b->nlimit)
 		nsec++;
 	/* header */
@@ -164,7 +173,7 @@ uint8_t *kb_finish(struct kb *b, size_t *len)
 		w.p[KTAP_HDR_MAGIC + i] = magic[i];
 		w.p[KTAP_HDR_TAIL + i] = tail[i];
 	}
-	HDR(&w, FORMAT_VERSION, KTAP_FORMAT_VERSION);
+	HDR(&w, FORMAT_VERSION, version);
 	HDR(&w, BYTE_ORDER, b->big ? KTAP_BIG_ENDIAN : KTAP_LITTLE_ENDIAN);
 	HDR(&w, WORD_SIZE, arch_word[b->arch]);
 	HDR(&w, ARCH, b->arch);
@@ -216,6 +225,7 @@ uint8_t *kb_finish(struct kb *b, size_t *len)
 				at(&w, o + KTAP_FUNCTIONS_FIRST_LINE, 10, 4);
 				at(&w, o + KTAP_FUNCTIONS_LAST_LINE, 10 + f->n, 4);
 				at(&w, o + KTAP_FUNCTIONS_FLAGS, f->flags, 4);
+				at(&w, o + KTAP_FUNCTIONS_UPVALUES, f->nup, 1);
 				code_total += f->n;
 			}
 			counts[id] = b->nfunc;

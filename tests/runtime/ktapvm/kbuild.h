@@ -16,6 +16,7 @@ struct kb_func {
 	/* kb_func_layout: FUNCTIONS claims this code range instead of the function's own
 	 * (for overlap and coverage tests); CODE still holds every function's code in order */
 	uint32_t layout, start, count;
+	uint32_t nup; /* upvalue count: any function with one makes the bundle format 3 */
 };
 
 struct kb {
@@ -40,6 +41,7 @@ uint32_t kb_knil(struct kb *b);
 uint32_t kb_func(struct kb *b, const char *name, int params, int vararg, int frame, int flags);
 void kb_op(struct kb *b, uint32_t fn, uint32_t insn); /* line = 10 + index */
 void kb_func_layout(struct kb *b, uint32_t fn, uint32_t start, uint32_t count);
+void kb_func_upvalues(struct kb *b, uint32_t fn, uint32_t nup);
 uint32_t kb_event(struct kb *b, int kind, uint32_t handler, const char *spec, const char *target, uint64_t value);
 uint32_t kb_format(struct kb *b, int kind, int argc, const char *fmt);
 uint32_t kb_global(struct kb *b, const char *name);

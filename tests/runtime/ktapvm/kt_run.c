@@ -103,8 +103,14 @@ static void decode(const uint8_t *p, size_t len, int big, char *out, size_t outs
 			break;
 		}
 		case 10:
-			o += (size_t)snprintf(out + o, outsz - o, "summary lost=%llu errors=%llu\n",
+			o += (size_t)snprintf(out + o, outsz - o, "summary lost=%llu errors=%llu",
 					      (unsigned long long)g64(b, big), (unsigned long long)g64(b + 8, big));
+			/* a = 1: the script's exit code follows the ten u64 of the v1 body */
+			if (a == 1 && rl >= 12 + 88)
+				o += (size_t)snprintf(out + o, outsz - o, " exit=%lld", (long long)g64(b + 80, big));
+			else if (a)
+				o += (size_t)snprintf(out + o, outsz - o, " a=%u", a);
+			o += (size_t)snprintf(out + o, outsz - o, "\n");
 			break;
 		default:
 			o += (size_t)snprintf(out + o, outsz - o, "record %u\n", kind);
@@ -130,6 +136,8 @@ int kt_run(struct kb *b, const struct ktap_limits *l, int fires, char *out, size
 	out[0] = 0;
 	if (!s)
 		return err;
+	if (kt_after_load)
+		kt_after_load(s);
 	t.arch = (u8)b->arch;
 	replay_ctx.target = &t;
 	replay_ctx.capture = cap;
@@ -138,6 +146,8 @@ int kt_run(struct kb *b, const struct ktap_limits *l, int fires, char *out, size
 	replay_ctx.ev = 0;
 	replay_ctx.cpu = 0;
 	ktap_session_run_main(s);
+	if (kt_after_main)
+		kt_after_main(s);
 	for (i = 0; i < fires && ktap_session_probe_count(s) > 0; i++) {
 		replay_ctx.ev = &kt_event;
 		replay_ctx.cpu = kt_event.cpu;

@@ -20,6 +20,14 @@ struct ktap_session *kt_load(const uint8_t *p, size_t len, int arch, const struc
  * output records decoded to text into out. Returns 0 or the load error. */
 int kt_run(struct kb *b, const struct ktap_limits *l, int fires, char *out, size_t outsz, char *msg);
 
+/* called by kt_run between load (and verification) and main, when set (tamper.c) */
+extern void (*kt_after_load)(struct ktap_session *s);
+extern void (*kt_after_main)(struct ktap_session *s); /* likewise, between main and the handler */
+void tamper_upval_index(struct ktap_session *s);
+void tamper_upval_count(struct ktap_session *s);
+void tamper_upval_no_closure(struct ktap_session *s);
+void tamper_upval_no_closure_nocount(struct ktap_session *s);
+
 void test_loader(void);
 void test_verifier(void);
 void test_interp(void);

@@ -342,6 +342,259 @@ static void b_tforcall_number(struct kb *b)
 	op(b, h, ABC(OPC(TFORCALL), 0, 0, 2));
 	ret0(b, h);
 }
+/* ==== closures and upvalue cells (docs/vm.md "Closures") ==== */
+/* f1 (upvalues: 1) returns its upvalue plus 1 and stores it back: a counter */
+static uint32_t counter_fn(struct kb *b)
+{
+	uint32_t f = kb_func(b, "counter", 0, 0, 2, 0);
+	kb_func_upvalues(b, f, 1);
+	op(b, f, ABC(OPC(GETUPVAL), 0, 0, 0));
+	op(b, f, ABC(OPC(ADD), 0, 0, K(kb_knum(b, 1))));
+	op(b, f, ABC(OPC(SETUPVAL), 0, 0, 0));
+	op(b, f, ABC(OPC(RETURN), 0, 2, 0));
+	return f;
+}
+/* GETCELL of a number: the cell operand is type-checked */
+static void b_getcell_number(struct kb *b)
+{
+	uint32_t h = handler(b, 3);
+	k(b, h, 0, 7);
+	op(b, h, ABC(OPC(GETCELL), 1, 0, 0));
+	op(b, h, ABC(OPC(PRINT), 1, 1, 0));
+	ret0(b, h);
+}
+/* SETCELL into a table: not a cell */
+static void b_setcell_table(struct kb *b)
+{
+	uint32_t h = handler(b, 3);
+	op(b, h, ABC(OPC(NEWTABLE), 0, 0, 0));
+	k(b, h, 1, 7);
+	op(b, h, ABC(OPC(SETCELL), 0, 1, 0));
+	ret0(b, h);
+}
+/* CLOSURE over a register holding a string instead of a cell */
+static void b_closure_string_cell(struct kb *b)
+{
+	uint32_t m = main_only(b, 3), f;
+	ks(b, m, 1, "not a cell");
+	op(b, m, ABX(OPC(CLOSURE), 0, 1));
+	op(b, m, ABC(OPC(CALL), 0, 1, 2));
+	op(b, m, ABC(OPC(PRINT), 0, 1, 0));
+	ret0(b, m);
+	f = counter_fn(b);
+	(void)f;
+}
+/* BOX of a cell: a cell in a cell would be a cell stored */
+static void b_box_cell(struct kb *b)
+{
+	uint32_t h = handler(b, 3);
+	op(b, h, ABC(OPC(BOX), 0, 0, 0));
+	op(b, h, ABC(OPC(BOX), 0, 0, 0));
+	ret0(b, h);
+}
+/* a cell never leaves registers and closures: SETGLOBAL and SETTABLE of one are refused,
+ * PRINT shows it as nil (no address) */
+static void b_store_cell(struct kb *b)
+{
+	uint32_t h = handler(b, 3);
+	kb_global(b, "g");
+	op(b, h, ABC(OPC(BOX), 0, 0, 0));
+	op(b, h, ABC(OPC(PRINT), 0, 1, 0));
+	op(b, h, ABC(OPC(NEWTABLE), 1, 0, 0));
+	op(b, h, ABC(OPC(SETTABLE), 1, K(kb_knum(b, 1)), 0));
+	ret0(b, h);
+}
+static void b_setglobal_cell(struct kb *b)
+{
+	uint32_t h = handler(b, 3);
+	kb_global(b, "g");
+	op(b, h, ABC(OPC(BOX), 0, 0, 0));
+	op(b, h, ABX(OPC(SETGLOBAL), 0, 0));
+	ret0(b, h);
+}
+/* calling a cell, or arithmetic on a closure: type confusion is refused */
+static void b_call_cell(struct kb *b)
+{
+	uint32_t h = handler(b, 3);
+	op(b, h, ABC(OPC(BOX), 0, 0, 0));
+	op(b, h, ABC(OPC(CALL), 0, 1, 1));
+	ret0(b, h);
+}
+static void b_closure_arith(struct kb *b)
+{
+	uint32_t m = main_only(b, 3);
+	op(b, m, ABC(OPC(BOX), 1, 0, 0));
+	op(b, m, ABX(OPC(CLOSURE), 0, 1));
+	op(b, m, ABC(OPC(ADD), 2, 0, K(kb_knum(b, 1))));
+	ret0(b, m);
+	counter_fn(b);
+}
+/* main makes a counter closure over a cell holding 10 and stores it in global g; each
+ * handler run (on CPU 1) calls it through the global: the cell is shared across runs and
+ * outlives main's run; printing the closure shows a function, never an address */
+static void b_closure_global_counter(struct kb *b)
+{
+	uint32_t m = main_only(b, 3), h;
+	kb_global(b, "g");
+	k(b, m, 1, 10);
+	op(b, m, ABC(OPC(BOX), 1, 0, 0));
+	op(b, m, ABX(OPC(CLOSURE), 0, 1));
+	op(b, m, ABX(OPC(SETGLOBAL), 0, 0));
+	op(b, m, ABC(OPC(PRINT), 0, 1, 0));
+	ret0(b, m);
+	counter_fn(b);
+	h = kb_func(b, NULL, 0, 0, 2, 2);
+	kb_event(b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+	op(b, h, ABX(OPC(GETGLOBAL), 0, 0));
+	op(b, h, ABC(OPC(CALL), 0, 1, 2));
+	op(b, h, ABC(OPC(PRINT), 0, 1, 0));
+	ret0(b, h);
+}
+/* the declaring function and its closure share the cell: main writes 5 after making
+ * the closure, the closure's call sees 5 and writes 6, main reads 6 */
+static void b_closure_shared_cell(struct kb *b)
+{
+	uint32_t m = main_only(b, 4);
+	op(b, m, ABC(OPC(BOX), 0, 0, 0));
+	op(b, m, ABC(OPC(MOVE), 2, 0, 0));
+	op(b, m, ABX(OPC(CLOSURE), 1, 1));
+	k(b, m, 3, 5);
+	op(b, m, ABC(OPC(SETCELL), 0, 3, 0));
+	op(b, m, ABC(OPC(CALL), 1, 1, 2));
+	op(b, m, ABC(OPC(GETCELL), 3, 0, 0));
+	op(b, m, ABC(OPC(PRINT), 1, 1, 0));
+	op(b, m, ABC(OPC(PRINT), 3, 1, 0));
+	ret0(b, m);
+	counter_fn(b);
+}
+/* a closure as TAILCALL callee, TFORCALL iterator and sort_pairs comparator is accepted
+ * (TAILCALL: the closure's cells go with it) */
+static void b_closure_tailcall(struct kb *b)
+{
+	uint32_t m = main_only(b, 3), f;
+	k(b, m, 1, 41);
+	op(b, m, ABC(OPC(BOX), 1, 0, 0));
+	op(b, m, ABX(OPC(CLOSURE), 0, 2));
+	op(b, m, ABX(OPC(LOADFN), 1, 3));
+	op(b, m, ABC(OPC(MOVE), 2, 0, 0)); /* tail(closure) */
+	op(b, m, ABC(OPC(CALL), 1, 2, 2));
+	op(b, m, ABC(OPC(PRINT), 1, 1, 0));
+	ret0(b, m);
+	f = kb_func(b, "unused", 0, 0, 1, 0);
+	ret0(b, f);
+	counter_fn(b); /* function 2 */
+	f = kb_func(b, "tail", 1, 0, 2, 0); /* function 3: return a() */
+	op(b, f, ABC(OPC(MOVE), 1, 0, 0));
+	op(b, f, ABC(OPC(TAILCALL), 1, 1, 0));
+}
+/* main calls function 1 (the counter) as a closure; the tamper rows change it after
+ * the verifier accepted it */
+static void b_closure_call(struct kb *b)
+{
+	uint32_t m = main_only(b, 3);
+	op(b, m, ABC(OPC(BOX), 1, 0, 0));
+	op(b, m, ABX(OPC(CLOSURE), 0, 1));
+	op(b, m, ABC(OPC(CALL), 0, 1, 2));
+	op(b, m, ABC(OPC(PRINT), 0, 1, 0));
+	ret0(b, m);
+	counter_fn(b);
+}
+/* main keeps a counter closure (function 1) in global g; the handler calls it directly
+ * (call = 0) or through TAILCALL in function 2 (call = 1) */
+static void closure_in_global(struct kb *b, int tail)
+{
+	uint32_t m = main_only(b, 3), h, f;
+	kb_global(b, "g");
+	op(b, m, ABC(OPC(BOX), 1, 0, 0));
+	op(b, m, ABX(OPC(CLOSURE), 0, 1));
+	op(b, m, ABX(OPC(SETGLOBAL), 0, 0));
+	ret0(b, m);
+	counter_fn(b);
+	f = kb_func(b, "tail", 1, 0, 2, 0);
+	op(b, f, ABC(OPC(MOVE), 1, 0, 0));
+	op(b, f, ABC(OPC(TAILCALL), 1, 1, 0));
+	h = kb_func(b, NULL, 0, 0, 3, 2);
+	kb_event(b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+	if (tail) {
+		op(b, h, ABX(OPC(LOADFN), 0, 2));
+		op(b, h, ABX(OPC(GETGLOBAL), 1, 0));
+		op(b, h, ABC(OPC(CALL), 0, 2, 2));
+	} else {
+		op(b, h, ABX(OPC(GETGLOBAL), 0, 0));
+		op(b, h, ABC(OPC(CALL), 0, 1, 2));
+	}
+	op(b, h, ABC(OPC(PRINT), 0, 1, 0));
+	ret0(b, h);
+}
+static void b_closure_global_call(struct kb *b) { closure_in_global(b, 0); }
+static void b_closure_tailcall_tamper(struct kb *b) { closure_in_global(b, 1); }
+/* main calls function 1, a plain function (LOADFN) */
+static void b_plain_call(struct kb *b)
+{
+	uint32_t m = main_only(b, 2), f;
+	op(b, m, ABX(OPC(LOADFN), 0, 1));
+	op(b, m, ABC(OPC(CALL), 0, 1, 2));
+	op(b, m, ABC(OPC(PRINT), 0, 1, 0));
+	ret0(b, m);
+	f = kb_func(b, "plain", 0, 0, 2, 0);
+	op(b, f, ABC(OPC(MOVE), 0, 0, 0));
+	op(b, f, ABC(OPC(RETURN), 0, 2, 0));
+}
+
+/* main boxes a new cell (BOX) or makes a new closure over one cell (CLOSURE) in a loop of
+ * 10^8 until the arena is full: the session-memory budget error, not a fault */
+static void arena_loop(struct kb *b, int closures)
+{
+	uint32_t m = main_only(b, 8);
+	k(b, m, 0, 1);
+	k(b, m, 1, 100000000);
+	k(b, m, 2, 1);
+	k(b, m, 5, 7);
+	op(b, m, ABC(OPC(BOX), 5, 0, 0));
+	op(b, m, ASBX(OPC(FORPREP), 0, 2));
+	if (closures) {
+		op(b, m, ABX(OPC(CLOSURE), 4, 1)); /* line 16: over R(5), boxed once */
+		op(b, m, ABC(OPC(MOVE), 6, 4, 0));
+	} else {
+		k(b, m, 4, 7);
+		op(b, m, ABC(OPC(BOX), 4, 0, 0)); /* line 17 */
+	}
+	op(b, m, ASBX(OPC(FORLOOP), 0, -3));
+	ret0(b, m);
+	counter_fn(b);
+}
+static void b_box_until_full(struct kb *b) { arena_loop(b, 0); }
+static void b_closure_until_full(struct kb *b) { arena_loop(b, 1); }
+
+/* exit(code): the first code given reaches the summary (a = 1); a second exit does not
+ * change it; exit of a string is a bad argument */
+static void b_exit_code(struct kb *b)
+{
+	uint32_t m = main_only(b, 3);
+	bi(b, m, 0, KBI_EXIT);
+	k(b, m, 1, -1);
+	op(b, m, ABC(OPC(CALL), 0, 2, 1));
+	bi(b, m, 0, KBI_EXIT);
+	k(b, m, 1, 7);
+	op(b, m, ABC(OPC(CALL), 0, 2, 1));
+	ret0(b, m);
+}
+static void b_exit_no_code(struct kb *b)
+{
+	uint32_t m = main_only(b, 3);
+	bi(b, m, 0, KBI_EXIT);
+	op(b, m, ABC(OPC(CALL), 0, 1, 1));
+	ret0(b, m);
+}
+static void b_exit_string(struct kb *b)
+{
+	uint32_t m = main_only(b, 3);
+	bi(b, m, 0, KBI_EXIT);
+	ks(b, m, 1, "3");
+	op(b, m, ABC(OPC(CALL), 0, 2, 1));
+	ret0(b, m);
+}
+
 /* a built-in called with a value of the wrong type: count(number) */
 static void b_count_number(struct kb *b)
 {
@@ -1249,6 +1502,38 @@ static const struct row rows[] = {
 	  "error 10 line 15: 'for' values must be numbers and the step non-zero\nsummary lost=0 errors=1\n" },
 	{ "FORLOOP writes R(A+3) as a number", b_forloop_overwrites_index, 0, 0, 0, 0, 1,
 	  "0\n1\nsummary lost=0 errors=0\n" },
+	{ "GETCELL of a number", b_getcell_number, 0, 0, 0, 0, 1,
+	  "error 14 line 11: GETCELL of a number value, not an upvalue cell\nsummary lost=0 errors=1\n" },
+	{ "SETCELL into a table", b_setcell_table, 0, 0, 0, 0, 1,
+	  "error 14 line 12: SETCELL of a table value, not an upvalue cell\nsummary lost=0 errors=1\n" },
+	{ "CLOSURE over a string", b_closure_string_cell, 0, 0, 0, 0, 1,
+	  "error 14 line 11: CLOSURE upvalue 0 is a string value, not an upvalue cell\nsummary lost=0 errors=1\n" },
+	{ "BOX of a cell", b_box_cell, 0, 0, 0, 0, 1,
+	  "error 12 line 11: an event value cannot be stored\nsummary lost=0 errors=1\n" },
+	{ "a cell prints as nil and is not stored in a table", b_store_cell, 0, 0, 0, 0, 1,
+	  "nil\nerror 12 line 13: an event value cannot be stored\nsummary lost=0 errors=1\n" },
+	{ "SETGLOBAL of a cell", b_setglobal_cell, 0, 0, 0, 0, 1,
+	  "error 12 line 11: an event value cannot be stored\nsummary lost=0 errors=1\n" },
+	{ "CALL of a cell", b_call_cell, 0, 0, 0, 0, 1,
+	  "error 8 line 11: attempt to call a upvalue cell value\nsummary lost=0 errors=1\n" },
+	{ "ADD to a closure", b_closure_arith, 0, 0, 0, 0, 1,
+	  "error 1 line 12: attempt to perform arithmetic on a non-number value\nsummary lost=0 errors=1\n" },
+	{ "a closure in a global, called from handler runs", b_closure_global_counter, 0, 0, 0, 0, 3,
+	  "function\n11\n12\n13\nsummary lost=0 errors=0\n" },
+	{ "a cell shared by main and its closure", b_closure_shared_cell, 0, 0, 0, 0, 1,
+	  "6\n6\nsummary lost=0 errors=0\n" },
+	{ "a closure through TAILCALL", b_closure_tailcall, 0, 0, 0, 0, 1,
+	  "42\nsummary lost=0 errors=0\n" },
+	{ "BOX until the arena is full", b_box_until_full, 0, 0, 0, 0, 0,
+	  "error 105 line 17: budget exceeded: session memory (limit 8388608)\nsummary lost=0 errors=1\n" },
+	{ "CLOSURE until the arena is full", b_closure_until_full, 0, 0, 0, 0, 0,
+	  "error 105 line 16: budget exceeded: session memory (limit 8388608)\nsummary lost=0 errors=1\n" },
+	{ "exit(-1) then exit(7): the first code", b_exit_code, 0, 0, 0, 0, 1,
+	  "summary lost=0 errors=0 exit=-1\n" },
+	{ "exit() without a code", b_exit_no_code, 0, 0, 0, 0, 1,
+	  "summary lost=0 errors=0\n" },
+	{ "exit of a string", b_exit_string, 0, 0, 0, 0, 1,
+	  "error 11 line 12: exit: the exit code must be a number\nsummary lost=0 errors=1\n" },
 	{ "ADD string + number", b_add_string, 0, 0, 0, 0, 1,
 	  "error 1 line 11: attempt to perform arithmetic on a non-number value\nsummary lost=0 errors=1\n" },
 	{ "UNM of a table", b_unm_table, 0, 0, 0, 0, 1,
@@ -1463,6 +1748,25 @@ static const char *refusal_of(const char *row)
 	return 0;
 }
 
+/* rows whose session is changed after verification (tamper.c): the run-time checks the
+ * verifier makes unreachable */
+static const struct trow {
+	struct row r;
+	void (*tamper)(struct ktap_session *s);
+	int after_main; /* 0: after load and verification, 1: after main ran */
+} trows[] = {
+	{ { "tampered: GETUPVAL past the closure's cells", b_closure_call, 0, 0, 0, 0, 1,
+	    "error 14 line 10: upvalue 5 of a frame with 1 upvalues\nsummary lost=0 errors=1\n" }, tamper_upval_index, 0 },
+	{ { "tampered: a closure with fewer cells than its function's upvalues", b_closure_global_call, 0, 0, 0, 0, 1,
+	    "error 8 line 11: attempt to call a value that is not a function\nsummary lost=0 errors=1\n" }, tamper_upval_count, 1 },
+	{ { "tampered: TAILCALL of a closure with fewer cells", b_closure_tailcall_tamper, 0, 0, 0, 0, 1,
+	    "error 8 line 11: attempt to call a value that is not a function\nsummary lost=0 errors=1\n" }, tamper_upval_count, 1 },
+	{ { "tampered: a function with upvalues called without a closure", b_plain_call, 0, 0, 0, 0, 1,
+	    "error 8 line 11: attempt to call a value that is not a function\nsummary lost=0 errors=1\n" }, tamper_upval_no_closure, 0 },
+	{ { "tampered: GETUPVAL in a frame without a closure", b_plain_call, 0, 0, 0, 0, 1,
+	    "error 14 line 10: upvalue 0 of a frame with 0 upvalues\nsummary lost=0 errors=1\n" }, tamper_upval_no_closure_nocount, 0 },
+};
+
 static void run_row(const struct row *r)
 {
 	struct kb b;
@@ -1481,6 +1785,7 @@ static void run_row(const struct row *r)
 	replay_ctx.yields = 0;
 	replay_ctx.stop_at_yield = r->stop_at_yield;
 	err = kt_run(&b, &l, r->fires, out, sizeof(out), msg);
+	kt_after_load = NULL;
 	if (refusal_of(r->name)) {
 		if (!getenv("KTAP_HOSTILE_NO_REFUSAL")) /* hostile-before.sh: an older verifier */
 				KT_CHECK(err != 0 && strstr(msg, refusal_of(r->name)), "hostile row '%s': the verifier must refuse "
@@ -1570,5 +1875,13 @@ void test_hostile(void)
 	}
 	for (i = 0; i < n; i++)
 		run_row(&rows[i]);
+	for (i = 0; i < sizeof(trows) / sizeof(trows[0]); i++) {
+		if (trows[i].after_main)
+			kt_after_main = trows[i].tamper;
+		else
+			kt_after_load = trows[i].tamper;
+		run_row(&trows[i].r);
+		kt_after_main = NULL;
+	}
 	t_cpu_out_of_range();
 }

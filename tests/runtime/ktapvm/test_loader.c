@@ -30,7 +30,9 @@ struct loader_case {
 static void m_none(uint8_t *p, size_t *len) { (void)p; (void)len; }
 static void m_magic(uint8_t *p, size_t *len) { (void)len; p[1] = 'X'; }
 static void m_short(uint8_t *p, size_t *len) { (void)p; *len = 40; }
-static void m_version(uint8_t *p, size_t *len) { (void)len; p[4] = 3; }
+static void m_version(uint8_t *p, size_t *len) { (void)len; p[4] = 5; }
+/* format 4 (format 3 + KSYMS) is unlinked too */
+static void m_version_unlinked3(uint8_t *p, size_t *len) { (void)len; p[4] = 4; }
 /* format 2 (kernel symbol literals the host has not resolved) gets its own message */
 static void m_version_unlinked(uint8_t *p, size_t *len) { (void)len; p[4] = 2; }
 static void m_order(uint8_t *p, size_t *len) { (void)len; p[5] = 3; }
@@ -64,12 +66,18 @@ static void m_event_kind(uint8_t *p, size_t *len) { (void)len; p[sec_data(p, 6)]
 static void m_event_handler(uint8_t *p, size_t *len) { (void)len; set32(p + sec_data(p, 6) + 4, 9); }
 static void m_format_kind(uint8_t *p, size_t *len) { (void)len; p[sec_data(p, 8)] = 3; }
 static void m_fn_reserved(uint8_t *p, size_t *len) { (void)len; p[sec_data(p, 3) + 28] = 1; }
+/* format 3: byte 28 is the upvalue count, bytes 29..31 stay reserved */
+static void m_fn_reserved3(uint8_t *p, size_t *len) { (void)len; p[4] = 3; p[sec_data(p, 3) + 29] = 1; }
+/* format 3 reads byte 28: main with an upvalue is loaded, then refused by the verifier */
+static void m_fn_upvalues_main(uint8_t *p, size_t *len) { (void)len; p[4] = 3; p[sec_data(p, 3) + 28] = 2; }
 
 static const struct loader_case cases[] = {
 	{ "valid bundle", m_none, SEAL, NULL },
 	{ "magic", m_magic, SEAL, "not a ktap bundle" },
 	{ "shorter than a header", m_short, RAW, "truncated (40 bytes, header needs 64)" },
-	{ "format version", m_version, SEAL, "unsupported bundle format version 3 (this reader: 1)" },
+	{ "format version", m_version, SEAL, "unsupported bundle format version 5 (this reader: 1 and 3)" },
+	{ "format 4: unresolved symbol literals", m_version_unlinked3, SEAL,
+	  "bundle has unresolved kernel symbol literals (format 4): link it for this board with ktap run" },
 	{ "format 2: unresolved symbol literals", m_version_unlinked, SEAL,
 	  "bundle has unresolved kernel symbol literals (format 2): link it for this board with ktap run" },
 	{ "byte order value", m_order, SEAL, "bad byte order 3" },
@@ -103,6 +111,9 @@ static const struct loader_case cases[] = {
 	{ "event handler", m_event_handler, SEAL, "event 0: handler 9 out of range (2 functions)" },
 	{ "format kind", m_format_kind, SEAL, "format 0: unknown kind 3" },
 	{ "function reserved", m_fn_reserved, SEAL, "function 0: reserved field not zero" },
+	{ "function reserved (format 3)", m_fn_reserved3, SEAL, "function 0: reserved field not zero" },
+	{ "function upvalues of main (format 3)", m_fn_upvalues_main, SEAL,
+	  "function layout: function 0: the main chunk or a handler has 2 upvalues" },
 };
 
 static void base(struct kb *b, int arch)

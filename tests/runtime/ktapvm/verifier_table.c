@@ -22,6 +22,7 @@ struct vfn {
 	uint32_t code[14];
 	int lay; /* FUNCTIONS claims start/count instead of the real layout */
 	uint32_t start, count;
+	int nup; /* upvalue count (the bundle becomes format 3) */
 };
 
 struct vrow {
@@ -40,6 +41,8 @@ struct vrow {
 /* with parameters and the vararg flag */
 #define FNP(fl, fr, np, va, ...) { .frame = (fr), .params = (np), .vararg = (va), .flags = (fl), CODE(__VA_ARGS__) }
 #define MAIN(fr, ...) .f = { FN(1, fr, __VA_ARGS__) }
+/* a function with nu upvalues */
+#define FNU(fl, fr, nu, ...) { .frame = (fr), .flags = (fl), .nup = (nu), CODE(__VA_ARGS__) }
 
 #define RET ABC(OPC(RETURN), 0, 1, 0)
 #define M0 "function 0 'main' instruction "
@@ -50,8 +53,8 @@ struct vrow {
 
 static const struct vrow rows[] = {
 	/* ---- opcodes ---- */
-	{ "first undefined opcode", MAIN(4, 46, RET), .expect = "known opcode: " M0 "0 (?): opcode 46 is not defined" },
-	{ "undefined opcode 50", MAIN(4, RET, 50), .expect = "known opcode: " M0 "1 (?): opcode 50 is not defined" },
+	{ "first undefined opcode", MAIN(4, 53, RET), .expect = "known opcode: " M0 "0 (?): opcode 53 is not defined" },
+	{ "undefined opcode 60", MAIN(4, RET, 60), .expect = "known opcode: " M0 "1 (?): opcode 60 is not defined" },
 
 	/* ---- format A ---- */
 	{ "NEWTABLE A = frame", MAIN(4, ABC(OPC(NEWTABLE), 4, 0, 0), RET), .expect = REG M0 "0 (NEWTABLE): A=4 outside the frame of 4 registers" },
@@ -116,6 +119,30 @@ static const struct vrow rows[] = {
 	{ "LOADFN of a handler", .f = { FN(1, 4, ABX(OPC(LOADFN), 0, 1), RET), FN(2, 1, RET) }, .expect = "function index: " M0 "0 (LOADFN): F(1) is the main chunk or a handler" },
 	{ "LOADFN A = frame", .f = { FN(1, 4, ABX(OPC(LOADFN), 4, 1), RET), FN(0, 1, RET) }, .expect = REG M0 "0 (LOADFN): A=4 outside the frame of 4 registers" },
 	{ "LOADFN F(n) with two functions", .f = { FN(1, 4, ABX(OPC(LOADFN), 0, 2), RET), FN(0, 1, RET) }, .expect = "function index: " M0 "0 (LOADFN): F(2) out of range (2 functions)" },
+
+	/* ---- closures: BOX (A), GETCELL/SETCELL (AB), CLOSURE (ABxC), GETUPVAL/SETUPVAL/UPCELL (ABU) ---- */
+	{ "BOX A = frame", MAIN(4, ABC(OPC(BOX), 4, 0, 0), RET), .expect = REG M0 "0 (BOX): A=4 outside the frame of 4 registers" },
+	{ "GETCELL B = frame", MAIN(4, ABC(OPC(BOX), 0, 0, 0), ABC(OPC(GETCELL), 1, 4, 0), RET), .expect = REG M0 "1 (GETCELL): B=4 outside the frame of 4 registers" },
+	{ "SETCELL A = frame", MAIN(4, ABC(OPC(SETCELL), 4, 0, 0), RET), .expect = REG M0 "0 (SETCELL): A=4 outside the frame of 4 registers" },
+	{ "BOX, SETCELL, GETCELL in main", MAIN(4, ABC(OPC(BOX), 0, 0, 0), ABX(OPC(LOADK), 1, 0), ABC(OPC(SETCELL), 0, 1, 0), ABC(OPC(GETCELL), 2, 0, 0), RET) },
+	{ "CLOSURE F(n)", MAIN(4, ABX(OPC(CLOSURE), 0, 1), RET), .expect = "function index: " M0 "0 (CLOSURE): F(1) out of range (1 functions)" },
+	{ "CLOSURE of main", MAIN(4, ABX(OPC(CLOSURE), 0, 0), RET), .expect = "function index: " M0 "0 (CLOSURE): F(0) is the main chunk or a handler" },
+	{ "CLOSURE of a function without upvalues", .f = { FN(1, 4, ABX(OPC(CLOSURE), 0, 1), RET), FN(0, 1, RET) },
+	  .expect = "function index: " M0 "0 (CLOSURE): F(1) has no upvalues: it is loaded with LOADFN" },
+	{ "LOADFN of a function with upvalues", .f = { FN(1, 4, ABX(OPC(LOADFN), 0, 1), RET), FNU(0, 1, 1, RET) },
+	  .expect = "function index: " M0 "0 (LOADFN): F(1) has 1 upvalues: it needs CLOSURE" },
+	{ "CLOSURE cells past the frame", .f = { FN(1, 4, ABX(OPC(CLOSURE), 1, 1), RET), FNU(0, 1, 3, RET) },
+	  .expect = REG M0 "0 (CLOSURE): upvalue cells=R(2)..R(4) outside the frame of 4 registers" },
+	{ "CLOSURE A = frame", .f = { FN(1, 4, ABX(OPC(CLOSURE), 4, 1), RET), FNU(0, 1, 1, RET) },
+	  .expect = REG M0 "0 (CLOSURE): A=4 outside the frame of 4 registers" },
+	{ "CLOSURE cells up to the last register, called", .f = { FN(1, 4, ABC(OPC(BOX), 1, 0, 0), ABC(OPC(BOX), 2, 0, 0), ABC(OPC(BOX), 3, 0, 0),
+	  ABX(OPC(CLOSURE), 0, 1), ABC(OPC(CALL), 0, 1, 1), RET), FNU(0, 2, 3, ABC(OPC(GETUPVAL), 0, 2, 0), ABC(OPC(SETUPVAL), 0, 0, 0), ABC(OPC(UPCELL), 1, 1, 0), RET) } },
+	{ "GETUPVAL in a function without upvalues", MAIN(4, ABC(OPC(GETUPVAL), 0, 0, 0), RET), .expect = "upvalue index: " M0 "0 (GETUPVAL): B=0 but the function has 0 upvalues" },
+	{ "SETUPVAL B = nup", .f = { FN(1, 4, RET), FNU(0, 2, 2, ABC(OPC(SETUPVAL), 0, 2, 0), RET) }, .expect = "upvalue index: " M1 "0 (SETUPVAL): B=2 but the function has 2 upvalues" },
+	{ "UPCELL B = 511", .f = { FN(1, 4, RET), FNU(0, 2, 2, ABC(OPC(UPCELL), 0, 511, 0), RET) }, .expect = "upvalue index: " M1 "0 (UPCELL): B=511 but the function has 2 upvalues" },
+	{ "GETUPVAL C != 0", .f = { FN(1, 4, RET), FNU(0, 2, 1, ABC(OPC(GETUPVAL), 0, 0, 1), RET) }, .expect = "upvalue index: " M1 "0 (GETUPVAL): C=1 must be 0" },
+	{ "GETUPVAL A = frame", .f = { FN(1, 4, RET), FNU(0, 2, 1, ABC(OPC(GETUPVAL), 2, 0, 0), RET) }, .expect = REG M1 "0 (GETUPVAL): A=2 outside the frame of 2 registers" },
+	{ "a handler with upvalues", .f = { FN(1, 4, RET), FNU(2, 2, 1, RET) }, .ev = 2, .expect = "function layout: function 1: the main chunk or a handler has 1 upvalues" },
 
 	/* ---- format ABxS ---- */
 	{ "EVFIELD S(n-1)", .f = { FN(1, 4, RET), FN(2, 4, ABX(OPC(EVFIELD), 0, SLAST), RET) }, .ev = 2 },
@@ -352,6 +379,8 @@ void test_verifier_table(void)
 				kb_op(&b, fn, v->code[j]);
 			if (v->lay)
 				kb_func_layout(&b, fn, v->start, v->count);
+			if (v->nup)
+				kb_func_upvalues(&b, fn, (uint32_t)v->nup);
 		}
 		b.main_fn = 0;
 		kb_knum(&b, 1);

@@ -100,6 +100,7 @@ public static class ReplayCommand
             runnerExit = p.ExitCode;
         }
         int rc = ExitCodes.Success;
+        int? scriptStatus = null; // the runner exits with the script's exit(code) too
         try
         {
             var decoder = new OutputDecoder(model) { Colour = CommonOptions.ColourOn(request.Color, output) };
@@ -109,7 +110,11 @@ public static class ReplayCommand
                 error.WriteLine("ktap: the VM's output ended without its session summary");
                 rc = ExitCodes.Failure;
             }
-            else if (summary is { RuntimeErrors: > 0 }) rc = ExitCodes.RuntimeErrors; // as `ktap run`
+            else if (summary is not null)
+            {
+                rc = summary.SessionStatus; // as `ktap run`: exit(code), else 22 on runtime errors
+                if (summary.ExitCode is long code) scriptStatus = SummaryRecord.ScriptStatus(code);
+            }
         }
         catch (Exception e) when (e is RecordFormatException or PrintfException)
         {
@@ -126,7 +131,9 @@ public static class ReplayCommand
         }
         // The runner exits with the shared codes (ktap_exit_codes.def): a refused bundle is a
         // script error, a bad events file its own code; anything else (a crash) is a failure.
-        if (runnerExit != 0)
+        // A runner status equal to the script's own code (in the summary it wrote) is that
+        // code, not one of the runner's failures, even when the numbers coincide (exit(3)).
+        if (runnerExit != 0 && runnerExit != scriptStatus)
             return ExitCodes.All.Any(c => c.Code == runnerExit && c.Code != ExitCodes.Success) ? runnerExit : ExitCodes.Failure;
         if (lineError is not null)
         {

@@ -388,7 +388,9 @@ public static class RunCommand
             ctx.Err.WriteLine("ktap: the session ended without the board's summary record");
             return ExitCodes.Failure;
         }
-        if (result.Summary.RuntimeErrors > 0) return ExitCodes.RuntimeErrors;
+        // the script's exit(code) first (ktap 0.4's tests end with exit(-1) on failure), then
+        // runtime errors (22): SummaryRecord.SessionStatus, docs/ktap.md "Exit codes"
+        if (result.Summary.SessionStatus != ExitCodes.Success) return result.Summary.SessionStatus;
         if (WorkloadFailure(result.WorkloadExit) is { } failure)
         {
             ctx.Err.WriteLine($"ktap: {failure}");

@@ -131,6 +131,6 @@ public sealed class RecordOutput : ISessionOutput
     public SessionSummary? Complete()
     {
         if (_count > 0) _diagnostics.WriteLine($"ktap: the stream ended inside a record ({_count} bytes left over)");
-        return _summary is null ? null : new SessionSummary(_summary.Lost, _summary.RuntimeErrors, []);
+        return _summary is null ? null : new SessionSummary(_summary.Lost, _summary.RuntimeErrors, []) { ExitCode = _summary.ExitCode };
     }
 }

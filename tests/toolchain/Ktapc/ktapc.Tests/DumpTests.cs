@@ -77,6 +77,6 @@ public class DumpTests
         b[4] = 9;
         File.WriteAllBytes(cli.PathOf("bad.kbc"), b);
         Assert.Equal(ExitCodes.ScriptError, cli.Run("dump", "bad.kbc"));
-        Assert.Equal("ktapc: bad.kbc: unsupported bundle format version 9 (this reader: 1 and 2)\n", cli.Err);
+        Assert.Equal("ktapc: bad.kbc: unsupported bundle format version 9 (this reader: 1 to 4)\n", cli.Err);
     }
 }

@@ -10,7 +10,7 @@ namespace Ktap.Binding;
 /// <summary>
 /// Resolves names and checks the rules that need more than syntax (language.md §2-§5):
 /// locals vs globals vs built-ins, library members, arity, break/goto, `&lt;&lt;&lt;`, event
-/// data outside trace handlers, closures, unused locals, and the event definitions
+/// data outside trace handlers, captured locals (closures), unused locals, and the event definitions
 /// against the target. It annotates the tree for code generation.
 /// </summary>
 public sealed partial class Binder
@@ -30,7 +30,6 @@ public sealed partial class Binder
     // Values assigned to each variable, for the compile-time "<<< needs a ptable" check.
     private readonly Dictionary<object, List<Expr>> _assignments = new();
     private readonly List<(Expr Object, TextSpan OpSpan)> _aggregateTargets = new();
-    private readonly HashSet<(FunctionInfo, Symbol)> _reportedClosures = new();
 
     private Scope _scope = null!;
     private FunctionInfo _function = null!;
@@ -137,11 +136,25 @@ public sealed partial class Binder
         {
             var sym = s.LookupHere(name);
             if (sym == null) continue;
-            if (sym is LocalSymbol local && local.Owner != _function && _reportedClosures.Add((_function, sym)))
-                _diagnostics.Report(Messages.ClosureNotSupported, span, _function.Syntax.Name ?? "(anonymous)", name);
+            if (sym is LocalSymbol local && local.Owner != _function) Capture(local);
             return sym;
         }
         return null;
+    }
+
+    /// <summary>
+    /// A local of an enclosing function used here: it becomes a cell (boxed where it is
+    /// declared), and every function from this one out to (not including) its owner carries
+    /// it as an upvalue, so each closure can hand the cell to the closures it makes.
+    /// </summary>
+    private void Capture(LocalSymbol local)
+    {
+        local.IsCaptured = true;
+        for (var f = _function; f != null && f != local.Owner; f = f.Parent)
+        {
+            if (f.Upvalues.Contains(local)) break; // its parents have it already
+            f.Upvalues.Add(local);
+        }
     }
 
     private void RecordAssignment(object variable, Expr? value)

@@ -17,6 +17,8 @@ public sealed class LocalSymbol(string name, FunctionInfo owner, TextSpan declar
     public FunctionInfo Owner { get; } = owner;
     public TextSpan Declaration { get; } = declaration;
     public bool IsRead { get; set; }
+    /// <summary>A nested function uses it: it lives in an upvalue cell, shared by reference.</summary>
+    public bool IsCaptured { get; set; }
 }
 
 /// <summary>A global slot: names never declared local, and the main chunk's top-level locals.</summary>
@@ -46,6 +48,11 @@ public sealed class FunctionInfo(FunctionBody syntax, FunctionInfo? parent, int 
     public FunctionInfo? TraceHandler => Handler == HandlerKind.Trace ? this : Handler != HandlerKind.None ? null : Parent?.TraceHandler;
     /// <summary>The events this handler serves (handlers only).</summary>
     public List<BoundEvent> Events { get; } = new();
+    /// <summary>Locals of enclosing functions this function uses, directly or for a function
+    /// nested in it, in the order of first use: upvalue i of its closures.</summary>
+    public List<LocalSymbol> Upvalues { get; } = new();
+    /// <summary>The index of an enclosing function's local among the upvalues, or -1.</summary>
+    public int UpvalueIndex(LocalSymbol local) => Upvalues.IndexOf(local);
 }
 
 /// <summary>One event definition of a handler, resolved for the target.</summary>

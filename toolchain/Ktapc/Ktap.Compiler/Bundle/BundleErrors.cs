@@ -5,7 +5,7 @@ public static class BundleErrors
 {
     public const string NotABundle = "not a ktap bundle";
     public static string TruncatedHeader(int length) => $"truncated ({length} bytes, a header needs {BundleLayout.HeaderSize})";
-    public static string Version(int v) => $"unsupported bundle format version {v} (this reader: {BundleLayout.FormatVersion} and {BundleLayout.FormatVersionUnlinked})";
+    public static string Version(int v) => $"unsupported bundle format version {v} (this reader: {BundleLayout.FormatVersion} to {BundleLayout.FormatVersionUnlinkedUpvalues})";
     public static string ByteOrder(int v) => $"bad byte order {v}";
     public static string WordSize(int v) => $"bad word size {v}";
     public static string Arch(int v) => $"unknown architecture {v}";
@@ -45,9 +45,12 @@ public static class BundleErrors
 
     public static string TableOutsideFile(int count) => $"section table ({count} entries) extends past the end of the file";
     public static string UnknownSection(uint id) => $"unknown section id {id}";
-    public static string KsymsVersion(int version) => version == BundleLayout.FormatVersionUnlinked
+    public static string KsymsVersion(int version) => BundleLayout.HasKsyms((byte)version)
         ? $"format_version {version} without a KSYMS section"
-        : $"section KSYMS in a format_version {version} bundle (it needs {BundleLayout.FormatVersionUnlinked})";
+        : $"section KSYMS in a format_version {version} bundle (it needs {version + 1})";
+    public static string UpvaluesOfEntry(int i, int n) => $"FUNCTIONS item {i}: the main chunk or a handler has {n} upvalues";
+    public static string UpvalueCount(int i, int n) => $"FUNCTIONS item {i}: {n} upvalues (at most {BundleLayout.MaxUpvalues})";
+    public static string UpvalueIndex(string what, int b, int count) => $"{what}: upvalue {b} out of range ({count} upvalues)";
     public static string KsymPlaceholder(int i, uint constant) => $"KSYMS item {i}: constant {constant} is not the placeholder number 0";
     public static string KsymTwice(int i, uint constant) => $"KSYMS item {i}: constant {constant} is relocated twice";
     public static string DuplicateSection(string name) => $"duplicate section {name}";

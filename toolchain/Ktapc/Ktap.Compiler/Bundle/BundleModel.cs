@@ -29,6 +29,8 @@ public sealed class FunctionModel
     public int FirstLine { get; set; }
     public int LastLine { get; set; }
     public FunctionFlags Flags { get; set; }
+    /// <summary>Upvalues (cells a closure of this function holds); non-zero makes the bundle format 3.</summary>
+    public int UpvalueCount { get; set; }
 }
 
 /// <summary>A kprobe-tracer style fetch argument, already resolved for the target ($argN is gone).</summary>

@@ -40,7 +40,7 @@ public static class BundleReader
         var total = data.Length;
         var sections = ReadSectionTable(r, data, total);
         var model = new BundleModel(target) { CompilerVersion = r.U32(L.OffCompilerVersion) };
-        new SectionParser(model, sections).Parse(r);
+        new SectionParser(model, sections, L.HasUpvalues(data[L.OffVersion])).Parse(r);
 
         var main = r.U32(L.OffMainFunction);
         if (main >= model.Functions.Count) Fail(E.MainFunction(main, model.Functions.Count));
@@ -58,7 +58,7 @@ public static class BundleReader
     {
         if (data.Length < 4 || !data[..4].SequenceEqual(L.Magic)) Fail(E.NotABundle);
         if (data.Length < L.HeaderSize) Fail(E.TruncatedHeader(data.Length));
-        if (data[L.OffVersion] != L.FormatVersion && data[L.OffVersion] != L.FormatVersionUnlinked) Fail(E.Version(data[L.OffVersion]));
+        if (!L.IsKnownVersion(data[L.OffVersion])) Fail(E.Version(data[L.OffVersion]));
         var orderByte = data[L.OffByteOrder];
         if (orderByte != (byte)ByteOrder.Little && orderByte != (byte)ByteOrder.Big) Fail(E.ByteOrder(orderByte));
         var r = new EndianReader(data, (ByteOrder)orderByte);
@@ -122,7 +122,7 @@ public static class BundleReader
             if (L.IsRequired(id) && !list.Any(s => s.Id == id)) Fail(E.MissingSection(L.Name(id)));
         // Format 2 is exactly format 1 with kernel symbol literals to resolve: one without the
         // other would let a VM run placeholders, or a host miss a relocation.
-        var unlinked = data[L.OffVersion] == L.FormatVersionUnlinked;
+        var unlinked = L.HasKsyms(data[L.OffVersion]);
         if (unlinked != list.Any(s => s.Id == SectionId.Ksyms)) Fail(E.KsymsVersion(data[L.OffVersion]));
 
         // Everything not header, table or section data is padding and must be zero.
@@ -163,8 +163,9 @@ public static class BundleReader
     {
         private readonly BundleModel _m;
         private readonly Dictionary<SectionId, Section> _s;
+        private readonly bool _upvalues; // format 3/4: FUNCTIONS byte 28 is the upvalue count
 
-        public SectionParser(BundleModel model, Dictionary<SectionId, Section> sections) { _m = model; _s = sections; }
+        public SectionParser(BundleModel model, Dictionary<SectionId, Section> sections, bool upvalues) { _m = model; _s = sections; _upvalues = upvalues; }
 
         private int StringCount => _m.Strings.Count;
 
@@ -289,7 +290,11 @@ public static class BundleReader
                 if (vararg > 1) Fail(E.BadValue($"{what} is_vararg", vararg));
                 if (frame < 1 || frame > L.MaxFrameSize || frame < parameters) Fail(E.FrameSize(i, frame, parameters));
                 if ((flags & ~(uint)(FunctionFlags.Main | FunctionFlags.Handler)) != 0) Fail(E.BadValue($"{what} flags", flags));
-                if (r.U32(at + Fn.Reserved) != 0) Fail(E.ReservedItem(what));
+                int upvalues = _upvalues ? r.U8(at + Fn.Upvalues) : 0;
+                if ((_upvalues ? r.Bytes(at + Fn.Reserved, L.FunctionsItem.ItemSize - Fn.Reserved)
+                               : r.Bytes(at + Fn.Upvalues, L.FunctionsItem.ItemSize - Fn.Upvalues)).ContainsAnyExcept((byte)0)) Fail(E.ReservedItem(what));
+                if (upvalues > L.MaxUpvalues) Fail(E.UpvalueCount(i, upvalues));
+                if (upvalues > 0 && (flags & (uint)(FunctionFlags.Main | FunctionFlags.Handler)) != 0) Fail(E.UpvaluesOfEntry(i, upvalues));
                 var last = Instruction.Op(code[start + count - 1]);
                 if (last != Opcode.RETURN && last != Opcode.TAILCALL && last != Opcode.JMP) Fail(E.FunctionEnd(i, last.ToString()));
                 var f = new FunctionModel
@@ -301,6 +306,7 @@ public static class BundleReader
                     FirstLine = (int)r.U32(at + Fn.FirstLine),
                     LastLine = (int)r.U32(at + Fn.LastLine),
                     Flags = (FunctionFlags)flags,
+                    UpvalueCount = upvalues,
                 };
                 f.Code.AddRange(code.AsSpan((int)start, (int)count));
                 foreach (var l in lines.AsSpan((int)start, (int)count)) f.Lines.Add((int)l);
@@ -411,13 +417,14 @@ public static class BundleReader
                 {
                     var word = code[pc];
                     var format = OpcodeTable.All[(int)Instruction.Op(word)].Format;
-                    int bx = Instruction.Bx(word), c = Instruction.C(word);
+                    int bx = Instruction.Bx(word), b = Instruction.B(word), c = Instruction.C(word);
                     var what = $"FUNCTIONS item {f} instruction {pc} ({Instruction.Op(word)})";
                     switch (format)
                     {
                         case OperandFormat.ABxS when bx >= StringCount: Fail(E.StringIndex(what, bx, StringCount)); break;
                         case OperandFormat.ABxK when bx >= _m.Constants.Count: Fail(E.BadValue($"{what} constant index", bx)); break;
-                        case OperandFormat.ABxF when bx >= _m.Functions.Count: Fail(E.FunctionIndex(what, bx, _m.Functions.Count)); break;
+                        case OperandFormat.ABxF or OperandFormat.ABxC when bx >= _m.Functions.Count: Fail(E.FunctionIndex(what, bx, _m.Functions.Count)); break;
+                        case OperandFormat.ABU when b >= _m.Functions[f].UpvalueCount: Fail(E.UpvalueIndex(what, b, _m.Functions[f].UpvalueCount)); break;
                         case OperandFormat.ABnCP when c >= _m.Formats.Count: Fail(E.BadValue($"{what} format index", c)); break;
                     }
                 }

@@ -82,8 +82,8 @@ public static class BundleWriter
     {
         var h = w.Written;
         BundleLayout.Magic.CopyTo(h);
-        // Without symbol literals the bundle is format 1, byte for byte as before them.
-        h[BundleLayout.OffVersion] = (byte)(model.KernelSymbols.Count > 0 ? BundleLayout.FormatVersionUnlinked : BundleLayout.FormatVersion);
+        // Without symbol literals and closures the bundle is format 1, byte for byte as before them.
+        h[BundleLayout.OffVersion] = BundleLayout.VersionFor(model.Functions.Any(f => f.UpvalueCount > 0), model.KernelSymbols.Count > 0);
         h[BundleLayout.OffByteOrder] = (byte)model.Target.ByteOrder;
         h[BundleLayout.OffWordSize] = (byte)model.Target.WordSize;
         h[BundleLayout.OffArch] = (byte)model.Target.Arch;
@@ -145,7 +145,11 @@ public static class BundleWriter
                     w.WriteU32((uint)f.FirstLine);
                     w.WriteU32((uint)f.LastLine);
                     w.WriteU32((uint)f.Flags);
-                    w.WriteU32(0);
+                    if (f.UpvalueCount is < 0 or > BundleLayout.MaxUpvalues || (f.UpvalueCount > 0 && f.Flags != FunctionFlags.None))
+                        throw new InvalidOperationException($"function {m.Functions.IndexOf(f)} has {f.UpvalueCount} upvalues");
+                    w.WriteU8((byte)f.UpvalueCount); // format 3; 0 (reserved) in format 1
+                    w.WriteU8(0);
+                    w.WriteU16(0);
                     start += f.Code.Count;
                 }
                 return m.Functions.Count;

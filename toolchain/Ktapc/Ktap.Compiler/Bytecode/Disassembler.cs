@@ -49,7 +49,7 @@ public static class Disassembler
         if (fn.Flags.HasFlag(FunctionFlags.Main)) kinds.Add("main");
         if (fn.Flags.HasFlag(FunctionFlags.Handler)) kinds.Add("handler");
         return $"function {index} {name}{(kinds.Count > 0 ? " [" + string.Join(", ", kinds) + "]" : "")}: " +
-               $"{fn.ParamCount} params{(fn.IsVararg ? " + ..." : "")}, {fn.FrameSize} registers, lines {fn.FirstLine}-{fn.LastLine}, {fn.Code.Count} instructions";
+               $"{fn.ParamCount} params{(fn.IsVararg ? " + ..." : "")}, {fn.FrameSize} registers, {(fn.UpvalueCount > 0 ? $"{fn.UpvalueCount} upvalues, " : "")}lines {fn.FirstLine}-{fn.LastLine}, {fn.Code.Count} instructions";
     }
 
     /// <summary>One instruction: name, operands per its format, and a comment resolving indices.</summary>
@@ -72,6 +72,8 @@ public static class Disassembler
             OperandFormat.ABxK => $"{R(a)} {K(model, bx, notes)}",
             OperandFormat.ABxG => $"{R(a)} g{bx}".Also(() => notes.Add(Global(model, bx))),
             OperandFormat.ABxF => $"{R(a)} f{bx}".Also(() => notes.Add(Function(model, bx))),
+            OperandFormat.ABxC => $"{R(a)} f{bx}".Also(() => notes.Add(Function(model, bx))),
+            OperandFormat.ABU => $"{R(a)} u{b}",
             OperandFormat.ABxS => $"{R(a)} s{bx}".Also(() => notes.Add(Str(model, bx))),
             OperandFormat.ABxN => $"{R(a)} n{bx}".Also(() => notes.Add(Builtin(bx))),
             OperandFormat.AsBx => $"{R(a)} {(sbx >= 0 ? "+" : "")}{sbx}".Also(() => notes.Add($"to {pc + 1 + sbx}")),

@@ -54,7 +54,7 @@ public static class Messages
     public static readonly MessageDescriptor AggregateNeedsIndex = E("KTAP2006", "'<<<' feeds an aggregation slot: write s[key] <<< value where s = ptable()");
     public static readonly MessageDescriptor AggregateNotPtable = E("KTAP2007", "'<<<' needs a ptable, but {0}");
     public static readonly MessageDescriptor EventDataOutsideTrace = E("KTAP2008", "'{0}' is event data: it is only valid inside a 'trace' handler");
-    public static readonly MessageDescriptor ClosureNotSupported = E("KTAP2009", "function '{0}' uses '{1}', a local of an enclosing function; closures are not supported (make '{1}' a top-level var or pass it as an argument)");
+    // KTAP2009 ("closures are not supported") is retired: closures compile (docs/diagnostics.md).
     public static readonly MessageDescriptor HandlerNotTopLevel = E("KTAP2010", "'{0}' handlers must be at the top level of the script");
     public static readonly MessageDescriptor VarargOutsideVararg = E("KTAP2011", "'...' is only valid inside a function declared with '...'");
     public static readonly MessageDescriptor UnusedLocal = W("KTAP2012", "local '{0}' is never used");
@@ -111,6 +111,7 @@ public static class Messages
     public static readonly MessageDescriptor TooManyArguments = E("KTAP4006", "too many arguments or values in one call or list (more than {0})");
     public static readonly MessageDescriptor TooManyInstructions = E("KTAP4007", "the script compiles to more than {0} instructions");
     public static readonly MessageDescriptor BundleTooLarge = E("KTAP4010", "the bundle cannot be written: {0}");
+    public static readonly MessageDescriptor TooManyUpvalues = E("KTAP4011", "function '{0}' uses {1} locals of enclosing functions (at most {2}); pass some of them as arguments or in a table");
     public static readonly MessageDescriptor StringTooLong = E("KTAP4008", "string of {0} bytes is longer than the bundle's limit of 65535");
 
     /// <summary>Every descriptor of the catalog (for docs and tests).</summary>

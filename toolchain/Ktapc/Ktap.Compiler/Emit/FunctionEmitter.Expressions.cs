@@ -53,7 +53,7 @@ internal sealed partial class FunctionEmitter
             case NilExpr: EmitABC(Opcode.LOADNIL, target, 1, 0); break;
             case BoolExpr b: EmitABC(Opcode.LOADBOOL, target, b.Value ? 1 : 0, 0); break;
             case VarargExpr: EmitABC(Opcode.VARARG, target, 2, 0); break;
-            case FunctionExpr f: EmitABx(Opcode.LOADFN, target, _bind.FunctionOf(f.Body).Index); break;
+            case FunctionExpr f: EmitFunctionValue(_bind.FunctionOf(f.Body), target); break;
             case TableExpr t: EmitTable(t, target); break;
             case NameExpr n: EmitName(n, target); break;
             case MemberExpr m:
@@ -108,7 +108,7 @@ internal sealed partial class FunctionEmitter
         switch (_bind.SymbolOf(n))
         {
             case LocalSymbol local:
-                if (RegisterOf(local) != target) EmitABC(Opcode.MOVE, target, RegisterOf(local), 0);
+                EmitLoadLocal(local, target);
                 break;
             case GlobalSymbol g:
                 EmitABx(Opcode.GETGLOBAL, target, g.Slot);

@@ -64,7 +64,7 @@ internal sealed partial class FunctionEmitter
             case FunctionStmt fs:
             {
                 int r = AllocReg();
-                EmitABx(Opcode.LOADFN, r, _bind.FunctionOf(fs.Function).Index);
+                EmitFunctionValue(_bind.FunctionOf(fs.Function), r);
                 StoreTo(fs.Name, r);
                 break;
             }
@@ -75,12 +75,22 @@ internal sealed partial class FunctionEmitter
                     int r = AllocReg();
                     _registers[local] = r;
                     CommitLocals();
-                    EmitABx(Opcode.LOADFN, r, _bind.FunctionOf(lf.Function).Index);
+                    if (local.IsCaptured)
+                    {
+                        // the function may call itself through its own upvalue: the cell exists
+                        // (nil) before the closure is made over it, and then receives it
+                        EmitABC(Opcode.LOADNIL, r, 1, 0);
+                        BoxIfCaptured(local);
+                        int t = AllocReg();
+                        EmitFunctionValue(_bind.FunctionOf(lf.Function), t);
+                        EmitStoreLocal(local, t);
+                    }
+                    else EmitFunctionValue(_bind.FunctionOf(lf.Function), r);
                 }
                 else
                 {
                     int r = AllocReg();
-                    EmitABx(Opcode.LOADFN, r, _bind.FunctionOf(lf.Function).Index);
+                    EmitFunctionValue(_bind.FunctionOf(lf.Function), r);
                     EmitABx(Opcode.SETGLOBAL, r, _globals.GetOrAdd(lf.Name.Name).Slot);
                 }
                 break;
@@ -139,6 +149,7 @@ internal sealed partial class FunctionEmitter
         int bodyStart = Pc;
         _registers[Declared(f.Variable)] = AllocReg();
         CommitLocals();
+        BoxIfCaptured(Declared(f.Variable)); // a fresh cell every iteration, as in Lua
         var breaks = new List<int>();
         _breakLists.Add(breaks);
         EmitBlock(f.Body);
@@ -162,6 +173,7 @@ internal sealed partial class FunctionEmitter
         int bodyStart = Pc;
         foreach (var v in g.Variables) _registers[Declared(v)] = AllocReg();
         CommitLocals();
+        foreach (var v in g.Variables) BoxIfCaptured(Declared(v)); // fresh cells every iteration
         // A script-function iterator is called in the three registers after the control ones.
         if (g.Variables.Count < 3) { int save = _freeReg; AllocRegs(3 - g.Variables.Count); _freeReg = save; }
         var breaks = new List<int>();
@@ -226,6 +238,9 @@ internal sealed partial class FunctionEmitter
         {
             for (int i = 0; i < l.Names.Count; i++) _registers[Declared(l.Names[i])] = a + i;
             CommitLocals();
+            // after all values are computed: `local x = x` reads the outer x, and each
+            // execution of the declaration (a loop body) makes new cells
+            for (int i = 0; i < l.Names.Count; i++) BoxIfCaptured(Declared(l.Names[i]));
             return;
         }
         // Top-level locals of the main chunk are global slots.
@@ -235,6 +250,8 @@ internal sealed partial class FunctionEmitter
             EmitABx(Opcode.SETGLOBAL, a + i, _globals.GetOrAdd(l.Names[i].Name).Slot);
         }
         CommitLocals();
+        for (int i = 0; i < l.Names.Count; i++)
+            if (_bind.LocalOf(l.Names[i]) is { } local) BoxIfCaptured(local);
     }
 
     private void EmitAssign(AssignStmt s)
@@ -295,7 +312,7 @@ internal sealed partial class FunctionEmitter
         switch (_bind.SymbolOf(n))
         {
             case LocalSymbol local:
-                if (RegisterOf(local) != reg) EmitABC(Opcode.MOVE, RegisterOf(local), reg, 0);
+                EmitStoreLocal(local, reg);
                 break;
             case GlobalSymbol g:
                 EmitABx(Opcode.SETGLOBAL, reg, g.Slot);
@@ -313,9 +330,19 @@ internal sealed partial class FunctionEmitter
         }
         switch (c.Target)
         {
-            case NameExpr n when _bind.SymbolOf(n) is LocalSymbol local:
+            case NameExpr n when LocalOf(n) is { } local:
                 EmitABC(Opcode.ADD, RegisterOf(local), RegisterOf(local), ExprToRK(c.Value));
                 break;
+            case NameExpr n when _bind.SymbolOf(n) is LocalSymbol local:
+            {
+                // a cell or an upvalue: read, add, write back (plain addition, as on a local;
+                // not atomic across CPUs, unlike `g += n` on a global)
+                int t = AllocReg();
+                EmitLoadLocal(local, t);
+                EmitABC(Opcode.ADD, t, t, ExprToRK(c.Value));
+                EmitStoreLocal(local, t);
+                break;
+            }
             case NameExpr n when _bind.SymbolOf(n) is GlobalSymbol g:
                 EmitABx(Opcode.ADDGLOBAL, ExprToAnyReg(c.Value), g.Slot);
                 break;

@@ -23,7 +23,8 @@ internal sealed partial class FunctionEmitter
     private readonly BindingTable _bind;
     private readonly FunctionModel _function = new();
     // Register allocation is the emitter's alone: a local's register, given when it comes
-    // into scope. Locals of other functions never reach this one (no closures, KTAP2009).
+    // into scope. A captured local's register holds its upvalue cell (BOX at the declaration);
+    // locals of enclosing functions are reached through this function's upvalues.
     private readonly Dictionary<LocalSymbol, int> _registers = new(ReferenceEqualityComparer.Instance);
 
     private int _freeReg;
@@ -55,6 +56,7 @@ internal sealed partial class FunctionEmitter
             _registers[Declared(p)] = AllocReg();
         }
         _localsTop = _freeReg;
+        foreach (var p in syntax.Parameters) BoxIfCaptured(Declared(p)); // the argument becomes the cell's value
         EmitBlockStatements(syntax.Body);
         _line = _source.GetLine(Math.Max(syntax.Span.Start, syntax.Span.End - 1));
         EmitABC(Opcode.RETURN, 0, 1, 0);
@@ -67,7 +69,62 @@ internal sealed partial class FunctionEmitter
         _function.FirstLine = _source.GetLine(syntax.Span.Start);
         _function.LastLine = _source.GetLine(Math.Max(syntax.Span.Start, syntax.Span.End - 1));
         _function.Flags = _info.IsMain ? FunctionFlags.Main : _info.Handler != HandlerKind.None ? FunctionFlags.Handler : FunctionFlags.None;
+        _function.UpvalueCount = _info.Upvalues.Count;
+        if (_info.Upvalues.Count > BundleLayout.MaxUpvalues)
+            _diagnostics.Report(Messages.TooManyUpvalues, new TextSpan(syntax.Span.Start, 1),
+                syntax.Name ?? "(anonymous)", _info.Upvalues.Count, BundleLayout.MaxUpvalues);
         return _function;
+    }
+
+    // ---- closures (docs/vm.md "Closures") ----
+
+    /// <summary>A captured local's register becomes its cell, holding the value it has now.</summary>
+    private void BoxIfCaptured(LocalSymbol local)
+    {
+        if (local.IsCaptured) EmitABC(Opcode.BOX, RegisterOf(local), 0, 0);
+    }
+
+    /// <summary>The cell of a captured local into <paramref name="reg"/>: this function's own
+    /// (its register) or an enclosing function's (one of this function's upvalues).</summary>
+    private void EmitCellTo(LocalSymbol local, int reg)
+    {
+        if (local.Owner == _info) EmitABC(Opcode.MOVE, reg, RegisterOf(local), 0);
+        else EmitABC(Opcode.UPCELL, reg, UpvalueOf(local), 0);
+    }
+
+    /// <summary>A function value: LOADFN, or CLOSURE over its upvalues' cells, which go in the
+    /// registers after the closure's (fresh temporaries, so a target anywhere is safe).</summary>
+    private void EmitFunctionValue(FunctionInfo fn, int target)
+    {
+        if (fn.Upvalues.Count == 0) { EmitABx(Opcode.LOADFN, target, fn.Index); return; }
+        int save = _freeReg;
+        int a = AllocRegs(fn.Upvalues.Count + 1);
+        for (int i = 0; i < fn.Upvalues.Count; i++) EmitCellTo(fn.Upvalues[i], a + 1 + i);
+        EmitABx(Opcode.CLOSURE, a, fn.Index);
+        if (a != target) EmitABC(Opcode.MOVE, target, a, 0);
+        _freeReg = save;
+    }
+
+    private int UpvalueOf(LocalSymbol local)
+    {
+        int i = _info.UpvalueIndex(local);
+        return i >= 0 ? i : throw new InvalidOperationException($"'{local.Name}' is not an upvalue of function {_info.Index}");
+    }
+
+    /// <summary>Reads a local of any function into <paramref name="target"/>.</summary>
+    private void EmitLoadLocal(LocalSymbol local, int target)
+    {
+        if (local.Owner != _info) EmitABC(Opcode.GETUPVAL, target, UpvalueOf(local), 0);
+        else if (local.IsCaptured) EmitABC(Opcode.GETCELL, target, RegisterOf(local), 0);
+        else if (RegisterOf(local) != target) EmitABC(Opcode.MOVE, target, RegisterOf(local), 0);
+    }
+
+    /// <summary>Writes <paramref name="reg"/> to a local of any function.</summary>
+    private void EmitStoreLocal(LocalSymbol local, int reg)
+    {
+        if (local.Owner != _info) EmitABC(Opcode.SETUPVAL, reg, UpvalueOf(local), 0);
+        else if (local.IsCaptured) EmitABC(Opcode.SETCELL, RegisterOf(local), reg, 0);
+        else if (RegisterOf(local) != reg) EmitABC(Opcode.MOVE, RegisterOf(local), reg, 0);
     }
 
     // ---- registers ----
@@ -158,6 +215,9 @@ internal sealed partial class FunctionEmitter
     private int RegisterOf(LocalSymbol local) =>
         _registers.TryGetValue(local, out var r) ? r : throw new InvalidOperationException($"local '{local.Name}' has no register yet");
 
-    /// <summary>The local a name refers to, or null for a global or a built-in.</summary>
-    private LocalSymbol? LocalOf(Expr e) => e is NameExpr n && _bind.SymbolOf(n) is LocalSymbol l ? l : null;
+    /// <summary>The local a name refers to when its value is in a register of this function
+    /// (so instructions may use that register directly); null for a global, a built-in, a
+    /// captured local (its register holds the cell) or an enclosing function's local.</summary>
+    private LocalSymbol? LocalOf(Expr e) =>
+        e is NameExpr n && _bind.SymbolOf(n) is LocalSymbol { IsCaptured: false } l && l.Owner == _info ? l : null;
 }

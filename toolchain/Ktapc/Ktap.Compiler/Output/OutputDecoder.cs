@@ -217,6 +217,7 @@ public sealed class OutputDecoder(BundleModel bundle)
                     for (int i = 0; i < keys.Length && i < s.BudgetHits.Count; i++) w.WriteNumber(keys[i], s.BudgetHits[i]);
                     w.WriteEndObject();
                     w.WriteNumber("memory_peak", s.MemoryPeak);
+                    if (s.ExitCode is long code) w.WriteNumber("exit_code", code);
                     break;
                 case TimeRecord t:
                     w.WriteString("type", "time");

@@ -86,7 +86,12 @@ public static class RecordReader
                 ulong lost = (ulong)c.S64(), errs = (ulong)c.S64(), skipped = (ulong)c.S64(), runs = (ulong)c.S64();
                 var hits = new ulong[5];
                 for (int i = 0; i < 5; i++) hits[i] = (ulong)c.S64();
-                return new SummaryRecord(lost, errs, skipped, runs, hits, (ulong)c.S64());
+                ulong peak = (ulong)c.S64();
+                // a = 1: the script called exit(code); its code follows (docs/record-format.md).
+                // Anything else in a is a stream this host does not understand.
+                if (a > 1) throw new RecordFormatException($"a summary record with a = {a}", at);
+                long? exitCode = a == 1 ? c.S64() : null;
+                return new SummaryRecord(lost, errs, skipped, runs, hits, peak) { ExitCode = exitCode };
             }
             case RecordKind.Time:
             {

@@ -40,7 +40,23 @@ public sealed record AnsiRecord(int Code, IReadOnlyList<long> Args) : Record(Rec
 
 /// <summary>The end-of-session summary.</summary>
 public sealed record SummaryRecord(ulong Lost, ulong RuntimeErrors, ulong SkippedReentry, ulong HandlerRuns,
-    IReadOnlyList<ulong> BudgetHits, ulong MemoryPeak) : Record(RecordKind.Summary);
+    IReadOnlyList<ulong> BudgetHits, ulong MemoryPeak) : Record(RecordKind.Summary)
+{
+    /// <summary>The code the script gave exit(code), as given (any int64); null when it gave none.</summary>
+    public long? ExitCode { get; init; }
+
+    /// <summary>
+    /// The exit status of `ktap run`/`ktap replay` the session asks for (docs/ktap.md, "Exit
+    /// codes"): the script's exit code as a shell maps it (its low 8 bits: -1 is 255) when that
+    /// is not 0; otherwise 22 when runtime errors were counted; otherwise 0.
+    /// </summary>
+    public int SessionStatus =>
+        ExitCode is long code && ScriptStatus(code) != 0 ? ScriptStatus(code)
+        : RuntimeErrors > 0 ? ExitCodes.RuntimeErrors : ExitCodes.Success;
+
+    /// <summary>A script's exit code as a process status: its low 8 bits, as a shell does.</summary>
+    public static int ScriptStatus(long code) => (int)(code & 0xff);
+}
 
 /// <summary>
 /// `ktap run -T`: when the record that follows was written, in nanoseconds from the session's

@@ -42,7 +42,7 @@ public sealed class ReplayCommandTests : IDisposable
         return script;
     }
 
-    private static byte[] Records(bool summary = true)
+    private static byte[] Records(bool summary = true, long? exitCode = null, ulong errors = 0, uint? summaryA = null)
     {
         var r = new List<byte>();
         void U32(uint v) => r.AddRange(BitConverter.GetBytes(v));
@@ -50,8 +50,10 @@ public sealed class ReplayCommandTests : IDisposable
         U32(28); r.AddRange(new byte[] { 2, 0, 0, 0 }); U32(0); U32(1); r.Add(3); r.AddRange(BitConverter.GetBytes(5L)); r.AddRange(new byte[3]);
         if (summary)
         {
-            U32(12 + 8 * 10); r.AddRange(new byte[] { 10, 0, 0, 0 }); U32(0);
-            for (int i = 0; i < 10; i++) r.AddRange(BitConverter.GetBytes(0L));
+            // a = 1: the script's exit code follows the ten figures (docs/record-format.md)
+            U32(12 + 8 * (exitCode is null ? 10u : 11u)); r.AddRange(new byte[] { 10, 0, 0, 0 }); U32(summaryA ?? (exitCode is null ? 0u : 1u));
+            for (int i = 0; i < 10; i++) r.AddRange(BitConverter.GetBytes(i == 1 ? errors : 0UL));
+            if (exitCode is long x) r.AddRange(BitConverter.GetBytes(x));
         }
         return r.ToArray();
     }
@@ -138,6 +140,50 @@ public sealed class ReplayCommandTests : IDisposable
         // a code no tool defines (a crash's 134, a stray 9) is not passed on as if it meant something
         var (code, _, _) = Run(Runner(Array.Empty<byte>(), "ktapvm-run: something odd\n", 9));
         Assert.Equal(ExitCodes.Failure, code);
+    }
+
+    // exit(code): the runner exits with the code's low 8 bits (as ktapvm-run does) and the
+    // summary carries the code; ktap replay exits with it, even where the number is also one
+    // of the runner's own codes (exit(3) is not "script error")
+    [Theory]
+    [InlineData(-1L, 255, 0UL, 255)]
+    [InlineData(3L, 3, 0UL, 3)]
+    [InlineData(256L, 0, 0UL, 0)]
+    [InlineData(0L, 0, 2UL, 22)]
+    [InlineData(7L, 7, 2UL, 7)]
+    public void TheScriptsExitCodeIsTheExitStatus(long code, int runnerExit, ulong errors, int want)
+    {
+        var (rc, o, _) = Run(Runner(Records(exitCode: code, errors: errors), "", runnerExit));
+        Assert.Equal((want, "n=5\n"), (rc, o));
+    }
+
+    [Fact]
+    public void RuntimeErrorsWithoutExitCodeGive22()
+    {
+        var (rc, _, e) = Run(Runner(Records(errors: 1), "", 0));
+        Assert.Equal(ExitCodes.RuntimeErrors, rc);
+        Assert.Contains("1 runtime errors", e);
+    }
+
+    [Fact]
+    public void ARunnerFailureThatIsNotTheScriptsCodeStaysAFailure()
+    {
+        // the script said exit(4); the runner exits 3 (a refusal): not the script's code
+        var (rc, _, _) = Run(Runner(Records(exitCode: 4), "ktapvm-run: refused\n", ExitCodes.ScriptError));
+        Assert.Equal(ExitCodes.ScriptError, rc);
+    }
+
+    [Fact]
+    public void ASummaryWithAnUnknownAIsRefused()
+    {
+        // the host does not trust the board: a = 2 is no layout it knows, and a = 1 without
+        // the code's 8 bytes runs past the record
+        var (rc, _, e) = Run(Runner(Records(summaryA: 2), "", 0));
+        Assert.Equal(ExitCodes.Failure, rc);
+        Assert.Contains("a summary record with a = 2", e);
+        var (rc2, _, e2) = Run(Runner(Records(summaryA: 1), "", 0));
+        Assert.Equal(ExitCodes.Failure, rc2);
+        Assert.Contains("runs past the record end", e2);
     }
 
     [Fact]

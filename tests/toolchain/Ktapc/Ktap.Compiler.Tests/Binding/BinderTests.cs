@@ -33,7 +33,6 @@ public class BinderTests
     [InlineData("function f() { return ⟦argname⟧ }", "KTAP2008")]
     [InlineData("tick-1s { print(⟦argevent⟧) }", "KTAP2008")]
     [InlineData("trace_end { print(⟦args.x⟧) }", "KTAP2008")]
-    [InlineData("function outer() { var x = 1\nfunction inner() { return ⟦x⟧ }\ninner() }", "KTAP2009")]
     [InlineData("trace sched:a { ⟦trace_end⟧ { } }", "KTAP2010")]
     [InlineData("if (1) { ⟦tick⟧-1s { } }", "KTAP2010")]
     [InlineData("function f() { return ⟦...⟧ }", "KTAP2011")]

@@ -38,7 +38,7 @@ public class CorruptionTests
         new("empty file", _ => Array.Empty<byte>(), _ => "not a ktap bundle"),
         new("wrong magic", b => { b[1] = (byte)'X'; return b; }, _ => "not a ktap bundle"),
         new("shorter than a header", b => b[..40], _ => "truncated (40 bytes, a header needs 64)"),
-        C("format version", b => b[4] = 3, "unsupported bundle format version 3 (this reader: 1 and 2)"),
+        C("format version", b => b[4] = 5, "unsupported bundle format version 5 (this reader: 1 to 4)"),
         C("format 2 without KSYMS", b => b[4] = 2, "format_version 2 without a KSYMS section"),
         C("byte order", b => b[5] = 3, "bad byte order 3"),
         C("word size", b => b[6] = 5, "bad word size 5"),
