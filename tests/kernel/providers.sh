@@ -18,8 +18,8 @@ else
 fi
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-# mutant NAME FILE SED: a copy of what the check reads, FILE edited by SED, must fail
-# with a line naming what broke (GREP)
+# mutant NAME FILE SED EXPECT: a copy of what the check reads, FILE edited by SED, must
+# fail with a line naming what broke (EXPECT)
 mutant() {
     local name=$1 file=$2 edit=$3 expect=$4 copy=$tmp/$1
     mkdir -p "$copy/runtime/ktapvm" "$copy/docs"
