@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The kernel module's probe providers against the bundle's EVENTS kinds (providers.py):
-# every kind of enum ktap_probe_kind has one provider in kernel/providers.c's table, and
-# the docs agree. Then the check itself: copies of the sources with one kind left
-# unserved, a new kind in the enum, a provider missing from the table, must each fail it.
+# every EVENTS kind of ktap_bundle_format.def has one provider in kernel/providers.c's
+# table, and the docs agree. Then the check itself: copies of the sources with one kind
+# left unserved, a new kind in the definition, a provider missing from the table, must each fail it.
 # Host only, no board. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,8 +22,9 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # fail with a line naming what broke (EXPECT)
 mutant() {
     local name=$1 file=$2 edit=$3 expect=$4 copy=$tmp/$1
-    mkdir -p "$copy/runtime/ktapvm" "$copy/docs"
-    cp -r "$root/runtime/ktapvm/include" "$root/runtime/ktapvm/kernel" "$copy/runtime/ktapvm/"
+    mkdir -p "$copy/runtime/ktapvm" "$copy/docs" "$copy/tests/lib"
+    cp -r "$root/runtime/ktapvm/include" "$root/runtime/ktapvm/kernel" "$root/runtime/ktapvm/ktap_bundle_format.def" "$copy/runtime/ktapvm/"
+    cp "$root/tests/lib/bundle_format.py" "$copy/tests/lib/"
     cp "$root/docs/bundle-format.md" "$root/docs/kernel-module.md" "$copy/docs/"
     sed -i "$edit" "$copy/$file"
     if cmp -s "$root/$file" "$copy/$file"; then
@@ -40,8 +41,8 @@ mutant() {
 mutant unserved-kind runtime/ktapvm/kernel/watch.c \
     's/kt_watch_kinds\[\] = { KTAP_PROBE_WATCHPOINT, 0 }/kt_watch_kinds[] = { 0 }/' \
     'KTAP_PROBE_WATCHPOINT has one provider (has: none)'
-mutant new-kind runtime/ktapvm/include/ktapvm.h \
-    's/KTAP_PROBE_WATCHPOINT = 13,/KTAP_PROBE_WATCHPOINT = 13, KTAP_PROBE_NEWKIND = 14,/' \
+mutant new-kind runtime/ktapvm/ktap_bundle_format.def \
+    's/^KTAP_EVENT_KIND(13, WATCHPOINT, Watchpoint)$/&\nKTAP_EVENT_KIND(14, NEWKIND, NewKind)/' \
     'KTAP_PROBE_NEWKIND has one provider'
 mutant not-in-table runtime/ktapvm/kernel/providers.c \
     '/^\t&kt_tick_provider,$/d' \
