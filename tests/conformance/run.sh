@@ -116,9 +116,9 @@ if [ "$rc" -eq 5 ] && [ "$msg" = "$want" ]; then ok; else bad "JSON given to the
 
 # the runner itself exits with the script's exit(code), as a shell maps it (ktap replay's
 # [exit N] above could come from the summary alone): exit(-1) is 255, exit(3) is 3
-dotnet "$ktap_dll" replay-events "$here/events/default.jsonl" -o "$work/default.krs" 2>/dev/null
+"${KTAP[@]}" replay-events "$here/events/default.jsonl" -o "$work/default.krs" 2>/dev/null
 for code in -1:255 3:3 256:0; do
-    dotnet "$ktapc_dll" --target "$target" -o "$work/exit.kbc" -e "exit(${code%%:*})" 2>/dev/null
+    "${KTAPC[@]}" --target "$target" -o "$work/exit.kbc" -e "exit(${code%%:*})" 2>/dev/null
     (cd "$work" && $qemu "$runner" exit.kbc --events default.krs > /dev/null 2>&1); rc=$?
     if [ "$rc" -eq "${code##*:}" ]; then ok; else bad "ktapvm-run after exit(${code%%:*}): exit $rc, want ${code##*:}"; fi
 done
