@@ -49,6 +49,17 @@ public sealed class KernelSymbolLinkTests
     }
 
     [Fact]
+    public void Closures_with_literals_are_format_4_and_link_into_format_3()
+    {
+        var model = Compile("function mk() { var a = `vfs_read`\nreturn function() { return a } }\nprint(mk()())");
+        Assert.Equal(BundleLayout.FormatVersionUnlinkedUpvalues, BundleWriter.Write(model)[4]);
+        Assert.Empty(Link(model));
+        var linked = BundleWriter.Write(model);
+        Assert.Equal(BundleLayout.FormatVersionUpvalues, linked[4]); // what the VM reads: upvalue counts kept
+        Assert.Equal(1, BundleReader.Read(linked).Functions[2].UpvalueCount);
+    }
+
+    [Fact]
     public void An_unknown_symbol_is_an_error_with_a_did_you_mean_and_nothing_is_patched()
     {
         var model = Compile("print(`vfs_raed`, `vfs_write`)");

@@ -55,11 +55,13 @@ internal sealed class RecordBytes(bool bigEndian)
         return this;
     }
 
-    public RecordBytes Summary(ulong lost = 0, ulong errors = 0)
+    public RecordBytes Summary(ulong lost = 0, ulong errors = 0, long? exitCode = null)
     {
-        Begin(10, 0).I64((long)lost).I64((long)errors).I64(0).I64(1);
+        Begin(10, exitCode is null ? 0u : 1u).I64((long)lost).I64((long)errors).I64(0).I64(1);
         for (int i = 0; i < 5; i++) I64(i == 0 ? (long)errors : 0);
-        return I64(4096).End();
+        I64(4096);
+        if (exitCode is long x) I64(x); // a = 1: the script's exit(code)
+        return End();
     }
 
     public byte[] ToArray() => _all.ToArray();

@@ -22,6 +22,22 @@ public class RecordReaderTests
         Assert.IsType<SummaryRecord>(records[1]);
     }
 
+    [Theory]
+    [InlineData(false, -1L, 0UL, 255)]
+    [InlineData(true, -1L, 0UL, 255)]
+    [InlineData(true, 3L, 5UL, 3)]
+    [InlineData(false, 512L, 5UL, 22)]
+    [InlineData(false, long.MinValue, 0UL, 0)]
+    public void A_summary_with_a_1_carries_the_scripts_exit_code(bool big, long code, ulong errors, int status)
+    {
+        var s = Assert.IsType<SummaryRecord>(RecordReader.ReadAll(new RecordBytes(big).Summary(errors: errors, exitCode: code).ToArray(), big).Single());
+        Assert.Equal(code, s.ExitCode);
+        Assert.Equal(status, s.SessionStatus);
+        var plain = Assert.IsType<SummaryRecord>(RecordReader.ReadAll(new RecordBytes(big).Summary(errors: errors).ToArray(), big).Single());
+        Assert.Null(plain.ExitCode);
+        Assert.Equal(errors > 0 ? 22 : 0, plain.SessionStatus);
+    }
+
     [Fact]
     public void ReadsErrorRecords()
     {
