@@ -9,7 +9,7 @@ namespace Ktap.Cli;
 public static class KtapcCli
 {
     public static string VersionText =>
-        $"ktapc {typeof(KtapcCli).Assembly.GetName().Version?.ToString(3)} (bundle format {BundleLayout.FormatVersion}, runtime ABI {BundleLayout.RuntimeAbi})";
+        $"ktapc {typeof(KtapcCli).Assembly.GetName().Version?.ToString(3)} (bundle formats {BundleLayout.FormatVersion} and {BundleLayout.FormatVersionUpvalues}, {BundleLayout.FormatVersionUnlinked} and {BundleLayout.FormatVersionUnlinkedUpvalues} before linking; runtime ABI {BundleLayout.RuntimeAbi})";
 
     /// <summary>
     /// THE top-level handler: anything a verb does not report itself ends as one line and a

@@ -22,7 +22,7 @@ public class UsageTests
     {
         using var cli = new CliRun();
         Assert.Equal(0, cli.Run("--version"));
-        Assert.Matches(@"^ktapc \d+\.\d+\.\d+ \(bundle format 1, runtime ABI 1\)\n$", cli.Out);
+        Assert.Matches(@"^ktapc \d+\.\d+\.\d+ \(bundle formats 1 and 3, 2 and 4 before linking; runtime ABI 1\)\n$", cli.Out);
     }
 
     [Theory]
