@@ -368,15 +368,12 @@ static int call_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, 
 
 static void msg_for(char *buf, int err, const char *what)
 {
-	static const char *const m[] = { "", "attempt to perform arithmetic on a non-number value",
-		"division or modulo by zero", "negative exponent", "attempt to compare values of different types",
-		"attempt to concatenate a value that is not a string or number",
-		"attempt to index a value that is not a table", "table key is nil",
-		"attempt to call a value that is not a function", "<<< needs a ptable slot",
-		"'for' values must be numbers and the step non-zero", "bad arguments to a built-in",
-		"an event value cannot be stored", "ptable slots are written with <<<",
-		"upvalue instruction on a value that is not an upvalue cell" };
-	if (err > 0 && err < (int)(sizeof(m) / sizeof(m[0])))
+	static const char *const m[RT_ERROR_END] = {
+#define KTAP_RUNTIME_ERROR(code, name, message) [code] = message,
+#include "../ktap_runtime_errors.def"
+#undef KTAP_RUNTIME_ERROR
+	};
+	if (err > 0 && err < RT_ERROR_END && m[err])
 		kvm_snprintf(buf, 256, "%s%s", m[err], what ? what : "");
 	else
 		buf[0] = 0;

@@ -416,16 +416,23 @@ int kvm_upval_get(struct ktap_session *s, struct kvm_cpu *c, struct kupval *u, s
 int kvm_upval_set(struct ktap_session *s, struct kupval *u, const struct kv *v);
 
 /* runtime errors: codes are the ERROR record's codes (docs/record-format.md) */
+#define RT_BUDGET_BASE 100 /* a budget error is 100 + its LIMITS key */
 enum kvm_rterr {
 	RT_OK = 0,
-	RT_ARITH = 1, RT_DIVZERO, RT_NEGPOW, RT_COMPARE, RT_CONCAT, RT_INDEX, RT_NILKEY,
-	RT_CALL, RT_AGGREGATE, RT_FOR, RT_ARGS, RT_STORE, RT_PTABLE_WRITE, RT_UPVAL,
-	RT_BUDGET_INSNS = 101, RT_BUDGET_DEPTH, RT_BUDGET_STRING, RT_BUDGET_TABLE,
-	RT_BUDGET_MEMORY,
+	/* RT_ARITH .. RT_UPVAL: the runtime errors of ktap_runtime_errors.def */
+#define KTAP_RUNTIME_ERROR(code, name, message) RT_##name = (code),
+#include "../ktap_runtime_errors.def"
+#undef KTAP_RUNTIME_ERROR
+	RT_ERROR_END,
+	/* a budget hit: 100 + its LIMITS key (ktap_bundle_format.def) */
+	RT_BUDGET_INSNS = RT_BUDGET_BASE + KTAP_LIMIT_INSNS,
+	RT_BUDGET_DEPTH = RT_BUDGET_BASE + KTAP_LIMIT_CALL_DEPTH,
+	RT_BUDGET_STRING = RT_BUDGET_BASE + KTAP_LIMIT_STRING_LEN,
+	RT_BUDGET_TABLE = RT_BUDGET_BASE + KTAP_LIMIT_TABLE_ENTRIES,
+	RT_BUDGET_MEMORY = RT_BUDGET_BASE + KTAP_LIMIT_MEMORY,
 	/* internal: reported as RT_BUDGET_INSNS with their own message */
 	RT_BUDGET_TIME = 120, RT_STOPPED,
 };
-#define RT_BUDGET_BASE 100
 
 int kvm_execute(struct ktap_session *s, struct kvm_cpu *c, u32 fn, const struct ktap_event *ev);
 /* Charge n units of work (instructions, elements, bytes) to the running slot's budget:

@@ -267,7 +267,7 @@ static void value(struct ktap_session *s, struct cur *c, const struct replay_eve
 
 static int valid_error(uint32_t code)
 {
-	return (code >= 1 && code <= RT_UPVAL) || (code >= 101 && code <= 105);
+	return (code >= 1 && code < RT_ERROR_END) || (code >= RT_BUDGET_INSNS && code <= RT_BUDGET_MEMORY);
 }
 
 void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const struct replay_event *ev, int final)
