@@ -4,17 +4,15 @@ namespace Ktap.Bundle;
 
 /// <summary>
 /// `--limit KEY=N` of ktapc, ktap run and ktap replay: a session budget written into the
-/// bundle's LIMITS section (docs/bundle-format.md). The keys are ktapvm-run's own words. The
-/// module caps every value by its ceilings (docs/kernel-module.md), so a bundle can raise a
-/// default budget only up to what the board allows.
+/// bundle's LIMITS section (docs/bundle-format.md). The keys are ktapvm-run's own words, both
+/// spelled by ktap_bundle_format.def (<see cref="BundleLayout.Spelling"/>). The module caps
+/// every value by its ceilings (docs/kernel-module.md), so a bundle can raise a default budget
+/// only up to what the board allows.
 /// </summary>
 public static class LimitSetting
 {
     public static readonly IReadOnlyList<(string Word, LimitKey Key)> Keys =
-    [
-        ("insns", LimitKey.InstructionsPerRun), ("depth", LimitKey.CallDepth), ("string", LimitKey.StringLength),
-        ("table", LimitKey.TableEntries), ("memory", LimitKey.SessionMemory),
-    ];
+        Enum.GetValues<LimitKey>().Select(k => (BundleLayout.Spelling(k), k)).ToArray();
 
     public static string Usage => string.Join('|', Keys.Select(k => k.Word)) + "=N";
 
