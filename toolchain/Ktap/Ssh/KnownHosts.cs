@@ -65,8 +65,8 @@ public static class KnownHosts
     public static IReadOnlyList<KnownHostEntry> Load(string file)
     {
         if (!File.Exists(file)) return Array.Empty<KnownHostEntry>();
-        if (new FileInfo(file).Length > Ktap.Output.HostLimits.KnownHostsBytes)
-            throw new KtapException(ExitCodes.Failure, $"{file} is over the known_hosts limit of {Ktap.Output.HostLimits.KnownHostsBytes} bytes");
+        if (new FileInfo(file).Length > Ktap.HostLimits.KnownHostsBytes)
+            throw new KtapException(ExitCodes.Failure, $"{file} is over the known_hosts limit of {Ktap.HostLimits.KnownHostsBytes} bytes");
         return Parse(File.ReadAllText(file));
     }
 

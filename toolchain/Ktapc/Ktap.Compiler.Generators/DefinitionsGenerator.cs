@@ -58,7 +58,9 @@ namespace Ktap.Compiler.Generators
                 else if (name == "ktap_bundle_format.def") ctx.AddSource("BundleFormat.g.cs", SourceText.From(BundleFormatSource.Generate(text), Encoding.UTF8));
             }
             var regs = files.Where(f => Path.GetFileName(f.Path) == "ktap_regs.def").OrderBy(f => f.Path, System.StringComparer.Ordinal).ToList();
-            ctx.AddSource("Registers.g.cs", SourceText.From(Registers(ctx, regs), Encoding.UTF8));
+            // Only the project that lists the registers gets them: another project using the
+            // generator (Ktap.Output) would otherwise define a second, empty Registers class.
+            if (regs.Count > 0) ctx.AddSource("Registers.g.cs", SourceText.From(Registers(ctx, regs), Encoding.UTF8));
         }
 
         private static IEnumerable<(int Number, string Line, Match M)> Matches(SourceProductionContext ctx, string path, string text, string prefix, Regex re)

@@ -24,14 +24,14 @@ public static class SavedCatalog
                 ? $"the catalog folder has no {FormatsFile} (run `ktap list --board NAME` once to save it)"
                 : "the event catalog does not exist", formats);
         // A saved catalog is what a board sent: the same cap as the answer it came from.
-        if (new FileInfo(formats).Length > Output.HostLimits.CatalogBytes)
-            throw new IOException($"{formats} is over the catalog limit of {Output.HostLimits.CatalogBytes} bytes");
+        if (new FileInfo(formats).Length > HostLimits.CatalogBytes)
+            throw new IOException($"{formats} is over the catalog limit of {HostLimits.CatalogBytes} bytes");
         var events = EventCatalog.ParseFormats(File.ReadAllText(formats));
         if (events.Count == 0)
             throw new IOException($"{formats} holds no tracepoint formats: it is not an event catalog saved by ktap (lines 'subsys/event/format:\\tfield:TYPE NAME;...')");
         var functions = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(formats))!, FunctionsFile);
-        if (File.Exists(functions) && new FileInfo(functions).Length > Output.HostLimits.CatalogBytes)
-            throw new IOException($"{functions} is over the catalog limit of {Output.HostLimits.CatalogBytes} bytes");
+        if (File.Exists(functions) && new FileInfo(functions).Length > HostLimits.CatalogBytes)
+            throw new IOException($"{functions} is over the catalog limit of {HostLimits.CatalogBytes} bytes");
         return new EventCatalog(events,
             File.Exists(functions) ? EventCatalog.ParseFunctions(File.ReadAllText(functions)) : Array.Empty<string>());
     }

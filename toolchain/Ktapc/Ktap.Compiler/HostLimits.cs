@@ -1,4 +1,4 @@
-namespace Ktap.Output;
+namespace Ktap;
 
 /// <summary>
 /// THE limits on what the host reads from outside (docs/ktap.md, "Untrusted input"): the

@@ -4,7 +4,7 @@ using Ktap.Bundle;
 using Ktap.Output;
 using Ktap.Profiles;
 
-namespace Ktap.Compiler.Tests.Output;
+namespace Ktap.Output.Tests;
 
 /// <summary>
 /// Records a damaged or hostile board could send (issue 17): each one is a decoder error or

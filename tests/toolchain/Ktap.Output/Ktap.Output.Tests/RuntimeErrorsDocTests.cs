@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Ktap.Bundle;
 using Ktap.Output;
 
-namespace Ktap.Compiler.Tests.Output;
+namespace Ktap.Output.Tests;
 
 /// <summary>
 /// docs/record-format.md's table of runtime error codes is ktap_runtime_errors.def's (the C

@@ -1,6 +1,6 @@
 using Ktap.Output;
 
-namespace Ktap.Compiler.Tests.Output;
+namespace Ktap.Output.Tests;
 
 /// <summary>`ktap run -T`: the TIME record (ktap_transport_records.def) and the line prefix.</summary>
 public class TimestampTests

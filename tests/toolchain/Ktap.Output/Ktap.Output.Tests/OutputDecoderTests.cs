@@ -3,7 +3,7 @@ using Ktap.Bundle;
 using Ktap.Output;
 using Ktap.Profiles;
 
-namespace Ktap.Compiler.Tests.Output;
+namespace Ktap.Output.Tests;
 
 public class OutputDecoderTests
 {

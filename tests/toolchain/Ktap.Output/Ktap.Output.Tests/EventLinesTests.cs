@@ -2,7 +2,7 @@ using Ktap.Linking;
 using Ktap.Output.Events;
 using Xunit;
 
-namespace Ktap.Compiler.Tests.Output;
+namespace Ktap.Output.Tests;
 
 /// <summary>
 /// argevent as ftrace prints it: the module's field list turned into a trace-file line by the

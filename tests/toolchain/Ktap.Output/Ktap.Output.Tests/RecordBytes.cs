@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Ktap.Compiler.Tests.Output;
+namespace Ktap.Output.Tests;
 
 /// <summary>Writes record streams the way the C VM does (docs/record-format.md), for the decoder tests.</summary>
 internal sealed class RecordBytes(bool bigEndian)

@@ -1,6 +1,6 @@
 using Ktap.Output;
 
-namespace Ktap.Compiler.Tests.Output;
+namespace Ktap.Output.Tests;
 
 public class RecordReaderTests
 {

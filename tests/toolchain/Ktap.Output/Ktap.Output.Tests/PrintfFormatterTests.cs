@@ -1,7 +1,7 @@
 using System.Text;
 using Ktap.Output;
 
-namespace Ktap.Compiler.Tests.Output;
+namespace Ktap.Output.Tests;
 
 public class PrintfFormatterTests
 {
