@@ -27,9 +27,8 @@ rm -rf "$work/canary"; cp -r "$root/tests/boards/detector-canary" "$work/canary"
 bash "$root/scripts/kernel-trees/make-module.sh" kernel-x86_64-debug "$work/canary" \
     >"$work/canary.log" 2>&1 || { bad "the canary module builds" "$(tail -n 5 "$work/canary.log")"; finish; }
 ok "the canary module builds against the debug kernel"
-bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "$board image builds"; finish; }
-bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "$board boots"; finish; }
-trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
+source "$root/tests/lib/board-up.sh" # board_boot: stopped when this script exits
+board_boot "$board" "$port" || { bad "$board boots"; finish; }
 ok "$board boots and answers SSH"
 boot=$(cat "$KTAP_STATE_DIR/boards/$board/boot-seconds")
 

@@ -100,9 +100,8 @@ source "$root/tests/lib/sdt-include.sh"
 source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
 ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
 rm -rf "$work/tool"; ln -s "$tools" "$work/tool"
-bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "$board image builds"; finish; }
-bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "$board boots"; finish; }
-trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
+source "$root/tests/lib/board-up.sh" # board_boot: stopped when this script exits
+board_boot "$board" "$port" || { bad "$board boots"; finish; }
 ok "$board boots and answers SSH"
 boot=$(cat "$KTAP_STATE_DIR/boards/$board/boot-seconds")
 push "$work/ktapwl" /tmp/ktapwl && push "$work/sdt-markers" /tmp/sdt-markers && push "$work/uprobe-glob" /tmp/uprobe-glob &&

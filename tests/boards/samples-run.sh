@@ -122,10 +122,10 @@ bash "$root/scripts/build-module.sh" "$tree" > /dev/null || { bad "ktapvm.ko bui
 source "$root/tests/lib/tools.sh" # ktap_tools: one shared build of ktap and ktapc per test run
 ktap_tools 2> "$work/dotnet.log" || { bad "ktap and ktapc build" "$(cat "$work/dotnet.log")"; finish; }
 tool=$tools
-bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "$board image builds"; finish; }
+# KTAP_SAMPLES_KEEP_BOARD: the board already runs (its image built); used as it is, left running
 if [ -z "${KTAP_SAMPLES_KEEP_BOARD:-}" ]; then
-    bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "$board boots"; finish; }
-    trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
+    source "$root/tests/lib/board-up.sh" # board_boot: stopped when this script exits
+    board_boot "$board" "$port" || { bad "$board boots"; finish; }
 fi
 suite_start=$(date +%s)
 boot_lines=$(on_board 'dmesg | wc -l')

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The C VM: builds the runner and the unit tests natively, for i686, arm-v7 and powerpc
-# (static, run under qemu-user), with ASan+UBSan, and the libFuzzer harness; runs the unit
-# tests and verifier/loader tables on every build, the conformance suite on all four
-# targets (and natively under ASan/UBSan), the ktap 0.4 compatibility suite in replay, the
-# replay soak (tests/soak), damaged replay event streams, and a brief fuzz run. Last line: RESULT passed=N failed=M.
+# (static, run under qemu-user), with ASan+UBSan, and the libFuzzer harness; checks the
+# core's layering (tests/runtime/core_deps.py); runs the unit tests and verifier/loader
+# tables on every build, the conformance suite on all four targets (and natively under
+# ASan/UBSan), the ktap 0.4 compatibility suite in replay, the replay soak (tests/soak),
+# damaged replay event streams, and a brief fuzz run. Last line: RESULT passed=N failed=M.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -18,6 +19,10 @@ mkdir -p out/ci-runtime
 mk() { make -s -C runtime/ktapvm/user -j2 VARIANT="$1"; }
 
 for v in native i686 arm-v7 powerpc asan fuzz; do step "build $v" mk "$v"; done
+
+# the core's layering from the native objects: no dependency circle but interp <-> builtins,
+# every external symbol kvm_/ktap_ (tests/runtime/core_deps.py)
+step "core objects: one circle (interp, builtins), kvm_/ktap_ names" python3 tests/runtime/core_deps.py
 
 declare -A qemu=([native]= [i686]=qemu-i386-static [arm-v7]=qemu-arm-static [powerpc]=qemu-ppc-static [asan]=)
 for v in native asan i686 arm-v7 powerpc; do

@@ -44,10 +44,9 @@ case $mode in
         esac
         export KTAP_STATE_DIR=${KTAP_STATE_DIR:-$HOME/.cache/ktap}
         bash "$root/scripts/build-module.sh" "$tree" > "$work/module.log" 2>&1 || { bad "ktapvm.ko builds against $tree" "$(tail -n 5 "$work/module.log")"; finish; }
-        bash "$root/boards/qemu/build-image.sh" "$board" > "$work/image.log" 2>&1 || { bad "$board image builds" "$(tail -n 5 "$work/image.log")"; finish; }
-        bash "$root/boards/qemu/start.sh" "$board" --port "${KTAP_COMPAT_PORT:-$(source "$root/boards/qemu/ports.sh" && ktap_port_range compat | cut -d" " -f1)}" > "$work/start.log" 2>&1 ||
-            { bad "$board boots" "$(tail -n 5 "$work/start.log")"; finish; }
-        trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
+        source "$root/tests/lib/board-up.sh" # board_boot: stopped when this script exits
+        board_boot "$board" "${KTAP_COMPAT_PORT:-$(source "$root/boards/qemu/ports.sh" && ktap_port_range compat | cut -d" " -f1)}" ||
+            { bad "$board boots"; finish; }
         run_one() {
             timeout 240 "$tools/ktap" run --board "$board" "$here/$1.kp" > "$work/$1.actual" 2> "$work/$1.err"
             echo "[exit $?]" >> "$work/$1.actual"

@@ -1,7 +1,7 @@
 using System.Text;
 using Ktap.Bundle;
 using Ktap.Bytecode;
-using Ktap.Linking;
+using Ktap.Catalog;
 using Ktap.Output;
 using Ktap.Profiles;
 using Ktap.Tool;

@@ -37,9 +37,8 @@ ko=${KTAP_KERNEL_KO:-}  # a prebuilt module, for development
 ok "module builds against $tree headers"
 gcc -static -O2 -Wall -Wextra -Werror -o "$work/ktapwl" "$here/workload.c" ||
     { bad "workload builds"; finish; }
-bash "$root/boards/qemu/build-image.sh" "$board" >/dev/null || { bad "board image builds"; finish; }
-bash "$root/boards/qemu/start.sh" "$board" --port "$port" >/dev/null || { bad "board boots"; finish; }
-trap 'bash "$root/boards/qemu/stop.sh" "$board" >/dev/null 2>&1' EXIT
+source "$root/tests/lib/board-up.sh" # board_boot: stopped when this script exits
+board_boot "$board" "$port" || { bad "board boots"; finish; }
 ok "board boots and answers SSH"
 
 push "$ko" /tmp/ktapvm.ko && push "$work/ktapwl" /tmp/ktapwl && on_board 'chmod +x /tmp/ktapwl'

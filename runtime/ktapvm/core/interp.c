@@ -57,31 +57,6 @@ static KVM_COLD int rt_error(struct ktap_session *s, struct kvm_cpu *c, u32 nfra
 	return key ? -KTAP_ERANGE : -KTAP_EINVAL;
 }
 
-/* A chunk of the run's budget is used up: take the next one. The process slot yields
- * here (it may sleep) and stops when a fatal signal is pending; a probe slot checks its
- * wall-clock bound, starting the clock at its first refill so that short handlers never
- * read it. */
-KVM_COLD int kvm_refill(struct ktap_session *s, struct kvm_cpu *c)
-{
-	u64 take;
-	if (!c->insns_rest)
-		return RT_BUDGET_INSNS;
-	if (c->process) {
-		if (ktap_plat_yield())
-			return RT_STOPPED;
-	} else {
-		u64 now = ktap_plat_clock_ns();
-		if (!c->start_ns)
-			c->start_ns = now ? now : 1;
-		else if (now - c->start_ns > s->bounds.run_ns)
-			return RT_BUDGET_TIME;
-	}
-	take = c->insns_rest < KVM_CHUNK ? c->insns_rest : KVM_CHUNK;
-	c->insns_rest -= take;
-	c->insns_left += take;
-	return 0;
-}
-
 static int truth(const struct kv *v)
 {
 	return v->t != KT_NIL && v->t != KT_FALSE;
@@ -199,23 +174,6 @@ static int concat(struct ktap_session *s, struct kvm_cpu *c, struct kv *r, u32 f
 	k->hash = kvm_hash(k->data, k->len);
 	out->t = KT_STRING;
 	out->u.s = k;
-	return 0;
-}
-
-/* A statistics cell read out of a table or global (already copied under its lock into a
- * local) is copied into the slot's scratch: a register never points at a table's cell,
- * which another CPU may free. */
-int kvm_kv_own(struct kvm_cpu *c, struct kv *v)
-{
-	if (v->t == KT_STAT) {
-		struct kstat *st;
-		if (c->scratch_size - c->scratch_used < sizeof(*st))
-			return RT_BUDGET_MEMORY;
-		st = (struct kstat *)(c->scratch + c->scratch_used);
-		c->scratch_used += (u32)((sizeof(*st) + 7) & ~7u);
-		*st = *v->u.st;
-		v->u.st = st;
-	}
 	return 0;
 }
 

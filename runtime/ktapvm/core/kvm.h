@@ -79,9 +79,9 @@ struct kclosure {
 };
 
 /*
- * Reclamation (reclaim.c, docs/vm.md "Reclamation"). A heap object that values can point
- * to (an interned string, a table, a ptable; closures add theirs) starts with a struct
- * kobj. refs counts only persistent places: table keys and values, globals. Registers,
+ * Reclamation (refs.c, reclaim.c, docs/vm.md "Reclamation"). A heap object that values
+ * can point to (an interned string, a table, a ptable; closures add theirs) starts with a
+ * struct kobj. refs counts only persistent places: table keys and values, globals. Registers,
  * scratch and a run's snapshots hold no count: an object whose count is zero waits on
  * the deferred lists until every slot that could still hold it in a register has ended
  * its run, and only then is torn down and returned to the arena.
@@ -336,7 +336,7 @@ struct kstr *kvm_str_intern(struct ktap_session *s, const char *p, u32 n, int ty
 int kvm_kv_persist(struct ktap_session *s, struct kv *v);
 void kvm_str_unintern_locked(struct ktap_session *s, struct kstr *k); /* intern lock held */
 
-/* ---- reclamation (reclaim.c): the API every counted heap object kind uses ---- */
+/* ---- reclamation (refs.c, reclaim.c): the API every counted heap object kind uses ---- */
 int kvm_reclaim_setup(struct ktap_session *s);
 /* A new object with no count yet (it is in a register only): listed at once, so it is
  * reclaimed after the run if it is never stored. */

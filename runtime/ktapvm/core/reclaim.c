@@ -14,13 +14,16 @@
  * it; a run that started earlier keeps its slot's seq odd and unchanged, which holds the
  * grace period open until it ends.
  *
+ * The counts, and listing an object, are refs.c's; this file moves the lists on and tears
+ * the dead down (through table.c and value.c, which count in refs.c).
+ *
  * Locks: the lists live under the intern lock (one lock class fewer for the kernel glue).
  * A count reaching zero takes it inside a table lock or none; the reclaimer never holds it
  * while tearing an object down, and tears down without recursion: a dead table's entries
  * are released a bounded number at a time, and whatever they were the last holder of goes
  * on the waiting list like any other object.
  */
-#include "kvm.h"
+#include "reclaim_list.h"
 
 /* a drain at the end of a run: this much, plus a share of what was listed since the last */
 #define DRAIN_STEP 256u
@@ -29,110 +32,12 @@
 #define PROCESS_STEPS 64u
 #define LOCK_BATCH 256u
 
-static void list_init(struct kobj *h)
-{
-	h->next = h->prev = h;
-}
-
-static int list_empty(const struct kobj *h)
-{
-	return h->next == h;
-}
-
-static void list_add(struct kobj *h, struct kobj *o)
-{
-	o->prev = h->prev;
-	o->next = h;
-	h->prev->next = o;
-	h->prev = o;
-}
-
-static void list_del(struct kobj *o)
-{
-	o->prev->next = o->next;
-	o->next->prev = o->prev;
-	o->next = o->prev = 0;
-}
-
 int kvm_reclaim_setup(struct ktap_session *s)
 {
 	list_init(&s->rc.waiting);
 	list_init(&s->rc.grace);
 	s->rc.snap = ktap_plat_alloc(sizeof(u32) * ((size_t)s->ncpu + 1));
 	return s->rc.snap ? 0 : -KTAP_ENOMEM;
-}
-
-/* With the intern lock held: (re)start o's wait. A later listing moves it to the back of
- * the waiting list, so its grace period counts from the last time its count reached zero. */
-static void defer_locked(struct ktap_session *s, struct kobj *o)
-{
-	if (o->where == KOBJ_LISTED) /* on either list: unlinking needs no head */
-		list_del(o);
-	else
-		s->rc.pending++;
-	list_add(&s->rc.waiting, o);
-	o->where = KOBJ_LISTED;
-	s->rc.listed++;
-}
-
-void kvm_obj_born(struct ktap_session *s, struct kobj *o, u32 kind)
-{
-	unsigned long fl;
-	o->refs = 0;
-	o->kind = (u8)kind;
-	o->where = KOBJ_NONE;
-	fl = ktap_plat_lock(s->intern_lock);
-	s->rc.live++;
-	defer_locked(s, o);
-	ktap_plat_unlock(s->intern_lock, fl);
-}
-
-void kvm_obj_ref(struct kobj *o)
-{
-	/* the caller holds o in a register (its run keeps o's grace period open) or in a
-	 * place: o cannot be freed under it, and a count of zero may rise again */
-	__atomic_fetch_add(&o->refs, 1, __ATOMIC_RELAXED);
-}
-
-void kvm_obj_unref(struct ktap_session *s, struct kobj *o)
-{
-	u32 r = __atomic_load_n(&o->refs, __ATOMIC_RELAXED);
-	unsigned long fl;
-	/* above one: no lock. The last count is dropped under the lock, so the reclaimer
-	 * never sees a zero count whose listing is still on its way */
-	while (r > 1)
-		if (__atomic_compare_exchange_n(&o->refs, &r, r - 1, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-			return;
-	fl = ktap_plat_lock(s->intern_lock);
-	r = __atomic_load_n(&o->refs, __ATOMIC_RELAXED);
-	if (r == 0)
-		s->rc.anomalies++; /* never wrap a count around: keep the object instead */
-	else if (__atomic_sub_fetch(&o->refs, 1, __ATOMIC_RELEASE) == 0)
-		defer_locked(s, o);
-	ktap_plat_unlock(s->intern_lock, fl);
-}
-
-struct kobj *kvm_kv_obj(const struct kv *v)
-{
-	switch (v->t) {
-	case KT_STRING: case KT_STACK: case KT_USTACK:
-		return v->u.s->home == KSTR_ARENA ? kvm_str_obj(v->u.s) : 0;
-	case KT_TABLE:
-		return &v->u.tab->o;
-	case KT_PTABLE:
-		return &v->u.ptab->o;
-	default:
-		return 0;
-	}
-}
-
-void kvm_kv_release(struct ktap_session *s, const struct kv *v)
-{
-	struct kobj *o;
-	if (v->t == KT_STAT)
-		kvm_arena_free(s, v->u.st);
-	else if ((o = kvm_kv_obj(v)))
-		kvm_obj_unref(s, o);
 }
 
 void kvm_reclaim_step_slow(struct ktap_session *s, struct kvm_cpu *c)

@@ -5,14 +5,6 @@
  */
 #include "kvm.h"
 
-struct kvm_cpu *kvm_this_cpu(struct ktap_session *s)
-{
-	int cpu = ktap_plat_cpu();
-	/* the platform's CPU is below its possible count; the check keeps memory safe and
-	 * never hands two CPUs one slot */
-	return (unsigned)cpu < (unsigned)s->ncpu ? &s->cpus[cpu] : 0;
-}
-
 static void put(struct recw *w, const void *p, u32 n)
 {
 	if (w->overflow || w->cap - w->len < n) {

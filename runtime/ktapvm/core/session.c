@@ -35,14 +35,6 @@ void ktap_session_set_workload(struct ktap_session *s, s64 pid)
 	s->workload_pid = pid > 0 ? pid : 0;
 }
 
-struct ktap_lock *kvm_lock_new(struct ktap_session *s, enum ktap_lock_class c)
-{
-	struct ktap_lock *l = kvm_arena_alloc(s, ktap_plat_lock_size());
-	if (l)
-		ktap_plat_lock_init(l, c);
-	return l;
-}
-
 static struct ktap_lock *plat_lock(enum ktap_lock_class c)
 {
 	struct ktap_lock *l = ktap_plat_alloc(ktap_plat_lock_size());
@@ -259,6 +251,15 @@ int ktap_session_probe(const struct ktap_session *s, u32 i, struct ktap_probe *o
 	return 0;
 }
 
+/* Here, beside its one caller (probe context only); the slots are made in setup(). */
+struct kvm_cpu *kvm_this_cpu(struct ktap_session *s)
+{
+	int cpu = ktap_plat_cpu();
+	/* the platform's CPU is below its possible count; the check keeps memory safe and
+	 * never hands two CPUs one slot */
+	return (unsigned)cpu < (unsigned)s->ncpu ? &s->cpus[cpu] : 0;
+}
+
 int ktap_session_fire(struct ktap_session *s, u32 probe, const struct ktap_event *ev)
 {
 	struct kvm_cpu *c;
@@ -294,26 +295,4 @@ void ktap_session_finish(struct ktap_session *s)
 int ktap_session_stopped(const struct ktap_session *s)
 {
 	return s->stopped;
-}
-
-void ktap_session_stats(const struct ktap_session *s, struct ktap_stats *out)
-{
-	int i, k;
-	kvm_memset(out, 0, sizeof(*out));
-	/* every slot counts its own runs and errors: no lock a handler could wait on */
-	for (i = 0; i <= s->ncpu; i++) {
-		const struct kvm_cpu *c = &s->cpus[i];
-		out->handler_runs += c->runs;
-		out->runtime_errors += c->n_errors;
-		out->lost_records += c->n_lost;
-		out->skipped_reentry += c->n_skipped;
-		for (k = 1; k < KTAP_LIMIT_COUNT; k++)
-			out->budget_hits[k] += c->n_budget[k];
-	}
-	out->memory_used = s->arena.used;
-	out->memory_peak = s->arena.peak;
-	if (__atomic_load_n(&s->exit_state, __ATOMIC_ACQUIRE) == 2) {
-		out->exit_called = 1;
-		out->exit_code = s->exit_code;
-	}
 }

@@ -24,6 +24,24 @@ struct kstr *kvm_str_scratch(struct ktap_session *s, struct kvm_cpu *c, const ch
 	return k;
 }
 
+/* A statistics cell read out of a table or global (already copied under its lock into a
+ * local) is copied into the slot's scratch, as a scratch string is: a register never
+ * points at a table's cell, which another CPU may free. Here, not in interp.c: closure.c
+ * reads cells out of upvalues too. */
+int kvm_kv_own(struct kvm_cpu *c, struct kv *v)
+{
+	if (v->t == KT_STAT) {
+		struct kstat *st;
+		if (c->scratch_size - c->scratch_used < sizeof(*st))
+			return RT_BUDGET_MEMORY;
+		st = (struct kstat *)(c->scratch + c->scratch_used);
+		c->scratch_used += (u32)((sizeof(*st) + 7) & ~7u);
+		*st = *v->u.st;
+		v->u.st = st;
+	}
+	return 0;
+}
+
 static int intern_grow(struct ktap_session *s)
 {
 	u32 ncap = s->intern_cap ? s->intern_cap * 2 : 64, i;

@@ -16,28 +16,6 @@ static const u8 op_format[OP__COUNT] = {
 #include "../ktap_opcodes.def"
 #undef KTAP_OP
 };
-static const char *const op_names[OP__COUNT] = {
-#define KTAP_OP(name, num, fmt, meaning) [num] = #name,
-#include "../ktap_opcodes.def"
-#undef KTAP_OP
-};
-
-const char *kvm_op_name(u32 op)
-{
-	return op < OP__COUNT ? op_names[op] : "?";
-}
-
-int kvm_vreject(struct vctx *v, const char *check, const char *detail)
-{
-	const struct kvm_bundle *b = &v->s->b;
-	const struct kvm_func *f = &b->funcs[v->fn];
-	const char *name = f->name != KVM_NONE ? b->strs[f->name]->data
-			   : (f->flags & 1) ? "main" : "anonymous";
-	u32 op = INSN_OP(v->insn);
-	kvm_snprintf(v->msg, KTAP_ERRMSG_MAX, "%s: function %u '%s' instruction %u (%s): %s",
-		     check, v->fn, name, v->pc, op < OP__COUNT ? op_names[op] : "?", detail);
-	return -KTAP_EINVAL;
-}
 
 static int reg(struct vctx *v, const char *which, u32 r, u32 frame)
 {

@@ -1,6 +1,7 @@
 /*
  * verifier.h - shared by the verifier's two passes: verifier.c (layout and every
- * instruction's operands) and verifier_flow.c (the control-flow graph of one function).
+ * instruction's operands) and verifier_flow.c (the control-flow graph of one function);
+ * both reject through verifier_reject.c.
  * Not part of the core's interface: kvm.h declares kvm_verify.
  */
 #ifndef KVM_VERIFIER_H

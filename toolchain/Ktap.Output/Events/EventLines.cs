@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Ktap.Linking;
+using Ktap.Catalog;
 
 namespace Ktap.Output.Events;
 

@@ -1,7 +1,7 @@
 using Ktap.Bundle;
 using Ktap.Compilation;
 using Ktap.Diagnostics;
-using Ktap.Linking;
+using Ktap.Catalog;
 
 namespace Ktap.Targets.Host;
 

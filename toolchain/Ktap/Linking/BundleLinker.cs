@@ -1,6 +1,6 @@
 using Ktap.Bundle;
 using Ktap.Diagnostics;
-using Ktap.Linking;
+using Ktap.Catalog;
 using Ktap.Tool.Symbols;
 
 namespace Ktap.Tool.Linking;

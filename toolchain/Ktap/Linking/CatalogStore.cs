@@ -1,4 +1,4 @@
-using Ktap.Linking;
+using Ktap.Catalog;
 using Ktap.Output;
 using Ktap.Tool.Boards;
 using Ktap.Tool.Remote;

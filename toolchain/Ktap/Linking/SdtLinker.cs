@@ -1,5 +1,5 @@
 using Ktap.Bundle;
-using Ktap.Linking;
+using Ktap.Catalog;
 using Ktap.Output;
 
 namespace Ktap.Tool.Linking;

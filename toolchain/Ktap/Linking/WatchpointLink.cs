@@ -1,6 +1,6 @@
 using Ktap.Binding.Events;
 using Ktap.Bundle;
-using Ktap.Linking;
+using Ktap.Catalog;
 using Ktap.Profiles;
 using Ktap.Tool.Symbols;
 

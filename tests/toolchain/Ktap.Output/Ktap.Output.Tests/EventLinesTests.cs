@@ -1,4 +1,4 @@
-using Ktap.Linking;
+using Ktap.Catalog;
 using Ktap.Output.Events;
 using Xunit;
 

@@ -25,7 +25,7 @@ public static class Builtins
         var callable = BuiltinTable.All.Where(b => !IsHidden(b)).Select(b => b.Name).ToList();
         // a built-in that the name starts (gettimeofday → gettimeofday_us) before any typo
         var longer = callable.Where(c => c.StartsWith(name, StringComparison.Ordinal) && name.Length >= 3).OrderBy(c => c.Length).FirstOrDefault();
-        return longer is not null ? $" (did you mean '{longer}'?)" : Ktap.Linking.Suggest.DidYouMean(name, callable);
+        return longer is not null ? $" (did you mean '{longer}'?)" : Ktap.Catalog.Suggest.DidYouMean(name, callable);
     }
 
     public static bool IsHidden(BuiltinInfo b) => (b.Flags & BuiltinFlags.HIDDEN) != 0;

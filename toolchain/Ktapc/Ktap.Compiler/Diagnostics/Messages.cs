@@ -84,7 +84,7 @@ public static class Messages
     public static readonly MessageDescriptor DuplicateFetchArg = E("KTAP3013", "fetch-arg name '{0}' is used twice in this event");
     public static readonly MessageDescriptor ArgNumberInvalid = E("KTAP3014", "$arg{0}: argument numbers start at 1 and go up to 64");
     public static readonly MessageDescriptor EmptyEventDefinition = E("KTAP3015", "empty event definition between commas");
-    // Checked against a board's saved event catalog (Ktap.Linking.EventCheck), not by a plain compile.
+    // Checked against a board's saved event catalog (Ktap.Catalog.EventCheck), not by a plain compile.
     public static readonly MessageDescriptor NoSuchTracepoint = E("KTAP3017", "no such tracepoint '{0}' on {1}{2}");
     public static readonly MessageDescriptor NoSuchBoardEventField = E("KTAP3018", "{0} on {1} has no field '{2}'{3}");
     public static readonly MessageDescriptor NoSuchFilterField = E("KTAP3019", "filter: {0} on {1} has no field '{2}'{3}; the filter would match nothing");

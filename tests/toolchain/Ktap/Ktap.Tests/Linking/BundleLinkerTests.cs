@@ -144,6 +144,6 @@ public sealed class BundleLinkerTests
             Assert.Empty(new BundleLinker(Catalog, p => throw new InvalidOperationException(p), [.. tcg, pmu]).Link(model, "board1"));
         // software events need nothing of the board's PMU
         Assert.Empty(new BundleLinker(Catalog, p => throw new InvalidOperationException(p), tcg).Link(Compile("trace software:page-faults:1 { }"), "board1"));
-        Assert.Equal(["cpu", "kprobe", "software"], Ktap.Linking.PmuCheck.ParseDevices("software\nkprobe\ncpu\n\n"));
+        Assert.Equal(["cpu", "kprobe", "software"], Ktap.Catalog.PmuCheck.ParseDevices("software\nkprobe\ncpu\n\n"));
     }
 }

@@ -1,6 +1,6 @@
 using Ktap.Bundle;
 using Ktap.Compilation;
-using Ktap.Linking;
+using Ktap.Catalog;
 using Ktap.Tool.Linking;
 
 namespace Ktap.Tests.Linking;

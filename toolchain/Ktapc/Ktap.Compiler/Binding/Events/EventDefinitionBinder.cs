@@ -60,14 +60,14 @@ public sealed class EventDefinitionBinder(TargetProfile target, DiagnosticBag di
             if (fields is null) return; // a tracepoint (or an event without fields) in the same statement: link time decides
             perEvent.Add(fields);
         }
-        foreach (var term in Ktap.Linking.FilterTerms.Parse(filter))
+        foreach (var term in Ktap.Catalog.FilterTerms.Parse(filter))
         {
-            if (Ktap.Linking.FilterTerms.TaskFields.ContainsKey(term.Field)) continue;
+            if (Ktap.Catalog.FilterTerms.TaskFields.ContainsKey(term.Field)) continue;
             for (var i = 0; i < events.Count; i++)
             {
                 if (perEvent[i].Contains(term.Field)) continue;
-                var known = perEvent[i].Concat(Ktap.Linking.FilterTerms.TaskFields.Keys).Distinct().ToList();
-                var hint = Ktap.Linking.Suggest.Closest(term.Field, known) is { } close ? $" (did you mean '{close}'?)" : "";
+                var known = perEvent[i].Concat(Ktap.Catalog.FilterTerms.TaskFields.Keys).Distinct().ToList();
+                var hint = Ktap.Catalog.Suggest.Closest(term.Field, known) is { } close ? $" (did you mean '{close}'?)" : "";
                 var at = System.Text.RegularExpressions.Regex.Match(filter, $@"(?<![A-Za-z0-9_]){term.Field}(?![A-Za-z0-9_])").Index;
                 var where = new TextSpan(filterToken.Span.Start + at, term.Field.Length);
                 diagnostics.Report(Messages.NoSuchProbeFilterField, where, events[i].Spec.Split(' ')[0], term.Field, string.Join(", ", perEvent[i]), hint);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Ktap.Bundle;
 using Ktap.Diagnostics;
-using Ktap.Linking;
+using Ktap.Catalog;
 using Ktap.Text;
 
 namespace Ktap.Binding.Events;
@@ -10,7 +10,7 @@ namespace Ktap.Binding.Events;
 /// `software:NAME:PERIOD` and `hardware:NAME:PERIOD` (language.md §3): NAME from
 /// ktap_perf_events.def (the table the module and the loader use too), PERIOD a whole
 /// number from the event's minimum to <see cref="PeriodMax"/>. Whether a board's PMU
-/// counts hardware events is a link-time question (Ktap.Linking.PmuCheck).
+/// counts hardware events is a link-time question (Ktap.Catalog.PmuCheck).
 /// </summary>
 public static class PerfCounter
 {

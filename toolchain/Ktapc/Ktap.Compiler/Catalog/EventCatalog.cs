@@ -1,4 +1,4 @@
-namespace Ktap.Linking;
+namespace Ktap.Catalog;
 
 /// <summary>One field of a tracepoint's format file.</summary>
 public sealed record EventField(string Name, string Declaration);

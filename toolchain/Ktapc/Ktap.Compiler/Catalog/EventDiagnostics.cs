@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Ktap.Diagnostics;
 
-namespace Ktap.Linking;
+namespace Ktap.Catalog;
 
 /// <summary>
 /// Turns <see cref="EventProblem"/>s (which name events by their text, as the bundle keeps no

@@ -1,6 +1,6 @@
 using Ktap.Bundle;
 
-namespace Ktap.Linking;
+namespace Ktap.Catalog;
 
 /// <summary>
 /// The link check of `hardware:` events: they need a CPU PMU, and a board tells whether it

@@ -1,4 +1,4 @@
-namespace Ktap.Linking;
+namespace Ktap.Catalog;
 
 /// <summary>"did you mean" for keys, events and fields: the closest candidate by edit distance
 /// (optimal string alignment: insert, delete, replace, swap neighbours).</summary>

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Ktap.Linking;
+namespace Ktap.Catalog;
 
 /// <summary>One `FIELD OP VALUE` comparison of a /FILTER/; <see cref="IsString"/> as the
 /// kernel's filter reads the value (runtime/ktapvm/kernel/filter.c): quoted, or a bare word

@@ -1,7 +1,7 @@
 using Ktap.Compilation;
-using Ktap.Linking;
+using Ktap.Catalog;
 
-namespace Ktap.Compiler.Tests.Linking;
+namespace Ktap.Compiler.Tests.Catalog;
 
 /// <summary>A /FILTER/ checked against the board's formats: the kernel's filter would
 /// silently match nothing for each of these mistakes, so each is an error at link time.</summary>

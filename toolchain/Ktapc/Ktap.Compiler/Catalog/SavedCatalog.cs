@@ -1,4 +1,4 @@
-namespace Ktap.Linking;
+namespace Ktap.Catalog;
 
 /// <summary>
 /// Reads an event catalog that `ktap` saved for a board: the folder

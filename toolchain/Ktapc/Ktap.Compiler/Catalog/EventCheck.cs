@@ -1,7 +1,7 @@
 using Ktap.Bundle;
 using Ktap.Bytecode;
 
-namespace Ktap.Linking;
+namespace Ktap.Catalog;
 
 public enum EventProblemKind
 {

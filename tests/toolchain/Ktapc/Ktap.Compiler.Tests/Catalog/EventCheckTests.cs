@@ -1,7 +1,7 @@
 using Ktap.Compilation;
-using Ktap.Linking;
+using Ktap.Catalog;
 
-namespace Ktap.Compiler.Tests.Linking;
+namespace Ktap.Compiler.Tests.Catalog;
 
 /// <summary>The one event check shared by `ktap run` and Ktap.Targets, and its spans.</summary>
 public sealed class EventCheckTests
