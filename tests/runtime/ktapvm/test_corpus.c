@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <ctype.h>
+#include <stdarg.h>
 #include "ktest.h"
 #include "../../../runtime/ktapvm/include/ktap_bundle_faults.h"
 
@@ -38,6 +39,14 @@ static const struct { const char *spelling; int id; } arches[] = {
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+void kt_fault_text(char *buf, size_t n, int fault, ...)
+{
+	va_list ap;
+	va_start(ap, fault);
+	vsnprintf(buf, n, faults[fault].wording, ap);
+	va_end(ap);
+}
 #define MAXLEN 4096
 
 /* the base bundle of the corpus's header comment */

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include "ktest.h"
+#include "../../../runtime/ktapvm/include/ktap_bundle_faults.h"
 
 struct loader_case {
 	const char *name;
@@ -70,12 +71,13 @@ static void matrix(void)
 			if (bundle_arch == vm_arch) {
 				KT_CHECK(s != NULL, "%s bundle on %s VM refused: %s", names[bundle_arch], names[vm_arch], msg);
 			} else {
+				/* the first difference is the fault (ktap_bundle_faults.def's wording) */
 				if (strcmp(order[bundle_arch], order[vm_arch]))
-					snprintf(want, sizeof(want), "bundle is %s, this VM is %s", order[bundle_arch], order[vm_arch]);
+					kt_fault_text(want, sizeof(want), KTAP_FAULT_VM_BYTE_ORDER, order[bundle_arch], order[vm_arch]);
 				else if (words[bundle_arch] != words[vm_arch])
-					snprintf(want, sizeof(want), "bundle word size %d, this VM has %d", words[bundle_arch], words[vm_arch]);
+					kt_fault_text(want, sizeof(want), KTAP_FAULT_VM_WORD_SIZE, words[bundle_arch], words[vm_arch]);
 				else
-					snprintf(want, sizeof(want), "bundle built for %s, this VM is %s", names[bundle_arch], names[vm_arch]);
+					kt_fault_text(want, sizeof(want), KTAP_FAULT_VM_ARCH, names[bundle_arch], names[vm_arch]);
 				KT_CHECK(!s && err == -KTAP_ENOEXEC && !strcmp(msg, want), "%s on %s: got '%s' want '%s'",
 					 names[bundle_arch], names[vm_arch], s ? "(loaded)" : msg, want);
 			}
