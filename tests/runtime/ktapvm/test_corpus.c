@@ -21,15 +21,14 @@ static const struct {
 #include "../../../runtime/ktapvm/ktap_bundle_faults.def"
 };
 
-static const struct { const char *name; unsigned off, size; } header_fields[] = {
-#define KTAP_HEADER_FIELD(name, cs, offset, size) { #name, offset, size },
-#include "../../../runtime/ktapvm/ktap_bundle_format.def"
-};
 static const struct { const char *name; unsigned id, item; } sections[] = {
 #define KTAP_SECTION(id, name, cs, item_size, required, vm_reads) { #name, id, item_size },
 #include "../../../runtime/ktapvm/ktap_bundle_format.def"
 };
-static const struct { const char *section, *name; unsigned off, size; } item_fields[] = {
+/* the header's fields (section "header") and the items' (SECTION_TABLE is a table entry) */
+static const struct { const char *section, *name; unsigned off, size; } fields[] = {
+#define KTAP_HEADER_FIELD(name, cs, offset, size) { "header", #name, offset, size },
+#include "../../../runtime/ktapvm/ktap_bundle_format.def"
 #define KTAP_ITEM_FIELD(section, name, cs, offset, size) { #section, #name, offset, size },
 #include "../../../runtime/ktapvm/ktap_bundle_format.def"
 };
@@ -50,7 +49,7 @@ void kt_fault_text(char *buf, size_t n, int fault, ...)
 #define MAXLEN 4096
 
 /* the base bundle of the corpus's header comment */
-static void base(struct kb *b, int arch)
+void kt_corpus_base(struct kb *b, int arch)
 {
 	uint32_t m, h, ev;
 	kb_init(b, arch);
@@ -120,12 +119,24 @@ static size_t entry_of(const struct bundle *b, unsigned id)
 	return 0;
 }
 
+/* the field of section named at the start of at (a whole word), or -1 */
+static int field_at(const char *section, const char *at)
+{
+	size_t i, n;
+	for (i = 0; i < N(fields); i++) {
+		n = strlen(fields[i].name);
+		if (!strcmp(fields[i].section, section) && !strncmp(at, fields[i].name, n) &&
+		    !isalnum((unsigned char)at[n]) && at[n] != '_')
+			return (int)i;
+	}
+	return -1;
+}
+
 /* A location (the corpus's header comment): its offset and width; 0 if unreadable. */
 static int locate(const struct bundle *b, const char *loc, size_t *off, unsigned *w, char *why)
 {
 	const char *p = loc, *dot;
-	size_t i;
-	int word = 0;
+	int word = 0, f = -1;
 	if (!strncmp(p, "end-", 4)) {
 		*off = b->len - strtoul(p + 4, NULL, 0);
 		*w = 1;
@@ -135,31 +146,18 @@ static int locate(const struct bundle *b, const char *loc, size_t *off, unsigned
 	if (!dot)
 		return sprintf(why, "no '.' in %s", loc), 0;
 	if (!strncmp(p, "header.", 7)) {
-		for (i = 0; i < N(header_fields); i++)
-			if (!strncmp(dot + 1, header_fields[i].name, strlen(header_fields[i].name)) &&
-			    !isalnum((unsigned char)dot[1 + strlen(header_fields[i].name)]) &&
-			    dot[1 + strlen(header_fields[i].name)] != '_')
-				break;
-		if (i == N(header_fields))
+		if ((f = field_at("header", dot + 1)) < 0)
 			return sprintf(why, "no header field %s", loc), 0;
-		*off = header_fields[i].off;
-		*w = header_fields[i].size;
-		p = dot + 1 + strlen(header_fields[i].name);
+		*off = fields[f].off;
 	} else if (!strncmp(p, "table[", 6)) {
 		const char *close = strchr(p, ']');
 		int s = close ? section_of(p + 6, (size_t)(close - p - 6)) : -1;
-		size_t e;
+		size_t e = 0;
 		if (s < 0 || !(e = entry_of(b, sections[s].id)))
 			return sprintf(why, "no section table entry %s", loc), 0;
-		for (i = 0; i < N(item_fields); i++)
-			if (!strcmp(item_fields[i].section, "SECTION_TABLE") &&
-			    !strncmp(close + 2, item_fields[i].name, strlen(item_fields[i].name)))
-				break;
-		if (i == N(item_fields))
+		if ((f = field_at("SECTION_TABLE", dot + 1)) < 0)
 			return sprintf(why, "no table field %s", loc), 0;
-		*off = e + item_fields[i].off;
-		*w = item_fields[i].size;
-		p = close + 2 + strlen(item_fields[i].name);
+		*off = e + fields[f].off;
 	} else {
 		const char *bracket = strchr(p, '[');
 		size_t n = (size_t)((bracket && bracket < dot ? bracket : dot) - p);
@@ -170,17 +168,9 @@ static int locate(const struct bundle *b, const char *loc, size_t *off, unsigned
 		data = get(b, e + KTAP_SECTION_TABLE_OFFSET, 4);
 		if (bracket && bracket < dot) {
 			unsigned long item = strtoul(bracket + 1, NULL, 10);
-			for (i = 0; i < N(item_fields); i++)
-				if (!strcmp(item_fields[i].section, sections[s].name) &&
-				    !strncmp(dot + 1, item_fields[i].name, strlen(item_fields[i].name)) &&
-				    !isalnum((unsigned char)dot[1 + strlen(item_fields[i].name)]) &&
-				    dot[1 + strlen(item_fields[i].name)] != '_')
-					break;
-			if (i == N(item_fields))
+			if ((f = field_at(sections[s].name, dot + 1)) < 0)
 				return sprintf(why, "no item field %s", loc), 0;
-			*off = data + item * sections[s].item + item_fields[i].off;
-			*w = item_fields[i].size;
-			p = dot + 1 + strlen(item_fields[i].name);
+			*off = data + item * sections[s].item + fields[f].off;
 		} else if (!strncmp(dot, ".data", 5) || !strncmp(dot, ".word", 5)) {
 			word = dot[1] == 'w';
 			*off = data;
@@ -188,6 +178,11 @@ static int locate(const struct bundle *b, const char *loc, size_t *off, unsigned
 			p = dot + 5;
 		} else
 			return sprintf(why, "unreadable location %s", loc), 0;
+	}
+	/* every field name follows the location's first '.' */
+	if (f >= 0) {
+		*w = fields[f].size;
+		p = dot + 1 + strlen(fields[f].name);
 	}
 	if (*p == '+') {
 		*off += strtoul(p + 1, (char **)&p, 0);
@@ -333,7 +328,7 @@ static void run_row(int line, char *name, char *base_arch, char *readers, char *
 		vm = arch_of(readers + 3);
 	KT_CHECK(vm && (!strcmp(readers, "both") || !strncmp(readers, "vm", 2)), "corpus line %d (%s): readers '%s'",
 		 line, name, readers);
-	base(&kb, arch);
+	kt_corpus_base(&kb, arch);
 	p = kb_finish(&kb, &b.len);
 	memcpy(b.p, p, b.len);
 	b.big = kb.big;

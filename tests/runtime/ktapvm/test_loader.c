@@ -36,21 +36,6 @@ static const struct loader_case cases[] = {
 	  "function layout: function 0: the main chunk or a handler has 2 upvalues" },
 };
 
-static void base(struct kb *b, int arch)
-{
-	uint32_t m, h;
-	kb_init(b, arch);
-	m = kb_func(b, "main", 0, 0, 2, 1);
-	kb_op(b, m, ABX(OPC(LOADK), 0, kb_knum(b, 5)));
-	kb_op(b, m, ABX(OPC(LOADK), 1, kb_kstr(b, "hello")));
-	kb_op(b, m, ABC(OPC(RETURN), 0, 1, 0));
-	h = kb_func(b, NULL, 0, 0, 1, 2);
-	kb_op(b, h, ABC(OPC(RETURN), 0, 1, 0));
-	kb_event(b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
-	kb_format(b, 1, 0, "hi\n");
-	kb_global(b, "g");
-}
-
 static void matrix(void)
 {
 	static const char *const names[] = { "", "x86", "x86_64", "arm-v7", "powerpc", "arm64" };
@@ -65,7 +50,7 @@ static void matrix(void)
 			char msg[KTAP_ERRMSG_MAX], want[KTAP_ERRMSG_MAX];
 			int err;
 			struct ktap_session *s;
-			base(&b, bundle_arch);
+			kt_corpus_base(&b, bundle_arch);
 			p = kb_finish(&b, &len);
 			s = kt_load(p, len, vm_arch, NULL, &err, msg);
 			if (bundle_arch == vm_arch) {
@@ -98,7 +83,7 @@ void test_loader(void)
 		char msg[KTAP_ERRMSG_MAX];
 		int err;
 		struct ktap_session *s;
-		base(&b, 2);
+		kt_corpus_base(&b, 2);
 		p = kb_finish(&b, &len);
 		c->mutate(p, &len);
 		kb_fix_crc(p, len, 0);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Ktap.Bundle;
+using Ktap.Compiler.Tests.Samples;
 
 namespace Ktap.Compiler.Tests.Bundle;
 
@@ -9,18 +10,11 @@ namespace Ktap.Compiler.Tests.Bundle;
 /// </summary>
 public class BundleFaultsDocTests
 {
-    private static string Doc()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Ktap.sln")))
-                return File.ReadAllText(Path.Combine(dir.FullName, "docs", "bundle-format.md"));
-        throw new DirectoryNotFoundException("Ktap.sln not found above " + AppContext.BaseDirectory);
-    }
-
     [Fact]
     public void The_documented_table_is_the_definition()
     {
-        var rows = Regex.Matches(Doc(), @"^\| `([A-Z_]+)` \| (damaged|foreign) \| `(.*)` \|$", RegexOptions.Multiline)
+        var doc = File.ReadAllText(Path.Combine(SampleFiles.Root, "..", "docs", "bundle-format.md"));
+        var rows = Regex.Matches(doc, @"^\| `([A-Z_]+)` \| (damaged|foreign) \| `(.*)` \|$", RegexOptions.Multiline)
             .Select(m => new BundleFaultInfo(Enum.Parse<BundleFault>(Regex.Replace(m.Groups[1].Value.ToLowerInvariant(), "(^|_)([a-z])", x => x.Groups[2].Value.ToUpperInvariant()), ignoreCase: true),
                 m.Groups[1].Value, m.Groups[2].Value == "foreign", m.Groups[3].Value))
             .ToList();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Ktap.Bundle;
 using Ktap.Bytecode;
+using Ktap.Compiler.Tests.Samples;
 using Ktap.Profiles;
 using L = Ktap.Bundle.BundleLayout;
 
@@ -15,16 +16,6 @@ namespace Ktap.Compiler.Tests.Bundle;
 /// </summary>
 public class CorruptionTests
 {
-    private static string RepoRoot { get; } = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Ktap.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException("Ktap.sln not found above " + AppContext.BaseDirectory);
-    }
-
     public sealed record Row(int Line, string Name, string Base, string Readers, string Mutation, string Fault, string[]? Args)
     {
         public override string ToString() => $"line {Line}: {Name}";
@@ -37,7 +28,7 @@ public class CorruptionTests
     private static List<Row> ReadCorpus()
     {
         var rows = new List<Row>();
-        var lines = File.ReadAllLines(Path.Combine(RepoRoot, "tests", "corpus", "damaged-bundles.tsv"));
+        var lines = File.ReadAllLines(Path.Combine(SampleFiles.Root, "..", "tests", "corpus", "damaged-bundles.tsv"));
         for (int i = 0; i < lines.Length; i++)
         {
             if (lines[i].Length == 0 || lines[i][0] == '#') continue;
