@@ -308,6 +308,8 @@ u32 kvm_hash(const void *p, u32 n);
 u32 kvm_crc32(const u8 *p, u32 n, u32 skip_off);
 int kvm_snprintf(char *buf, int max, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* the same with a format chosen at run time (the loader's, from ktap_bundle_faults.def) */
+int kvm_vsnprintf(char *buf, int max, const char *fmt, __builtin_va_list ap);
 
 /* ---- pieces ---- */
 int kvm_load(struct ktap_session *s, const u8 *bytes, u32 len, char *msg);

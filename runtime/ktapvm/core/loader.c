@@ -1,9 +1,11 @@
 /*
  * loader.c - reads a bundle (docs/bundle-format.md) in its own byte order. Header fields
- * are checked in the documented order, each with its own message; then the section table
+ * are checked in the documented order, each with its own fault; then the section table
  * and every section's framing. Meaning-level checks (operands, jumps...) are verifier.c's.
+ * The faults and their wording are ktap_bundle_faults.def's, shared with the host reader.
  */
 #include "kvm.h"
+#include "../include/ktap_bundle_faults.h"
 
 
 struct rd {
@@ -37,8 +39,36 @@ static int zero(const u8 *p, u32 n)
 	return 1;
 }
 
-#define FAIL(...) do { kvm_snprintf(msg, KTAP_ERRMSG_MAX, __VA_ARGS__); return -KTAP_EINVAL; } while (0)
-#define FAILX(...) do { kvm_snprintf(msg, KTAP_ERRMSG_MAX, __VA_ARGS__); return -KTAP_ENOEXEC; } while (0)
+/* A fault's wording, and whether it is a sound bundle for another VM: -KTAP_ENOEXEC, which
+ * ktapvm-run and /dev/ktap report as a target mismatch, rather than a damaged one. */
+enum { DAMAGED, FOREIGN };
+static const struct {
+	const char *wording;
+	u8 kind;
+} faults[KTAP_FAULT_COUNT] = {
+#define KTAP_BUNDLE_FAULT(name, cs, kind, wording, params) [KTAP_FAULT_##name] = { wording, kind },
+#include "../ktap_bundle_faults.def"
+};
+
+/* Arguments follow the wording: u32 for %u and %x, a string for %s. */
+static int fault(char *msg, int f, ...)
+{
+	__builtin_va_list ap;
+
+	__builtin_va_start(ap, f);
+	kvm_vsnprintf(msg, KTAP_ERRMSG_MAX, faults[f].wording, ap);
+	__builtin_va_end(ap);
+	return faults[f].kind == FOREIGN ? -KTAP_ENOEXEC : -KTAP_EINVAL;
+}
+#define FAIL(name, ...) return fault(msg, KTAP_FAULT_##name, ##__VA_ARGS__)
+
+/* offset of the first non-zero byte of p[from..to), or to */
+static u32 nonzero_at(const u8 *p, u32 from, u32 to)
+{
+	while (from < to && !p[from])
+		from++;
+	return from;
+}
 /* The architectures of ktap_bundle_format.def: spelling, word size, byte order. */
 static const struct {
 	const char *name;
@@ -79,11 +109,9 @@ static int check_header(struct ktap_session *s, const u8 *p, u32 len, struct rd 
 	u8 version, order, word, arch;
 
 	if (len < 4 || kvm_memcmp(p, magic, 4) != 0)
-		FAIL("not a ktap bundle");
+		FAIL(NOT_A_BUNDLE);
 	if (len < KTAP_HEADER_SIZE)
-		FAIL("truncated (%u bytes, header needs %u)", len, KTAP_HEADER_SIZE);
-	/* Format 2 is format 1 plus a KSYMS section the host resolves and removes when it links
-	 * the bundle for a board (docs/bundle-format.md): say so rather than "unsupported". */
+		FAIL(TRUNCATED_HEADER, len, (u32)KTAP_HEADER_SIZE);
 	version = p[KTAP_HDR_FORMAT_VERSION];
 	order = p[KTAP_HDR_BYTE_ORDER];
 	word = p[KTAP_HDR_WORD_SIZE];
@@ -91,62 +119,66 @@ static int check_header(struct ktap_session *s, const u8 *p, u32 len, struct rd 
 	/* Format 2 is format 1 plus a KSYMS section the host resolves and removes when it links
 	 * the bundle for a board (docs/bundle-format.md): say so rather than "unsupported". */
 	if (version == KTAP_FORMAT_VERSION_UNLINKED || version == KTAP_FORMAT_VERSION_UNLINKED_UPVALUES)
-		FAILX("bundle has unresolved kernel symbol literals (format %u): link it for this board with ktap run", version);
+		FAIL(UNLINKED, (u32)version);
+	/* the formats this reader knows are 1 to 4; 2 and 4 were refused just above */
 	if (version != KTAP_FORMAT_VERSION && version != KTAP_FORMAT_VERSION_UPVALUES)
-		FAILX("unsupported bundle format version %u (this reader: %u and %u)", version, KTAP_FORMAT_VERSION,
-		      KTAP_FORMAT_VERSION_UPVALUES);
+		FAIL(VERSION, (u32)version, (u32)KTAP_FORMAT_VERSION, (u32)KTAP_FORMAT_VERSION_UNLINKED_UPVALUES);
 	if (order != KTAP_LITTLE_ENDIAN && order != KTAP_BIG_ENDIAN)
-		FAIL("bad byte order %u", order);
-	if (order != t->byte_order)
-		FAILX("bundle is %s, this VM is %s", order_name(order), order_name(t->byte_order));
+		FAIL(BYTE_ORDER, (u32)order);
 	if (word != 4 && word != 8)
-		FAIL("bundle word size %u, this VM has %u", word, t->word_size);
-	if (word != t->word_size)
-		FAILX("bundle word size %u, this VM has %u", word, t->word_size);
+		FAIL(WORD_SIZE, (u32)word);
 	if (!arch_known(arch))
-		FAIL("bundle built for unknown architecture %u, this VM is %s", arch, ktap_arch_name(t->arch));
+		FAIL(ARCH, (u32)arch);
+	/* a header that contradicts itself is damaged, whatever VM reads it; one that is
+	 * consistent but for another target is foreign */
+	if (arches[arch].word != word)
+		FAIL(ARCH_WORD_SIZE, (u32)word, ktap_arch_name(arch), (u32)arches[arch].word);
+	if (arches[arch].order != order)
+		FAIL(ARCH_BYTE_ORDER, order_name(order), ktap_arch_name(arch), order_name(arches[arch].order));
+	if (order != t->byte_order)
+		FAIL(VM_BYTE_ORDER, order_name(order), order_name(t->byte_order));
+	if (word != t->word_size)
+		FAIL(VM_WORD_SIZE, (u32)word, (u32)t->word_size);
 	if (arch != t->arch)
-		FAILX("bundle built for %s, this VM is %s", ktap_arch_name(arch), ktap_arch_name(t->arch));
-	if (arches[arch].word != word || arches[arch].order != order)
-		FAIL("word size %u or byte order does not match architecture %s", word, ktap_arch_name(arch));
+		FAIL(VM_ARCH, ktap_arch_name(arch), ktap_arch_name(t->arch));
 	r->p = p;
 	r->swap = (order == KTAP_BIG_ENDIAN) != kvm_host_big_endian();
 	endian = rd32(r, KTAP_HDR_ENDIAN_CHECK);
 	if (endian != KTAP_ENDIAN_CHECK)
-		FAIL("byte order field disagrees with the data");
+		FAIL(ENDIAN_CHECK);
 	abi = rd16(r, KTAP_HDR_RUNTIME_ABI);
 	if (abi != KTAP_RUNTIME_ABI)
-		FAILX("bundle needs runtime ABI %u, this VM has %u", abi, KTAP_RUNTIME_ABI);
+		FAIL(RUNTIME_ABI, (u32)abi, (u32)KTAP_RUNTIME_ABI);
 	hsize = rd16(r, KTAP_HDR_HEADER_SIZE);
 	if (hsize != KTAP_HEADER_SIZE)
-		FAIL("bad header size %u", hsize);
+		FAIL(HEADER_SIZE, (u32)hsize);
 	if (rd64(r, KTAP_HDR_INT_CHECK) != KTAP_INT_CHECK)
-		FAIL("64-bit integer check failed");
+		FAIL(INT_CHECK);
 	total = rd32(r, KTAP_HDR_TOTAL_SIZE);
 	if (total > KTAP_MAX_TOTAL_SIZE)
-		FAIL("bundle too large (%u bytes, limit %u)", total, KTAP_MAX_TOTAL_SIZE);
+		FAIL(TOO_LARGE, total, (u32)KTAP_MAX_TOTAL_SIZE);
 	if (len < total)
-		FAIL("truncated (%u bytes, header says %u)", len, total);
+		FAIL(TRUNCATED, len, total);
 	if (len > total)
-		FAIL("trailing bytes (%u bytes, header says %u)", len, total);
+		FAIL(TRAILING, len, total);
 	nsec = rd16(r, KTAP_HDR_SECTION_COUNT);
 	if (nsec < 1 || nsec > KTAP_MAX_SECTIONS)
-		FAIL("bad section count %u", nsec);
+		FAIL(SECTION_COUNT, (u32)nsec);
 	flags = rd16(r, KTAP_HDR_FLAGS);
 	if (flags != 0)
-		FAIL("unknown header flags 0x%x", flags);
+		FAIL(FLAGS, (u32)flags);
 	{
 		u32 stored = rd32(r, KTAP_HDR_CHECKSUM), computed = kvm_crc32(p, len, KTAP_HDR_CHECKSUM);
 		if (stored != computed)
-			FAIL("checksum mismatch (stored %x, computed %x)", stored, computed);
+			FAIL(CHECKSUM, stored, computed);
 	}
 	/* main_function is range-checked once FUNCTIONS is known */
 	if (rd32(r, KTAP_HDR_GLOBAL_COUNT) > KTAP_MAX_GLOBALS)
-		FAIL("too many globals (%u, limit %u)", rd32(r, KTAP_HDR_GLOBAL_COUNT), KTAP_MAX_GLOBALS);
+		FAIL(TOO_MANY_GLOBALS, rd32(r, KTAP_HDR_GLOBAL_COUNT), (u32)KTAP_MAX_GLOBALS);
 	if (!zero(p + KTAP_HDR_RESERVED, KTAP_HDR_RESERVED_LEN))
-		FAIL("reserved header bytes not zero");
+		FAIL(RESERVED_HEADER);
 	if (kvm_memcmp(p + KTAP_HDR_TAIL, tail, KTAP_HDR_TAIL_LEN) != 0)
-		FAIL("bundle damaged by a text transfer");
+		FAIL(TEXT_TRANSFER);
 	return 0;
 }
 
@@ -173,13 +205,26 @@ struct sec {
 	int present;
 };
 
+/* the most items a section may hold (docs/bundle-format.md, Limits a reader enforces) */
+static u32 item_limit(u32 id)
+{
+	switch (id) {
+	case KTAP_SEC_STRINGS:
+		return KTAP_MAX_STRINGS;
+	case KTAP_SEC_FUNCTIONS: case KTAP_SEC_CONSTANTS: case KTAP_SEC_EVENTS: case KTAP_SEC_FORMATS:
+		return KTAP_MAX_TABLE_ITEMS;
+	case KTAP_SEC_CODE:
+		return KTAP_MAX_INSTRUCTIONS;
+	default:
+		return 0xffffffffu;
+	}
+}
+
 
 static int load_strings(struct kvm_bundle *b, const struct rd *r, const struct sec *sc, char *msg)
 {
 	u32 pos = sc->off, end = sc->off + sc->size, i;
 	b->nstr = sc->count;
-	if (sc->count > KTAP_MAX_STRINGS)
-		FAIL("section STRINGS: too many strings (%u)", sc->count);
 	b->strs = ktap_plat_alloc(sizeof(*b->strs) * (sc->count ? sc->count : 1));
 	if (!b->strs)
 		return -KTAP_ENOMEM;
@@ -187,15 +232,15 @@ static int load_strings(struct kvm_bundle *b, const struct rd *r, const struct s
 		u32 slen, padded;
 		struct kstr *ks;
 		if (end - pos < 4)
-			FAIL("section STRINGS: string %u runs past the section end", i);
+			FAIL(STRING_OVERRUN, i);
 		slen = rd32(r, pos);
 		if (slen > KTAP_MAX_STRING_LENGTH)
-			FAIL("section STRINGS: string %u is %u bytes (limit %u)", i, slen, KTAP_MAX_STRING_LENGTH);
+			FAIL(STRING_TOO_LONG, i, slen, (u32)KTAP_MAX_STRING_LENGTH);
 		padded = (slen + 1 + 3) & ~3u;
 		if (end - pos - 4 < padded)
-			FAIL("section STRINGS: string %u runs past the section end", i);
+			FAIL(STRING_OVERRUN, i);
 		if (r->p[pos + 4 + slen] != 0 || !zero(r->p + pos + 4 + slen + 1, padded - slen - 1))
-			FAIL("section STRINGS: string %u is not NUL-terminated and zero-padded", i);
+			FAIL(STRING_END, i);
 		ks = ktap_plat_alloc(sizeof(*ks) + slen + 1);
 		if (!ks)
 			return -KTAP_ENOMEM;
@@ -206,7 +251,7 @@ static int load_strings(struct kvm_bundle *b, const struct rd *r, const struct s
 		pos += 4 + padded;
 	}
 	if (pos != end)
-		FAIL("section STRINGS: %u bytes after the last string", end - pos);
+		FAIL(STRINGS_LEFTOVER, end - pos);
 	return 0;
 }
 
@@ -216,7 +261,7 @@ static const char *sidx(const struct kvm_bundle *b, u32 i)
 }
 
 #define CHECK_STR(idx, what, i) do { if ((idx) >= b->nstr) \
-	FAIL("%s %u: string index %u out of range (%u strings)", what, i, idx, b->nstr); } while (0)
+	FAIL(STRING_INDEX, what, i, idx, b->nstr); } while (0)
 #define CHECK_STR_OPT(idx, what, i) do { if ((idx) != KVM_NONE) CHECK_STR(idx, what, i); } while (0)
 
 static int load_items(struct ktap_session *s, const struct rd *r, struct sec *sec, char *msg)
@@ -236,11 +281,11 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 		u8 kind = r->p[o + KTAP_CONSTANTS_KIND];
 		struct kv *k = &b->consts[i];
 		if (!zero(r->p + o + KTAP_CONSTANTS_PAD, KTAP_CONSTANTS_VALUE - KTAP_CONSTANTS_PAD))
-			FAIL("constant %u: padding bytes not zero", i);
+			FAIL(ITEM_RESERVED, "constant", i);
 		switch (kind) {
 		case KTAP_CONST_NIL: case KTAP_CONST_FALSE: case KTAP_CONST_TRUE:
 			if (!zero(r->p + o + KTAP_CONSTANTS_VALUE, 8))
-				FAIL("constant %u: value bytes of nil/boolean not zero", i);
+				FAIL(ITEM_RESERVED, "constant", i);
 			k->t = kind == KTAP_CONST_NIL ? KT_NIL : kind == KTAP_CONST_FALSE ? KT_FALSE : KT_TRUE;
 			break;
 		case KTAP_CONST_NUMBER:
@@ -251,20 +296,21 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 			u32 si = rd32(r, o + KTAP_CONSTANTS_VALUE);
 			CHECK_STR(si, "constant", i);
 			if (!zero(r->p + o + KTAP_CONSTANTS_VALUE + 4, 4))
-				FAIL("constant %u: padding bytes not zero", i);
+				FAIL(ITEM_RESERVED, "constant", i);
 			k->t = KT_STRING;
 			k->u.s = b->strs[si];
 			break;
 		}
 		default:
-			FAIL("constant %u: unknown kind %u", i, kind);
+			FAIL(CONSTANT_KIND, i, (u32)kind);
 		}
 	}
 
 	sc = &sec[KTAP_SEC_FUNCTIONS];
 	b->nfunc = sc->count;
+	/* no function at all: no main either */
 	if (sc->count == 0)
-		FAIL("section FUNCTIONS: no functions");
+		FAIL(MAIN_FUNCTION, b->main_fn, 0u);
 	b->funcs = ktap_plat_alloc(sizeof(struct kvm_func) * sc->count);
 	if (!b->funcs)
 		return -KTAP_ENOMEM;
@@ -285,7 +331,7 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 		f->nup = upvalues ? r->p[o + KTAP_FUNCTIONS_UPVALUES] : 0;
 		if (!zero(r->p + o + KTAP_FUNCTIONS_RESERVED, KTAP_SEC_FUNCTIONS_ITEM - KTAP_FUNCTIONS_RESERVED) ||
 		    (!upvalues && r->p[o + KTAP_FUNCTIONS_UPVALUES]))
-			FAIL("function %u: reserved field not zero", i);
+			FAIL(ITEM_RESERVED, "function", i);
 	}
 
 	b->ncode = sec[KTAP_SEC_CODE].count;
@@ -294,7 +340,7 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 	if (!b->code || !b->lines)
 		return -KTAP_ENOMEM;
 	if (sec[KTAP_SEC_LINES].count != b->ncode)
-		FAIL("section LINES: %u lines for %u instructions", sec[KTAP_SEC_LINES].count, b->ncode);
+		FAIL(LINES_COUNT, sec[KTAP_SEC_LINES].count, b->ncode);
 	for (i = 0; i < b->ncode; i++) {
 		b->code[i] = rd32(r, sec[KTAP_SEC_CODE].off + KTAP_SEC_CODE_ITEM * i);
 		b->lines[i] = rd32(r, sec[KTAP_SEC_LINES].off + KTAP_SEC_LINES_ITEM * i);
@@ -316,11 +362,11 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 		fa->reg = rd16(r, o + KTAP_FETCHARGS_REG);
 		fa->offset = (s64)rd64(r, o + KTAP_FETCHARGS_OFFSET);
 		if (fa->source < 1 || fa->source > KTAP_FETCH_SOURCE_MAX)
-			FAIL("fetcharg %u: unknown source %u", i, fa->source);
+			FAIL(FETCH_SOURCE, i, (u32)fa->source);
 		if (fa->type < 1 || fa->type > KTAP_FETCH_TYPE_MAX)
-			FAIL("fetcharg %u: unknown type %u", i, fa->type);
+			FAIL(FETCH_TYPE, i, (u32)fa->type);
 		if (!zero(r->p + o + KTAP_FETCHARGS_RESERVED, KTAP_SEC_FETCHARGS_ITEM - KTAP_FETCHARGS_RESERVED))
-			FAIL("fetcharg %u: reserved bytes not zero", i);
+			FAIL(ITEM_RESERVED, "fetcharg", i);
 	}
 
 	sc = &sec[KTAP_SEC_EVENTS];
@@ -340,9 +386,9 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 		pr->value = rd64(r, o + KTAP_EVENTS_VALUE);
 		first = rd32(r, o + KTAP_EVENTS_FIRST_FETCHARG);
 		if (pr->kind < 1 || pr->kind > KTAP_PROBE_KIND_MAX)
-			FAIL("event %u: unknown kind %u", i, pr->kind);
+			FAIL(EVENT_KIND, i, (u32)pr->kind);
 		if (pr->handler >= b->nfunc)
-			FAIL("event %u: handler %u out of range (%u functions)", i, pr->handler, b->nfunc);
+			FAIL(EVENT_HANDLER, i, pr->handler, b->nfunc);
 		CHECK_STR(spec, "event", i);
 		CHECK_STR_OPT(target, "event", i);
 		CHECK_STR_OPT(filter, "event", i);
@@ -351,16 +397,15 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 		pr->filter = filter == KVM_NONE ? 0 : sidx(b, filter);
 		if (pr->fetcharg_count == 0) {
 			if (first != KVM_NONE)
-				FAIL("event %u: first_fetcharg must be NONE without fetchargs", i);
+				FAIL(EVENT_NO_FETCHARGS, i);
 			pr->fetchargs = 0;
 		} else {
 			if (first >= b->nfetch || b->nfetch - first < pr->fetcharg_count)
-				FAIL("event %u: fetchargs %u..+%u out of range (%u)", i, first,
-				     pr->fetcharg_count, b->nfetch);
+				FAIL(EVENT_FETCHARGS, i, first, (u32)pr->fetcharg_count, b->nfetch);
 			pr->fetchargs = &b->fetchargs[first];
 		}
 		if ((pr->kind == KTAP_PROBE_TICK || pr->kind == KTAP_PROBE_PROFILE) && pr->value == 0)
-			FAIL("event %u: %s interval is zero", i, pr->spec);
+			FAIL(EVENT_INTERVAL, i, pr->spec);
 		if (pr->kind == KTAP_PROBE_SOFTWARE || pr->kind == KTAP_PROBE_HARDWARE) {
 			int err = kvm_perf_event_check(pr, i, msg);
 
@@ -388,18 +433,18 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 		f->fmt = rd32(r, o + KTAP_FORMATS_FMT);
 		f->line = rd32(r, o + KTAP_FORMATS_LINE);
 		if (f->kind != KTAP_FORMAT_PRINTF && f->kind != KTAP_FORMAT_PRINT)
-			FAIL("format %u: unknown kind %u", i, f->kind);
+			FAIL(FORMAT_KIND, i, (u32)f->kind);
 		if (f->kind == KTAP_FORMAT_PRINTF)
 			CHECK_STR(f->fmt, "format", i);
 		else if (f->fmt != KVM_NONE)
-			FAIL("format %u: print format must be NONE", i);
+			FAIL(FORMAT_PRINT, i);
 		if (rd32(r, o + KTAP_FORMATS_RESERVED) != 0)
-			FAIL("format %u: reserved field not zero", i);
+			FAIL(ITEM_RESERVED, "format", i);
 	}
 
 	sc = &sec[KTAP_SEC_GLOBALS];
 	if (sc->count != b->nglobal)
-		FAIL("section GLOBALS: %u names for %u globals", sc->count, b->nglobal);
+		FAIL(GLOBALS_COUNT, sc->count, b->nglobal);
 	for (i = 0; i < sc->count; i++)
 		CHECK_STR(rd32(r, sc->off + KTAP_SEC_GLOBALS_ITEM * i), "global", i);
 
@@ -417,9 +462,9 @@ static int load_items(struct ktap_session *s, const struct rd *r, struct sec *se
 	for (i = 0; i < sc->count; i++) {
 		u32 o = sc->off + i * KTAP_SEC_LIMITS_ITEM, key = rd32(r, o + KTAP_LIMITS_KEY);
 		if (key < 1 || key >= KTAP_LIMIT_COUNT)
-			FAIL("limit %u: unknown key %u", i, key);
+			FAIL(LIMIT_KEY, i, key);
 		if (rd32(r, o + KTAP_LIMITS_RESERVED) != 0)
-			FAIL("limit %u: reserved field not zero", i);
+			FAIL(ITEM_RESERVED, "limit", i);
 		b->limits[key] = rd64(r, o + KTAP_LIMITS_VALUE);
 	}
 	return 0;
@@ -441,53 +486,63 @@ int kvm_load(struct ktap_session *s, const u8 *p, u32 len, char *msg)
 	nsec = rd16(&r, KTAP_HDR_SECTION_COUNT);
 	table_end = KTAP_HEADER_SIZE + KTAP_SECTION_ENTRY_SIZE * nsec;
 	if (table_end > len)
-		FAIL("section table runs past the end of the file");
+		FAIL(TABLE_OUTSIDE, nsec);
 	prev_end = table_end;
 	/* ids first: unknown, repeated or unsorted entries are reported as such */
 	for (i = 0; i < nsec; i++) {
 		u32 id = rd32(&r, entry(i) + KTAP_SECTION_TABLE_ID);
 		if (id >= SEC_COUNT || !sections[id].name || !sections[id].vm_reads)
-			FAIL("section %u: unknown section id %u", i, id);
+			FAIL(UNKNOWN_SECTION, i, id);
 		if (sec[id].present)
-			FAIL("section %s appears twice", sections[id].name);
+			FAIL(DUPLICATE_SECTION, sections[id].name);
 		sec[id].present = 1;
 		if (i > 0 && id < rd32(&r, entry(i - 1) + KTAP_SECTION_TABLE_ID))
-			FAIL("section table not sorted by id (%s after %s)", sections[id].name,
+			FAIL(UNSORTED_SECTIONS, sections[id].name,
 			     sections[rd32(&r, entry(i - 1) + KTAP_SECTION_TABLE_ID)].name);
 	}
+	/* then where they lie: in the file, in id order, none over another (the host reader
+	 * makes its checks in this order too, so both report the same fault first) */
 	for (i = 0; i < nsec; i++) {
 		u32 o = entry(i);
 		u32 id = rd32(&r, o + KTAP_SECTION_TABLE_ID), off = rd32(&r, o + KTAP_SECTION_TABLE_OFFSET);
-		u32 size = rd32(&r, o + KTAP_SECTION_TABLE_SIZE), cnt = rd32(&r, o + KTAP_SECTION_TABLE_COUNT);
+		u32 size = rd32(&r, o + KTAP_SECTION_TABLE_SIZE);
 		struct sec *sc = &sec[id];
 		if (off & 3)
-			FAIL("section %s: offset %u not a multiple of 4", sections[id].name, off);
+			FAIL(SECTION_ALIGN, sections[id].name, off);
 		if (off > len || size > len - off)
-			FAIL("section %s: bytes %u..%u outside the file (%u bytes)", sections[id].name, off,
-			     off + size, len);
+			FAIL(SECTION_OUTSIDE, sections[id].name, off, size, len);
+		if (off < table_end)
+			FAIL(SECTION_OVER_TABLE, sections[id].name);
+		/* in id order, the section before is the one it overlaps */
 		if (off < prev_end)
-			FAIL("section %s overlaps the header, the section table or another section",
+			FAIL(SECTIONS_OVERLAP, sections[rd32(&r, entry(i - 1) + KTAP_SECTION_TABLE_ID)].name,
 			     sections[id].name);
-		if (!zero(p + prev_end, off - prev_end))
-			FAIL("section %s: padding before it not zero", sections[id].name);
-		if (sections[id].item && (u64)cnt * sections[id].item != size)
-			FAIL("section %s: count %u does not match size %u", sections[id].name, cnt, size);
 		prev_end = off + size;
 		sc->off = off;
 		sc->size = size;
-		sc->count = cnt;
-		sc->present = 1;
+		sc->count = rd32(&r, o + KTAP_SECTION_TABLE_COUNT);
 	}
-	if (prev_end != len)
-		FAIL("trailing bytes after the last section (%u)", len - prev_end);
 	for (i = 0; i < SEC_COUNT; i++)
 		if (sections[i].required && !sec[i].present)
-			FAIL("required section %s missing", sections[i].name);
-	if (sec[KTAP_SEC_FUNCTIONS].count > KTAP_MAX_TABLE_ITEMS || sec[KTAP_SEC_CONSTANTS].count > KTAP_MAX_TABLE_ITEMS ||
-	    sec[KTAP_SEC_EVENTS].count > KTAP_MAX_TABLE_ITEMS || sec[KTAP_SEC_FORMATS].count > KTAP_MAX_TABLE_ITEMS)
-		FAIL("too many functions, constants, events or formats (limit %u)", KTAP_MAX_TABLE_ITEMS);
-	if (sec[KTAP_SEC_CODE].count > KTAP_MAX_INSTRUCTIONS)
-		FAIL("too many instructions (%u, limit %u)", sec[KTAP_SEC_CODE].count, KTAP_MAX_INSTRUCTIONS);
+			FAIL(MISSING_SECTION, sections[i].name);
+	/* every byte that is not header, table or section is zero padding, and only up to
+	 * the next multiple of 4 after the last section */
+	for (i = 0, prev_end = table_end; i < nsec; i++) {
+		const struct sec *sc = &sec[rd32(&r, entry(i) + KTAP_SECTION_TABLE_ID)];
+		if (nonzero_at(p, prev_end, sc->off) < sc->off)
+			FAIL(PADDING, nonzero_at(p, prev_end, sc->off));
+		prev_end = sc->off + sc->size;
+	}
+	if (nonzero_at(p, prev_end, len) < len)
+		FAIL(PADDING, nonzero_at(p, prev_end, len));
+	if (prev_end != len)
+		FAIL(AFTER_SECTIONS, len - prev_end);
+	for (i = 0; i < SEC_COUNT; i++) {
+		if (sec[i].present && sections[i].item && (u64)sec[i].count * sections[i].item != sec[i].size)
+			FAIL(COUNT_SIZE, sections[i].name, sec[i].size, sec[i].count, sections[i].item);
+		if (sec[i].count > item_limit(i))
+			FAIL(TOO_MANY_ITEMS, sections[i].name, sec[i].count, item_limit(i));
+	}
 	b->nglobal = rd32(&r, KTAP_HDR_GLOBAL_COUNT);
 	b->main_fn = rd32(&r, KTAP_HDR_MAIN_FUNCTION);
 	b->source_name = rd32(&r, KTAP_HDR_SOURCE_NAME);
@@ -495,11 +550,11 @@ int kvm_load(struct ktap_session *s, const u8 *p, u32 len, char *msg)
 	if (err)
 		return err;
 	if (b->source_name != KVM_NONE && b->source_name >= b->nstr)
-		FAIL("source name: string index %u out of range (%u strings)", b->source_name, b->nstr);
+		FAIL(SOURCE_NAME, b->source_name, b->nstr);
 	err = load_items(s, &r, sec, msg);
 	if (err)
 		return err;
 	if (b->main_fn >= b->nfunc)
-		FAIL("main function index out of range (%u, %u functions)", b->main_fn, b->nfunc);
+		FAIL(MAIN_FUNCTION, b->main_fn, b->nfunc);
 	return 0;
 }

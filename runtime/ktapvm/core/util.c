@@ -87,8 +87,16 @@ static int put_u64(char *buf, int max, int pos, u64 v, int base, int neg)
 int kvm_snprintf(char *buf, int max, const char *fmt, ...)
 {
 	__builtin_va_list ap;
-	int pos = 0;
+	int n;
 	__builtin_va_start(ap, fmt);
+	n = kvm_vsnprintf(buf, max, fmt, ap);
+	__builtin_va_end(ap);
+	return n;
+}
+
+int kvm_vsnprintf(char *buf, int max, const char *fmt, __builtin_va_list ap)
+{
+	int pos = 0;
 	for (; *fmt; fmt++) {
 		int ll = 0;
 		if (*fmt != '%') {
@@ -134,7 +142,6 @@ int kvm_snprintf(char *buf, int max, const char *fmt, ...)
 		if (!*fmt)
 			break;
 	}
-	__builtin_va_end(ap);
 	if (max > 0)
 		buf[pos < max ? pos : max - 1] = 0;
 	return pos;

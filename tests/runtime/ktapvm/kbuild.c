@@ -73,6 +73,21 @@ uint32_t kb_event(struct kb *b, int kind, uint32_t handler, const char *spec, co
 	b->events[i].target = target ? kb_str(b, target) : KB_NONE;
 	b->events[i].filter = KB_NONE;
 	b->events[i].value = value;
+	b->events[i].first = KB_NONE;
+	b->events[i].nfetch = 0;
+	return i;
+}
+
+uint32_t kb_fetcharg(struct kb *b, uint32_t ev, const char *name, int source, int type, int reg, int64_t offset)
+{
+	unsigned i = b->nfetch++;
+	b->fetchargs[i].name = kb_str(b, name);
+	b->fetchargs[i].source = (uint8_t)source;
+	b->fetchargs[i].type = (uint8_t)type;
+	b->fetchargs[i].reg = (uint16_t)reg;
+	b->fetchargs[i].offset = offset;
+	if (!b->events[ev].nfetch++)
+		b->events[ev].first = i;
 	return i;
 }
 
@@ -245,11 +260,21 @@ uint8_t *kb_finish(struct kb *b, size_t *len)
 				at(&w, o + KTAP_EVENTS_TARGET, b->events[i].target, 4);
 				at(&w, o + KTAP_EVENTS_FILTER, b->events[i].filter, 4);
 				at(&w, o + KTAP_EVENTS_VALUE, b->events[i].value, 8);
-				at(&w, o + KTAP_EVENTS_FIRST_FETCHARG, KB_NONE, 4);
+				at(&w, o + KTAP_EVENTS_FETCHARG_COUNT, b->events[i].nfetch, 2);
+				at(&w, o + KTAP_EVENTS_FIRST_FETCHARG, b->events[i].first, 4);
 			}
 			counts[id] = b->nevent;
 			break;
 		case KTAP_SEC_FETCHARGS:
+			for (i = 0; i < b->nfetch; i++) {
+				o = item(&w, KTAP_SEC_FETCHARGS_ITEM);
+				at(&w, o + KTAP_FETCHARGS_NAME, b->fetchargs[i].name, 4);
+				at(&w, o + KTAP_FETCHARGS_SOURCE, b->fetchargs[i].source, 1);
+				at(&w, o + KTAP_FETCHARGS_TYPE, b->fetchargs[i].type, 1);
+				at(&w, o + KTAP_FETCHARGS_REG, b->fetchargs[i].reg, 2);
+				at(&w, o + KTAP_FETCHARGS_OFFSET, (uint64_t)b->fetchargs[i].offset, 8);
+			}
+			counts[id] = b->nfetch;
 			break;
 		case KTAP_SEC_FORMATS:
 			for (i = 0; i < b->nfmt; i++) {

@@ -24,7 +24,8 @@ struct kb {
 	char *strs[KB_MAX]; unsigned nstr;
 	struct { uint8_t kind; int64_t v; } consts[KB_MAX]; unsigned nconst;
 	struct kb_func funcs[16]; unsigned nfunc;
-	struct { uint16_t kind; uint32_t handler, spec, target, filter; uint64_t value; } events[32]; unsigned nevent;
+	struct { uint16_t kind, nfetch; uint32_t handler, spec, target, filter, first; uint64_t value; } events[32]; unsigned nevent;
+	struct { uint32_t name; uint8_t source, type; uint16_t reg; int64_t offset; } fetchargs[16]; unsigned nfetch;
 	struct { uint16_t kind, argc; uint32_t fmt, line; } formats[64]; unsigned nfmt;
 	uint32_t globals[64]; unsigned nglobal;
 	uint32_t args[8]; unsigned nargs;
@@ -43,6 +44,8 @@ void kb_op(struct kb *b, uint32_t fn, uint32_t insn); /* line = 10 + index */
 void kb_func_layout(struct kb *b, uint32_t fn, uint32_t start, uint32_t count);
 void kb_func_upvalues(struct kb *b, uint32_t fn, uint32_t nup);
 uint32_t kb_event(struct kb *b, int kind, uint32_t handler, const char *spec, const char *target, uint64_t value);
+/* one more fetch-arg of event ev (an event's fetch-args are added together, in order) */
+uint32_t kb_fetcharg(struct kb *b, uint32_t ev, const char *name, int source, int type, int reg, int64_t offset);
 uint32_t kb_format(struct kb *b, int kind, int argc, const char *fmt);
 uint32_t kb_global(struct kb *b, const char *name);
 /* The bundle bytes (malloc'd). */

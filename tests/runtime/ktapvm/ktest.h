@@ -28,6 +28,11 @@ void tamper_upval_count(struct ktap_session *s);
 void tamper_upval_no_closure(struct ktap_session *s);
 void tamper_upval_no_closure_nocount(struct ktap_session *s);
 
+/* a fault's message of ktap_bundle_faults.def, formatted from its wording (test_corpus.c) */
+void kt_fault_text(char *buf, size_t n, int fault, ...);
+/* the base bundle of tests/corpus/damaged-bundles.tsv, for arch (test_corpus.c) */
+void kt_corpus_base(struct kb *b, int arch);
+
 void test_loader(void);
 void test_verifier(void);
 void test_interp(void);

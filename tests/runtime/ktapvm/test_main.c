@@ -4,10 +4,12 @@
 void test_verifier_table(void); /* verifier_table.c */
 void test_perf_events(void);    /* test_perf_events.c */
 void test_watchpoint(void);     /* test_watchpoint.c */
+void test_corpus(void);         /* test_corpus.c: tests/corpus/damaged-bundles.tsv */
 
 int main(void)
 {
 	test_loader();
+	test_corpus();
 	test_perf_events();
 	test_watchpoint();
 	test_verifier();

@@ -56,11 +56,20 @@ namespace Ktap.Compiler.Generators
                 else if (name == "ktap_replay_stream.def") ctx.AddSource("ReplayStream.g.cs", SourceText.From(ReplayStream(ctx, path, text), Encoding.UTF8));
                 else if (name == "ktap_runtime_errors.def") ctx.AddSource("RuntimeErrors.g.cs", SourceText.From(RuntimeErrors(ctx, path, text), Encoding.UTF8));
                 else if (name == "ktap_bundle_format.def") ctx.AddSource("BundleFormat.g.cs", SourceText.From(BundleFormatSource.Generate(text), Encoding.UTF8));
+                else if (name == "ktap_bundle_faults.def") BundleFaults(ctx, path, text);
             }
             var regs = files.Where(f => Path.GetFileName(f.Path) == "ktap_regs.def").OrderBy(f => f.Path, System.StringComparer.Ordinal).ToList();
             // Only the project that lists the registers gets them: another project using the
             // generator (Ktap.Output) would otherwise define a second, empty Registers class.
             if (regs.Count > 0) ctx.AddSource("Registers.g.cs", SourceText.From(Registers(ctx, regs), Encoding.UTF8));
+        }
+
+        private static void BundleFaults(SourceProductionContext ctx, string path, string text)
+        {
+            var (source, bad) = BundleFaultsSource.Generate(text);
+            foreach (var (line, row, why) in bad)
+                ctx.ReportDiagnostic(Diagnostic.Create(BadLine, Location.None, path, line, row + " (" + why + ")"));
+            ctx.AddSource("BundleFaults.g.cs", SourceText.From(source, Encoding.UTF8));
         }
 
         private static IEnumerable<(int Number, string Line, Match M)> Matches(SourceProductionContext ctx, string path, string text, string prefix, Regex re)

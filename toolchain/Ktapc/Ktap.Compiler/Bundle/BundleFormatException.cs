@@ -4,4 +4,9 @@ namespace Ktap.Bundle;
 public sealed class BundleFormatException : Exception
 {
     public BundleFormatException(string message) : base(message) { }
+
+    public BundleFormatException(BundleFaultText fault) : base(fault.Message) => Fault = fault.Fault;
+
+    /// <summary>The fault of ktap_bundle_faults.def, the VM's too; None for a check only the host makes (BundleErrors).</summary>
+    public BundleFault Fault { get; }
 }

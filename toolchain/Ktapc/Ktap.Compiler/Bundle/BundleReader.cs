@@ -2,6 +2,7 @@ using Ktap.Bytecode;
 using Ktap.Profiles;
 using L = Ktap.Bundle.BundleLayout;
 using E = Ktap.Bundle.BundleErrors;
+using F = Ktap.Bundle.BundleFaults;
 using T = Ktap.Bundle.BundleLayout.SectionTableItem;
 using C = Ktap.Bundle.BundleLayout.ConstantsItem;
 using Fn = Ktap.Bundle.BundleLayout.FunctionsItem;
@@ -14,7 +15,9 @@ namespace Ktap.Bundle;
 /// <summary>
 /// Reads and checks a bundle against docs/bundle-format.md v1. Header fields are checked in
 /// the documented order, then the section table, the padding and every section's items;
-/// the first failure throws <see cref="BundleFormatException"/> with its documented message.
+/// the first failure throws <see cref="BundleFormatException"/> with its fault of
+/// ktap_bundle_faults.def (the VM's loader gives the same one, in the same words), or with a
+/// message of <see cref="BundleErrors"/> for a check only the host makes.
 /// </summary>
 public static class BundleReader
 {
@@ -43,12 +46,12 @@ public static class BundleReader
         new SectionParser(model, sections, L.HasUpvalues(data[L.OffVersion])).Parse(r);
 
         var main = r.U32(L.OffMainFunction);
-        if (main >= model.Functions.Count) Fail(E.MainFunction(main, model.Functions.Count));
+        if (main >= model.Functions.Count) Fail(F.MainFunction(main, model.Functions.Count));
         model.MainFunction = (int)main;
         var source = r.U32(L.OffSourceName);
         if (source != L.None)
         {
-            if (source >= model.Strings.Count) Fail(E.SourceName(source, model.Strings.Count));
+            if (source >= model.Strings.Count) Fail(F.SourceName(source, model.Strings.Count));
             model.SourceName = model.Strings.GetText((int)source);
         }
         return model;
@@ -56,70 +59,73 @@ public static class BundleReader
 
     private static TargetProfile ReadHeader(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 4 || !data[..4].SequenceEqual(L.Magic)) Fail(E.NotABundle);
-        if (data.Length < L.HeaderSize) Fail(E.TruncatedHeader(data.Length));
-        if (!L.IsKnownVersion(data[L.OffVersion])) Fail(E.Version(data[L.OffVersion]));
+        if (data.Length < 4 || !data[..4].SequenceEqual(L.Magic)) Fail(F.NotABundle());
+        if (data.Length < L.HeaderSize) Fail(F.TruncatedHeader(data.Length, L.HeaderSize));
+        if (!L.IsKnownVersion(data[L.OffVersion])) Fail(F.Version(data[L.OffVersion], L.FormatVersion, L.FormatVersionUnlinkedUpvalues));
         var orderByte = data[L.OffByteOrder];
-        if (orderByte != (byte)ByteOrder.Little && orderByte != (byte)ByteOrder.Big) Fail(E.ByteOrder(orderByte));
+        if (orderByte != (byte)ByteOrder.Little && orderByte != (byte)ByteOrder.Big) Fail(F.ByteOrder(orderByte));
         var r = new EndianReader(data, (ByteOrder)orderByte);
         var wordSize = data[L.OffWordSize];
-        if (wordSize != 4 && wordSize != 8) Fail(E.WordSize(wordSize));
+        if (wordSize != 4 && wordSize != 8) Fail(F.WordSize(wordSize));
         var target = TargetProfiles.FindByArch((TargetArch)data[L.OffArch]);
-        if (target is null) Fail(E.Arch(data[L.OffArch]));
-        if (target.WordSize != wordSize) Fail(E.WordSizeForArch(wordSize, target.Name, target.WordSize));
-        if (target.ByteOrder != r.Order) Fail(E.ByteOrderForArch(r.Order, target));
-        if (r.U32(L.OffEndianCheck) != L.EndianCheck) Fail(E.EndianCheck);
-        if (r.U16(L.OffRuntimeAbi) != L.RuntimeAbi) Fail(E.RuntimeAbi(r.U16(L.OffRuntimeAbi)));
-        if (r.U16(L.OffHeaderSize) != L.HeaderSize) Fail(E.HeaderSize(r.U16(L.OffHeaderSize)));
-        if (r.U64(L.OffIntCheck) != L.IntCheck) Fail(E.IntCheck);
+        if (target is null) Fail(F.Arch(data[L.OffArch]));
+        if (target.WordSize != wordSize) Fail(F.ArchWordSize(wordSize, target.Name, target.WordSize));
+        if (target.ByteOrder != r.Order) Fail(F.ArchByteOrder(Endian(r.Order), target.Name, Endian(target.ByteOrder)));
+        if (r.U32(L.OffEndianCheck) != L.EndianCheck) Fail(F.EndianCheck());
+        if (r.U16(L.OffRuntimeAbi) != L.RuntimeAbi) Fail(F.RuntimeAbi(r.U16(L.OffRuntimeAbi), L.RuntimeAbi));
+        if (r.U16(L.OffHeaderSize) != L.HeaderSize) Fail(F.HeaderSize(r.U16(L.OffHeaderSize)));
+        if (r.U64(L.OffIntCheck) != L.IntCheck) Fail(F.IntCheck());
         long declared = r.U32(L.OffTotalSize);
-        if (declared > L.MaxTotalSize) Fail(E.TooLarge(declared));
-        if (declared > data.Length) Fail(E.Truncated(data.Length, declared));
-        if (declared < data.Length) Fail(E.Trailing(data.Length, declared));
+        if (declared > L.MaxTotalSize) Fail(F.TooLarge(declared, L.MaxTotalSize));
+        if (declared > data.Length) Fail(F.Truncated(data.Length, declared));
+        if (declared < data.Length) Fail(F.Trailing(data.Length, declared));
         int count = r.U16(L.OffSectionCount);
-        if (count < 1 || count > L.MaxSections) Fail(E.SectionCount(count));
-        if (r.U16(L.OffFlags) != 0) Fail(E.Flags(r.U16(L.OffFlags)));
+        if (count < 1 || count > L.MaxSections) Fail(F.SectionCount(count));
+        if (r.U16(L.OffFlags) != 0) Fail(F.Flags(r.U16(L.OffFlags)));
         var stored = r.U32(L.OffChecksum);
         var crc = Crc32.Update(Crc32.Start, data[..L.OffChecksum]);
         crc = Crc32.Update(crc, stackalloc byte[4]);
         crc = Crc32.Finish(Crc32.Update(crc, data[(L.OffChecksum + 4)..]));
-        if (stored != crc) Fail(E.Checksum(stored, crc));
-        if (r.U32(L.OffGlobalCount) > L.MaxGlobals) Fail(E.TooManyGlobals(r.U32(L.OffGlobalCount)));
-        if (data.Slice(L.OffReserved, 8).ContainsAnyExcept((byte)0)) Fail(E.ReservedHeader);
-        if (!data.Slice(L.OffTail, 4).SequenceEqual(L.Tail)) Fail(E.TextTransfer);
+        if (stored != crc) Fail(F.Checksum(stored, crc));
+        if (r.U32(L.OffGlobalCount) > L.MaxGlobals) Fail(F.TooManyGlobals(r.U32(L.OffGlobalCount), L.MaxGlobals));
+        if (data.Slice(L.OffReserved, 8).ContainsAnyExcept((byte)0)) Fail(F.ReservedHeader());
+        if (!data.Slice(L.OffTail, 4).SequenceEqual(L.Tail)) Fail(F.TextTransfer());
         return target;
     }
+
+    // ktap_bundle_format.def's spelling of a byte order
+    private static string Endian(ByteOrder o) => o == ByteOrder.Big ? "big-endian" : "little-endian";
 
     private static Dictionary<SectionId, Section> ReadSectionTable(EndianReader r, ReadOnlySpan<byte> data, int total)
     {
         int count = r.U16(L.OffSectionCount);
         long tableEnd = L.HeaderSize + (long)count * L.SectionEntrySize;
-        if (tableEnd > total) Fail(E.TableOutsideFile(count));
+        if (tableEnd > total) Fail(F.TableOutside(count));
         var list = new List<Section>();
         for (int i = 0; i < count; i++)
         {
             var at = L.HeaderSize + i * L.SectionEntrySize;
             var id = r.U32(at + T.Id);
-            if (!L.IsKnown(id)) Fail(E.UnknownSection(id));
+            if (!L.IsKnown(id)) Fail(F.UnknownSection(i, id));
             var s = new Section((SectionId)id, r.U32(at + T.Offset), r.U32(at + T.Size), r.U32(at + T.Count));
             var name = L.Name(s.Id);
-            if (list.Count > 0 && list[^1].Id == s.Id) Fail(E.DuplicateSection(name));
+            if (list.Count > 0 && list[^1].Id == s.Id) Fail(F.DuplicateSection(name));
             if (list.Count > 0 && list[^1].Id > s.Id)
             {
-                if (list.Any(x => x.Id == s.Id)) Fail(E.DuplicateSection(name));
-                Fail(E.UnsortedSections(name, L.Name(list[^1].Id)));
+                if (list.Any(x => x.Id == s.Id)) Fail(F.DuplicateSection(name));
+                Fail(F.UnsortedSections(name, L.Name(list[^1].Id)));
             }
-            if (s.Offset % 4 != 0) Fail(E.Misaligned(name, s.Offset));
-            if ((long)s.Offset + s.Size > total) Fail(E.SectionOutsideFile(name, s.Offset, s.Size, total));
-            if (s.Offset < tableEnd) Fail(E.SectionOverlapsHeader(name));
+            if (s.Offset % 4 != 0) Fail(F.SectionAlign(name, s.Offset));
+            if ((long)s.Offset + s.Size > total) Fail(F.SectionOutside(name, s.Offset, s.Size, total));
+            if (s.Offset < tableEnd) Fail(F.SectionOverTable(name));
             list.Add(s);
         }
         var byOffset = list.OrderBy(s => s.Offset).ThenBy(s => s.Size).ToList();
         for (int i = 1; i < byOffset.Count; i++)
             if ((long)byOffset[i - 1].Offset + byOffset[i - 1].Size > byOffset[i].Offset)
-                Fail(E.SectionsOverlap(L.Name(byOffset[i - 1].Id), L.Name(byOffset[i].Id)));
+                Fail(F.SectionsOverlap(L.Name(byOffset[i - 1].Id), L.Name(byOffset[i].Id)));
         foreach (SectionId id in Enum.GetValues<SectionId>())
-            if (L.IsRequired(id) && !list.Any(s => s.Id == id)) Fail(E.MissingSection(L.Name(id)));
+            if (L.IsRequired(id) && !list.Any(s => s.Id == id)) Fail(F.MissingSection(L.Name(id)));
         // Format 2 is exactly format 1 with kernel symbol literals to resolve: one without the
         // other would let a VM run placeholders, or a host miss a relocation.
         var unlinked = L.HasKsyms(data[L.OffVersion]);
@@ -133,18 +139,20 @@ public static class BundleReader
             pos = (long)s.Offset + s.Size;
         }
         CheckZero(data, (int)pos, (int)(total - pos));
+        if (pos != total) Fail(F.AfterSections(total - pos));
 
         foreach (var s in list)
         {
             var size = L.ItemSize(s.Id);
-            if (size != 0 && (long)s.Count * size != s.Size) Fail(E.CountSize(L.Name(s.Id), s.Size, s.Count, size));
+            if (size != 0 && (long)s.Count * size != s.Size) Fail(F.CountSize(L.Name(s.Id), s.Size, s.Count, size));
             var max = s.Id switch
             {
                 SectionId.Functions or SectionId.Constants or SectionId.Events or SectionId.Formats or SectionId.Ksyms => L.MaxTableItems,
                 SectionId.Code => L.MaxInstructions,
+                SectionId.Strings => L.MaxStrings,
                 _ => int.MaxValue,
             };
-            if (s.Count > max) Fail(E.TooManyItems(L.Name(s.Id), s.Count, max));
+            if (s.Count > max) Fail(F.TooManyItems(L.Name(s.Id), s.Count, max));
         }
         return list.ToDictionary(s => s.Id);
     }
@@ -152,11 +160,16 @@ public static class BundleReader
     private static void CheckZero(ReadOnlySpan<byte> data, int offset, int count)
     {
         var i = data.Slice(offset, count).IndexOfAnyExcept((byte)0);
-        if (i >= 0) Fail(E.Padding(offset + i));
+        if (i >= 0) Fail(F.Padding(offset + i));
     }
 
+    /// <summary>A check only the host makes (BundleErrors).</summary>
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     internal static void Fail(string message) => throw new BundleFormatException(message);
+
+    /// <summary>A fault of ktap_bundle_faults.def.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    internal static void Fail(BundleFaultText fault) => throw new BundleFormatException(fault);
 
     /// <summary>Decodes the sections' items into the model, checking every field and index.</summary>
     private sealed class SectionParser
@@ -177,26 +190,26 @@ public static class BundleReader
             for (int pc = 0; pc < code.Length; pc++)
                 if (Instruction.Op(code[pc]) is var op && (int)op >= OpcodeTable.All.Count) Fail(E.UnknownOpcode(pc, (int)op));
             var lines = Words(r, SectionId.Lines);
-            if (lines.Length != code.Length) Fail(E.LinesCount((uint)lines.Length, (uint)code.Length));
+            if (lines.Length != code.Length) Fail(F.LinesCount(lines.Length, code.Length));
             Functions(r, code, lines);
             var globals = Words(r, SectionId.Globals);
-            if (globals.Length != r.U32(L.OffGlobalCount)) Fail(E.GlobalsCount((uint)globals.Length, r.U32(L.OffGlobalCount)));
-            for (int i = 0; i < globals.Length; i++) _m.Globals.Add(Text($"GLOBALS item {i}", globals[i]));
+            if (globals.Length != r.U32(L.OffGlobalCount)) Fail(F.GlobalsCount(globals.Length, r.U32(L.OffGlobalCount)));
+            for (int i = 0; i < globals.Length; i++) _m.Globals.Add(Text("global", i, globals[i]));
             Events(r);
             Formats(r);
             Operands();
             if (_s.ContainsKey(SectionId.Args))
             {
                 var args = Words(r, SectionId.Args);
-                _m.Arguments = args.Select((a, i) => Text($"ARGS item {i}", a)).ToList();
+                _m.Arguments = args.Select((a, i) => Text("argument", i, a)).ToList();
             }
             if (_s.TryGetValue(SectionId.Limits, out var lim))
                 for (int i = 0; i < lim.Count; i++)
                 {
                     var at = (int)lim.Offset + i * L.LimitsItem.ItemSize;
                     var key = r.U32(at + L.LimitsItem.Key);
-                    if (!Enum.IsDefined((LimitKey)key)) Fail(E.BadValue($"LIMITS item {i} key", key));
-                    if (r.U32(at + L.LimitsItem.Reserved) != 0) Fail(E.ReservedItem($"LIMITS item {i}"));
+                    if (!Enum.IsDefined((LimitKey)key)) Fail(F.LimitKey(i, key));
+                    if (r.U32(at + L.LimitsItem.Reserved) != 0) Fail(F.ItemReserved("limit", i));
                     _m.Limits.Add(((LimitKey)key, r.U64(at + L.LimitsItem.Value)));
                 }
             if (_s.ContainsKey(SectionId.Ksyms)) KernelSymbols(r);
@@ -216,7 +229,7 @@ public static class BundleReader
                 if (constant >= _m.Constants.Count) Fail(E.BadValue($"{what} constant index", constant));
                 if (_m.Constants[(int)constant] != Constant.Number(0)) Fail(E.KsymPlaceholder(i, constant));
                 if (!seen.Add(constant)) Fail(E.KsymTwice(i, constant));
-                var name = Text($"{what} name", r.U32(at + L.KsymsItem.Name));
+                var name = HostText($"{what} name", r.U32(at + L.KsymsItem.Name));
                 if (name.Length == 0) Fail(E.BadValue($"{what} name", r.U32(at + L.KsymsItem.Name)));
                 _m.KernelSymbols.Add(new KernelSymbolReloc((int)constant, name));
             }
@@ -228,20 +241,18 @@ public static class BundleReader
             long pos = s.Offset, end = (long)s.Offset + s.Size;
             for (int i = 0; i < s.Count; i++)
             {
-                if (pos + 4 > end) Fail(E.StringOverrun(i));
+                if (pos + 4 > end) Fail(F.StringOverrun(i));
                 var len = r.U32((int)pos);
-                if (len > L.MaxStringLength) Fail(E.StringTooLong(i, len));
+                if (len > L.MaxStringLength) Fail(F.StringTooLong(i, len, L.MaxStringLength));
                 var padded = pos + 4 + ((len + 1 + 3) & ~3L);
-                if (padded > end) Fail(E.StringOverrun(i));
+                if (padded > end) Fail(F.StringOverrun(i));
                 var bytesAt = (int)pos + 4;
-                if (r.U8(bytesAt + (int)len) != 0) Fail(E.StringTerminator(i));
-                var pad = r.Bytes(bytesAt + (int)len + 1, (int)(padded - (bytesAt + len + 1)));
-                var bad = pad.IndexOfAnyExcept((byte)0);
-                if (bad >= 0) Fail(E.Padding(bytesAt + (int)len + 1 + bad));
+                var pad = r.Bytes(bytesAt + (int)len, (int)(padded - (bytesAt + len)));
+                if (pad.ContainsAnyExcept((byte)0)) Fail(F.StringEnd(i));
                 _m.Strings.Append(r.Bytes(bytesAt, (int)len).ToArray());
                 pos = padded;
             }
-            if (pos != end) Fail(E.StringsLeftover(s.Count, (int)(end - pos)));
+            if (pos != end) Fail(F.StringsLeftover(end - pos));
         }
 
         private void Constants(EndianReader r)
@@ -250,10 +261,9 @@ public static class BundleReader
             for (int i = 0; i < s.Count; i++)
             {
                 var at = (int)s.Offset + i * L.ConstantsItem.ItemSize;
-                var what = $"CONSTANTS item {i}";
                 var kind = r.U8(at + C.Kind);
-                if (!Enum.IsDefined((ConstantKind)kind)) Fail(E.BadValue($"{what} kind", kind));
-                if (r.Bytes(at + C.Pad, C.Value - C.Pad).ContainsAnyExcept((byte)0)) Fail(E.ReservedItem(what));
+                if (!Enum.IsDefined((ConstantKind)kind)) Fail(F.ConstantKind(i, kind));
+                if (r.Bytes(at + C.Pad, C.Value - C.Pad).ContainsAnyExcept((byte)0)) Fail(F.ItemReserved("constant", i));
                 switch ((ConstantKind)kind)
                 {
                     case ConstantKind.Number:
@@ -261,12 +271,12 @@ public static class BundleReader
                         break;
                     case ConstantKind.String:
                         var index = r.U32(at + C.Value);
-                        if (index >= StringCount) Fail(E.StringIndex(what, index, StringCount));
-                        if (r.U32(at + C.Value + 4) != 0) Fail(E.ReservedItem(what));
+                        if (index >= StringCount) Fail(F.StringIndex("constant", i, index, StringCount));
+                        if (r.U32(at + C.Value + 4) != 0) Fail(F.ItemReserved("constant", i));
                         _m.Constants.Add(Constant.String((int)index));
                         break;
                     default:
-                        if (r.U64(at + C.Value) != 0) Fail(E.ReservedItem(what));
+                        if (r.U64(at + C.Value) != 0) Fail(F.ItemReserved("constant", i));
                         _m.Constants.Add(new Constant((ConstantKind)kind, 0));
                         break;
                 }
@@ -276,6 +286,8 @@ public static class BundleReader
         private void Functions(EndianReader r, uint[] code, uint[] lines)
         {
             var s = _s[SectionId.Functions];
+            // no function at all: no main either (the VM says so too)
+            if (s.Count == 0) Fail(F.MainFunction(r.U32(L.OffMainFunction), 0));
             var ranges = new List<(long Start, long Count)>();
             for (int i = 0; i < s.Count; i++)
             {
@@ -285,14 +297,14 @@ public static class BundleReader
                 long start = r.U32(at + Fn.CodeStart), count = r.U32(at + Fn.CodeCount);
                 int parameters = r.U16(at + Fn.Params), vararg = r.U8(at + Fn.Vararg), frame = r.U8(at + Fn.Frame);
                 uint flags = r.U32(at + Fn.Flags);
-                if (name != L.None && name >= StringCount) Fail(E.StringIndex($"{what} name", name, StringCount));
+                if (name != L.None && name >= StringCount) Fail(F.StringIndex("function", i, name, StringCount));
                 if (count == 0 || start + count > code.Length) Fail(E.CodeRange(i, start, count, code.Length));
                 if (vararg > 1) Fail(E.BadValue($"{what} is_vararg", vararg));
                 if (frame < 1 || frame > L.MaxFrameSize || frame < parameters) Fail(E.FrameSize(i, frame, parameters));
                 if ((flags & ~(uint)(FunctionFlags.Main | FunctionFlags.Handler)) != 0) Fail(E.BadValue($"{what} flags", flags));
                 int upvalues = _upvalues ? r.U8(at + Fn.Upvalues) : 0;
                 if ((_upvalues ? r.Bytes(at + Fn.Reserved, L.FunctionsItem.ItemSize - Fn.Reserved)
-                               : r.Bytes(at + Fn.Upvalues, L.FunctionsItem.ItemSize - Fn.Upvalues)).ContainsAnyExcept((byte)0)) Fail(E.ReservedItem(what));
+                               : r.Bytes(at + Fn.Upvalues, L.FunctionsItem.ItemSize - Fn.Upvalues)).ContainsAnyExcept((byte)0)) Fail(F.ItemReserved("function", i));
                 if (upvalues > L.MaxUpvalues) Fail(E.UpvalueCount(i, upvalues));
                 if (upvalues > 0 && (flags & (uint)(FunctionFlags.Main | FunctionFlags.Handler)) != 0) Fail(E.UpvaluesOfEntry(i, upvalues));
                 var last = Instruction.Op(code[start + count - 1]);
@@ -330,14 +342,14 @@ public static class BundleReader
             {
                 var at = (int)fs.Offset + i * L.FetchArgsItem.ItemSize;
                 var what = $"FETCHARGS item {i}";
-                var name = Text($"{what} name", r.U32(at + Fa.Name));
+                var name = Text("fetcharg", i, r.U32(at + Fa.Name));
                 int source = r.U8(at + Fa.Source), type = r.U8(at + Fa.Type), reg = r.U16(at + Fa.Register);
-                if (!Enum.IsDefined((FetchSource)source)) Fail(E.BadValue($"{what} source", source));
-                if (!Enum.IsDefined((FetchType)type)) Fail(E.BadValue($"{what} type", type));
+                if (!Enum.IsDefined((FetchSource)source)) Fail(F.FetchSource(i, source));
+                if (!Enum.IsDefined((FetchType)type)) Fail(F.FetchType(i, type));
                 var usesRegister = source is (int)FetchSource.Register or (int)FetchSource.Memory;
                 if (usesRegister && _m.Target.FindRegister(reg) is null) Fail(E.Register(i, reg, _m.Target.Name));
                 if (!usesRegister && reg != 0) Fail(E.BadValue($"{what} register", reg));
-                if (r.U64(at + Fa.Reserved) != 0) Fail(E.ReservedItem(what));
+                if (r.U64(at + Fa.Reserved) != 0) Fail(F.ItemReserved("fetcharg", i));
                 fetchArgs.Add(new FetchArgModel(name, (FetchSource)source, (FetchType)type, reg, (long)r.U64(at + Fa.Offset)));
             }
 
@@ -345,19 +357,19 @@ public static class BundleReader
             for (int i = 0; i < s.Count; i++)
             {
                 var at = (int)s.Offset + i * L.EventsItem.ItemSize;
-                var what = $"EVENTS item {i}";
                 int kind = r.U16(at + Ev.Kind), count = r.U16(at + Ev.FetchArgCount);
-                if (!Enum.IsDefined((EventKind)kind)) Fail(E.BadValue($"{what} kind", kind));
+                if (!Enum.IsDefined((EventKind)kind)) Fail(F.EventKind(i, kind));
                 var handler = r.U32(at + Ev.Handler);
-                if (handler >= _m.Functions.Count) Fail(E.FunctionIndex($"{what} handler", handler, _m.Functions.Count));
-                var spec = Text($"{what} spec", r.U32(at + Ev.Spec));
-                var target = OptionalText($"{what} target", r.U32(at + Ev.Target));
-                var filter = OptionalText($"{what} filter", r.U32(at + Ev.Filter));
+                if (handler >= _m.Functions.Count) Fail(F.EventHandler(i, handler, _m.Functions.Count));
+                var spec = Text("event", i, r.U32(at + Ev.Spec));
+                var target = OptionalText("event", i, r.U32(at + Ev.Target));
+                var filter = OptionalText("event", i, r.U32(at + Ev.Filter));
                 var first = r.U32(at + Ev.FirstFetchArg);
-                if (count == 0 && first != L.None) Fail(E.BadValue($"{what} first_fetcharg", first));
-                if (count > 0 && (first == L.None || (long)first + count > fetchArgs.Count)) Fail(E.FetchArgRange(i, first, count, fetchArgs.Count));
+                if (count == 0 && first != L.None) Fail(F.EventNoFetchArgs(i));
+                if (count > 0 && (first == L.None || (long)first + count > fetchArgs.Count)) Fail(F.EventFetchArgs(i, first, count, fetchArgs.Count));
                 var args = count == 0 ? new List<FetchArgModel>() : fetchArgs.GetRange((int)first, count);
                 var value = r.U64(at + Ev.Value);
+                if ((kind is (int)EventKind.Tick or (int)EventKind.Profile) && value == 0) Fail(F.EventInterval(i, spec));
                 if (kind is (int)EventKind.Software or (int)EventKind.Hardware) CheckPerfEvent(i, (EventKind)kind, target, value, count);
                 if (kind == (int)EventKind.Watchpoint) CheckWatchpoint(i, target, value, count);
                 _m.Events.Add(new EventModel((EventKind)kind, (int)handler, spec, target, filter, value, args));
@@ -394,13 +406,12 @@ public static class BundleReader
             for (int i = 0; i < s.Count; i++)
             {
                 var at = (int)s.Offset + i * L.FormatsItem.ItemSize;
-                var what = $"FORMATS item {i}";
                 int kind = r.U16(at + Fm.Kind), args = r.U16(at + Fm.ArgCount);
                 var format = r.U32(at + Fm.Format);
-                if (!Enum.IsDefined((FormatKind)kind)) Fail(E.BadValue($"{what} kind", kind));
-                if (kind == (int)FormatKind.Print && format != L.None) Fail(E.BadValue($"{what} format", format));
-                if (kind == (int)FormatKind.Printf && format >= StringCount) Fail(E.StringIndex($"{what} format", format, StringCount));
-                if (r.U32(at + Fm.Reserved) != 0) Fail(E.ReservedItem(what));
+                if (!Enum.IsDefined((FormatKind)kind)) Fail(F.FormatKind(i, kind));
+                if (kind == (int)FormatKind.Print && format != L.None) Fail(F.FormatPrint(i));
+                if (kind == (int)FormatKind.Printf && format >= StringCount) Fail(F.StringIndex("format", i, format, StringCount));
+                if (r.U32(at + Fm.Reserved) != 0) Fail(F.ItemReserved("format", i));
                 _m.Formats.Add(new FormatModel((FormatKind)kind, args, format == L.None ? null : _m.Strings[(int)format], (int)r.U32(at + Fm.Line)));
             }
         }
@@ -439,12 +450,20 @@ public static class BundleReader
             return words;
         }
 
-        private string Text(string what, uint index)
+        // A string index of item `item` of the kind `what` (constant, event...): ktap_bundle_faults.def's STRING_INDEX.
+        private string Text(string what, int item, uint index)
+        {
+            if (index >= StringCount) Fail(F.StringIndex(what, item, index, StringCount));
+            return _m.Strings.GetText((int)index);
+        }
+
+        private string? OptionalText(string what, int item, uint index) => index == L.None ? null : Text(what, item, index);
+
+        // A string index the VM never reads (KSYMS): the host's own message.
+        private string HostText(string what, uint index)
         {
             if (index >= StringCount) Fail(E.StringIndex(what, index, StringCount));
             return _m.Strings.GetText((int)index);
         }
-
-        private string? OptionalText(string what, uint index) => index == L.None ? null : Text(what, index);
     }
 }

@@ -168,7 +168,7 @@ public class ClosureTests
         int functions = FunctionsOffset(bytes);
         var v1 = (byte[])bytes.Clone();
         v1[BundleLayout.OffVersion] = (byte)BundleLayout.FormatVersion; // byte 28 is reserved in format 1
-        Assert.Equal("FUNCTIONS item 2: reserved bytes not zero", Refusal(v1));
+        Assert.Equal("function 2: reserved bytes not zero", Refusal(v1));
         var main = (byte[])bytes.Clone();
         main[functions + 28] = 1; // main (function 0) with an upvalue
         Assert.Equal("FUNCTIONS item 0: the main chunk or a handler has 1 upvalues", Refusal(main));
