@@ -17,7 +17,7 @@ namespace Ktap.Compiler.Generators
         private static readonly Regex Arg = new Regex(@"\s*""(?:[^""\\]|\\.)*""|[^,]+", RegexOptions.Compiled);
 
         /// <summary>The rows of the file: macro name and its arguments, trimmed.</summary>
-        private static List<(string Macro, string[] Args)> Rows(string text)
+        internal static List<(string Macro, string[] Args)> Rows(string text)
         {
             var rows = new List<(string, string[])>();
             foreach (var raw in text.Split('\n'))
@@ -32,13 +32,21 @@ namespace Ktap.Compiler.Generators
             return rows;
         }
 
-        private static ulong Num(string s) =>
+        internal static ulong Num(string s) =>
             s.StartsWith("0x", System.StringComparison.OrdinalIgnoreCase)
                 ? ulong.Parse(s.Substring(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture)
                 : ulong.Parse(s, CultureInfo.InvariantCulture);
 
-        private static string Doc(string quoted) =>
-            System.Security.SecurityElement.Escape(quoted.Trim('"'));
+        internal static string Doc(string quoted) =>
+            System.Security.SecurityElement.Escape(Text(quoted));
+
+        /// <summary>A quoted argument's text, its escapes undone.</summary>
+        internal static string Text(string quoted) =>
+            quoted.Substring(1, quoted.Length - 2).Replace("\\\"", "\"").Replace("\\\\", "\\");
+
+        /// <summary>A C# string literal of a quoted argument's text.</summary>
+        internal static string Lit(string quoted) =>
+            "\"" + Text(quoted).Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
         public static string Generate(string text)
         {
@@ -150,19 +158,26 @@ namespace Ktap.Compiler.Generators
             foreach (var a in Of("KTAP_ARCH"))
                 sb.AppendLine($"            new(Ktap.Profiles.TargetArch.{a[2]}, {a[3]}, {a[4]}, Ktap.Profiles.ByteOrder.{orders[a[5]]}),");
             sb.AppendLine("        };");
-            sb.AppendLine("        /// <summary>--limit's spelling of each LIMITS key.</summary>");
-            sb.AppendLine("        public static string Spelling(LimitKey key) => key switch");
-            sb.AppendLine("        {");
-            foreach (var a in Of("KTAP_LIMIT_KEY")) sb.AppendLine($"            LimitKey.{a[2]} => {a[3]},");
-            sb.AppendLine("            _ => key.ToString(),");
-            sb.AppendLine("        };");
+            LimitKeySwitch(sb, "--limit's spelling of each LIMITS key.", "Spelling", 3, Of("KTAP_LIMIT_KEY"));
+            LimitKeySwitch(sb, "The key of each budget in the JSON summary's budget_hits (docs/output-json.md).", "SummaryKey", 4, Of("KTAP_LIMIT_KEY"));
+            LimitKeySwitch(sb, "What each budget bounds, as ktap's messages name it.", "Meaning", 5, Of("KTAP_LIMIT_KEY"));
             sb.AppendLine("    }");
             sb.AppendLine("}");
             return sb.ToString();
         }
 
+        private static void LimitKeySwitch(StringBuilder sb, string summary, string name, int column, IEnumerable<string[]> keys)
+        {
+            sb.AppendLine($"        /// <summary>{summary}</summary>");
+            sb.AppendLine($"        public static string {name}(LimitKey key) => key switch");
+            sb.AppendLine("        {");
+            foreach (var a in keys) sb.AppendLine($"            LimitKey.{a[2]} => {Lit(a[column])},");
+            sb.AppendLine("            _ => key.ToString(),");
+            sb.AppendLine("        };");
+        }
+
         // enum NAME : TYPE { Cs = id, ... } from rows whose [0] is the number and [2] the C# name
-        private static void Enum(StringBuilder sb, string summary, string name, string type, IEnumerable<string[]> rows, string? first = null)
+        internal static void Enum(StringBuilder sb, string summary, string name, string type, IEnumerable<string[]> rows, string? first = null)
         {
             sb.AppendLine($"    /// <summary>{summary}</summary>");
             sb.AppendLine($"    public enum {name} : {type}");
