@@ -92,12 +92,8 @@ namespace Ktap.Compiler.Generators
                 sb.AppendLine($"        public const int Off{a[1]} = {a[2]}, Size{a[1]} = {a[3]};");
             sb.AppendLine("        /// <summary>A field of the header or of an item: name, offset, width.</summary>");
             sb.AppendLine("        public readonly record struct Field(string Name, int Offset, int Size);");
-            sb.AppendLine("        /// <summary>The header's fields, in order.</summary>");
-            sb.AppendLine("        public static readonly System.Collections.Generic.IReadOnlyList<Field> HeaderFields = new Field[]");
-            sb.AppendLine("        {");
-            foreach (var a in Of("KTAP_HEADER_FIELD"))
-                sb.AppendLine($"            new(\"{a[0]}\", {a[2]}, {a[3]}),");
-            sb.AppendLine("        };");
+            List(sb, "        ", "The header's fields, in order.", "Field", "HeaderFields",
+                Of("KTAP_HEADER_FIELD").Select(a => $"\"{a[0]}\", {a[2]}, {a[3]}"));
             var sections = Of("KTAP_SECTION").ToList();
             var items = Of("KTAP_ITEM_FIELD").GroupBy(a => a[0]).ToList();
             foreach (var g in items)
@@ -110,21 +106,13 @@ namespace Ktap.Compiler.Generators
                 var last = g.Last();
                 sb.AppendLine("            /// <summary>Bytes of one item: where its last field ends (a test checks that the fields tile it).</summary>");
                 sb.AppendLine($"            public const int ItemSize = {Num(last[3]) + Num(last[4])};");
-                sb.AppendLine("            /// <summary>The fields, in order.</summary>");
-                sb.AppendLine("            public static readonly System.Collections.Generic.IReadOnlyList<Field> Fields = new Field[]");
-                sb.AppendLine("            {");
-                foreach (var a in g) sb.AppendLine($"                new(\"{a[1]}\", {a[3]}, {a[4]}),");
-                sb.AppendLine("            };");
+                List(sb, "            ", "The fields, in order.", "Field", "Fields", g.Select(a => $"\"{a[1]}\", {a[3]}, {a[4]}"));
                 sb.AppendLine("        }");
             }
             sb.AppendLine("        /// <summary>A section of the format: id, NAME, item size (0: variable), required, read by the VM.</summary>");
             sb.AppendLine("        public readonly record struct SectionInfo(SectionId Id, string Name, int ItemSize, bool Required, bool VmReads);");
-            sb.AppendLine("        /// <summary>Every section, in id order.</summary>");
-            sb.AppendLine("        public static readonly System.Collections.Generic.IReadOnlyList<SectionInfo> Sections = new SectionInfo[]");
-            sb.AppendLine("        {");
-            foreach (var a in sections)
-                sb.AppendLine($"            new(SectionId.{a[2]}, \"{a[1]}\", {a[3]}, {(a[4] == "1" ? "true" : "false")}, {(a[5] == "1" ? "true" : "false")}),");
-            sb.AppendLine("        };");
+            List(sb, "        ", "Every section, in id order.", "SectionInfo", "Sections",
+                sections.Select(a => $"SectionId.{a[2]}, \"{a[1]}\", {a[3]}, {(a[4] == "1" ? "true" : "false")}, {(a[5] == "1" ? "true" : "false")}"));
             sb.AppendLine("        /// <summary>Fixed item size of a section, or 0 for a variable one (STRINGS).</summary>");
             sb.AppendLine("        public static int ItemSize(SectionId id) => id switch");
             sb.AppendLine("        {");
@@ -151,19 +139,25 @@ namespace Ktap.Compiler.Generators
             sb.AppendLine("        };");
             sb.AppendLine("        /// <summary>An architecture of the format: number, spelling, word size, byte order.</summary>");
             sb.AppendLine("        public readonly record struct ArchInfo(Ktap.Profiles.TargetArch Arch, string Spelling, int WordSize, Ktap.Profiles.ByteOrder ByteOrder);");
-            sb.AppendLine("        /// <summary>Every architecture, in number order.</summary>");
-            sb.AppendLine("        public static readonly System.Collections.Generic.IReadOnlyList<ArchInfo> Architectures = new ArchInfo[]");
-            sb.AppendLine("        {");
             var orders = Of("KTAP_BYTE_ORDER").ToDictionary(a => a[0], a => a[2]);
-            foreach (var a in Of("KTAP_ARCH"))
-                sb.AppendLine($"            new(Ktap.Profiles.TargetArch.{a[2]}, {a[3]}, {a[4]}, Ktap.Profiles.ByteOrder.{orders[a[5]]}),");
-            sb.AppendLine("        };");
+            List(sb, "        ", "Every architecture, in number order.", "ArchInfo", "Architectures",
+                Of("KTAP_ARCH").Select(a => $"Ktap.Profiles.TargetArch.{a[2]}, {a[3]}, {a[4]}, Ktap.Profiles.ByteOrder.{orders[a[5]]}"));
             LimitKeySwitch(sb, "--limit's spelling of each LIMITS key.", "Spelling", 3, Of("KTAP_LIMIT_KEY"));
             LimitKeySwitch(sb, "The key of each budget in the JSON summary's budget_hits (docs/output-json.md).", "SummaryKey", 4, Of("KTAP_LIMIT_KEY"));
             LimitKeySwitch(sb, "What each budget bounds, as ktap's messages name it.", "Meaning", 5, Of("KTAP_LIMIT_KEY"));
             sb.AppendLine("    }");
             sb.AppendLine("}");
             return sb.ToString();
+        }
+
+        /// <summary>A read-only list of records, one per row: <paramref name="items"/> are their constructor arguments.</summary>
+        internal static void List(StringBuilder sb, string indent, string summary, string type, string name, IEnumerable<string> items)
+        {
+            sb.AppendLine($"{indent}/// <summary>{summary}</summary>");
+            sb.AppendLine($"{indent}public static readonly System.Collections.Generic.IReadOnlyList<{type}> {name} = new {type}[]");
+            sb.AppendLine($"{indent}{{");
+            foreach (var item in items) sb.AppendLine($"{indent}    new({item}),");
+            sb.AppendLine($"{indent}}};");
         }
 
         private static void LimitKeySwitch(StringBuilder sb, string summary, string name, int column, IEnumerable<string[]> keys)

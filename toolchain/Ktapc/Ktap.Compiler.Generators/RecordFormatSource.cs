@@ -13,6 +13,21 @@ namespace Ktap.Compiler.Generators
     /// </summary>
     internal static class RecordFormatSource
     {
+        // enum NAME : TYPE { Member = value, ... }, each member with its summary
+        private static void Enum(StringBuilder sb, string summary, string name, string type,
+            System.Collections.Generic.IEnumerable<(string Doc, string Member, string Value)> members)
+        {
+            sb.AppendLine($"    /// <summary>{summary}</summary>");
+            sb.AppendLine($"    public enum {name} : {type}");
+            sb.AppendLine("    {");
+            foreach (var (doc, member, value) in members)
+            {
+                sb.AppendLine($"        /// <summary>{doc}</summary>");
+                sb.AppendLine($"        {member} = {value},");
+            }
+            sb.AppendLine("    }");
+        }
+
         public static string Generate(string text)
         {
             var rows = Rows(text);
@@ -26,25 +41,11 @@ namespace Ktap.Compiler.Generators
             sb.AppendLine("#nullable enable");
             sb.AppendLine("namespace Ktap.Output");
             sb.AppendLine("{");
-            sb.AppendLine("    /// <summary>Record kinds: the VM's, then the module reader's (ktap_record_format.def).</summary>");
-            sb.AppendLine("    public enum RecordKind : ushort");
-            sb.AppendLine("    {");
-            foreach (var a in kinds.Concat(transport))
-            {
-                var (aText, body) = a.Length == 5 ? (a[3], a[4]) : (a[4], a[5]);
-                sb.AppendLine($"        /// <summary>a: {Doc(aText)}. Body: {Doc(body)}</summary>");
-                sb.AppendLine($"        {a[2]} = {a[0]},");
-            }
-            sb.AppendLine("    }");
-            sb.AppendLine("    /// <summary>Value tags: a value's first byte (ktap_record_format.def).</summary>");
-            sb.AppendLine("    public enum ValueTag : byte");
-            sb.AppendLine("    {");
-            foreach (var a in tags)
-            {
-                sb.AppendLine($"        /// <summary>{Doc(a[4])}: {Doc(a[5])}</summary>");
-                sb.AppendLine($"        {a[2]} = {a[0]},");
-            }
-            sb.AppendLine("    }");
+            Enum(sb, "Record kinds: the VM's, then the module reader's (ktap_record_format.def).", "RecordKind", "ushort",
+                kinds.Select(a => ($"a: {Doc(a[3])}. Body: {Doc(a[4])}", a[2], a[0]))
+                    .Concat(transport.Select(a => ($"a: {Doc(a[4])}. Body: {Doc(a[5])}", a[2], a[0]))));
+            Enum(sb, "Value tags: a value's first byte (ktap_record_format.def).", "ValueTag", "byte",
+                tags.Select(a => ($"{Doc(a[4])}: {Doc(a[5])}", a[2], a[0])));
 
             sb.AppendLine("    /// <summary>Record kinds the module's reader adds to a session's stream (ktap_record_format.def).</summary>");
             sb.AppendLine("    public static partial class TransportRecords");
@@ -71,29 +72,19 @@ namespace Ktap.Compiler.Generators
                 sb.AppendLine($"        public const int Off{a[1]} = {a[2]}, Size{a[1]} = {a[3]};");
             sb.AppendLine("        /// <summary>A header field: NAME, offset, width, and docs/record-format.md's text for it.</summary>");
             sb.AppendLine("        public readonly record struct Field(string Name, int Offset, int Size, string Meaning);");
-            sb.AppendLine("        /// <summary>The header's fields, in order.</summary>");
-            sb.AppendLine("        public static readonly System.Collections.Generic.IReadOnlyList<Field> HeaderFields = new Field[]");
-            sb.AppendLine("        {");
-            foreach (var a in Of("KTAP_RECORD_HEADER"))
-                sb.AppendLine($"            new(\"{a[0]}\", {a[2]}, {a[3]}, {Lit(a[4])}),");
-            sb.AppendLine("        };");
+            List(sb, "        ", "The header's fields, in order.", "Field", "HeaderFields",
+                Of("KTAP_RECORD_HEADER").Select(a => $"\"{a[0]}\", {a[2]}, {a[3]}, {Lit(a[4])}"));
 
             sb.AppendLine("        /// <summary>A record kind: its NAME, what a means, its body; Transport: the module's reader writes it, not the VM.</summary>");
             sb.AppendLine("        public readonly record struct KindInfo(RecordKind Kind, string Name, string A, string Body, bool Transport);");
-            sb.AppendLine("        /// <summary>Every kind, in number order.</summary>");
-            sb.AppendLine("        public static readonly System.Collections.Generic.IReadOnlyList<KindInfo> Kinds = new KindInfo[]");
-            sb.AppendLine("        {");
-            foreach (var a in kinds) sb.AppendLine($"            new(RecordKind.{a[2]}, \"{a[1]}\", {Lit(a[3])}, {Lit(a[4])}, false),");
-            foreach (var a in transport) sb.AppendLine($"            new(RecordKind.{a[2]}, \"{a[1]}\", {Lit(a[4])}, {Lit(a[5])}, true),");
-            sb.AppendLine("        };");
+            List(sb, "        ", "Every kind, in number order.", "KindInfo", "Kinds",
+                kinds.Select(a => $"RecordKind.{a[2]}, \"{a[1]}\", {Lit(a[3])}, {Lit(a[4])}, false")
+                    .Concat(transport.Select(a => $"RecordKind.{a[2]}, \"{a[1]}\", {Lit(a[4])}, {Lit(a[5])}, true")));
 
             sb.AppendLine("        /// <summary>A value tag: NAME, the data's bytes when what varies in it is empty, the type and data as documented.</summary>");
             sb.AppendLine("        public readonly record struct TagInfo(ValueTag Tag, string Name, int FixedBytes, string Type, string Data);");
-            sb.AppendLine("        /// <summary>Every value tag, in number order.</summary>");
-            sb.AppendLine("        public static readonly System.Collections.Generic.IReadOnlyList<TagInfo> Tags = new TagInfo[]");
-            sb.AppendLine("        {");
-            foreach (var a in tags) sb.AppendLine($"            new(ValueTag.{a[2]}, \"{a[1]}\", {a[3]}, {Lit(a[4])}, {Lit(a[5])}),");
-            sb.AppendLine("        };");
+            List(sb, "        ", "Every value tag, in number order.", "TagInfo", "Tags",
+                tags.Select(a => $"ValueTag.{a[2]}, \"{a[1]}\", {a[3]}, {Lit(a[4])}, {Lit(a[5])}"));
 
             sb.AppendLine("        /// <summary>The SUMMARY body: field offsets from the body's start, its sizes for a = 0 and a = 1.</summary>");
             sb.AppendLine("        public static class SummaryBody");
@@ -108,11 +99,8 @@ namespace Ktap.Compiler.Generators
             sb.AppendLine($"            public const int BytesA1 = {Num(last[2]) + Num(last[3])};");
             sb.AppendLine("            /// <summary>A field: NAME, its JSON key, offset, width, the smallest a that has it, meaning.</summary>");
             sb.AppendLine("            public readonly record struct Field(string Name, string Json, int Offset, int Size, int MinA, string Meaning);");
-            sb.AppendLine("            /// <summary>The fields, in order.</summary>");
-            sb.AppendLine("            public static readonly System.Collections.Generic.IReadOnlyList<Field> Fields = new Field[]");
-            sb.AppendLine("            {");
-            foreach (var a in summary) sb.AppendLine($"                new(\"{a[0]}\", {Lit(a[5])}, {a[2]}, {a[3]}, {a[4]}, {Lit(a[6])}),");
-            sb.AppendLine("            };");
+            List(sb, "            ", "The fields, in order.", "Field", "Fields",
+                summary.Select(a => $"\"{a[0]}\", {Lit(a[5])}, {a[2]}, {a[3]}, {a[4]}, {Lit(a[6])}"));
             sb.AppendLine("            /// <summary>The JSON key of each field, by its CsName.</summary>");
             foreach (var a in summary) sb.AppendLine($"            public const string Json{a[1]} = {Lit(a[5])};");
             sb.AppendLine("        }");

@@ -17,15 +17,8 @@ namespace Ktap.Compiler.Tests.Output;
 /// </summary>
 public class RecordFormatDefinitionTests
 {
-    private static string RepoRoot { get; } = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Ktap.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException("Ktap.sln not found above " + AppContext.BaseDirectory);
-    }
+    // the folder above samples/ (SampleFiles finds it)
+    private static string RepoRoot { get; } = Path.GetDirectoryName(Samples.SampleFiles.Root)!;
 
     [Fact]
     public void Header_fields_tile_the_header()
