@@ -87,9 +87,7 @@ namespace Ktap.Compiler.Generators
                 sb.AppendLine($"        /// <summary>{Doc(a[6])}</summary>");
                 sb.AppendLine($"        public static System.ReadOnlySpan<byte> {a[1]} => new byte[] {{ {string.Join(", ", a.Skip(2).Take(4))} }};");
             }
-            sb.AppendLine("        // Header field offsets (Off*) and widths (Size*).");
-            foreach (var a in Of("KTAP_HEADER_FIELD"))
-                sb.AppendLine($"        public const int Off{a[1]} = {a[2]}, Size{a[1]} = {a[3]};");
+            HeaderOffsets(sb, Of("KTAP_HEADER_FIELD"));
             sb.AppendLine("        /// <summary>A field of the header or of an item: name, offset, width.</summary>");
             sb.AppendLine("        public readonly record struct Field(string Name, int Offset, int Size);");
             List(sb, "        ", "The header's fields, in order.", "Field", "HeaderFields",
@@ -148,6 +146,14 @@ namespace Ktap.Compiler.Generators
             sb.AppendLine("    }");
             sb.AppendLine("}");
             return sb.ToString();
+        }
+
+        /// <summary>Off* and Size* constants of a header's fields (rows: NAME, CsName, offset, size).</summary>
+        internal static void HeaderOffsets(StringBuilder sb, IEnumerable<string[]> fields)
+        {
+            sb.AppendLine("        // Header field offsets (Off*) and widths (Size*).");
+            foreach (var a in fields)
+                sb.AppendLine($"        public const int Off{a[1]} = {a[2]}, Size{a[1]} = {a[3]};");
         }
 
         /// <summary>A read-only list of records, one per row: <paramref name="items"/> are their constructor arguments.</summary>

@@ -67,9 +67,7 @@ namespace Ktap.Compiler.Generators
                 sb.AppendLine($"        /// <summary>{Doc(a[3])}</summary>");
                 sb.AppendLine($"        public const int {a[1]} = {a[2]};");
             }
-            sb.AppendLine("        // Header field offsets (Off*) and widths (Size*).");
-            foreach (var a in Of("KTAP_RECORD_HEADER"))
-                sb.AppendLine($"        public const int Off{a[1]} = {a[2]}, Size{a[1]} = {a[3]};");
+            HeaderOffsets(sb, Of("KTAP_RECORD_HEADER"));
             sb.AppendLine("        /// <summary>A header field: NAME, offset, width, and docs/record-format.md's text for it.</summary>");
             sb.AppendLine("        public readonly record struct Field(string Name, int Offset, int Size, string Meaning);");
             List(sb, "        ", "The header's fields, in order.", "Field", "HeaderFields",

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
 using Ktap.Bundle;
+using Ktap.Compiler.Tests.Bundle;
 using Ktap.Output;
 using L = Ktap.Output.RecordLayout;
 using S = Ktap.Output.RecordLayout.SummaryBody;
@@ -23,27 +24,15 @@ public class RecordFormatDefinitionTests
     [Fact]
     public void Header_fields_tile_the_header()
     {
-        var at = 0;
-        foreach (var f in L.HeaderFields)
-        {
-            Assert.True(f.Offset == at, $"header field {f.Name} at {f.Offset}, the one before it ends at {at}");
-            at += f.Size;
-        }
-        Assert.Equal(L.HeaderSize, at);
+        LayoutAssert.Tiles("header", L.HeaderFields.Select(f => (f.Name, f.Offset, f.Size)), L.HeaderSize);
         Assert.Equal(0, L.HeaderSize % L.Align);
     }
 
     [Fact]
     public void Summary_fields_tile_the_body_with_one_budget_count_per_limits_key()
     {
-        var at = 0;
-        foreach (var f in S.Fields)
-        {
-            Assert.True(f.Offset == at, $"SUMMARY field {f.Name} at {f.Offset}, the one before it ends at {at}");
-            Assert.True(f.Size % 8 == 0, $"SUMMARY field {f.Name} is not u64s");
-            at += f.Size;
-        }
-        Assert.Equal(S.BytesA1, at);
+        LayoutAssert.Tiles("SUMMARY", S.Fields.Select(f => (f.Name, f.Offset, f.Size)), S.BytesA1);
+        Assert.All(S.Fields, f => Assert.True(f.Size % 8 == 0, $"SUMMARY field {f.Name} is not u64s"));
         // a = 1 only adds fields at the end: a host that predates it reads the a = 0 body
         Assert.Equal(S.BytesA0, S.Fields.Where(f => f.MinA == 0).Sum(f => f.Size));
         Assert.All(S.Fields.Where(f => f.MinA > 0), f => Assert.True(f.Offset >= S.BytesA0));
