@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 using Ktap.Compilation;
+using Ktap.Output;
+using L = Ktap.Output.RecordLayout;
 
 namespace Ktap.FuzzHost;
 
@@ -32,32 +34,32 @@ public static class Seeds
     private static byte[] Records()
     {
         var w = new List<byte>();
-        void Rec(ushort kind, uint a, Action<List<byte>> body)
+        void Rec(RecordKind kind, uint a, Action<List<byte>> body)
         {
             var b = new List<byte>();
             body(b);
-            while ((12 + b.Count) % 4 != 0) b.Add(0);
-            var h = new byte[12];
-            BinaryPrimitives.WriteUInt32LittleEndian(h, (uint)(12 + b.Count));
-            BinaryPrimitives.WriteUInt16LittleEndian(h.AsSpan(4), kind);
-            BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(8), a);
+            while ((L.HeaderSize + b.Count) % L.Align != 0) b.Add(0);
+            var h = new byte[L.HeaderSize];
+            BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(L.OffLength), (uint)(L.HeaderSize + b.Count));
+            BinaryPrimitives.WriteUInt16LittleEndian(h.AsSpan(L.OffKind), (ushort)kind);
+            BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(L.OffA), a);
             w.AddRange(h);
             w.AddRange(b);
         }
         void U32(List<byte> b, uint v) { var x = new byte[4]; BinaryPrimitives.WriteUInt32LittleEndian(x, v); b.AddRange(x); }
         void I64(List<byte> b, long v) { var x = new byte[8]; BinaryPrimitives.WriteInt64LittleEndian(x, v); b.AddRange(x); }
-        void Num(List<byte> b, long v) { b.Add(3); I64(b, v); }
-        void Str(List<byte> b, string s) { b.Add(4); var x = Encoding.UTF8.GetBytes(s); U32(b, (uint)x.Length); b.AddRange(x); }
-        Rec(1, 3, b => { Str(b, "hello"); Num(b, -5); b.Add(7); I64(b, 3); I64(b, 10); I64(b, 1); I64(b, 5); });
-        Rec(2, 0, b => { U32(b, 9); Str(b, "a"); Num(b, 1); Num(b, 255); Num(b, 65); Str(b, "abcdef"); Num(b, 7); Num(b, 8); Num(b, 4096); Num(b, 9); });
-        Rec(3, 2, b => { Str(b, "%5d|%-3s\n"); Num(b, 42); });
-        Rec(4, 2, b => { U32(b, 0); U32(b, 1); U32(b, 3); var m = Encoding.UTF8.GetBytes("division by zero"); U32(b, (uint)m.Length); b.AddRange(m); });
-        Rec(5, 0, b => { I64(b, 10); U32(b, 2); U32(b, 2); Str(b, "k1"); I64(b, 7); Num(b, 3); I64(b, 3); });
-        Rec(6, 0, b => { I64(b, 0); I64(b, 0); I64(b, 0); U32(b, 66); for (var i = 0; i < 66; i++) I64(b, i % 5); });
-        Rec(7, 0, b => { I64(b, 0); I64(b, 100); I64(b, 10); U32(b, 12); for (var i = 0; i < 12; i++) I64(b, i); });
-        Rec(8, 0, b => { b.Add(11); U32(b, 2); I64(b, 0x1000); var s = Encoding.UTF8.GetBytes("schedule"); U32(b, (uint)s.Length); b.AddRange(s); I64(b, 0x2000); U32(b, 0); });
-        Rec(9, 2, b => { Num(b, 31); Num(b, 1); });
-        Rec(10, 0, b => { for (var i = 0; i < 10; i++) I64(b, i); });
+        void Num(List<byte> b, long v) { b.Add((byte)ValueTag.Number); I64(b, v); }
+        void Str(List<byte> b, string s) { b.Add((byte)ValueTag.String); var x = Encoding.UTF8.GetBytes(s); U32(b, (uint)x.Length); b.AddRange(x); }
+        Rec(RecordKind.Print, 3, b => { Str(b, "hello"); Num(b, -5); b.Add((byte)ValueTag.Statistics); I64(b, 3); I64(b, 10); I64(b, 1); I64(b, 5); });
+        Rec(RecordKind.Printf, 0, b => { U32(b, 9); Str(b, "a"); Num(b, 1); Num(b, 255); Num(b, 65); Str(b, "abcdef"); Num(b, 7); Num(b, 8); Num(b, 4096); Num(b, 9); });
+        Rec(RecordKind.PrintfDynamic, 2, b => { Str(b, "%5d|%-3s\n"); Num(b, 42); });
+        Rec(RecordKind.Error, 2, b => { U32(b, 0); U32(b, 1); U32(b, 3); var m = Encoding.UTF8.GetBytes("division by zero"); U32(b, (uint)m.Length); b.AddRange(m); });
+        Rec(RecordKind.Histogram, 0, b => { I64(b, 10); U32(b, 2); U32(b, 2); Str(b, "k1"); I64(b, 7); Num(b, 3); I64(b, 3); });
+        Rec(RecordKind.Hist, 0, b => { I64(b, 0); I64(b, 0); I64(b, 0); U32(b, L.HistBuckets); for (var i = 0; i < L.HistBuckets; i++) I64(b, i % 5); });
+        Rec(RecordKind.Lhist, 0, b => { I64(b, 0); I64(b, 100); I64(b, 10); U32(b, 12); for (var i = 0; i < 12; i++) I64(b, i); });
+        Rec(RecordKind.Backtrace, 0, b => { b.Add((byte)ValueTag.Stack); U32(b, 2); I64(b, 0x1000); var s = Encoding.UTF8.GetBytes("schedule"); U32(b, (uint)s.Length); b.AddRange(s); I64(b, 0x2000); U32(b, 0); });
+        Rec(RecordKind.Ansi, 2, b => { Num(b, 31); Num(b, 1); });
+        Rec(RecordKind.Summary, 0, b => { for (var i = 0; i < L.SummaryBody.BytesA0 / 8; i++) I64(b, i); });
         return w.ToArray();
     }
 

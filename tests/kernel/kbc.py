@@ -25,6 +25,7 @@ import sys
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import bundle_format as F  # noqa: E402  the format's one definition (ktap_bundle_format.def)
+import record_format as R  # noqa: E402  the output records' (ktap_record_format.def)
 
 NONE = F.CONST["NONE"]
 EV = F.ENUMS["EVENT_KIND"]
@@ -248,8 +249,8 @@ def prog_tick(b, p):
     """tick-INTERVAL counts into g; trace_end prints("ticks", g)"""
     main_chunk(b, [abx("LOADK", 0, b.k(0)), abx("SETGLOBAL", 0, b.g("n"))])
     h = handler(b, "on_tick", [abx("LOADK", 0, b.k(1)), abx("ADDGLOBAL", 0, b.g("n"))])
-    kind = int(p.get("kind", 8))  # 9: profile-N
-    b.event(kind, h, ("profile-" if kind == 9 else "tick-") + p["ms"] + "ms",
+    kind = int(p.get("kind", EV["TICK"]))  # EV["PROFILE"]: profile-N
+    b.event(kind, h, ("profile-" if kind == EV["PROFILE"] else "tick-") + p["ms"] + "ms",
             value=int(p["ms"]) * 1000000)
     e = handler(b, "trace_end", [abx("LOADK", 0, b.k("ticks")),
                                  abx("GETGLOBAL", 1, b.g("n")), abc("PRINT", 0, 2)])
@@ -303,43 +304,45 @@ PROGRAMS = {"count": prog_count, "tally": prog_tally, "spin": prog_spin, "endspi
 
 
 def records(data):
-    """Yield (kind, values) for each record; values decoded for PRINT (numbers, strings)."""
-    pos = 0
-    while pos + 12 <= len(data):
-        length, kind, _, a = struct.unpack_from("<IHHI", data, pos)
-        if length < 12 or pos + length > len(data):
+    """Yield (kind, a, values) for each record; values decoded for PRINT (numbers, strings)."""
+    pos, hdr = 0, R.CONST["HEADER_SIZE"]
+    while pos + hdr <= len(data):
+        (length,) = struct.unpack_from("<I", data, pos + R.HEADER["LENGTH"][0])
+        (kind,) = struct.unpack_from("<H", data, pos + R.HEADER["KIND"][0])
+        (a,) = struct.unpack_from("<I", data, pos + R.HEADER["A"][0])
+        if length < hdr or pos + length > len(data):
             raise ValueError(f"bad record at {pos}: length {length}")
-        body, vals, q = data[pos + 12:pos + length], [], 0
-        if kind == 4:  # ERROR: function, instruction, line, message
+        body, vals, q = data[pos + hdr:pos + length], [], 0
+        if kind == R.KIND["ERROR"]:  # function, instruction, line, message
             n = struct.unpack_from("<I", body, 12)[0]
             yield kind, a, [a, body[16:16 + n].decode(errors="replace")]
             pos += length
             continue
-        if kind == 10:  # SUMMARY: lost, errors, skips, runs, 5 budget hits, peak memory
-            # (a = 1: then the script's exit code, an i64)
-            vals = list(struct.unpack_from("<10Q", body, 0))
+        if kind == R.KIND["SUMMARY"]:  # u64 fields, then (a = 1) the script's exit code, an i64
+            end = R.SUMMARY["EXIT_CODE"][0]
+            vals = list(struct.unpack_from(f"<{end // 8}Q", body, 0))
             if a == 1:
-                vals.append(struct.unpack_from("<q", body, 80)[0])
+                vals.append(struct.unpack_from("<q", body, end)[0])
             yield kind, a, vals
             pos += length
             continue
         while q < len(body):
             tag = body[q]
             q += 1
-            if tag == 3:
+            if tag == R.TAG["NUMBER"]:
                 vals.append(struct.unpack_from("<q", body, q)[0])
-                q += 8
-            elif tag in (4, 10):  # string; event (argevent) rendered as text
+                q += R.TAG_FIXED[tag]
+            elif tag in (R.TAG["STRING"], R.TAG["EVENT"]):  # event (argevent) rendered as text
                 n = struct.unpack_from("<I", body, q)[0]
                 vals.append(body[q + 4:q + 4 + n].decode(errors="replace"))
-                q += 4 + n
-            elif tag == 12:  # user stack: u32 N, N u64 addresses (named on the host)
+                q += R.TAG_FIXED[tag] + n
+            elif tag == R.TAG["USTACK"]:  # u32 N, N u64 addresses (named on the host)
                 n = struct.unpack_from("<I", body, q)[0]
                 if n > 64 or q + 4 + 8 * n > len(body):
                     raise ValueError(f"bad user stack of {n} frames at {pos}")
                 vals.append(list(struct.unpack_from(f"<{n}Q", body, q + 4)))
-                q += 4 + 8 * n
-            elif tag == 0:
+                q += R.TAG_FIXED[tag] + 8 * n
+            elif tag == R.TAG["NIL"]:
                 continue  # nil or padding
             else:
                 vals.append(f"<tag {tag}>")

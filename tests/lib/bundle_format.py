@@ -32,33 +32,37 @@ ENUMS = {k: {} for k in ("CONST_KIND", "FUNCTION_FLAG", "EVENT_KIND", "FETCH_SOU
 
 
 def _args(text):
-    return [a.strip() for a in re.findall(r'\s*"[^"]*"|[^,]+', text)]
+    return [a.strip() for a in re.findall(r'\s*"(?:[^"\\]|\\.)*"|[^,]+', text)]
 
 
 def _num(text):
     return int(text, 0)
 
 
-with open(DEF) as _f:
-    for _line in _f:
-        _m = re.match(r"(KTAP_[A-Z_]+)\((.*)\)\s*(/\*.*)?$", _line.strip())
-        if not _m or _line.startswith("#"):
-            continue
-        _macro, _a = _m.group(1), _args(_m.group(2))
-        if _macro in ("KTAP_BUNDLE_CONST", "KTAP_BUNDLE_WIDE"):
-            CONST[_a[0]] = _num(_a[2])
-        elif _macro == "KTAP_BUNDLE_BYTES":
-            BYTES[_a[0]] = bytes(_num(x) for x in _a[2:6])
-        elif _macro == "KTAP_HEADER_FIELD":
-            HEADER[_a[0]] = (_num(_a[2]), _num(_a[3]))
-        elif _macro == "KTAP_SECTION":
-            SECTIONS[_a[1]] = (_num(_a[0]), _num(_a[3]), _num(_a[4]), _num(_a[5]))
-        elif _macro == "KTAP_ITEM_FIELD":
-            ITEMS.setdefault(_a[0], {})[_a[1]] = (_num(_a[3]), _num(_a[4]))
-        elif _macro == "KTAP_ARCH":
-            ARCHES[_num(_a[0])] = (_a[3].strip('"'), _num(_a[4]), _num(_a[5]))
-        elif _macro[5:] in ENUMS:
-            ENUMS[_macro[5:]][_a[1]] = _num(_a[0])
+def def_rows(path):
+    """(macro, [arguments]) of each row of a .def file of runtime/ktapvm, strings still quoted."""
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"(KTAP_[A-Z_]+)\((.*)\)\s*(/\*.*)?$", line.strip())
+            if m and not line.startswith("#"):
+                yield m.group(1), _args(m.group(2))
+
+
+for _macro, _a in def_rows(DEF):
+    if _macro in ("KTAP_BUNDLE_CONST", "KTAP_BUNDLE_WIDE"):
+        CONST[_a[0]] = _num(_a[2])
+    elif _macro == "KTAP_BUNDLE_BYTES":
+        BYTES[_a[0]] = bytes(_num(x) for x in _a[2:6])
+    elif _macro == "KTAP_HEADER_FIELD":
+        HEADER[_a[0]] = (_num(_a[2]), _num(_a[3]))
+    elif _macro == "KTAP_SECTION":
+        SECTIONS[_a[1]] = (_num(_a[0]), _num(_a[3]), _num(_a[4]), _num(_a[5]))
+    elif _macro == "KTAP_ITEM_FIELD":
+        ITEMS.setdefault(_a[0], {})[_a[1]] = (_num(_a[3]), _num(_a[4]))
+    elif _macro == "KTAP_ARCH":
+        ARCHES[_num(_a[0])] = (_a[3].strip('"'), _num(_a[4]), _num(_a[5]))
+    elif _macro[5:] in ENUMS:
+        ENUMS[_macro[5:]][_a[1]] = _num(_a[0])
 if not (CONST and HEADER and SECTIONS and ITEMS and ARCHES):
     raise SystemExit(f"bundle_format.py: {DEF} has none of the expected rows")
 

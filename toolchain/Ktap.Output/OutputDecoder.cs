@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Ktap.Bundle;
+using SummaryBody = Ktap.Output.RecordLayout.SummaryBody;
 
 namespace Ktap.Output;
 
@@ -14,8 +15,8 @@ public enum OutputFormat { Text, Json }
 /// </summary>
 public sealed class OutputDecoder(BundleModel bundle)
 {
-    private static readonly string[] BudgetNames =
-        { "instructions per handler run", "call depth", "string length", "table entries", "session memory" };
+    // the summary's budget hits are one per LIMITS key, in key order (ktap_record_format.def)
+    private static readonly LimitKey[] Budgets = Enum.GetValues<LimitKey>().OrderBy(k => k).ToArray();
     private static readonly string[] AnsiNames = { "", "clear_screen", "set_color", "reset_color", "new_line" };
 
     public BundleModel Bundle { get; } = bundle;
@@ -74,8 +75,8 @@ public sealed class OutputDecoder(BundleModel bundle)
             case SummaryRecord s:
                 if (s.Lost > 0) diagnostics.Write($"ktap: {s.Lost} output records lost\n");
                 if (s.RuntimeErrors > 0) diagnostics.Write($"ktap: {s.RuntimeErrors} runtime errors\n");
-                for (int i = 0; i < s.BudgetHits.Count && i < BudgetNames.Length; i++)
-                    if (s.BudgetHits[i] > 0) diagnostics.Write($"ktap: budget '{BudgetNames[i]}' hit {s.BudgetHits[i]} times\n");
+                for (int i = 0; i < s.BudgetHits.Count && i < Budgets.Length; i++)
+                    if (s.BudgetHits[i] > 0) diagnostics.Write($"ktap: budget '{BundleLayout.Meaning(Budgets[i])}' hit {s.BudgetHits[i]} times\n");
                 if (s.SkippedReentry > 0) diagnostics.Write($"ktap: {s.SkippedReentry} nested handler runs skipped\n");
                 break;
             default:
@@ -208,16 +209,15 @@ public sealed class OutputDecoder(BundleModel bundle)
                     break;
                 case SummaryRecord s:
                     w.WriteString("type", "summary");
-                    w.WriteNumber("lost_records", s.Lost);
-                    w.WriteNumber("runtime_errors", s.RuntimeErrors);
-                    w.WriteNumber("skipped_reentry", s.SkippedReentry);
-                    w.WriteNumber("handler_runs", s.HandlerRuns);
-                    w.WriteStartObject("budget_hits");
-                    string[] keys = { "instructions", "call_depth", "string_length", "table_entries", "session_memory" };
-                    for (int i = 0; i < keys.Length && i < s.BudgetHits.Count; i++) w.WriteNumber(keys[i], s.BudgetHits[i]);
+                    w.WriteNumber(SummaryBody.JsonLost, s.Lost);
+                    w.WriteNumber(SummaryBody.JsonRuntimeErrors, s.RuntimeErrors);
+                    w.WriteNumber(SummaryBody.JsonSkippedReentry, s.SkippedReentry);
+                    w.WriteNumber(SummaryBody.JsonHandlerRuns, s.HandlerRuns);
+                    w.WriteStartObject(SummaryBody.JsonBudgetHits);
+                    for (int i = 0; i < Budgets.Length && i < s.BudgetHits.Count; i++) w.WriteNumber(BundleLayout.SummaryKey(Budgets[i]), s.BudgetHits[i]);
                     w.WriteEndObject();
-                    w.WriteNumber("memory_peak", s.MemoryPeak);
-                    if (s.ExitCode is long code) w.WriteNumber("exit_code", code);
+                    w.WriteNumber(SummaryBody.JsonMemoryPeak, s.MemoryPeak);
+                    if (s.ExitCode is long code) w.WriteNumber(SummaryBody.JsonExitCode, code);
                     break;
                 case TimeRecord t:
                     w.WriteString("type", "time");

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SummaryBody = Ktap.Output.RecordLayout.SummaryBody;
 
 namespace Ktap.Output;
 
@@ -14,7 +15,7 @@ public sealed class RecordFormatException(string message, long offset)
 /// </summary>
 public static class RecordReader
 {
-    public const int HeaderSize = 12;
+    public const int HeaderSize = RecordLayout.HeaderSize;
 
     public static IEnumerable<Record> ReadAll(byte[] data, bool bigEndian)
     {
@@ -24,11 +25,11 @@ public static class RecordReader
             if (data.Length - pos < HeaderSize)
                 throw new RecordFormatException($"{data.Length - pos} bytes left, a record header needs {HeaderSize}", pos);
             var span = data.AsSpan(pos);
-            uint len = U32(span, bigEndian);
-            if (len < HeaderSize || len % 4 != 0 || len > HostLimits.RecordBytes || len > data.Length - pos)
+            uint len = U32(span[RecordLayout.OffLength..], bigEndian);
+            if (len < HeaderSize || len % RecordLayout.Align != 0 || len > HostLimits.RecordBytes || len > data.Length - pos)
                 throw new RecordFormatException($"bad record length {len}", pos);
-            var kind = (RecordKind)U16(span[4..], bigEndian);
-            uint a = U32(span[8..], bigEndian);
+            var kind = (RecordKind)U16(span[RecordLayout.OffKind..], bigEndian);
+            uint a = U32(span[RecordLayout.OffA..], bigEndian);
             var body = new Cursor(data, pos + HeaderSize, pos + (int)len, bigEndian);
             yield return Parse(kind, a, body, pos);
             pos += (int)len;
@@ -83,15 +84,17 @@ public static class RecordReader
             }
             case RecordKind.Summary:
             {
-                ulong lost = (ulong)c.S64(), errs = (ulong)c.S64(), skipped = (ulong)c.S64(), runs = (ulong)c.S64();
-                var hits = new ulong[5];
-                for (int i = 0; i < 5; i++) hits[i] = (ulong)c.S64();
-                ulong peak = (ulong)c.S64();
+                // the body of a = 0 first: a host that predates a = 1 reads only that
+                var body = c.Take(SummaryBody.BytesA0).ToArray();
+                ulong At(int offset) => (ulong)S64(body.AsSpan(offset), c.BigEndian);
+                var hits = new ulong[SummaryBody.SizeBudgetHits / 8];
+                for (int i = 0; i < hits.Length; i++) hits[i] = At(SummaryBody.BudgetHits + 8 * i);
                 // a = 1: the script called exit(code); its code follows (docs/record-format.md).
                 // Anything else in a is a stream this host does not understand.
                 if (a > 1) throw new RecordFormatException($"a summary record with a = {a}", at);
-                long? exitCode = a == 1 ? c.S64() : null;
-                return new SummaryRecord(lost, errs, skipped, runs, hits, peak) { ExitCode = exitCode };
+                long? exitCode = a == 1 ? S64(c.Take(SummaryBody.BytesA1 - SummaryBody.BytesA0)[(SummaryBody.ExitCode - SummaryBody.BytesA0)..], c.BigEndian) : null;
+                return new SummaryRecord(At(SummaryBody.Lost), At(SummaryBody.RuntimeErrors), At(SummaryBody.SkippedReentry),
+                    At(SummaryBody.HandlerRuns), hits, At(SummaryBody.MemoryPeak)) { ExitCode = exitCode };
             }
             case RecordKind.Time:
             {
@@ -103,11 +106,16 @@ public static class RecordReader
         }
     }
 
-    // ansi records carry only numbers (9 bytes each) then padding
-    private static int CountRest(Cursor c) => c.Remaining / 9;
+    // ansi records carry only numbers (a tag and an i64 each) then padding
+    private static int CountRest(Cursor c) => c.Remaining / (1 + FixedBytes(ValueTag.Number));
+
+    private static int FixedBytes(ValueTag tag) => RecordLayout.Tags[(int)tag].FixedBytes;
 
     private static uint U32(ReadOnlySpan<byte> s, bool big) =>
         big ? BinaryPrimitives.ReadUInt32BigEndian(s) : BinaryPrimitives.ReadUInt32LittleEndian(s);
+
+    private static long S64(ReadOnlySpan<byte> s, bool big) =>
+        big ? BinaryPrimitives.ReadInt64BigEndian(s) : BinaryPrimitives.ReadInt64LittleEndian(s);
 
     private static ushort U16(ReadOnlySpan<byte> s, bool big) =>
         big ? BinaryPrimitives.ReadUInt16BigEndian(s) : BinaryPrimitives.ReadUInt16LittleEndian(s);
@@ -116,8 +124,9 @@ public static class RecordReader
     {
         private int _pos = pos;
         public int Remaining => end - _pos;
+        public bool BigEndian => big;
 
-        private ReadOnlySpan<byte> Take(int n)
+        public ReadOnlySpan<byte> Take(int n)
         {
             if (n < 0 || end - _pos < n) throw new RecordFormatException($"value runs past the record end", _pos);
             var s = data.AsSpan(_pos, n);
@@ -126,7 +135,7 @@ public static class RecordReader
         }
 
         public uint U32() => RecordReader.U32(Take(4), big);
-        public long S64() => big ? BinaryPrimitives.ReadInt64BigEndian(Take(8)) : BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+        public long S64() => RecordReader.S64(Take(8), big);
         public byte[] Blob()
         {
             uint n = U32();

@@ -1,13 +1,6 @@
 namespace Ktap.Output;
 
-/// <summary>Value tags of the record stream (docs/record-format.md).</summary>
-public enum ValueTag : byte
-{
-    Nil = 0, False = 1, True = 2, Number = 3, String = 4, Table = 5, Ptable = 6,
-    Statistics = 7, Function = 8, Builtin = 9, Event = 10, Stack = 11,
-    /// <summary>A user stack: addresses only, named on the host from the board's ELF files.</summary>
-    UserStack = 12,
-}
+// ValueTag is generated from ktap_record_format.def (RecordFormat.g.cs).
 
 /// <summary>One frame of a stack value: the address and its symbol as the board named it.</summary>
 public sealed record StackFrame(ulong Address, string Symbol);

@@ -1,12 +1,6 @@
 namespace Ktap.Output;
 
-/// <summary>Record kinds (docs/record-format.md): the VM's, and the module reader's (ktap_transport_records.def).</summary>
-public enum RecordKind : ushort
-{
-    Print = 1, Printf = 2, PrintfDynamic = 3, Error = 4, Histogram = 5, Hist = 6, Lhist = 7,
-    Backtrace = 8, Ansi = 9, Summary = 10,
-    Time = TransportRecords.Time,
-}
+// RecordKind is generated from ktap_record_format.def (RecordFormat.g.cs).
 
 public abstract record Record(RecordKind Kind);
 

@@ -27,7 +27,7 @@ struct snap {
 	struct kv pairs[]; /* 2n */
 };
 
-#define HIST_TOP 20
+#define HIST_TOP KTAP_REC_HISTOGRAM_ROWS
 
 static void *scratch_alloc(struct kvm_cpu *c, u64 n)
 {

@@ -6,6 +6,7 @@
 #define KVM_H
 
 #include "../include/ktapvm.h"
+#include "../include/ktap_record_format.h"
 
 #define KVM_NONE ((u32)KTAP_NONE) /* ktap_bundle_format.def */
 /* slow paths kept out of the interpreter loop (the kernel defines noinline/cold as macros:
@@ -160,8 +161,8 @@ struct kcell {
 	u32 nlin, p2lo, p2n, pad;
 	u64 b[];
 };
-#define DIST_POW2 66      /* negatives, zero, [2^k, 2^(k+1)) for k = 0..63 */
-#define DIST_LIN_MAX 1000 /* inner linear buckets */
+#define DIST_POW2 KTAP_REC_HIST_BUCKETS /* negatives, zero, [2^k, 2^(k+1)) for k = 0..63 */
+#define DIST_LIN_MAX (KTAP_REC_LHIST_BUCKETS_MAX - 2) /* inner linear buckets: below min and at or above max are the others */
 /* a run's private merged copy of a ptable (table.c); freed when the run ends */
 struct psnap {
 	struct psnap *next; /* the slot's list */
@@ -455,11 +456,7 @@ static inline int kvm_charge(struct ktap_session *s, struct kvm_cpu *c, u64 n)
 int kvm_builtin(struct ktap_session *s, struct kvm_cpu *c, u32 id, struct kv *args, u32 nargs,
 		struct kv *res, u32 *nres, char *msg);
 
-/* output records */
-enum kvm_record {
-	REC_PRINT = 1, REC_PRINTF = 2, REC_PRINTF_DYN = 3, REC_ERROR = 4, REC_HISTOGRAM = 5,
-	REC_HIST = 6, REC_LHIST = 7, REC_BACKTRACE = 8, REC_ANSI = 9, REC_SUMMARY = 10,
-};
+/* output records: REC_ kinds and KTAP_TAG_ value tags (ktap_record_format.def) */
 struct recw {
 	struct ktap_session *s;
 	struct kvm_cpu *c;

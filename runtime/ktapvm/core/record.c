@@ -40,6 +40,27 @@ static void rec_bytes(struct recw *w, const char *p, u32 n)
 	put(w, p, n);
 }
 
+/* The writers below put fields one after the other; the build fails when
+ * ktap_record_format.def moves one of them elsewhere. */
+#define REC_LAYOUT(name, cond) typedef char rec_layout_##name[(cond) ? 1 : -1]
+REC_LAYOUT(header, KTAP_REC_HDR_LENGTH == 0 && KTAP_REC_HDR_LENGTH_LEN == sizeof(u32) &&
+		   KTAP_REC_HDR_KIND == KTAP_REC_HDR_LENGTH + KTAP_REC_HDR_LENGTH_LEN &&
+		   KTAP_REC_HDR_KIND_LEN == sizeof(u16) &&
+		   KTAP_REC_HDR_ZERO == KTAP_REC_HDR_KIND + KTAP_REC_HDR_KIND_LEN &&
+		   KTAP_REC_HDR_ZERO_LEN == sizeof(u16) &&
+		   KTAP_REC_HDR_A == KTAP_REC_HDR_ZERO + KTAP_REC_HDR_ZERO_LEN &&
+		   KTAP_REC_HDR_A_LEN == sizeof(u32) &&
+		   KTAP_REC_HEADER_SIZE == KTAP_REC_HDR_A + KTAP_REC_HDR_A_LEN);
+REC_LAYOUT(summary, KTAP_SUMMARY_LOST == 0 &&
+		    KTAP_SUMMARY_RUNTIME_ERRORS == KTAP_SUMMARY_LOST + sizeof(u64) &&
+		    KTAP_SUMMARY_SKIPPED_REENTRY == KTAP_SUMMARY_RUNTIME_ERRORS + sizeof(u64) &&
+		    KTAP_SUMMARY_HANDLER_RUNS == KTAP_SUMMARY_SKIPPED_REENTRY + sizeof(u64) &&
+		    KTAP_SUMMARY_BUDGET_HITS == KTAP_SUMMARY_HANDLER_RUNS + sizeof(u64) &&
+		    KTAP_SUMMARY_BUDGET_HITS_LEN == sizeof(u64) * (KTAP_LIMIT_COUNT - 1) &&
+		    KTAP_SUMMARY_MEMORY_PEAK == KTAP_SUMMARY_BUDGET_HITS + KTAP_SUMMARY_BUDGET_HITS_LEN &&
+		    KTAP_SUMMARY_EXIT_CODE == KTAP_SUMMARY_MEMORY_PEAK + sizeof(u64) &&
+		    KTAP_SUMMARY_EXIT_CODE_LEN == sizeof(u64));
+
 void kvm_rec_begin(struct recw *w, struct ktap_session *s, struct kvm_cpu *c, u32 kind, u32 a)
 {
 	u16 k = (u16)kind, z = 0;
@@ -58,31 +79,31 @@ void kvm_rec_begin(struct recw *w, struct ktap_session *s, struct kvm_cpu *c, u3
 	kvm_rec_u32(w, a);
 }
 
-/* value tags: docs/record-format.md */
+/* value tags: ktap_record_format.def */
 void kvm_rec_value(struct recw *w, const struct kv *v)
 {
 	switch (v->t) {
-	case KT_NIL: rec_u8(w, 0); break;
-	case KT_FALSE: rec_u8(w, 1); break;
-	case KT_TRUE: rec_u8(w, 2); break;
+	case KT_NIL: rec_u8(w, KTAP_TAG_NIL); break;
+	case KT_FALSE: rec_u8(w, KTAP_TAG_FALSE); break;
+	case KT_TRUE: rec_u8(w, KTAP_TAG_TRUE); break;
 	case KT_NUMBER:
-		rec_u8(w, 3);
+		rec_u8(w, KTAP_TAG_NUMBER);
 		kvm_rec_u64(w, (u64)v->u.n);
 		break;
 	case KT_STRING:
-		rec_u8(w, 4);
+		rec_u8(w, KTAP_TAG_STRING);
 		rec_bytes(w, v->u.s->data, v->u.s->len);
 		break;
 	case KT_TABLE:
-		rec_u8(w, 5);
+		rec_u8(w, KTAP_TAG_TABLE);
 		kvm_rec_u32(w, v->u.tab->id);
 		break;
 	case KT_PTABLE:
-		rec_u8(w, 6);
+		rec_u8(w, KTAP_TAG_PTABLE);
 		kvm_rec_u32(w, v->u.ptab->id);
 		break;
 	case KT_STAT:
-		rec_u8(w, 7);
+		rec_u8(w, KTAP_TAG_STAT);
 		kvm_rec_u64(w, (u64)v->u.st->count);
 		kvm_rec_u64(w, (u64)v->u.st->sum);
 		kvm_rec_u64(w, (u64)v->u.st->min);
@@ -90,29 +111,29 @@ void kvm_rec_value(struct recw *w, const struct kv *v)
 		break;
 	case KT_FUNCTION:
 	case KT_CLOSURE: /* a closure prints as its function; its cells are never sent */
-		rec_u8(w, 8);
+		rec_u8(w, KTAP_TAG_FUNCTION);
 		kvm_rec_u32(w, v->aux);
 		break;
 	case KT_BUILTIN:
-		rec_u8(w, 9);
+		rec_u8(w, KTAP_TAG_BUILTIN);
 		kvm_rec_u32(w, v->aux);
 		break;
 	case KT_EVENT: {
 		int n = 0;
-		rec_u8(w, 10);
+		rec_u8(w, KTAP_TAG_EVENT);
 		w->cost += 16; /* rendering the event */
 		if (w->c->ev)
-			n = w->c->ev->ops->render(w->c->ev, w->c->text, 512);
+			n = w->c->ev->ops->render(w->c->ev, w->c->text, KTAP_REC_EVENT_TEXT_MAX + 1);
 		if (n < 0)
 			n = 0;
-		if (n > 511)
-			n = 511;
+		if (n > KTAP_REC_EVENT_TEXT_MAX)
+			n = KTAP_REC_EVENT_TEXT_MAX;
 		rec_bytes(w, w->c->text, (u32)n);
 		break;
 	}
 	case KT_STACK: {
 		u32 i, n = v->u.s->len / 8;
-		rec_u8(w, 11);
+		rec_u8(w, KTAP_TAG_STACK);
 		kvm_rec_u32(w, n);
 		for (i = 0; i < n && !w->overflow; i++) {
 			u64 addr;
@@ -127,7 +148,7 @@ void kvm_rec_value(struct recw *w, const struct kv *v)
 	}
 	case KT_USTACK: { /* addresses only: user code is named on the host, from ELF files */
 		u32 i, n = v->u.s->len / 8;
-		rec_u8(w, 12);
+		rec_u8(w, KTAP_TAG_USTACK);
 		kvm_rec_u32(w, n);
 		for (i = 0; i < n && !w->overflow; i++) {
 			u64 addr;
@@ -137,13 +158,13 @@ void kvm_rec_value(struct recw *w, const struct kv *v)
 		break;
 	}
 	default:
-		rec_u8(w, 0);
+		rec_u8(w, KTAP_TAG_NIL);
 	}
 }
 
 int kvm_rec_end(struct recw *w)
 {
-	while (!w->overflow && (w->len & 3))
+	while (!w->overflow && (w->len % KTAP_REC_ALIGN))
 		rec_u8(w, 0);
 	/* the process slot runs only in process context: it may wait for the reader */
 	if (w->overflow || (w->c == kvm_process_slot(w->s)
@@ -159,7 +180,7 @@ int kvm_rec_end(struct recw *w)
 static int finish(struct recw *w)
 {
 	u32 len;
-	while (!w->overflow && (w->len & 3))
+	while (!w->overflow && (w->len % KTAP_REC_ALIGN))
 		rec_u8(w, 0);
 	len = w->s->b.swap ? bswap32(w->len) : w->len;
 	kvm_memcpy(w->buf, &len, 4);

@@ -90,7 +90,7 @@ enum ktap_format_kind {
 
 /* Budgets (docs/vm.md). KTAP_LIMIT_COUNT: one past the highest key (index 0 unused). */
 enum ktap_limit_key {
-#define KTAP_LIMIT_KEY(id, name, cs, spelling) KTAP_LIMIT_##name = (id),
+#define KTAP_LIMIT_KEY(id, name, cs, spelling, summary, meaning) KTAP_LIMIT_##name = (id),
 #include "../ktap_bundle_format.def"
 	KTAP_LIMIT_COUNT
 };

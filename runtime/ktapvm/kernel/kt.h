@@ -16,6 +16,7 @@
 #include <linux/version.h>
 
 #include "ktapvm.h"
+#include "ktap_record_format.h"
 #include "filter.h" /* filter.c: the kernel's event filter syntax */
 
 #define KT_ERR_MAX KTAP_ERRMSG_MAX
@@ -98,12 +99,11 @@ struct kt_session {
 	u32 sdt_sem_count;
 };
 
-/* Records the reader adds to the stream (ktap_transport_records.def): KT_REC_TIME, ... */
+/* Records the reader adds to the stream (ktap_record_format.def): KT_REC_TIME, ... */
 enum kt_transport_record {
-#define KTAP_TRANSPORT_RECORD(kind, name, body, meaning) \
-	KT_REC_##name = (kind), KT_REC_##name##_BYTES = 12 + (body),
-#include "ktap_transport_records.def"
-#undef KTAP_TRANSPORT_RECORD
+#define KTAP_TRANSPORT_RECORD(kind, name, cs, body, a, text) \
+	KT_REC_##name = (kind), KT_REC_##name##_BYTES = KTAP_REC_HEADER_SIZE + (body),
+#include "ktap_record_format.def"
 };
 
 /* ring.c */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * timestamps.c - `ktap run -T`: each record of the session is preceded by a TIME record
- * (ktap_transport_records.def) giving when it was written. The time is not the VM's to
+ * (ktap_record_format.def) giving when it was written. The time is not the VM's to
  * give: the kernel ring buffer already stamps every entry (its reader, ring.c, merges the
  * CPUs by those stamps), so the reader frames each record it hands out with the stamp it
  * consumed, and the VM core and its records stay as they are. Asked for like the scope,
@@ -58,10 +58,10 @@ u32 kt_time_record(const struct kt_session *s, u64 ts, u8 *out)
 	u16 kind = KT_REC_TIME, zero = 0;
 	u64 ns = ts > s->time_origin ? ts - s->time_origin : 0;
 
-	memcpy(out, &len, 4);
-	memcpy(out + 4, &kind, 2);
-	memcpy(out + 6, &zero, 2);
-	memcpy(out + 8, &a, 4);
-	memcpy(out + 12, &ns, 8);
+	memcpy(out + KTAP_REC_HDR_LENGTH, &len, sizeof(len));
+	memcpy(out + KTAP_REC_HDR_KIND, &kind, sizeof(kind));
+	memcpy(out + KTAP_REC_HDR_ZERO, &zero, sizeof(zero));
+	memcpy(out + KTAP_REC_HDR_A, &a, sizeof(a));
+	memcpy(out + KTAP_REC_HEADER_SIZE, &ns, sizeof(ns));
 	return len;
 }

@@ -60,7 +60,7 @@ static unsigned char *read_file(const char *path, long *len)
 static int parse_limit(const char *arg, struct ktap_limits *l)
 {
 	static const char *const keys[KTAP_LIMIT_COUNT] = { /* --limit's words: ktap_bundle_format.def */
-#define KTAP_LIMIT_KEY(id, name, cs, spelling) [id] = spelling,
+#define KTAP_LIMIT_KEY(id, name, cs, spelling, summary, meaning) [id] = spelling,
 #include "../ktap_bundle_format.def"
 	};
 	const char *eq = strchr(arg, '=');

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "replay.h"
+#include "../include/ktap_record_format.h"
 
 struct replay_context replay_ctx = { .ncpus = 4, .max_records = -1 };
 
@@ -197,10 +198,13 @@ const char *ktap_plat_kernel_release(void)
 int ktap_plat_emit(struct ktap_session *s, const void *bytes, u32 len)
 {
 	u16 kind;
+	int summary;
 	(void)s;
-	memcpy(&kind, (const u8 *)bytes + 4, 2);
+	memcpy(&kind, (const u8 *)bytes + KTAP_REC_HDR_KIND, sizeof(kind));
+	/* the kind in either byte order */
+	summary = kind == REC_SUMMARY || kind == (u16)(REC_SUMMARY << 8 | REC_SUMMARY >> 8);
 	/* the end-of-session summary always gets through: it carries the lost count */
-	if (kind != 10 && kind != 0x0a00 && replay_ctx.max_records >= 0 && replay_ctx.records >= replay_ctx.max_records)
+	if (!summary && replay_ctx.max_records >= 0 && replay_ctx.records >= replay_ctx.max_records)
 		return -KTAP_ENOSPC;
 	replay_ctx.records++;
 	if (replay_ctx.discard)
@@ -208,7 +212,7 @@ int ktap_plat_emit(struct ktap_session *s, const void *bytes, u32 len)
 	if (replay_ctx.capture) {
 		/* like the summary's own bypass above: the last 256 bytes are the summary's, so
 		 * a capture that other records filled still ends with it (found by fuzz_gen) */
-		u32 keep = (kind == 10 || kind == 0x0a00) ? 0 : 256;
+		u32 keep = summary ? 0 : 256;
 		if (replay_ctx.capture_cap - replay_ctx.capture_len < len + keep)
 			return -KTAP_ENOSPC;
 		memcpy(replay_ctx.capture + replay_ctx.capture_len, bytes, len);

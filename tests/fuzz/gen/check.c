@@ -203,43 +203,43 @@ static void value(struct ktap_session *s, struct cur *c, const struct replay_eve
 		violation("record: value of %s runs past the record", where);
 	tag = *c->p++;
 	switch (tag) {
-	case 0: case 1: case 2:
+	case KTAP_TAG_NIL: case KTAP_TAG_FALSE: case KTAP_TAG_TRUE:
 		return;
-	case 3:
+	case KTAP_TAG_NUMBER:
 		number(g64(c, where), where);
 		return;
-	case 4: case 10:
+	case KTAP_TAG_STRING: case KTAP_TAG_EVENT:
 		n = g32(c, "string length");
-		if (tag == 4 && n > s->lim[KTAP_LIMIT_STRING_LEN] && n > 256)
+		if (tag == KTAP_TAG_STRING && n > s->lim[KTAP_LIMIT_STRING_LEN] && n > 256)
 			violation("record: %s string of %u bytes, string budget %llu", where, n,
 				  (unsigned long long)s->lim[KTAP_LIMIT_STRING_LEN]);
-		if (tag == 10 && n > 511)
+		if (tag == KTAP_TAG_EVENT && n > KTAP_REC_EVENT_TEXT_MAX)
 			violation("record: %s event text of %u bytes", where, n);
 		bytes_scan(gbytes(c, n, "string"), n, where);
 		return;
-	case 5: case 6:
+	case KTAP_TAG_TABLE: case KTAP_TAG_PTABLE:
 		n = g32(c, "table id");
 		if (n == 0 || n > s->next_id)
 			violation("record: %s table id %u, the session made %u", where, n, s->next_id);
 		return;
-	case 7:
-		for (i = 0; i < 4; i++)
+	case KTAP_TAG_STAT:
+		for (i = 0; i < KTAP_TAG_STAT_LEN / 8; i++)
 			number(g64(c, "statistics"), where);
 		return;
-	case 8:
+	case KTAP_TAG_FUNCTION:
 		n = g32(c, "function index");
 		if (n >= s->b.nfunc)
 			violation("record: %s function index %u of %u", where, n, s->b.nfunc);
-		if (s->b.funcs[n].flags & 3)
+		if (s->b.funcs[n].flags & (KTAP_FUNC_MAIN | KTAP_FUNC_HANDLER))
 			violation("record: %s function value of the main chunk or a handler (%u): no instruction makes one",
 				  where, n);
 		return;
-	case 9:
+	case KTAP_TAG_BUILTIN:
 		n = g32(c, "built-in number");
 		if (n >= BI__COUNT)
 			violation("record: %s built-in %u of %u", where, n, BI__COUNT);
 		return;
-	case 11:
+	case KTAP_TAG_STACK:
 		n = g32(c, "stack depth");
 		if (n > KTAP_STACK_DEPTH)
 			violation("record: %s stack of %u frames", where, n);
@@ -254,7 +254,7 @@ static void value(struct ktap_session *s, struct cur *c, const struct replay_eve
 			gbytes(c, g32(c, "symbol length"), "symbol");
 		}
 		return;
-	case 12:
+	case KTAP_TAG_USTACK:
 		/* a user stack: bare addresses; replay events carry none (docs/replay-format.md),
 		 * so here any frame came from somewhere it must not */
 		n = g32(c, "user stack depth");
@@ -281,10 +281,11 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 		uint32_t rl, kind, a, i, n;
 		const uint8_t *body_end;
 		char where[48];
-		if (len - pos < 12)
-			violation("record at %zu: %zu bytes left, a header needs 12", pos, len - pos);
+		if (len - pos < KTAP_REC_HEADER_SIZE)
+			violation("record at %zu: %zu bytes left, a header needs %d", pos, len - pos,
+				  KTAP_REC_HEADER_SIZE);
 		rl = g32(&c, "length");
-		if (rl < 12 || rl % 4 || rl > len - pos)
+		if (rl < KTAP_REC_HEADER_SIZE || rl % KTAP_REC_ALIGN || rl > len - pos)
 			violation("record at %zu: length %u (stream has %zu bytes left)", pos, rl, len - pos);
 		c.end = p + pos + rl;
 		body_end = c.end;
@@ -302,7 +303,7 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 				value(s, &c, ev, where);
 			break;
 		case REC_PRINTF:
-			if (a >= s->b.nfmt || s->b.formats[a].kind != 1)
+			if (a >= s->b.nfmt || s->b.formats[a].kind != KTAP_FORMAT_PRINTF)
 				violation("%s: format %u is not a printf format (%u formats)", where, a, s->b.nfmt);
 			n = g32(&c, "count");
 			if (n != s->b.formats[a].argc)
@@ -311,7 +312,7 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 				value(s, &c, ev, where);
 			break;
 		case REC_PRINTF_DYN:
-			if (a < 1 || c.end - c.p < 1 || *c.p != 4)
+			if (a < 1 || c.end - c.p < 1 || *c.p != KTAP_TAG_STRING)
 				violation("%s: dynamic printf without a format string", where);
 			for (i = 0; i < a; i++)
 				value(s, &c, ev, where);
@@ -340,7 +341,7 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 			number(g64(&c, "sum"), where);
 			total = g32(&c, "entries");
 			rows = g32(&c, "rows");
-			if (a || rows > 20 || rows > total)
+			if (a || rows > KTAP_REC_HISTOGRAM_ROWS || rows > total)
 				violation("%s: a=%u, %u rows of %u entries", where, a, rows, total);
 			for (i = 0; i < rows; i++) {
 				value(s, &c, ev, where);
@@ -361,7 +362,7 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 			step = (int64_t)g64(&c, "step");
 			n = g32(&c, "buckets");
 			/* docs/record-format.md: three zero fields (builtins.c wrote step 1 until interp abdaf7c) */
-			if (kind == REC_HIST && (lo || hi || step || n != 66))
+			if (kind == REC_HIST && (lo || hi || step || n != KTAP_REC_HIST_BUCKETS))
 				violation("%s: hist header %lld %lld %lld, %u buckets", where, (long long)lo,
 					  (long long)hi, (long long)step, n);
 			if (kind == REC_LHIST) {
@@ -372,7 +373,7 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 				/* ceil(range / step) + 2, without overflowing range + step - 1 */
 				want = ((uint64_t)hi - (uint64_t)lo) / (uint64_t)step +
 				       (((uint64_t)hi - (uint64_t)lo) % (uint64_t)step != 0) + 2;
-				if (n != want || n > 1002)
+				if (n != want || n > KTAP_REC_LHIST_BUCKETS_MAX)
 					violation("%s: lhist of %u buckets, [%lld, %lld) by %lld needs %llu", where, n,
 						  (long long)lo, (long long)hi, (long long)step, (unsigned long long)want);
 			}
@@ -387,29 +388,31 @@ void check_records(struct ktap_session *s, const uint8_t *p, size_t len, const s
 			break;
 		}
 		case REC_BACKTRACE:
-			if (a || c.end - c.p < 1 || (*c.p != 11 && *c.p != 12))
+			if (a || c.end - c.p < 1 || (*c.p != KTAP_TAG_STACK && *c.p != KTAP_TAG_USTACK))
 				violation("%s: a=%u or not a stack value", where, a);
 			value(s, &c, ev, where);
 			break;
 		case REC_ANSI:
 			if (a < 1 || a > 4)
 				violation("%s: ansi code %u", where, a);
-			while (c.end - c.p >= 9 && *c.p == 3)
+			while (c.end - c.p >= 1 + KTAP_TAG_NUMBER_LEN && *c.p == KTAP_TAG_NUMBER)
 				value(s, &c, ev, where);
 			break;
 		case REC_SUMMARY: {
-			uint64_t v[11];
+			/* the body is u64 fields: v[KTAP_SUMMARY_X / 8] is field X */
+			uint64_t v[KTAP_SUMMARY_BYTES_A1 / 8];
 			summaries++;
 			if (a > 1) /* a = 1: the script's exit code follows */
 				violation("%s: a=%u", where, a);
-			for (i = 0; i < 10 + a; i++)
+			for (i = 0; i < (a ? KTAP_SUMMARY_BYTES_A1 : KTAP_SUMMARY_BYTES_A0) / 8; i++)
 				number(v[i] = g64(&c, "summary field"), where);
-			if (v[9] > s->arena.size)
+			if (v[KTAP_SUMMARY_MEMORY_PEAK / 8] > s->arena.size)
 				violation("%s: peak memory %llu above the arena's %llu", where,
-					  (unsigned long long)v[9], (unsigned long long)s->arena.size);
-			if (v[1] < errors)
+					  (unsigned long long)v[KTAP_SUMMARY_MEMORY_PEAK / 8],
+					  (unsigned long long)s->arena.size);
+			if (v[KTAP_SUMMARY_RUNTIME_ERRORS / 8] < errors)
 				violation("%s: %llu runtime errors counted, %u ERROR records", where,
-					  (unsigned long long)v[1], errors);
+					  (unsigned long long)v[KTAP_SUMMARY_RUNTIME_ERRORS / 8], errors);
 			break;
 		}
 		default:

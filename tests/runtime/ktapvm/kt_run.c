@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include "ktest.h"
 #include "../../../runtime/ktapvm/user/replay.h"
+#include "../../../runtime/ktapvm/include/ktap_record_format.h"
 
 int kt_pass, kt_fail;
 const struct ktap_bounds *kt_bounds; /* host ceilings for kt_load (NULL: the defaults) */
@@ -30,19 +31,19 @@ static uint64_t g64(const uint8_t *p, int big)
 static size_t value(const uint8_t *p, int big, char *out, size_t n)
 {
 	switch (p[0]) {
-	case 0: snprintf(out, n, "nil"); return 1;
-	case 1: snprintf(out, n, "false"); return 1;
-	case 2: snprintf(out, n, "true"); return 1;
-	case 3: snprintf(out, n, "%lld", (long long)g64(p + 1, big)); return 9;
-	case 4: case 10: {
+	case KTAP_TAG_NIL: snprintf(out, n, "nil"); return 1;
+	case KTAP_TAG_FALSE: snprintf(out, n, "false"); return 1;
+	case KTAP_TAG_TRUE: snprintf(out, n, "true"); return 1;
+	case KTAP_TAG_NUMBER: snprintf(out, n, "%lld", (long long)g64(p + 1, big)); return 1 + KTAP_TAG_NUMBER_LEN;
+	case KTAP_TAG_STRING: case KTAP_TAG_EVENT: {
 		uint32_t l = g32(p + 1, big);
-		snprintf(out, n, "%.*s", (int)l, (const char *)p + 5);
-		return 5 + l;
+		snprintf(out, n, "%.*s", (int)l, (const char *)p + 1 + KTAP_TAG_STRING_LEN);
+		return 1 + KTAP_TAG_STRING_LEN + l;
 	}
-	case 5: case 6: snprintf(out, n, "table"); return 5;
-	case 7: snprintf(out, n, "stat(%lld,%lld,%lld,%lld)", (long long)g64(p + 1, big), (long long)g64(p + 9, big),
-			 (long long)g64(p + 17, big), (long long)g64(p + 25, big)); return 33;
-	case 8: case 9: snprintf(out, n, "function"); return 5;
+	case KTAP_TAG_TABLE: case KTAP_TAG_PTABLE: snprintf(out, n, "table"); return 1 + KTAP_TAG_TABLE_LEN;
+	case KTAP_TAG_STAT: snprintf(out, n, "stat(%lld,%lld,%lld,%lld)", (long long)g64(p + 1, big), (long long)g64(p + 9, big),
+			 (long long)g64(p + 17, big), (long long)g64(p + 25, big)); return 1 + KTAP_TAG_STAT_LEN;
+	case KTAP_TAG_FUNCTION: case KTAP_TAG_BUILTIN: snprintf(out, n, "function"); return 1 + KTAP_TAG_FUNCTION_LEN;
 	}
 	snprintf(out, n, "?");
 	return 1;
@@ -52,38 +53,39 @@ static void decode(const uint8_t *p, size_t len, int big, char *out, size_t outs
 {
 	size_t pos = 0, o = 0;
 	out[0] = 0;
-	while (pos + 12 <= len && o < outsz - 1) {
-		uint32_t rl = g32(p + pos, big), a = g32(p + pos + 8, big), i, n;
-		unsigned kind = big ? (unsigned)(p[pos + 4] << 8 | p[pos + 5]) : (unsigned)(p[pos + 5] << 8 | p[pos + 4]);
-		const uint8_t *b = p + pos + 12;
+	while (pos + KTAP_REC_HEADER_SIZE <= len && o < outsz - 1) {
+		const uint8_t *h = p + pos, *k = h + KTAP_REC_HDR_KIND;
+		uint32_t rl = g32(h + KTAP_REC_HDR_LENGTH, big), a = g32(h + KTAP_REC_HDR_A, big), i, n;
+		unsigned kind = big ? (unsigned)(k[0] << 8 | k[1]) : (unsigned)(k[1] << 8 | k[0]);
+		const uint8_t *b = h + KTAP_REC_HEADER_SIZE;
 		char v[256];
-		if (rl < 12 || pos + rl > len) {
+		if (rl < KTAP_REC_HEADER_SIZE || pos + rl > len) {
 			o += (size_t)snprintf(out + o, outsz - o, "<bad record>\n");
 			break;
 		}
 		switch (kind) {
-		case 1: case 2: case 3: case 9:
-			n = kind == 2 ? g32(b, big) : a;
-			if (kind == 2)
+		case REC_PRINT: case REC_PRINTF: case REC_PRINTF_DYN: case REC_ANSI:
+			n = kind == REC_PRINTF ? g32(b, big) : a;
+			if (kind == REC_PRINTF)
 				b += 4;
-			o += (size_t)snprintf(out + o, outsz - o, "%s", kind == 1 ? "" : kind == 2 ? "printf:" : kind == 3 ? "printf*:" : "ansi:");
+			o += (size_t)snprintf(out + o, outsz - o, "%s", kind == REC_PRINT ? "" : kind == REC_PRINTF ? "printf:" : kind == REC_PRINTF_DYN ? "printf*:" : "ansi:");
 			for (i = 0; i < n && o < outsz; i++) {
 				b += value(b, big, v, sizeof(v));
 				o += (size_t)snprintf(out + o, outsz - o, "%s%s", i ? "\t" : "", v);
 			}
 			o += (size_t)snprintf(out + o, outsz - o, "\n");
 			break;
-		case 4:
+		case REC_ERROR:
 			o += (size_t)snprintf(out + o, outsz - o, "error %u line %u: %.*s\n", a, g32(b + 8, big),
 					      (int)g32(b + 12, big), (const char *)b + 16);
 			break;
-		case 5:
+		case REC_HISTOGRAM:
 			o += (size_t)snprintf(out + o, outsz - o, "histogram sum=%lld total=%u rows=%u\n",
 					      (long long)g64(b, big), g32(b + 8, big), g32(b + 12, big));
 			break;
-		case 6: case 7: { /* [key,] lo, hi, step, buckets and the non-zero counts */
+		case REC_HIST: case REC_LHIST: { /* [key,] lo, hi, step, buckets and the non-zero counts */
 			size_t kl = 0;
-			o += (size_t)snprintf(out + o, outsz - o, "%s", kind == 6 ? "hist" : "lhist");
+			o += (size_t)snprintf(out + o, outsz - o, "%s", kind == REC_HIST ? "hist" : "lhist");
 			if (a == 1) { /* a ptable key's distribution: the key first */
 				kl = value(b, big, v, sizeof(v));
 				o += (size_t)snprintf(out + o, outsz - o, "[%s]", v);
@@ -95,19 +97,20 @@ static void decode(const uint8_t *p, size_t len, int big, char *out, size_t outs
 			n = g32(b + 24, big);
 			o += (size_t)snprintf(out + o, outsz - o, " %lld %lld %lld n=%u", (long long)g64(b, big),
 					      (long long)g64(b + 8, big), (long long)g64(b + 16, big), n);
-			for (i = 0; i < n && kl + 28 + 8 * (size_t)i + 8 <= rl - 12 && o < outsz; i++)
+			for (i = 0; i < n && kl + 28 + 8 * (size_t)i + 8 <= rl - KTAP_REC_HEADER_SIZE && o < outsz; i++)
 				if (g64(b + 28 + 8 * i, big))
 					o += (size_t)snprintf(out + o, outsz - o, " %u:%llu", i,
 							      (unsigned long long)g64(b + 28 + 8 * i, big));
 			o += (size_t)snprintf(out + o, outsz - o, "\n");
 			break;
 		}
-		case 10:
+		case REC_SUMMARY:
 			o += (size_t)snprintf(out + o, outsz - o, "summary lost=%llu errors=%llu",
-					      (unsigned long long)g64(b, big), (unsigned long long)g64(b + 8, big));
+					      (unsigned long long)g64(b + KTAP_SUMMARY_LOST, big),
+					      (unsigned long long)g64(b + KTAP_SUMMARY_RUNTIME_ERRORS, big));
 			/* a = 1: the script's exit code follows the ten u64 of the v1 body */
-			if (a == 1 && rl >= 12 + 88)
-				o += (size_t)snprintf(out + o, outsz - o, " exit=%lld", (long long)g64(b + 80, big));
+			if (a == 1 && rl >= KTAP_REC_HEADER_SIZE + KTAP_SUMMARY_BYTES_A1)
+				o += (size_t)snprintf(out + o, outsz - o, " exit=%lld", (long long)g64(b + KTAP_SUMMARY_EXIT_CODE, big));
 			else if (a)
 				o += (size_t)snprintf(out + o, outsz - o, " a=%u", a);
 			o += (size_t)snprintf(out + o, outsz - o, "\n");

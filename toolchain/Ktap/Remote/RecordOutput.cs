@@ -84,10 +84,11 @@ public sealed class RecordOutput : ISessionOutput
     // The record length of a header, checked against the limits before it is trusted.
     private int Length(ReadOnlySpan<byte> header)
     {
-        var length = _decoder.BigEndian ? BinaryPrimitives.ReadUInt32BigEndian(header) : BinaryPrimitives.ReadUInt32LittleEndian(header);
-        if (length < RecordReader.HeaderSize || length % 4 != 0 || length > HostLimits.RecordBytes)
+        var field = header.Slice(RecordLayout.OffLength, RecordLayout.SizeLength);
+        var length = _decoder.BigEndian ? BinaryPrimitives.ReadUInt32BigEndian(field) : BinaryPrimitives.ReadUInt32LittleEndian(field);
+        if (length < RecordReader.HeaderSize || length % RecordLayout.Align != 0 || length > HostLimits.RecordBytes)
             throw new KtapException(ExitCodes.Failure,
-                $"cannot decode the board's output: a record of {length} bytes (records are 12 to {HostLimits.RecordBytes} bytes, a multiple of 4)");
+                $"cannot decode the board's output: a record of {length} bytes (records are {RecordLayout.HeaderSize} to {HostLimits.RecordBytes} bytes, a multiple of {RecordLayout.Align})");
         return (int)length;
     }
 

@@ -17,7 +17,7 @@ namespace Ktap.Compiler.Generators
         private static readonly Regex Arg = new Regex(@"\s*""(?:[^""\\]|\\.)*""|[^,]+", RegexOptions.Compiled);
 
         /// <summary>The rows of the file: macro name and its arguments, trimmed.</summary>
-        private static List<(string Macro, string[] Args)> Rows(string text)
+        internal static List<(string Macro, string[] Args)> Rows(string text)
         {
             var rows = new List<(string, string[])>();
             foreach (var raw in text.Split('\n'))
@@ -32,13 +32,21 @@ namespace Ktap.Compiler.Generators
             return rows;
         }
 
-        private static ulong Num(string s) =>
+        internal static ulong Num(string s) =>
             s.StartsWith("0x", System.StringComparison.OrdinalIgnoreCase)
                 ? ulong.Parse(s.Substring(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture)
                 : ulong.Parse(s, CultureInfo.InvariantCulture);
 
-        private static string Doc(string quoted) =>
-            System.Security.SecurityElement.Escape(quoted.Trim('"'));
+        internal static string Doc(string quoted) =>
+            System.Security.SecurityElement.Escape(Text(quoted));
+
+        /// <summary>A quoted argument's text, its escapes undone.</summary>
+        internal static string Text(string quoted) =>
+            quoted.Substring(1, quoted.Length - 2).Replace("\\\"", "\"").Replace("\\\\", "\\");
+
+        /// <summary>A C# string literal of a quoted argument's text.</summary>
+        internal static string Lit(string quoted) =>
+            "\"" + Text(quoted).Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
         public static string Generate(string text)
         {
@@ -79,17 +87,11 @@ namespace Ktap.Compiler.Generators
                 sb.AppendLine($"        /// <summary>{Doc(a[6])}</summary>");
                 sb.AppendLine($"        public static System.ReadOnlySpan<byte> {a[1]} => new byte[] {{ {string.Join(", ", a.Skip(2).Take(4))} }};");
             }
-            sb.AppendLine("        // Header field offsets (Off*) and widths (Size*).");
-            foreach (var a in Of("KTAP_HEADER_FIELD"))
-                sb.AppendLine($"        public const int Off{a[1]} = {a[2]}, Size{a[1]} = {a[3]};");
+            HeaderOffsets(sb, Of("KTAP_HEADER_FIELD"));
             sb.AppendLine("        /// <summary>A field of the header or of an item: name, offset, width.</summary>");
             sb.AppendLine("        public readonly record struct Field(string Name, int Offset, int Size);");
-            sb.AppendLine("        /// <summary>The header's fields, in order.</summary>");
-            sb.AppendLine("        public static readonly System.Collections.Generic.IReadOnlyList<Field> HeaderFields = new Field[]");
-            sb.AppendLine("        {");
-            foreach (var a in Of("KTAP_HEADER_FIELD"))
-                sb.AppendLine($"            new(\"{a[0]}\", {a[2]}, {a[3]}),");
-            sb.AppendLine("        };");
+            List(sb, "        ", "The header's fields, in order.", "Field", "HeaderFields",
+                Of("KTAP_HEADER_FIELD").Select(a => $"\"{a[0]}\", {a[2]}, {a[3]}"));
             var sections = Of("KTAP_SECTION").ToList();
             var items = Of("KTAP_ITEM_FIELD").GroupBy(a => a[0]).ToList();
             foreach (var g in items)
@@ -102,21 +104,13 @@ namespace Ktap.Compiler.Generators
                 var last = g.Last();
                 sb.AppendLine("            /// <summary>Bytes of one item: where its last field ends (a test checks that the fields tile it).</summary>");
                 sb.AppendLine($"            public const int ItemSize = {Num(last[3]) + Num(last[4])};");
-                sb.AppendLine("            /// <summary>The fields, in order.</summary>");
-                sb.AppendLine("            public static readonly System.Collections.Generic.IReadOnlyList<Field> Fields = new Field[]");
-                sb.AppendLine("            {");
-                foreach (var a in g) sb.AppendLine($"                new(\"{a[1]}\", {a[3]}, {a[4]}),");
-                sb.AppendLine("            };");
+                List(sb, "            ", "The fields, in order.", "Field", "Fields", g.Select(a => $"\"{a[1]}\", {a[3]}, {a[4]}"));
                 sb.AppendLine("        }");
             }
             sb.AppendLine("        /// <summary>A section of the format: id, NAME, item size (0: variable), required, read by the VM.</summary>");
             sb.AppendLine("        public readonly record struct SectionInfo(SectionId Id, string Name, int ItemSize, bool Required, bool VmReads);");
-            sb.AppendLine("        /// <summary>Every section, in id order.</summary>");
-            sb.AppendLine("        public static readonly System.Collections.Generic.IReadOnlyList<SectionInfo> Sections = new SectionInfo[]");
-            sb.AppendLine("        {");
-            foreach (var a in sections)
-                sb.AppendLine($"            new(SectionId.{a[2]}, \"{a[1]}\", {a[3]}, {(a[4] == "1" ? "true" : "false")}, {(a[5] == "1" ? "true" : "false")}),");
-            sb.AppendLine("        };");
+            List(sb, "        ", "Every section, in id order.", "SectionInfo", "Sections",
+                sections.Select(a => $"SectionId.{a[2]}, \"{a[1]}\", {a[3]}, {(a[4] == "1" ? "true" : "false")}, {(a[5] == "1" ? "true" : "false")}"));
             sb.AppendLine("        /// <summary>Fixed item size of a section, or 0 for a variable one (STRINGS).</summary>");
             sb.AppendLine("        public static int ItemSize(SectionId id) => id switch");
             sb.AppendLine("        {");
@@ -143,26 +137,47 @@ namespace Ktap.Compiler.Generators
             sb.AppendLine("        };");
             sb.AppendLine("        /// <summary>An architecture of the format: number, spelling, word size, byte order.</summary>");
             sb.AppendLine("        public readonly record struct ArchInfo(Ktap.Profiles.TargetArch Arch, string Spelling, int WordSize, Ktap.Profiles.ByteOrder ByteOrder);");
-            sb.AppendLine("        /// <summary>Every architecture, in number order.</summary>");
-            sb.AppendLine("        public static readonly System.Collections.Generic.IReadOnlyList<ArchInfo> Architectures = new ArchInfo[]");
-            sb.AppendLine("        {");
             var orders = Of("KTAP_BYTE_ORDER").ToDictionary(a => a[0], a => a[2]);
-            foreach (var a in Of("KTAP_ARCH"))
-                sb.AppendLine($"            new(Ktap.Profiles.TargetArch.{a[2]}, {a[3]}, {a[4]}, Ktap.Profiles.ByteOrder.{orders[a[5]]}),");
-            sb.AppendLine("        };");
-            sb.AppendLine("        /// <summary>--limit's spelling of each LIMITS key.</summary>");
-            sb.AppendLine("        public static string Spelling(LimitKey key) => key switch");
-            sb.AppendLine("        {");
-            foreach (var a in Of("KTAP_LIMIT_KEY")) sb.AppendLine($"            LimitKey.{a[2]} => {a[3]},");
-            sb.AppendLine("            _ => key.ToString(),");
-            sb.AppendLine("        };");
+            List(sb, "        ", "Every architecture, in number order.", "ArchInfo", "Architectures",
+                Of("KTAP_ARCH").Select(a => $"Ktap.Profiles.TargetArch.{a[2]}, {a[3]}, {a[4]}, Ktap.Profiles.ByteOrder.{orders[a[5]]}"));
+            LimitKeySwitch(sb, "--limit's spelling of each LIMITS key.", "Spelling", 3, Of("KTAP_LIMIT_KEY"));
+            LimitKeySwitch(sb, "The key of each budget in the JSON summary's budget_hits (docs/output-json.md).", "SummaryKey", 4, Of("KTAP_LIMIT_KEY"));
+            LimitKeySwitch(sb, "What each budget bounds, as ktap's messages name it.", "Meaning", 5, Of("KTAP_LIMIT_KEY"));
             sb.AppendLine("    }");
             sb.AppendLine("}");
             return sb.ToString();
         }
 
+        /// <summary>Off* and Size* constants of a header's fields (rows: NAME, CsName, offset, size).</summary>
+        internal static void HeaderOffsets(StringBuilder sb, IEnumerable<string[]> fields)
+        {
+            sb.AppendLine("        // Header field offsets (Off*) and widths (Size*).");
+            foreach (var a in fields)
+                sb.AppendLine($"        public const int Off{a[1]} = {a[2]}, Size{a[1]} = {a[3]};");
+        }
+
+        /// <summary>A read-only list of records, one per row: <paramref name="items"/> are their constructor arguments.</summary>
+        internal static void List(StringBuilder sb, string indent, string summary, string type, string name, IEnumerable<string> items)
+        {
+            sb.AppendLine($"{indent}/// <summary>{summary}</summary>");
+            sb.AppendLine($"{indent}public static readonly System.Collections.Generic.IReadOnlyList<{type}> {name} = new {type}[]");
+            sb.AppendLine($"{indent}{{");
+            foreach (var item in items) sb.AppendLine($"{indent}    new({item}),");
+            sb.AppendLine($"{indent}}};");
+        }
+
+        private static void LimitKeySwitch(StringBuilder sb, string summary, string name, int column, IEnumerable<string[]> keys)
+        {
+            sb.AppendLine($"        /// <summary>{summary}</summary>");
+            sb.AppendLine($"        public static string {name}(LimitKey key) => key switch");
+            sb.AppendLine("        {");
+            foreach (var a in keys) sb.AppendLine($"            LimitKey.{a[2]} => {Lit(a[column])},");
+            sb.AppendLine("            _ => key.ToString(),");
+            sb.AppendLine("        };");
+        }
+
         // enum NAME : TYPE { Cs = id, ... } from rows whose [0] is the number and [2] the C# name
-        private static void Enum(StringBuilder sb, string summary, string name, string type, IEnumerable<string[]> rows, string? first = null)
+        internal static void Enum(StringBuilder sb, string summary, string name, string type, IEnumerable<string[]> rows, string? first = null)
         {
             sb.AppendLine($"    /// <summary>{summary}</summary>");
             sb.AppendLine($"    public enum {name} : {type}");

@@ -193,9 +193,7 @@ public class HostileRecordTests
     [Fact]
     public void Every_limit_is_in_the_docs_table()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Ktap.sln"))) root = Path.GetDirectoryName(root)!;
-        var docs = File.ReadAllText(Path.Combine(root, "docs", "ktap.md"));
+        var docs = RepoFiles.Read("docs", "ktap.md");
         foreach (var (name, value) in HostLimits.All)
             Assert.Matches(new Regex($@"\| `{name}` \| {value} \|"), docs);
         Assert.True(HostLimits.All.Count >= 15);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Ktap.Output;
 
 namespace Ktap.Output.Tests;
 
@@ -37,17 +38,18 @@ internal sealed class RecordBytes(bool bigEndian)
         return this;
     }
 
-    public RecordBytes Num(long v) { _cur.Add(3); return I64(v); }
+    public RecordBytes Num(long v) { Tag(ValueTag.Number); return I64(v); }
     public RecordBytes U8(byte v) { _cur.Add(v); return this; }
-    public RecordBytes Nil() { _cur.Add(0); return this; }
-    public RecordBytes Bool(bool v) { _cur.Add(v ? (byte)2 : (byte)1); return this; }
-    public RecordBytes Str(string s) { _cur.Add(4); var b = Encoding.UTF8.GetBytes(s); U32((uint)b.Length); _cur.AddRange(b); return this; }
-    public RecordBytes Stat(long count, long sum, long min, long max) { _cur.Add(7); return I64(count).I64(sum).I64(min).I64(max); }
+    public RecordBytes Nil() => Tag(ValueTag.Nil);
+    public RecordBytes Bool(bool v) => Tag(v ? ValueTag.True : ValueTag.False);
+    public RecordBytes Tag(ValueTag tag) { _cur.Add((byte)tag); return this; }
+    public RecordBytes Str(string s) { Tag(ValueTag.String); var b = Encoding.UTF8.GetBytes(s); U32((uint)b.Length); _cur.AddRange(b); return this; }
+    public RecordBytes Stat(long count, long sum, long min, long max) { Tag(ValueTag.Statistics); return I64(count).I64(sum).I64(min).I64(max); }
     public RecordBytes Blob(string s) { var b = Encoding.UTF8.GetBytes(s); U32((uint)b.Length); _cur.AddRange(b); return this; }
 
     public RecordBytes End()
     {
-        while (_cur.Count % 4 != 0) _cur.Add(0);
+        while (_cur.Count % RecordLayout.Align != 0) _cur.Add(0);
         var len = new byte[4];
         if (bigEndian) BinaryPrimitives.WriteUInt32BigEndian(len, (uint)_cur.Count); else BinaryPrimitives.WriteUInt32LittleEndian(len, (uint)_cur.Count);
         for (int i = 0; i < 4; i++) _cur[i] = len[i];
@@ -57,8 +59,8 @@ internal sealed class RecordBytes(bool bigEndian)
 
     public RecordBytes Summary(ulong lost = 0, ulong errors = 0, long? exitCode = null)
     {
-        Begin(10, exitCode is null ? 0u : 1u).I64((long)lost).I64((long)errors).I64(0).I64(1);
-        for (int i = 0; i < 5; i++) I64(i == 0 ? (long)errors : 0);
+        Begin((ushort)RecordKind.Summary, exitCode is null ? 0u : 1u).I64((long)lost).I64((long)errors).I64(0).I64(1);
+        for (int i = 0; i < Enum.GetValues<Ktap.Bundle.LimitKey>().Length; i++) I64(i == 0 ? (long)errors : 0);
         I64(4096);
         if (exitCode is long x) I64(x); // a = 1: the script's exit(code)
         return End();

@@ -11,13 +11,7 @@ namespace Ktap.Output.Tests;
 /// </summary>
 public class RuntimeErrorsDocTests
 {
-    private static string Doc()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Ktap.sln")))
-                return File.ReadAllText(Path.Combine(dir.FullName, "docs", "record-format.md"));
-        throw new DirectoryNotFoundException("Ktap.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string Doc() => RepoFiles.Read("docs", "record-format.md");
 
     [Fact]
     public void The_documented_table_is_the_definition()

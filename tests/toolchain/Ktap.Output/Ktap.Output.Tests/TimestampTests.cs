@@ -2,7 +2,7 @@ using Ktap.Output;
 
 namespace Ktap.Output.Tests;
 
-/// <summary>`ktap run -T`: the TIME record (ktap_transport_records.def) and the line prefix.</summary>
+/// <summary>`ktap run -T`: the TIME record (ktap_record_format.def) and the line prefix.</summary>
 public class TimestampTests
 {
     [Theory]

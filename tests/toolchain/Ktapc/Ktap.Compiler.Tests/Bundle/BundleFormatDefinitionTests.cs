@@ -47,29 +47,13 @@ public class BundleFormatDefinitionTests
         name == "SectionTable" ? L.SectionEntrySize : L.Sections.Single(s => s.Id.ToString() == name).ItemSize;
 
     [Fact]
-    public void Header_fields_tile_the_header()
-    {
-        var at = 0;
-        foreach (var f in L.HeaderFields)
-        {
-            Assert.True(f.Offset == at, $"header field {f.Name} at {f.Offset}, the one before it ends at {at}");
-            at += f.Size;
-        }
-        Assert.Equal(L.HeaderSize, at);
-    }
+    public void Header_fields_tile_the_header() =>
+        LayoutAssert.Tiles("header", L.HeaderFields.Select(f => (f.Name, f.Offset, f.Size)), L.HeaderSize);
 
     [Theory]
     [MemberData(nameof(ItemNames))]
-    public void Item_fields_tile_their_item(string name)
-    {
-        var at = 0;
-        foreach (var f in ItemFields(name))
-        {
-            Assert.True(f.Offset == at, $"{name} field {f.Name} at {f.Offset}, the one before it ends at {at}");
-            at += f.Size;
-        }
-        Assert.Equal(ItemSize(name), at);
-    }
+    public void Item_fields_tile_their_item(string name) =>
+        LayoutAssert.Tiles(name, ItemFields(name).Select(f => (f.Name, f.Offset, f.Size)), ItemSize(name));
 
     [Fact]
     public void Every_fixed_size_section_but_the_word_lists_has_its_fields()
