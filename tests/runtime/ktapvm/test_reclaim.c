@@ -6,6 +6,7 @@
  * slots: one "running" (holding a value as a register would) while the other deletes it.
  */
 #include <stdlib.h>
+#include <string.h>
 #include "ktest.h"
 #include "../../../runtime/ktapvm/user/replay.h"
 #include "../../../runtime/ktapvm/core/kvm.h"
@@ -429,6 +430,330 @@ static void t_hostile(void)
 	}
 }
 
+/* ==== closures and upvalue cells (docs/vm.md "Closures", "Reclamation") ==== */
+
+/* F (one upvalue): return its upvalue */
+static uint32_t getter_fn(struct kb *b)
+{
+	uint32_t f = kb_func(b, "get", 0, 0, 2, 0);
+	kb_func_upvalues(b, f, 1);
+	kb_op(b, f, ABC(OPC(GETUPVAL), 0, 0, 0));
+	kb_op(b, f, ABC(OPC(RETURN), 0, 2, 0));
+	return f;
+}
+
+/* r1 = n += 1; r2 = cell of "c"..n; r1 = a closure of F over it */
+static void closure_of_event(struct kb *b, uint32_t h, uint32_t f, uint32_t gn)
+{
+	kn(b, h, 1, 1);
+	kb_op(b, h, ABX(OPC(ADDGLOBAL), 1, gn));
+	kb_op(b, h, ABX(OPC(GETGLOBAL), 1, gn));
+	ks(b, h, 2, "c");
+	kb_op(b, h, ABC(OPC(MOVE), 3, 1, 0));
+	kb_op(b, h, ABC(OPC(CONCAT), 2, 2, 3));
+	kb_op(b, h, ABC(OPC(BOX), 2, 0, 0));
+	kb_op(b, h, ABX(OPC(CLOSURE), 1, f));
+}
+
+static int is_str(const struct kv *v, const char *want)
+{
+	u32 n = (u32)strlen(want);
+	return v->t == KT_STRING && v->u.s->len == n && !memcmp(v->u.s->data, want, n);
+}
+
+/* A closure (and the cell and string it captured) made per event and dropped, with
+ * its result kept: nothing of it is held by a place once the run ends. Probe 1 makes one
+ * and then fails (arithmetic on it), probe 2 tail-calls it: an error or a tail call in
+ * the middle of a run leaves nothing behind either. */
+static void t_closure_dropped(void)
+{
+	struct kb b;
+	uint32_t m, h, f, gn, gl;
+	struct ktap_session *s;
+	u64 bump_early, used_early;
+	kb_init(&b, 2);
+	gn = kb_global(&b, "n");
+	gl = kb_global(&b, "last");
+	m = kb_func(&b, "main", 0, 0, 2, 1);
+	kn(&b, m, 0, 0);
+	kb_op(&b, m, ABX(OPC(SETGLOBAL), 0, gn));
+	ret(&b, m);
+	f = getter_fn(&b);
+	h = kb_func(&b, NULL, 0, 0, 8, 2); /* last = (function() return "c"..n end)() */
+	closure_of_event(&b, h, f, gn);
+	kb_op(&b, h, ABC(OPC(CALL), 1, 1, 2));
+	kb_op(&b, h, ABX(OPC(SETGLOBAL), 1, gl));
+	ret(&b, h);
+	kb_event(&b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+	h = kb_func(&b, NULL, 0, 0, 8, 2); /* the closure + 1: an error */
+	closure_of_event(&b, h, f, gn);
+	kb_op(&b, h, ABC(OPC(ADD), 1, 1, K(kb_knum(&b, 1))));
+	ret(&b, h);
+	kb_event(&b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+	h = kb_func(&b, NULL, 0, 0, 8, 2); /* return closure() */
+	closure_of_event(&b, h, f, gn);
+	kb_op(&b, h, ABC(OPC(TAILCALL), 1, 1, 0));
+	kb_event(&b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+	/* 64 KiB: before closures were reclaimed, about 600 such events */
+	if (!(s = start(&b, 64 << 10)))
+		return;
+	fire(s, 0, 1, 20000);
+	bump_early = s->arena.bump;
+	used_early = s->arena.used;
+	fire(s, 0, 1, 180000);
+	KT_CHECK(errors(s) == 0 && is_str(&s->globals[gl], "c200000"), "closure dropped: %llu errors, last is not c200000",
+		 (unsigned long long)errors(s));
+	KT_CHECK(s->arena.bump == bump_early, "closure dropped: bump %llu after 20000 events, %llu after 200000",
+		 (unsigned long long)bump_early, (unsigned long long)s->arena.bump);
+	KT_CHECK(s->arena.used <= used_early + 1024 && s->arena.peak < (16u << 10),
+		 "closure dropped: used %llu (%llu at 20000), peak %llu", (unsigned long long)s->arena.used,
+		 (unsigned long long)used_early, (unsigned long long)s->arena.peak);
+	/* each event: a closure, a cell, a string; the last string is held by a global */
+	KT_CHECK(s->rc.live <= 16 && s->rc.freed >= 3 * 199990, "closure dropped: %llu live, %llu freed",
+		 (unsigned long long)s->rc.live, (unsigned long long)s->rc.freed);
+	fire(s, 1, 1, 50000);
+	KT_CHECK(errors(s) == 50000, "closure error: %llu errors of 50000", (unsigned long long)errors(s));
+	fire(s, 2, 1, 50000);
+	KT_CHECK(errors(s) == 50000 && s->arena.peak < (16u << 10) && s->rc.live <= 16,
+		 "closure tail call: errors %llu, peak %llu, %llu live", (unsigned long long)errors(s),
+		 (unsigned long long)s->arena.peak, (unsigned long long)s->rc.live);
+	check_all_freed(s, "closure dropped");
+	ktap_session_free(s);
+}
+
+/* g = a closure over a cell holding "c"..n, replaced every event: the global's old
+ * closure, its cell and the cell's string go. */
+static void t_closure_in_global(void)
+{
+	struct kb b;
+	uint32_t m, h, f, gn, gg;
+	struct ktap_session *s;
+	struct kclosure *cl;
+	kb_init(&b, 2);
+	gn = kb_global(&b, "n");
+	gg = kb_global(&b, "g");
+	m = kb_func(&b, "main", 0, 0, 2, 1);
+	kn(&b, m, 0, 0);
+	kb_op(&b, m, ABX(OPC(SETGLOBAL), 0, gn));
+	ret(&b, m);
+	f = getter_fn(&b);
+	h = kb_func(&b, NULL, 0, 0, 8, 2);
+	closure_of_event(&b, h, f, gn);
+	kb_op(&b, h, ABX(OPC(SETGLOBAL), 1, gg));
+	ret(&b, h);
+	kb_event(&b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+	if (!(s = start(&b, 64 << 10)))
+		return;
+	fire(s, 0, 1, 100000);
+	KT_CHECK(errors(s) == 0 && s->arena.peak < (16u << 10) && s->rc.live <= 16,
+		 "closure global: errors %llu, peak %llu, %llu live", (unsigned long long)errors(s),
+		 (unsigned long long)s->arena.peak, (unsigned long long)s->rc.live);
+	cl = s->globals[gg].t == KT_CLOSURE ? s->globals[gg].u.cl : 0;
+	KT_CHECK(cl && cl->o.refs == 1 && cl->up[0]->o.refs == 1 && is_str(&cl->up[0]->v, "c100000"),
+		 "closure global: g is not the last closure, counted once, over c100000");
+	check_all_freed(s, "closure global");
+	ktap_session_free(s);
+}
+
+/* A captured local per event, shared by two closures (t[1] and g), and a cell never
+ * captured: both closures count the one cell; replacing them frees it. */
+static void t_captured_local(void)
+{
+	struct kb b;
+	uint32_t m, h, f, gn, gg, gt;
+	struct ktap_session *s;
+	struct kv key, out;
+	struct kstat cell;
+	kb_init(&b, 2);
+	gn = kb_global(&b, "n");
+	gg = kb_global(&b, "g");
+	gt = kb_global(&b, "t");
+	m = kb_func(&b, "main", 0, 0, 2, 1);
+	kn(&b, m, 0, 0);
+	kb_op(&b, m, ABX(OPC(SETGLOBAL), 0, gn));
+	kb_op(&b, m, ABC(OPC(NEWTABLE), 0, 0, 0));
+	kb_op(&b, m, ABX(OPC(SETGLOBAL), 0, gt));
+	ret(&b, m);
+	f = getter_fn(&b);
+	h = kb_func(&b, NULL, 0, 0, 10, 2);
+	kn(&b, h, 1, 1);
+	kb_op(&b, h, ABX(OPC(ADDGLOBAL), 1, gn));
+	kb_op(&b, h, ABX(OPC(GETGLOBAL), 1, gn));
+	kb_op(&b, h, ABC(OPC(BOX), 1, 0, 0));
+	kb_op(&b, h, ABC(OPC(MOVE), 3, 1, 0));
+	kb_op(&b, h, ABX(OPC(CLOSURE), 2, f));
+	kb_op(&b, h, ABC(OPC(MOVE), 5, 1, 0));
+	kb_op(&b, h, ABX(OPC(CLOSURE), 4, f));
+	kb_op(&b, h, ABX(OPC(GETGLOBAL), 6, gt));
+	kb_op(&b, h, ABC(OPC(SETTABLE), 6, K(kb_knum(&b, 1)), 2));
+	kb_op(&b, h, ABX(OPC(SETGLOBAL), 4, gg));
+	kn(&b, h, 7, 5); /* a cell never captured, read and written */
+	kb_op(&b, h, ABC(OPC(BOX), 7, 0, 0));
+	kb_op(&b, h, ABC(OPC(SETCELL), 7, 6, 0));
+	kb_op(&b, h, ABC(OPC(GETCELL), 8, 7, 0));
+	ret(&b, h);
+	kb_event(&b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+	if (!(s = start(&b, 64 << 10)))
+		return;
+	fire(s, 0, 1, 100000);
+	KT_CHECK(errors(s) == 0 && s->arena.peak < (16u << 10) && s->rc.live <= 24,
+		 "captured local: errors %llu, peak %llu, %llu live", (unsigned long long)errors(s),
+		 (unsigned long long)s->arena.peak, (unsigned long long)s->rc.live);
+	key.t = KT_NUMBER;
+	key.u.n = 1;
+	kvm_tab_get(s->globals[gt].u.tab, &key, &out, &cell);
+	KT_CHECK(out.t == KT_CLOSURE && s->globals[gg].t == KT_CLOSURE && out.u.cl != s->globals[gg].u.cl &&
+			 out.u.cl->up[0] == s->globals[gg].u.cl->up[0] && out.u.cl->up[0]->o.refs == 2 &&
+			 out.u.cl->up[0]->v.t == KT_NUMBER && out.u.cl->up[0]->v.u.n == 100000,
+		 "captured local: t[1] and g do not share one cell counted twice holding 100000");
+	check_all_freed(s, "captured local");
+	ktap_session_free(s);
+}
+
+/*
+ * The race of the design, for closures: slot 0 "runs" holding the closure of global g,
+ * its cell and the cell's string, as registers would (a GETGLOBAL, a call, a GETUPVAL);
+ * slot 1 drops g's last count and churns. Nothing slot 0 holds may be torn down until its
+ * run ends; then all three go.
+ */
+static void t_closure_held_across_delete(void)
+{
+	struct kb b;
+	uint32_t m, h, f, gg, gt, gn;
+	struct ktap_session *s;
+	struct kclosure *held;
+	struct kupval *hu;
+	struct kstr *hs;
+	u64 live_held;
+	kb_init(&b, 2);
+	m = churn_main(&b, &gt, &gn);
+	gg = kb_global(&b, "g");
+	f = getter_fn(&b);
+	ks(&b, m, 2, "payload");
+	kn(&b, m, 3, 7);
+	kb_op(&b, m, ABC(OPC(CONCAT), 2, 2, 3));
+	kb_op(&b, m, ABC(OPC(BOX), 2, 0, 0));
+	kb_op(&b, m, ABX(OPC(CLOSURE), 1, f));
+	kb_op(&b, m, ABX(OPC(SETGLOBAL), 1, gg));
+	ret(&b, m);
+	churn_handler(&b, gt, gn); /* probe 0 */
+	h = kb_func(&b, NULL, 0, 0, 2, 2); /* probe 1: g = nil */
+	kb_op(&b, h, ABC(OPC(LOADNIL), 0, 1, 0));
+	kb_op(&b, h, ABX(OPC(SETGLOBAL), 0, gg));
+	ret(&b, h);
+	kb_event(&b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+	if (!(s = start(&b, 64 << 10)))
+		return;
+	kvm_reclaim_enter(&s->cpus[0]);
+	s->cpus[0].running = 1;
+	held = s->globals[gg].t == KT_CLOSURE ? s->globals[gg].u.cl : 0;
+	if (!held) {
+		KT_CHECK(0, "closure held: main did not store a closure in g");
+		return;
+	}
+	hu = held->up[0];
+	hs = hu->v.u.s;
+	KT_CHECK(hu->v.t == KT_STRING && hs->home == KSTR_ARENA, "closure held: the cell does not hold an interned string");
+	fire(s, 1, 1, 1); /* slot 1: g = nil, the closure's last count */
+	KT_CHECK(s->globals[gg].t == KT_NIL && held->o.refs == 0 && held->o.where == KOBJ_LISTED,
+		 "closure held: g was not dropped and listed (refs %u, where %u)", held->o.refs, held->o.where);
+	fire(s, 0, 1, 100);
+	live_held = s->rc.live;
+	KT_CHECK(held->o.kind == KOBJ_CLOSURE && held->o.where != KOBJ_DYING && held->reap == 0 && held->n == 1 &&
+			 held->up[0] == hu,
+		 "closure held: the closure slot 0 holds was torn down (where %u, reap %u)", held->o.where, held->reap);
+	KT_CHECK(hu->o.kind == KOBJ_UPVAL && hu->o.refs == 1 && hu->v.t == KT_STRING && hu->v.u.s == hs,
+		 "closure held: its cell changed (kind %u, refs %u)", hu->o.kind, hu->o.refs);
+	KT_CHECK(hs->len == 8 && !memcmp(hs->data, "payload7", 8) && kvm_str_obj(hs)->refs == 1,
+		 "closure held: the cell's string changed: %.*s (refs %u)", (int)hs->len, hs->data, kvm_str_obj(hs)->refs);
+	KT_CHECK(errors(s) == 0, "closure held: %llu errors", (unsigned long long)errors(s));
+	s->cpus[0].running = 0;
+	kvm_reclaim_leave(&s->cpus[0]);
+	fire(s, 0, 1, 8); /* a grace period each: the closure, its cell, the string */
+	KT_CHECK(s->rc.live <= live_held - 3, "closure held: %llu objects live after slot 0 ended (%llu while held)",
+		 (unsigned long long)s->rc.live, (unsigned long long)live_held);
+	check_all_freed(s, "closure held");
+	ktap_session_free(s);
+}
+
+/* A chain of 1000 closures, each captured by the next through a cell, made by main and
+ * dropped by a handler: torn down without recursion, an object (a closure or a cell) per
+ * grace period, which takes two runs here (what one teardown lists waits for the next
+ * closing). */
+static void t_closure_chain(void)
+{
+	struct kb b;
+	uint32_t m, h, f, gr;
+	struct ktap_session *s;
+	u64 freed0;
+	kb_init(&b, 2);
+	gr = kb_global(&b, "root");
+	m = kb_func(&b, "main", 0, 0, 10, 1);
+	f = getter_fn(&b);
+	kb_op(&b, m, ABC(OPC(LOADNIL), 1, 1, 0));
+	kn(&b, m, 2, 1);
+	kn(&b, m, 3, 1000);
+	kn(&b, m, 4, 1);
+	kb_op(&b, m, ASBX(OPC(FORPREP), 2, 4));
+	kb_op(&b, m, ABC(OPC(MOVE), 7, 1, 0));
+	kb_op(&b, m, ABC(OPC(BOX), 7, 0, 0));
+	kb_op(&b, m, ABX(OPC(CLOSURE), 6, f));
+	kb_op(&b, m, ABC(OPC(MOVE), 1, 6, 0));
+	kb_op(&b, m, ASBX(OPC(FORLOOP), 2, -5));
+	kb_op(&b, m, ABX(OPC(SETGLOBAL), 1, gr));
+	ret(&b, m);
+	h = kb_func(&b, NULL, 0, 0, 2, 2);
+	kb_op(&b, h, ABC(OPC(LOADNIL), 0, 1, 0));
+	kb_op(&b, h, ABX(OPC(SETGLOBAL), 0, gr));
+	ret(&b, h);
+	kb_event(&b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+	if (!(s = start(&b, 4 << 20)))
+		return;
+	KT_CHECK(errors(s) == 0 && s->rc.live == 2000 && s->globals[gr].t == KT_CLOSURE,
+		 "closure chain: main made %llu objects (errors %llu)", (unsigned long long)s->rc.live,
+		 (unsigned long long)errors(s));
+	fire(s, 0, 1, 1);
+	freed0 = s->rc.freed;
+	kvm_reclaim_drain(s, 10);
+	KT_CHECK(s->rc.freed - freed0 <= 10, "closure chain: a drain of 10 units freed %llu objects",
+		 (unsigned long long)(s->rc.freed - freed0));
+	fire(s, 0, 1, 4500);
+	KT_CHECK(s->rc.live == 0, "closure chain: %llu of 2000 objects still live after 4500 runs",
+		 (unsigned long long)s->rc.live);
+	check_all_freed(s, "closure chain");
+	ktap_session_free(s);
+}
+
+/* A cycle the counts cannot free (docs/vm.md): a closure stored in its own cell, made and
+ * dropped per event (`local function f` calling itself), ends at the memory budget with
+ * its error, never a crash or a wrong count. */
+static void t_closure_cycle(void)
+{
+	struct kb b;
+	uint32_t m, h, f;
+	struct ktap_session *s;
+	struct ktap_stats st;
+	kb_init(&b, 2);
+	m = kb_func(&b, "main", 0, 0, 2, 1);
+	ret(&b, m);
+	f = getter_fn(&b);
+	h = kb_func(&b, NULL, 0, 0, 4, 2);
+	kb_op(&b, h, ABC(OPC(BOX), 1, 0, 0));
+	kb_op(&b, h, ABX(OPC(CLOSURE), 0, f));
+	kb_op(&b, h, ABC(OPC(SETCELL), 1, 0, 0));
+	ret(&b, h);
+	kb_event(&b, 1, h, "sched:sched_switch", "sched:sched_switch", 0);
+	if (!(s = start(&b, 64 << 10)))
+		return;
+	fire(s, 0, 1, 5000);
+	ktap_session_stats(s, &st);
+	KT_CHECK(st.budget_hits[KTAP_LIMIT_MEMORY] > 0 && s->arena.used <= s->arena.size && s->rc.anomalies == 0,
+		 "closure cycle: %llu memory budget hits, used %llu, anomalies %llu",
+		 (unsigned long long)st.budget_hits[KTAP_LIMIT_MEMORY], (unsigned long long)s->arena.used,
+		 (unsigned long long)s->rc.anomalies);
+	ktap_session_free(s);
+}
+
 void test_reclaim(void)
 {
 	t_live_set_bounded();
@@ -437,4 +762,10 @@ void test_reclaim(void)
 	t_register_held_across_delete();
 	t_intern_resurrection();
 	t_hostile();
+	t_closure_dropped();
+	t_closure_in_global();
+	t_captured_local();
+	t_closure_held_across_delete();
+	t_closure_chain();
+	t_closure_cycle();
 }
