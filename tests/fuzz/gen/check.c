@@ -497,7 +497,7 @@ static void reclaim_lists(const struct ktap_session *s, const char *when)
  * on the lists and, unless a table was stored in a table or a table or closure in a cell (a
  * cycle may hold itself: docs/vm.md), the arena holds nothing but the intern set's array:
  * every string, table, ptable, closure and cell made went back. */
-void check_reclaimed(struct ktap_session *s)
+int check_reclaimed(struct ktap_session *s)
 {
 	u32 g;
 	u64 intern_bytes = 0;
@@ -511,7 +511,7 @@ void check_reclaimed(struct ktap_session *s)
 	if (s->rc.pending)
 		violation("after reclaiming everything: %u objects still deferred", s->rc.pending);
 	if (s->rc.nested)
-		return;
+		return 0;
 	if (s->intern_cap) {
 		intern_bytes = 16;
 		while (intern_bytes < sizeof(struct kstr *) * (u64)s->intern_cap + 8)
@@ -523,6 +523,7 @@ void check_reclaimed(struct ktap_session *s)
 		violation("after reclaiming everything: %llu objects live, %u interned, arena holds %llu bytes (intern array %llu)",
 			  (unsigned long long)s->rc.live, s->intern_count, (unsigned long long)s->arena.used,
 			  (unsigned long long)intern_bytes);
+	return 1;
 }
 
 /* A value kept past the handler that made it: nothing in scratch, nothing outside the session,
