@@ -42,6 +42,10 @@ static struct { char check[48]; unsigned long long n; } reasons[NREASONS];
 static int stats_on = -1, verbose, determinism;
 
 static unsigned long long op_count[64], bi_count[64];
+/* sessions whose arena was checked empty at the end (no cycle was possible), and those of
+ * them whose bundle makes upvalue cells or closures */
+static unsigned long long n_reclaimed, n_reclaimed_cells, n_sessions;
+static int has_cells;
 static const char *const op_names[64] = {
 #define KTAP_OP(name, num, fmt, meaning) [num] = #name,
 #include "../../runtime/ktapvm/ktap_opcodes.def"
@@ -56,6 +60,8 @@ static void tally(const struct kb *b)
 		for (j = 0; j < b->funcs[f].n; j++) {
 			uint32_t i = b->funcs[f].code[j];
 			op_count[i & 63]++;
+			if ((i & 63) == KOP_BOX || (i & 63) == KOP_CLOSURE)
+				has_cells = 1;
 			if ((i & 63) == KOP_LOADBUILTIN && (i >> 14) < 64)
 				bi_count[i >> 14]++;
 		}
@@ -72,6 +78,8 @@ static void print_stats(void)
 	for (i = 0; i < KBI__COUNT; i++)
 		fprintf(stderr, " %d=%llu", i, bi_count[i]);
 	fprintf(stderr, "\n");
+	fprintf(stderr, "fuzz_gen: %llu sessions ran, %llu checked all reclaimed at the end (%llu of them make cells or closures)\n",
+		n_sessions, n_reclaimed, n_reclaimed_cells);
 	fprintf(stderr, "fuzz_gen: %llu generated, %llu accepted by the verifier (%.2f%%)\n", n_inputs, n_accepted,
 		n_inputs ? 100.0 * (double)n_accepted / (double)n_inputs : 0.0);
 	for (i = 0; i < NREASONS && reasons[i].n; i++)
@@ -159,7 +167,11 @@ static int run_session(const uint8_t *bytes, size_t len, const struct ktap_limit
 	check_session(s, bounds, "after trace_end");
 	ktap_session_finish(s);
 	check_records(s, capture, replay_ctx.capture_len, &fuzz_event, 1);
-	check_reclaimed(s);
+	n_sessions++;
+	if (check_reclaimed(s)) {
+		n_reclaimed++;
+		n_reclaimed_cells += has_cells;
+	}
 	ktap_session_free(s);
 	replay_ctx.capture = 0;
 	return 1;
@@ -186,6 +198,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size > (1u << 16))
 		return 0;
+	has_cells = 0; /* set by tally: a stored bundle's are not counted */
 	if (size >= sizeof(magic) && !memcmp(data, magic, sizeof(magic))) {
 		/* a stored bundle: the regression corpus */
 		bytes = malloc(size);

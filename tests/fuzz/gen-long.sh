@@ -23,7 +23,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
     n=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$one" | grep -oE '[0-9]+$' | tail -1)
     total=$(( total + ${n:-0} ))
     cov=$(grep -E '^#[0-9]+.*cov:' "$one" | tail -1)
-    grep -E 'accepted by the verifier' "$one" >> "$log"   # fuzz_gen with KTAP_GEN_STATS=1
+    grep -E 'accepted by the verifier|checked all reclaimed' "$one" >> "$log"   # fuzz_gen with KTAP_GEN_STATS=1
     if [ "$rc" -ne 0 ]; then
         findings=$((findings + 1))
         echo "gen-long: $(date -u +%FT%TZ) FINDING $findings (exit $rc):" >> "$log"

@@ -830,11 +830,9 @@ static int run(struct ktap_session *s, struct kvm_cpu *c, u32 nframes, u32 floor
 				if (RA[j].t != KT_UPVAL)
 					FAIL(RT_UPVAL, "CLOSURE upvalue %u is a %s value, not an upvalue cell", j - 1,
 					     kvm_type_name(RA[j].t));
-			cl = kvm_closure_new(s, INSN_BX(i), n);
+			cl = kvm_closure_new(s, INSN_BX(i), n, RA + 1);
 			if (!cl)
 				CHECK(RT_BUDGET_MEMORY);
-			for (j = 0; j < n; j++)
-				cl->up[j] = RA[j + 1].u.up;
 			RA->t = KT_CLOSURE;
 			RA->aux = INSN_BX(i);
 			RA->u.cl = cl;

@@ -64,30 +64,16 @@ struct kv {
 	} u;
 };
 
-/* ---- closures (closure.c, docs/vm.md "Closures") ---- */
-/* A captured local: one value, shared by the function that declared it and every closure
- * that captured it, on any CPU. Read and written under the globals' lock, as a global is. */
-struct kupval {
-	struct kv v;
-};
-/* A closure: immutable once made (CLOSURE), so CPUs share it without a lock. */
-struct kclosure {
-	u32 fn;  /* its function (has n upvalues: checked when made and when called) */
-	u32 n;
-	u32 id;  /* session-unique: hashing and ordering never use an address */
-	u32 pad;
-	struct kupval *up[];
-};
-
 /*
  * Reclamation (refs.c, reclaim.c, docs/vm.md "Reclamation"). A heap object that values
- * can point to (an interned string, a table, a ptable; closures add theirs) starts with a
- * struct kobj. refs counts only persistent places: table keys and values, globals. Registers,
+ * can point to (an interned string, a table, a ptable, a closure, an upvalue cell) starts
+ * with a struct kobj. refs counts only persistent places: table keys and values, globals,
+ * cells' values, and a closure's cells (each counted once by each closure made over it). Registers,
  * scratch and a run's snapshots hold no count: an object whose count is zero waits on
  * the deferred lists until every slot that could still hold it in a register has ended
  * its run, and only then is torn down and returned to the arena.
  */
-enum kobj_kind { KOBJ_STR = 1, KOBJ_TAB, KOBJ_PTAB };
+enum kobj_kind { KOBJ_STR = 1, KOBJ_TAB, KOBJ_PTAB, KOBJ_CLOSURE, KOBJ_UPVAL };
 enum kobj_where { KOBJ_NONE = 0, KOBJ_LISTED, KOBJ_DYING };
 struct kobj {
 	u32 refs;  /* persistent references; atomic */
@@ -95,6 +81,25 @@ struct kobj {
 	u8 where;  /* enum kobj_where: on the waiting or grace list, dying; under the intern lock */
 	u16 spare;
 	struct kobj *next, *prev; /* deferred lists (circular, doubly linked; dying: singly) */
+};
+
+/* ---- closures (closure.c, docs/vm.md "Closures") ---- */
+/* A captured local: one value, shared by the function that declared it and every closure
+ * that captured it, on any CPU. Read and written under the globals' lock, as a global is.
+ * Counted by the closures made over it; it holds a count of its value. */
+struct kupval {
+	struct kobj o; /* first: KOBJ_UPVAL */
+	struct kv v;
+};
+/* A closure: immutable once made (CLOSURE), so CPUs share it without a lock. Counted by
+ * the places holding it; it holds a count of each of its cells. */
+struct kclosure {
+	struct kobj o; /* first: KOBJ_CLOSURE */
+	u32 fn;  /* its function (has n upvalues: checked when made and when called) */
+	u32 n;
+	u32 id;  /* session-unique: hashing and ordering never use an address */
+	u32 reap; /* teardown: the next cell to release */
+	struct kupval *up[];
 };
 
 /* Immutable byte string. Interned strings live in the arena, a struct kobj before them,
@@ -270,7 +275,8 @@ struct kvm_reclaim {
 	u32 listed;          /* listings since the last drain: sizes the next drain */
 	u64 live;            /* counted objects made and not yet freed (tests) */
 	u64 freed;           /* counted objects freed */
-	u32 nested;          /* 1 once a table or ptable was stored in a table (a cycle is possible) */
+	u32 nested;          /* 1 once a table or ptable was stored in a table, or a table, ptable or
+			      * closure in a cell: only then is a cycle possible */
 	u64 anomalies;       /* an unref of a zero count: a bug, counted instead of wrapping */
 };
 
@@ -291,7 +297,6 @@ struct ktap_session {
 	struct kvm_cpu *cpus;
 	u32 *site_errors; /* per instruction */
 	u32 next_id;
-	u32 closure_objects; /* closures and upvalue cells made: never reclaimed yet (docs/vm.md) */
 	volatile int stopped;
 	int trace_end_done;
 	/* exit(code): 0 until a code is given, then 1 while it is written, then 2 (the first
@@ -385,6 +390,9 @@ void kvm_reclaim_all(struct ktap_session *s);
 /* teardown steps of the kinds (table.c): release up to *budget entries; 1 when done and freed */
 int kvm_tab_reap(struct ktap_session *s, struct ktab *t, u64 *budget);
 int kvm_ptab_reap(struct ktap_session *s, struct kptab *p, u64 *budget);
+/* (closure.c) a dead closure releases its cells, a dead cell its value */
+int kvm_closure_reap(struct ktap_session *s, struct kclosure *cl, u64 *budget);
+int kvm_upval_reap(struct ktap_session *s, struct kupval *u, u64 *budget);
 int kvm_kv_equal(const struct kv *a, const struct kv *b);
 u32 kvm_kv_hash(const struct kv *v);
 
@@ -414,7 +422,8 @@ void kvm_cell_buckets(const struct kcell *cl, int lin, u64 *counts, u32 nb);
 
 /* closures (closure.c): every closure object and cell is allocated here, in the arena */
 struct kupval *kvm_upval_new(struct ktap_session *s, const struct kv *init); /* init persistent */
-struct kclosure *kvm_closure_new(struct ktap_session *s, u32 fn, u32 n);
+/* cells: n registers holding cells (checked by the caller); the closure counts each */
+struct kclosure *kvm_closure_new(struct ktap_session *s, u32 fn, u32 n, const struct kv *cells);
 int kvm_upval_get(struct ktap_session *s, struct kvm_cpu *c, struct kupval *u, struct kv *out);
 int kvm_upval_set(struct ktap_session *s, struct kupval *u, const struct kv *v);
 

@@ -1,18 +1,19 @@
 /*
  * reclaim.c - returning memory to the arena while a session runs (docs/vm.md,
  * "Reclamation"). Reference counts are held only by persistent places (table keys and
- * values, globals); registers, scratch and a run's snapshots hold none. So an object whose
- * count reaches zero may still sit in a register of a run on another CPU: it is put on the
- * waiting list and freed only after a grace period, when every slot that was running when
- * the list was closed has ended that run (a quiescent-state scheme over the VM's own
- * slots, like RCU's, without its kernel API: the same code runs in the user-space runner).
+ * values, globals, upvalue cells' values, a closure's cells); registers, scratch and a
+ * run's snapshots hold none. So an object whose count reaches zero may still sit in a
+ * register of a run on another CPU: it is put on the waiting list and freed only after a
+ * grace period, when every slot that was running when the list was closed has ended that
+ * run (a quiescent-state scheme over the VM's own slots, like RCU's, without its kernel
+ * API: the same code runs in the user-space runner).
  *
  * Why this is safe: a register can only get an object from a persistent place (which
- * holds a count), from the intern set (a lookup takes its count under the intern lock, the
- * lock the reclaimer decides under), or from its own run's snapshots of such places. Once
- * the last count is gone and the object is listed, a run that starts later cannot reach
- * it; a run that started earlier keeps its slot's seq odd and unchanged, which holds the
- * grace period open until it ends.
+ * holds a count; a closure is the place of its cells), from the intern set (a lookup takes
+ * its count under the intern lock, the lock the reclaimer decides under), or from its own
+ * run's snapshots of such places. Once the last count is gone and the object is listed, a
+ * run that starts later cannot reach it; a run that started earlier keeps its slot's seq
+ * odd and unchanged, which holds the grace period open until it ends.
  *
  * The counts, and listing an object, are refs.c's; this file moves the lists on and tears
  * the dead down (through table.c and value.c, which count in refs.c).
@@ -20,8 +21,8 @@
  * Locks: the lists live under the intern lock (one lock class fewer for the kernel glue).
  * A count reaching zero takes it inside a table lock or none; the reclaimer never holds it
  * while tearing an object down, and tears down without recursion: a dead table's entries
- * are released a bounded number at a time, and whatever they were the last holder of goes
- * on the waiting list like any other object.
+ * (a dead closure's cells, a dead cell's value) are released a bounded number at a time,
+ * and whatever they were the last holder of goes on the waiting list like any other object.
  */
 #include "reclaim_list.h"
 
@@ -97,6 +98,10 @@ static int reap(struct ktap_session *s, struct kobj *o, u64 *budget)
 		return kvm_tab_reap(s, (struct ktab *)o, budget);
 	case KOBJ_PTAB:
 		return kvm_ptab_reap(s, (struct kptab *)o, budget);
+	case KOBJ_CLOSURE:
+		return kvm_closure_reap(s, (struct kclosure *)o, budget);
+	case KOBJ_UPVAL:
+		return kvm_upval_reap(s, (struct kupval *)o, budget);
 	default: /* a string: its intern entry went when it was found dead */
 		kvm_arena_free(s, o);
 		if (*budget)

@@ -1,8 +1,8 @@
 /*
  * refs.c - the counts persistent places hold on heap objects (the scheme: reclaim.c and
  * docs/vm.md, "Reclamation"). A new object, and one whose last count goes, is listed for
- * the reclaimer. Apart from reclaim.c: strings (value.c) and tables (table.c) count here,
- * and reclaim.c tears them down through those files.
+ * the reclaimer. Apart from reclaim.c: strings (value.c), tables (table.c), closures and
+ * cells (closure.c) count here, and reclaim.c tears them down through those files.
  */
 #include "reclaim_list.h"
 
@@ -65,6 +65,10 @@ struct kobj *kvm_kv_obj(const struct kv *v)
 		return &v->u.tab->o;
 	case KT_PTABLE:
 		return &v->u.ptab->o;
+	case KT_CLOSURE:
+		return &v->u.cl->o;
+	case KT_UPVAL: /* never in a place (kvm_kv_persist refuses it); a closure counts it */
+		return &v->u.up->o;
 	default:
 		return 0;
 	}

@@ -138,10 +138,8 @@ int kvm_kv_persist(struct ktap_session *s, struct kv *v)
 			return RT_BUDGET_MEMORY;
 		*st = *v->u.st;
 		v->u.st = st;
-	} else if (v->t == KT_CLOSURE) {
-		return 0; /* made in the arena (closure.c), immutable: shared as it is */
-	} else if (v->t == KT_EVENT || v->t > KT_USTACK) { /* events, iteration snapshots, cells */
-		return RT_STORE;
+	} else if (v->t == KT_EVENT || (v->t > KT_USTACK && v->t != KT_CLOSURE)) {
+		return RT_STORE; /* events, iteration snapshots, cells; a closure is counted below */
 	} else if ((o = kvm_kv_obj(v))) {
 		kvm_obj_ref(o);
 	}

@@ -450,9 +450,10 @@ static int bundle_string(const struct ktap_session *s, const struct kstr *k)
  * neither torn down nor being torn down. */
 static void counted(const struct ktap_session *s, const struct kobj *o, const char *where)
 {
+	static const char *const kinds[] = { "?", "string", "table", "ptable", "closure", "upvalue cell" };
 	if (o->refs == 0)
-		violation("%s: a %s held by a place has no count", where, o->kind == KOBJ_STR ? "string" : "table");
-	if (o->where == KOBJ_DYING || o->kind < KOBJ_STR || o->kind > KOBJ_PTAB)
+		violation("%s: a %s held by a place has no count", where, kinds[o->kind <= KOBJ_UPVAL ? o->kind : 0]);
+	if (o->where == KOBJ_DYING || o->kind < KOBJ_STR || o->kind > KOBJ_UPVAL)
 		violation("%s: a held object is dying or of kind %u", where, o->kind);
 	if (o->refs > s->arena.size / 16 + s->b.nglobal)
 		violation("%s: count %u above every place the arena can hold", where, o->refs);
@@ -496,9 +497,10 @@ static void reclaim_lists(const struct ktap_session *s, const char *when)
 }
 
 /* At the session's end, with every global let go and everything reclaimed: nothing is left
- * on the lists and, unless a table was stored in a table (a cycle may hold itself), the
- * arena holds nothing but the intern set's array. */
-void check_reclaimed(struct ktap_session *s)
+ * on the lists and, unless a table was stored in a table or a table or closure in a cell (a
+ * cycle may hold itself: docs/vm.md), the arena holds nothing but the intern set's array:
+ * every string, table, ptable, closure and cell made went back. */
+int check_reclaimed(struct ktap_session *s)
 {
 	u32 g;
 	u64 intern_bytes = 0;
@@ -511,8 +513,8 @@ void check_reclaimed(struct ktap_session *s)
 	reclaim_lists(s, "after reclaiming everything");
 	if (s->rc.pending)
 		violation("after reclaiming everything: %u objects still deferred", s->rc.pending);
-	if (s->rc.nested || s->closure_objects) /* closures and their cells are not reclaimed yet (docs/vm.md) */
-		return;
+	if (s->rc.nested)
+		return 0;
 	if (s->intern_cap) {
 		intern_bytes = 16;
 		while (intern_bytes < sizeof(struct kstr *) * (u64)s->intern_cap + 8)
@@ -524,10 +526,12 @@ void check_reclaimed(struct ktap_session *s)
 		violation("after reclaiming everything: %llu objects live, %u interned, arena holds %llu bytes (intern array %llu)",
 			  (unsigned long long)s->rc.live, s->intern_count, (unsigned long long)s->arena.used,
 			  (unsigned long long)intern_bytes);
+	return 1;
 }
 
-/* A value kept past the handler that made it: nothing in scratch, nothing outside the session.
- * A closure's cells are followed one level (a closure may hold itself through a cell). */
+/* A value kept past the handler that made it: nothing in scratch, nothing outside the session,
+ * counted. A closure's cells (counted by it) are followed one level (a closure may hold
+ * itself through a cell). */
 static void persistent_at(const struct ktap_session *s, const struct kv *v, const char *where, int depth);
 static void persistent(const struct ktap_session *s, const struct kv *v, const char *where)
 {
@@ -543,9 +547,15 @@ static void persistent_at(const struct ktap_session *s, const struct kv *v, cons
 			violation("%s: a closure at %p outside the arena", where, (void *)cl);
 		if (cl->fn != v->aux || cl->fn >= s->b.nfunc || s->b.funcs[cl->fn].nup != cl->n || !cl->n)
 			violation("%s: closure of function %u with %u cells (value says %u)", where, cl->fn, cl->n, v->aux);
+		if (cl->o.kind != KOBJ_CLOSURE || cl->reap)
+			violation("%s: a closure of kind %u, torn down to cell %u", where, cl->o.kind, cl->reap);
+		counted(s, &cl->o, where);
 		for (j = 0; j < cl->n; j++) {
 			if (!in_arena(s, cl->up[j], sizeof(*cl->up[j])))
 				violation("%s: closure cell %u at %p outside the arena", where, j, (void *)cl->up[j]);
+			if (cl->up[j]->o.kind != KOBJ_UPVAL)
+				violation("%s: closure cell %u of kind %u", where, j, cl->up[j]->o.kind);
+			counted(s, &cl->up[j]->o, where); /* the closure's own count of it */
 			if (depth < 1)
 				persistent_at(s, &cl->up[j]->v, where, depth + 1);
 		}

@@ -20,9 +20,10 @@ void check_session(struct ktap_session *s, const struct ktap_bounds *bounds, con
 
 /* After the session's last run: let go of every global, reclaim everything (core/reclaim.c)
  * and check that the deferred lists are empty and consistent and, when no table was ever
- * stored in a table (no cycle can hold itself), that the arena holds only the intern
- * set's array: every byte the session allocated was given back. */
-void check_reclaimed(struct ktap_session *s);
+ * stored in a table and no table or closure in an upvalue cell (no cycle can hold itself),
+ * that the arena holds only the intern set's array: every byte the session allocated was
+ * given back. Returns 1 when that last check was made. */
+int check_reclaimed(struct ktap_session *s);
 
 /* The record stream written so far (docs/record-format.md): framing, kinds, per-kind
  * fields, value tags, indices into the bundle, no number that is (near) the address of a

@@ -850,7 +850,9 @@ static void snip_raw(struct gen *g)
 
 /* upvalues and cells: GETUPVAL/SETUPVAL/UPCELL within the function's count, BOX of any
  * register (a cell BOXed again is a run-time error), GETCELL/SETCELL on (mostly) cells, and
- * closures stored into globals and tables, where other handlers' calls find them */
+ * closures stored into globals and tables (as values and keys), where other handlers' calls
+ * find them, into one of their own cells (`local function f`: a cycle), or made and
+ * dropped: the reclaimer must take back whatever no place holds (check_reclaimed) */
 static void snip_closure(struct gen *g)
 {
 	uint32_t a = rnd_reg(g), c;
@@ -894,14 +896,20 @@ static void snip_closure(struct gen *g)
 		for (i = 0; i < g->nfns; i++) {
 			struct fsig *fs = &g->fns[(start + i) % g->nfns];
 			if (fs->nup && !(fs->flags & 3)) {
+				uint32_t k = pick(g, 100), t;
 				if (emit_fn_value(g, a, fs))
 					return;
-				if (chance(g, 50) && g->nglobal) {
+				if (k < 35 && g->nglobal) {
 					emit(g, ABX(KOP_SETGLOBAL, a, pick(g, g->nglobal)));
-				} else {
-					uint32_t t = reg_of(g, TY_TAB);
-					emit(g, ABC(KOP_SETTABLE, t, K(const_of(g, TY_NUM)), a));
-				}
+				} else if (k < 60) {
+					t = reg_of(g, TY_TAB);
+					if (chance(g, 25))
+						emit(g, ABC(KOP_SETTABLE, t, a, K(const_of(g, TY_NUM))));
+					else
+						emit(g, ABC(KOP_SETTABLE, t, K(const_of(g, TY_NUM)), a));
+				} else if (k < 75) { /* the cells were loaded into a+1..a+nup */
+					emit(g, ABC(KOP_SETCELL, a + 1 + pick(g, (uint32_t)fs->nup), a, 0));
+				} /* else made and dropped: only the register holds it */
 				return;
 			}
 		}
