@@ -127,9 +127,7 @@ public static class SessionRunner
         if (status == SessionScript.RefusedStatus)
         {
             var message = TerminalText.Quote((refused ?? "no message").Trim());
-            var mismatch = message.Contains("architecture", StringComparison.OrdinalIgnoreCase) || message.Contains("byte order", StringComparison.OrdinalIgnoreCase)
-                           || message.Contains("runtime ABI", StringComparison.OrdinalIgnoreCase) || message.Contains("word size", StringComparison.OrdinalIgnoreCase);
-            throw new KtapException(mismatch ? ExitCodes.TargetMismatch : ExitCodes.ScriptError, $"the board refused the bundle: {message}");
+            throw new KtapException(RefusalExitCode(message), $"the board refused the bundle: {message}");
         }
         if (status == SessionScript.OpenFailedStatus)
             throw new KtapException(ExitCodes.ModuleMissing, $"cannot open /dev/ktap on {connection.Endpoint.Host} (see the message above)");
@@ -137,6 +135,15 @@ public static class SessionRunner
             throw new KtapException(ExitCodes.Failure, $"the session on {connection.Endpoint.Host} ended with status {status}");
         return new SessionResult(output.Complete(), workloadExit, stoppedByUs);
     }
+
+    /// <summary>
+    /// The exit code of a bundle the board's module refused: a target mismatch when the loader's
+    /// message is one of the Foreign faults (another architecture, byte order, word size, format
+    /// version or runtime ABI; ktap_bundle_faults.def), else a script error (a damaged bundle,
+    /// the verifier, a probe that cannot be armed).
+    /// </summary>
+    public static int RefusalExitCode(string message) =>
+        Ktap.Bundle.BundleFaults.Recognize(message) is { Foreign: true } ? ExitCodes.TargetMismatch : ExitCodes.ScriptError;
 
     /// <summary>How long an aborted session may take to end after "stop" before it is killed.</summary>
     public static TimeSpan AbortGrace { get; set; } = TimeSpan.FromSeconds(5);

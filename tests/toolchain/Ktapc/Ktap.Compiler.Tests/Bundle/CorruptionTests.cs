@@ -86,6 +86,8 @@ public class CorruptionTests
         Assert.True(info.Fault == e.Fault, $"{row}: {e.Fault} '{e.Message}', want {info.Fault}");
         var args = Match(info.Wording, e.Message);
         Assert.True(args is not null, $"{row}: '{e.Message}' is not the wording of {info.Name}: '{info.Wording}'");
+        // what `ktap run` does with the same words from the board (SessionRunner.RefusalExitCode)
+        Assert.True(BundleFaults.Recognize("ktapvm: " + e.Message) == info, $"{row}: '{e.Message}' is not recognised as {info.Name}");
         if (row.Args is null) return;
         Assert.True(row.Args.Length == args!.Length, $"{row}: {row.Args.Length} arguments for '{info.Wording}'");
         for (int i = 0; i < args.Length; i++)
