@@ -223,7 +223,7 @@ public class RecordFormatDefinitionTests
                 if (rel.Contains("/bin/") || rel.Contains("/obj/") || !Regex.IsMatch(rel, @"\.(c|h|cs|py)$")) continue;
                 var text = File.ReadAllText(file);
                 foreach (Match m in lists.Matches(text)) found.Add($"{rel}: {m.Value}");
-                if (RecordCode.Contains(rel) || rel.StartsWith("toolchain/Ktapc/Ktap.Compiler/Output/", StringComparison.Ordinal))
+                if (RecordCode.Contains(rel) || rel.StartsWith("toolchain/Ktap.Output/", StringComparison.Ordinal))
                     foreach (Match m in bare.Matches(text)) found.Add($"{rel}: {m.Value}");
             }
         Assert.True(found.Count == 0, "record kinds or value tags written outside ktap_record_format.def:\n" + string.Join("\n", found));
