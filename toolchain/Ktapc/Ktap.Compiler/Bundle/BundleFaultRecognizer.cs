@@ -27,7 +27,16 @@ public static partial class BundleFaults
             All.Select(f => (f, new Regex(WordingPattern(f.Wording), RegexOptions.CultureInvariant))).ToArray();
     }
 
-    // Each conversion matches what the C loader prints for it: %u decimal, %x hex, %s any text.
-    private static string WordingPattern(string wording) =>
-        Regex.Escape(wording).Replace("%u", "[0-9]+").Replace("%x", "[0-9a-fA-F]+").Replace("%s", ".*?");
+    /// <summary>
+    /// A regular expression (unanchored) for the messages formatted from <paramref name="wording"/>,
+    /// one group per conversion, each matching what the C loader prints for it: %u decimal,
+    /// %x lower-case hex, %s some text.
+    /// </summary>
+    public static string WordingPattern(string wording) =>
+        Regex.Replace(Regex.Escape(wording), "%([uxs])", m => m.Groups[1].Value switch
+        {
+            "u" => "([0-9]+)",
+            "x" => "([0-9a-f]+)",
+            _ => "(.+?)",
+        });
 }

@@ -131,13 +131,7 @@ public class CorruptionTests
     /// <summary>Does message read as wording? Then the texts of its conversions, in order.</summary>
     private static string[]? Match(string wording, string message)
     {
-        var pattern = "^" + Regex.Replace(Regex.Escape(wording), "%([uxs])", m => m.Groups[1].Value switch
-        {
-            "u" => "([0-9]+)",
-            "x" => "([0-9a-f]+)",
-            _ => "(.+?)",
-        }) + "$";
-        var match = Regex.Match(message, pattern);
+        var match = Regex.Match(message, "^" + BundleFaults.WordingPattern(wording) + "$");
         return match.Success ? match.Groups.Cast<Group>().Skip(1).Select(g => g.Value).ToArray() : null;
     }
 
